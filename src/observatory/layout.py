@@ -1,0 +1,63 @@
+"""The layout of an article's text: key-point lines, dateline and paragraphs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# "BEIRUT:", "BEIRUT (Reuters) -", "KABUL, Afghanistan (AP) —", "Mogadishu, 12 May:"
+_DATELINE = re.compile(
+    r"^\s*(?P<name>[A-Z][A-Za-z'\.\- ]{1,40}?)(?:,\s*[A-Z][A-Za-z\. ]{1,30})?"
+    r"(?:\s*\((?:[A-Za-z\. ]{1,20})\))?\s*(?::|—|–|--|-\s)"
+)
+_KEY_POINT = re.compile(r"^[ \t]*[-•*][ \t]+\S.*$", re.MULTILINE)
+
+
+@dataclass
+class Layout:
+    """Where the body starts, the dateline (start, end, place name) and paragraph spans."""
+
+    body_start: int = 0
+    dateline: tuple[int, int, str] | None = None
+    paragraphs: list[tuple[int, int]] = field(default_factory=list)
+
+    def paragraph_of(self, offset: int) -> tuple[int, int]:
+        """The (start, end) of the paragraph holding a character offset."""
+        for start, end in self.paragraphs:
+            if start <= offset < end:
+                return start, end
+        return (0, 0)
+
+
+def _key_points_end(text: str) -> int:
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if _KEY_POINT.match(line.rstrip("\r\n")) or not line.strip():
+            pos += len(line)
+            continue
+        break
+    return pos
+
+
+def analyse(text: str) -> Layout:
+    """Find the leading key-point lines, a dateline such as "BEIRUT:" and the paragraphs of a text."""
+    body_start = _key_points_end(text)
+    if body_start >= len(text):  # nothing but bullet lines: treat them as the body
+        body_start = 0
+    dateline = None
+    match = _DATELINE.match(text, body_start)
+    if match:
+        name = match.group("name").strip()
+        words = name.split()
+        if 1 <= len(words) <= 4 and (name.isupper() or match.group(0).rstrip().endswith(":")):
+            start = body_start + (len(match.group(0)) - len(match.group(0).lstrip()))
+            dateline = (start, start + len(name), name)
+    paragraphs: list[tuple[int, int]] = []
+    start = 0
+    for block in re.finditer(r"\n\s*\n|\n(?=[ \t]*\S)", text):
+        if block.start() > start:
+            paragraphs.append((start, block.start()))
+        start = block.end()
+    if start < len(text):
+        paragraphs.append((start, len(text)))
+    return Layout(body_start=body_start, dateline=dateline, paragraphs=paragraphs)
