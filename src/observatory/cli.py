@@ -1,0 +1,371 @@
+"""The command-line interface: extract, ingest, query, export, evaluate and serve."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from observatory.models import Document, DocumentResult
+from observatory.reading import ReadError, read_inputs
+from observatory.store import DEFAULT_DB
+
+app = typer.Typer(
+    help="observatory: conflict events from news reports, geolocated and source-attributed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[str, typer.Option("--db", help="DuckDB database file.")]
+PublishedOption = Annotated[
+    str | None, typer.Option("--published", help="Publication date (YYYY-MM-DD) for inputs that lack one.")
+]
+ActorsOption = Annotated[
+    Path | None, typer.Option("--actors", help="Extra actor dictionary CSV (same columns as the bundled one).")
+]
+BATCH = 64
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{option} must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn(), console=console,
+        disable=not console.is_terminal,
+    )
+
+
+def _batches(items: Iterator[Document | ReadError], errors: list[ReadError]) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        if isinstance(item, ReadError):
+            console.print(f"[red]error:[/red] {item}")
+            errors.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _run_extraction(
+    paths: list[str], published: dt.date | None, actors: Path | None
+) -> tuple[Iterator[tuple[Document, DocumentResult]], list[ReadError]]:
+    from observatory.pipeline import Extractor
+
+    extractor = Extractor(actors)
+    errors: list[ReadError] = []
+    stdin = sys.stdin if "-" in paths else None
+
+    def results() -> Iterator[tuple[Document, DocumentResult]]:
+        started = dt.datetime.now()
+        done = 0
+        with _progress() as progress:
+            task = progress.add_task("extracting", total=None, rate="0.0")
+            for batch in _batches(read_inputs(paths, published, stdin), errors):
+                for doc, result in zip(batch, extractor.extract_many(batch), strict=True):
+                    yield doc, result
+                    done += 1
+                elapsed = max((dt.datetime.now() - started).total_seconds(), 1e-6)
+                progress.update(task, completed=done, rate=f"{done / elapsed:.1f}")
+
+    return results(), errors
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .html, .jsonl); '-' reads JSONL from stdin.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write JSONL here instead of stdout.")] = None,
+    published: PublishedOption = None,
+    actors: ActorsOption = None,
+) -> None:
+    """Extract events from articles and write one JSON line per document."""
+    pub = _parse_date(published, "--published")
+    results, errors = _run_extraction(paths, pub, actors)
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    count = 0
+    try:
+        for _, result in results:
+            sink.write(result.model_dump_json(exclude_none=False, exclude={"error"}) + "\n")
+            count += 1
+        for error in errors:
+            sink.write(json.dumps({"id": f"{error.source}:{error.line or 0}", "events": [], "error": str(error)}) + "\n")
+    finally:
+        if output:
+            sink.close()
+    console.print(f"{count} documents extracted, {len(errors)} failed")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .html, .jsonl); '-' reads JSONL from stdin.")],
+    db: DbOption = DEFAULT_DB,
+    published: PublishedOption = None,
+    actors: ActorsOption = None,
+) -> None:
+    """Extract events and store articles and events in the database (a document seen before is skipped)."""
+    from observatory.store import IngestStats, Store
+
+    pub = _parse_date(published, "--published")
+    total = IngestStats()
+    with Store(db) as store:
+        results, errors = _run_extraction(paths, pub, actors)
+        batch: list = []
+        for pair in results:
+            batch.append(pair)
+            if len(batch) >= BATCH:
+                _add(store, batch, total)
+                batch = []
+        _add(store, batch, total)
+        counts = store.counts()
+    console.print(
+        f"ingested {total.documents} documents ({total.events} events); skipped {total.skipped} already stored; "
+        f"{len(errors)} failed. Database {db}: {counts['articles']} articles, {counts['events']} events."
+    )
+    if errors:
+        raise typer.Exit(1)
+
+
+def _add(store: object, batch: list, total: object) -> None:
+    if not batch:
+        return
+    stats = store.add_batch(batch)  # type: ignore[attr-defined]
+    total.documents += stats.documents  # type: ignore[attr-defined]
+    total.skipped += stats.skipped  # type: ignore[attr-defined]
+    total.events += stats.events  # type: ignore[attr-defined]
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the schema to this file.")] = None,
+) -> None:
+    """Print the JSON Schema of the output contract (one document's result)."""
+    text = json.dumps(DocumentResult.model_json_schema(), indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        out.print(text, markup=False, highlight=False)
+
+
+@app.command()
+def events(
+    db: DbOption = DEFAULT_DB,
+    type_: Annotated[str | None, typer.Option("--type", help="PLOVER type (ASSAULT) or ACLED event/sub-event type.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-3 country code, e.g. SYR.")] = None,
+    since: Annotated[str | None, typer.Option(help="First date included (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Last date included (YYYY-MM-DD).")] = None,
+    actor: Annotated[str | None, typer.Option(help="Text found in the first actor or recipient name.")] = None,
+    status: Annotated[str, typer.Option(help="occurred (default), failed, planned, hypothetical, negated, historical or any.")] = "occurred",
+    limit: Annotated[int, typer.Option(help="Most events to show (1-1000).")] = 100,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Query stored events."""
+    import csv
+
+    from observatory.queries import query_events
+
+    if fmt not in ("table", "json", "csv"):
+        raise _fail(f"--format must be table, json or csv, got {fmt!r}")
+    event_filter = _filter(type_, country, since, until, actor, status, limit)
+    with _read_store(db) as store:
+        rows, total = query_events(store.con, event_filter)
+    if fmt == "json":
+        out.print_json(json.dumps({"total": total, "events": rows}, default=str))
+        return
+    columns = ["event_id", "date_start", "acled_sub_event_type", "plover_type", "actor1", "actor2", "location",
+               "country", "fatalities", "status"]
+    if fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    table = Table(title=f"{len(rows)} of {total} events")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    out.print(table)
+
+
+def _filter(
+    type_: str | None, country: str | None, since: str | None, until: str | None, actor: str | None,
+    status: str, limit: int,
+) -> object:
+    from pydantic import ValidationError
+
+    from observatory.queries import EventFilter
+    from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES
+
+    fields: dict[str, object] = {"country": country, "actor": actor, "status": status, "limit": limit,
+                                 "since": _parse_date(since, "--since"), "until": _parse_date(until, "--until")}
+    if type_ in ACLED_SUB_TYPES:
+        fields["acled_sub_event_type"] = type_
+    elif type_ in ACLED_EVENT_TYPES:
+        fields["acled_event_type"] = type_
+    elif type_ is not None:
+        fields["plover_type"] = type_
+    try:
+        return EventFilter(**{k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        raise _fail("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())) from None
+
+
+def _read_store(db: str) -> object:
+    from observatory.store import Store
+
+    try:
+        return Store(db, read_only=True)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv (ACLED-style columns), geojson or parquet.")] = "csv",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: events.<format>).")] = None,
+    db: DbOption = DEFAULT_DB,
+    status: Annotated[str, typer.Option(help="Which statuses to export: occurred (default) or any.")] = "occurred",
+) -> None:
+    """Write all stored events (occurred ones by default) as CSV, GeoJSON or Parquet."""
+    from observatory.export import FORMATS, export_events
+
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    target = output or Path(f"events.{fmt}")
+    event_filter = _filter(None, None, None, None, None, status, 1)
+    with _read_store(db) as store:
+        stats = export_events(store.con, event_filter, fmt, target)
+    note = (f"; {stats.omitted_without_coordinates} without coordinates left out"
+            if stats.omitted_without_coordinates else "")
+    console.print(f"wrote {stats.written} events to {target}{note}")
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL (../shared/eval format) or an ACLED CSV export.")],
+    pred: Annotated[Path | None, typer.Option("--pred", help="Predictions from `observatory extract` (default: run extraction).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N records.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score extraction against annotated data: type, actor, location, date and count accuracy."""
+    from observatory.evaluate import EvalInputError, evaluate_file, render_report
+
+    try:
+        report = evaluate_file(gold, pred, limit=limit, progress=not as_json)
+    except EvalInputError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        out.print_json(json.dumps(report.to_dict(), default=str))
+    else:
+        render_report(report, out)
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Argument(help="Labelled sentences as JSONL (format: docs/training-data.md).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Directory to write the model to.")],
+    epochs: Annotated[int, typer.Option(help="Training passes over the data.")] = 25,
+) -> None:
+    """Train the sentence classifier for event typing on your own labelled data."""
+    from observatory.classifier import TrainingDataError, read_training
+    from observatory.classifier import train as train_model
+
+    try:
+        pairs = read_training(data)
+    except TrainingDataError as exc:
+        raise _fail(str(exc)) from None
+    report = train_model(pairs, output, epochs=epochs)
+    console.print(
+        f"trained on {report.train} sentences; held-out accuracy {report.held_out_accuracy:.3f} "
+        f"on {report.held_out}; model written to {output}"
+    )
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the REST API and the web dashboard."""
+    from observatory.api import serve as run_server
+
+    if not Path(db).exists():
+        raise _fail(f"database {db} does not exist; run `observatory ingest` or `observatory demo` first")
+    run_server(db, host, port)
+
+
+def sample_path() -> Path:
+    """The bundled sample corpus."""
+    return Path(str(resources.files("observatory") / "data" / "sample" / "articles.jsonl"))
+
+
+@app.command()
+def demo(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to serve the dashboard on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve the dashboard on.")] = 8000,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")] = True,
+) -> None:
+    """Ingest the bundled sample articles, print a summary of their events, then serve the dashboard."""
+    ingest([str(sample_path())], db=db, published=None, actors=None)
+    _print_summary(db)
+    if serve:
+        from observatory.api import serve as run_server
+
+        run_server(db, host, port)
+
+
+def _print_summary(db: str) -> None:
+    import duckdb
+
+    with duckdb.connect(db, read_only=True) as con:
+        rows = con.execute(
+            """SELECT coalesce(acled_sub_event_type, plover_type) AS kind, count(*) AS events,
+                      coalesce(sum(fatalities), 0) AS fatalities, string_agg(DISTINCT country, ', ') AS countries
+               FROM events WHERE status = 'occurred' GROUP BY kind ORDER BY events DESC, kind"""
+        ).fetchall()
+    table = Table(title=f"Occurred events in {db}")
+    for column in ("event type", "events", "fatalities", "countries"):
+        table.add_column(column)
+    for kind, count, fatalities, countries in rows:
+        table.add_row(kind, str(count), str(fatalities), countries or "")
+    out.print(table)
+
+
+def main() -> None:
+    """Entry point that turns any uncaught error into one clear line."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,35 @@
+"""Server settings read from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_MAX_DOCUMENT_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """API settings: the bearer token, whether reads need it, the upload size limit in bytes."""
+
+    api_token: str | None = None
+    read_token_required: bool = False
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Settings from the environment.
+
+        OBSERVATORY_API_TOKEN, OBSERVATORY_READ_TOKEN_REQUIRED (0/1), OBSERVATORY_MAX_DOCUMENT_BYTES.
+        """
+        raw_max = os.environ.get("OBSERVATORY_MAX_DOCUMENT_BYTES", "").strip()
+        try:
+            max_bytes = int(raw_max) if raw_max else DEFAULT_MAX_DOCUMENT_BYTES
+        except ValueError:
+            raise ValueError(f"OBSERVATORY_MAX_DOCUMENT_BYTES must be an integer, got {raw_max!r}") from None
+        required = os.environ.get("OBSERVATORY_READ_TOKEN_REQUIRED", "0").strip().lower()
+        return cls(
+            api_token=os.environ.get("OBSERVATORY_API_TOKEN") or None,
+            read_token_required=required in {"1", "true", "yes", "on"},
+            max_document_bytes=max_bytes,
+        )

@@ -1,0 +1,312 @@
+"""Absolute dates from the date expressions of a sentence, relative to the publication date.
+
+Candidate expressions are found with regular expressions (calendar dates, weekdays, relative
+expressions such as "last week" or "overnight", months and years); calendar strings are resolved with
+``dateparser`` and relative ones by date arithmetic on the publication date. A resolved date is never
+after the publication date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import dateparser
+
+from observatory.models import DateSpan
+
+_MONTHS = (
+    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
+    r"|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
+_FULL_MONTHS = "|".join(calendar.month_name[1:])
+_WEEKDAYS = "|".join(calendar.day_name)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_PARTS_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|overnight))?"
+_REPORTING_BEFORE = re.compile(
+    r"\b(?:said|says|told(?:\s+\w+){0,3}|reported|reports|announced|confirmed|stated|added|claimed)"
+    r"[\s,]+(?:on\s+|late\s+|early\s+)?$",
+    re.I,
+)
+_DATEPARSER_LANGUAGES = ["en"]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in a text and its resolution.
+
+    ``explicit`` is True for calendar dates ("9 May 2020", "May 9"), False for relative expressions
+    ("on Monday", "last week"); ``reporting`` is True when the expression dates a reporting verb
+    ("police said on Sunday") rather than the event; ``specificity`` is 0 for a full calendar date and
+    grows for vaguer expressions.
+    """
+
+    text: str
+    start: int
+    end: int
+    span: DateSpan
+    explicit: bool
+    reporting: bool
+    specificity: int = 0
+
+
+def _day(day: dt.date) -> DateSpan:
+    return DateSpan(start=day, end=day, precision="day")
+
+
+def _month(year: int, month: int, published: dt.date | None) -> DateSpan:
+    start = dt.date(year, month, 1)
+    end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    if published is not None:
+        end = min(end, published)
+    return DateSpan(start=start, end=end, precision="month")
+
+
+def _year(year: int, published: dt.date | None) -> DateSpan:
+    end = dt.date(year, 12, 31)
+    if published is not None:
+        end = min(end, published)
+    return DateSpan(start=dt.date(year, 1, 1), end=end, precision="year")
+
+
+def _week_of(day: dt.date, published: dt.date) -> DateSpan:
+    monday = day - dt.timedelta(days=day.weekday())
+    return DateSpan(start=monday, end=min(monday + dt.timedelta(days=6), published), precision="week")
+
+
+def _parse_calendar(text: str, published: dt.date | None, parts: list[str]) -> dt.date | None:
+    settings: dict[str, object] = {
+        "PREFER_DATES_FROM": "past",
+        "DATE_ORDER": "DMY",
+        "REQUIRE_PARTS": parts,
+        "PREFER_DAY_OF_MONTH": "first",
+    }
+    if published is not None:
+        settings["RELATIVE_BASE"] = dt.datetime.combine(published, dt.time())
+    parsed = dateparser.parse(text, languages=_DATEPARSER_LANGUAGES, settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"^(?:on|in|around|since|during|of|the)\s+", "", text.strip(), flags=re.I)
+
+
+# --- resolvers: (match, published) -> DateSpan | None -------------------------------------------
+
+
+def _full_date(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    day = _parse_calendar(_clean(m.group(0)), published, ["day", "month", "year"])
+    return _day(day) if day else None
+
+
+def _day_month(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    if published is None:
+        return None
+    day = _parse_calendar(_clean(m.group(0)), published, ["day", "month"])
+    if day is None:
+        return None
+    if day > published:
+        day = _parse_calendar(f"{_clean(m.group(0))} {day.year - 1}", published, ["day", "month"])
+    return _day(day) if day else None
+
+
+def _month_year(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    day = _parse_calendar(f"1 {m.group('month')} {m.group('year')}", published, ["month", "year"])
+    return _month(day.year, day.month, published) if day else None
+
+
+def _month_only(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    if published is None:
+        return None
+    month = list(calendar.month_name).index(m.group("month"))
+    year = published.year if month <= published.month else published.year - 1
+    return _month(year, month, published)
+
+
+def _year_only(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    return _year(int(m.group("year")), published)
+
+
+def _weekday(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    if published is None:
+        return None
+    target = list(calendar.day_name).index(m.group("weekday"))
+    back = (published.weekday() - target) % 7
+    if m.group("last") and back == 0:
+        back = 7
+    return _day(published - dt.timedelta(days=back))
+
+
+def _relative_day(offset: int) -> Callable[[re.Match[str], dt.date | None], DateSpan | None]:
+    def resolve(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+        return _day(published - dt.timedelta(days=offset)) if published else None
+
+    return resolve
+
+
+def _ago(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    if published is None:
+        return None
+    raw = m.group("n").lower()
+    n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+    unit = m.group("unit").lower()
+    if unit.startswith("day"):
+        return _day(published - dt.timedelta(days=n))
+    if unit.startswith("week"):
+        return _week_of(published - dt.timedelta(weeks=n), published)
+    total = published.year * 12 + published.month - 1 - n
+    return _month(total // 12, total % 12 + 1, published)
+
+
+def _last_week(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    return _week_of(published - dt.timedelta(days=7), published) if published else None
+
+
+def _this_week(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    return _week_of(published, published) if published else None
+
+
+def _this_month(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    return _month(published.year, published.month, published) if published else None
+
+
+def _last_month(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    if published is None:
+        return None
+    previous = published.replace(day=1) - dt.timedelta(days=1)
+    return _month(previous.year, previous.month, published)
+
+
+def _last_year(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    return _year(published.year - 1, published) if published else None
+
+
+def _this_year(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    return _year(published.year, published) if published else None
+
+
+_Resolver = Callable[[re.Match[str], dt.date | None], DateSpan | None]
+
+# (pattern, resolver, explicit, specificity): overlapping matches go to the earlier pattern.
+_PATTERNS: list[tuple[re.Pattern[str], _Resolver, bool, int]] = [
+    (re.compile(rf"\b{_YEAR}-[01]\d-[0-3]\d\b"), _full_date, True, 0),
+    (re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTHS},?\s+{_YEAR}\b"), _full_date, True, 0),
+    (re.compile(rf"\b{_MONTHS}\s+{_DAY},?\s+{_YEAR}\b"), _full_date, True, 0),
+    (re.compile(rf"(?<![\d/.])(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])/{_YEAR}\b"), _full_date, True, 0),
+    (re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTHS}(?![\w-])"), _day_month, True, 1),
+    (
+        re.compile(rf"\b{_MONTHS}\s+{_DAY}(?![\w:-])(?!\s*(?:%|per\s?cent|years?|people))"),
+        _day_month,
+        True,
+        1,
+    ),
+    (re.compile(rf"\b(?P<last>last\s+)?(?P<weekday>{_WEEKDAYS}){_PARTS_OF_DAY}\b"), _weekday, False, 2),
+    (
+        re.compile(
+            r"\b(?:yesterday|overnight|last\s+night|the\s+(?:previous|preceding)\s+(?:day|night)"
+            r"|the\s+day\s+before|on\s+the\s+eve)\b",
+            re.I,
+        ),
+        _relative_day(1),
+        False,
+        2,
+    ),
+    (
+        re.compile(
+            r"\b(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier\s+(?:today|in\s+the\s+day))\b",
+            re.I,
+        ),
+        _relative_day(0),
+        False,
+        2,
+    ),
+    (
+        re.compile(
+            r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+            r"(?P<unit>days?|weeks?|months?)\s+ago\b",
+            re.I,
+        ),
+        _ago,
+        False,
+        3,
+    ),
+    (re.compile(r"\blast\s+week(?:end)?\b|\bthe\s+(?:previous|past)\s+week\b", re.I), _last_week, False, 3),
+    (re.compile(r"\b(?:earlier\s+)?this\s+week(?:end)?\b", re.I), _this_week, False, 3),
+    (re.compile(rf"\b(?P<month>{_FULL_MONTHS}),?\s+(?:of\s+)?(?P<year>{_YEAR})\b"), _month_year, True, 4),
+    (re.compile(r"\b(?:earlier\s+|later\s+)?this\s+month\b", re.I), _this_month, False, 4),
+    (re.compile(r"\blast\s+month\b|\bthe\s+previous\s+month\b", re.I), _last_month, False, 4),
+    (
+        re.compile(
+            rf"\b(?:in|since|during|until|by|from|of)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>{_FULL_MONTHS})"
+            rf"(?!\s+\d)\b"
+        ),
+        _month_only,
+        True,
+        4,
+    ),
+    (
+        re.compile(rf"\b(?:in|since|during|until|by|from|of|early|mid|late)[\s-]+(?P<year>{_YEAR})(?![\w-])"),
+        _year_only,
+        True,
+        5,
+    ),
+    (re.compile(r"\blast\s+year\b|\bthe\s+previous\s+year\b", re.I), _last_year, False, 5),
+    (re.compile(r"\b(?:earlier\s+)?this\s+year\b", re.I), _this_year, False, 5),
+]
+
+
+def _dates_reporting(before: str) -> bool:
+    """Whether the text just before a date expression is a reporting verb with a subject.
+
+    "police said on Sunday" dates the report; a leading "Reported on 2 May," or "As reported on"
+    dates the event.
+    """
+    cue = _REPORTING_BEFORE.search(before)
+    return cue is not None and before[: cue.start()].strip().lower() not in ("", "as")
+
+
+def find_date_mentions(text: str, published: dt.date | None) -> list[DateMention]:
+    """All resolvable date expressions of ``text`` in text order, none dated after ``published``."""
+    mentions: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, resolve, explicit, rank in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            taken.append(m.span())
+            span = resolve(m, published)
+            if span is None or (published is not None and span.start > published):
+                continue
+            reporting = _dates_reporting(text[: m.start()])
+            mentions.append(DateMention(m.group(0), m.start(), m.end(), span, explicit, reporting, rank))
+    return sorted(mentions, key=lambda mention: mention.start)
+
+
+def best_date_mention(text: str, published: dt.date | None) -> DateMention | None:
+    """The expression that most likely dates the event of ``text``.
+
+    Expressions dating a reporting verb ("officials said on Sunday") come last, then the most specific
+    expression wins, then the first in the text.
+    """
+    mentions = [mention for mention in find_date_mentions(text, published) if not mention.reporting]
+    if not mentions:
+        return None
+    return min(mentions, key=lambda mention: (mention.reporting, mention.specificity, mention.start))
+
+
+def resolve_date(text: str, published: dt.date | None) -> DateSpan | None:
+    """The date of the event that ``text`` reports, or None when it has no date expression.
+
+    Relative expressions ("on Monday", "last week", "overnight") need ``published``; without it only
+    calendar dates with a year resolve. The result is never after ``published``.
+    """
+    mention = best_date_mention(text, published)
+    return mention.span if mention else None

@@ -1,0 +1,386 @@
+"""Event detection and typing: trigger words in a sentence, typed in PLOVER and ACLED terms.
+
+A trigger is a verb or noun whose lemma is in the lexicon below. Its ACLED sub-event type is refined
+from cues in the sentence (weapons, who was hit, whether protesters met force), the way an ACLED
+coder reads the note.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+# Families: a coarse grouping used to pick the ACLED sub-type from sentence cues.
+VIOLENCE, CLASH, TERRITORY, PROTEST, RIOT, MOB, ARREST, DESTROY, DISRUPT, ABDUCT, SEXUAL = (
+    "violence", "clash", "territory", "protest", "riot", "mob", "arrest", "destroy", "disrupt",
+    "abduct", "sexual",
+)
+
+# lemma -> (family or PLOVER type, PLOVER mode, base score). Families map to ACLED sub-types below.
+VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
+    # violence
+    "kill": (VIOLENCE, None, 0.8), "shoot": (VIOLENCE, "firearms", 0.8), "attack": (VIOLENCE, None, 0.85),
+    "ambush": (CLASH, "firearms", 0.85), "massacre": (VIOLENCE, None, 0.85), "behead": (VIOLENCE, "primitive", 0.85),
+    "execute": (VIOLENCE, "assassinate", 0.7), "stab": (VIOLENCE, "primitive", 0.8), "murder": (VIOLENCE, None, 0.8),
+    "assassinate": (VIOLENCE, "assassinate", 0.85), "bomb": (VIOLENCE, "explosives", 0.85),
+    "shell": (VIOLENCE, "heavy-weapons", 0.85), "pound": (VIOLENCE, "heavy-weapons", 0.6),
+    "strike": (VIOLENCE, None, 0.55), "hit": (VIOLENCE, None, 0.45), "target": (VIOLENCE, None, 0.6),
+    "raid": (VIOLENCE, None, 0.7), "fire": (VIOLENCE, "firearms", 0.5), "wound": (VIOLENCE, None, 0.7),
+    "injure": (VIOLENCE, None, 0.6), "beat": (VIOLENCE, "beat", 0.65), "torture": (VIOLENCE, "torture", 0.8),
+    "lynch": (MOB, "beat", 0.85), "hack": (VIOLENCE, "primitive", 0.5), "gun": (VIOLENCE, "firearms", 0.75),
+    "detonate": (VIOLENCE, "explosives", 0.8), "explode": (VIOLENCE, "explosives", 0.75),
+    "assault": (VIOLENCE, None, 0.75), "storm": (VIOLENCE, None, 0.6), "besiege": (CLASH, None, 0.6),
+    "clash": (CLASH, "firearms", 0.9), "fight": (CLASH, "firearms", 0.75), "battle": (CLASH, "firearms", 0.8),
+    "engage": (CLASH, "firearms", 0.5), "repel": (CLASH, "firearms", 0.75), "repulse": (CLASH, "firearms", 0.75),
+    "skirmish": (CLASH, "firearms", 0.85), "abduct": (ABDUCT, "abduct", 0.9), "kidnap": (ABDUCT, "abduct", 0.9),
+    "rape": (SEXUAL, "sexual", 0.9), "molest": (SEXUAL, "sexual", 0.8),
+    # territory
+    "capture": (TERRITORY, None, 0.75), "seize": (TERRITORY, None, 0.65), "retake": (TERRITORY, None, 0.85),
+    "recapture": (TERRITORY, None, 0.85), "regain": (TERRITORY, None, 0.8), "overrun": (TERRITORY, None, 0.85),
+    "liberate": (TERRITORY, None, 0.75), "take": (TERRITORY, None, 0.0),  # only "take control/over"
+    # protests and riots
+    "protest": (PROTEST, "demo-org", 0.85), "demonstrate": (PROTEST, "demo-org", 0.85),
+    "rally": (PROTEST, "demo-org", 0.7), "march": (PROTEST, "demo-org", 0.6), "picket": (PROTEST, "demo-org", 0.8),
+    "gather": (PROTEST, "demo-spon", 0.35), "riot": (RIOT, "riot-spon", 0.9), "loot": (DESTROY, "destroy", 0.8),
+    "torch": (DESTROY, "destroy", 0.75), "vandalize": (DESTROY, "destroy", 0.75),
+    "vandalise": (DESTROY, "destroy", 0.75), "burn": (DESTROY, "destroy", 0.5), "destroy": (DESTROY, "destroy", 0.55),
+    "demolish": (DESTROY, "destroy", 0.7), "raze": (DESTROY, "destroy", 0.75), "ransack": (DESTROY, "destroy", 0.8),
+    "block": (PROTEST, "obstruct", 0.4), "boycott": (PROTEST, "boycott", 0.6),
+    # coercion
+    "arrest": (ARREST, "arrest", 0.85), "detain": (ARREST, "detain", 0.8), "apprehend": (ARREST, "arrest", 0.75),
+    "nab": (ARREST, "arrest", 0.7), "round": (ARREST, "arrest", 0.0),  # only "round up"
+    "defuse": (DISRUPT, "confiscate", 0.85), "dismantle": (DISRUPT, "confiscate", 0.55),
+    "intercept": (DISRUPT, "confiscate", 0.75), "foil": (DISRUPT, None, 0.6), "thwart": (DISRUPT, None, 0.6),
+    "confiscate": (DISRUPT, "confiscate", 0.6), "impose": ("COERCE", "restrict", 0.4),
+    "ban": ("COERCE", "ban", 0.55), "deport": ("COERCE", "deport", 0.7), "expel": ("SANCTION", None, 0.55),
+    "evict": ("COERCE", "restrict", 0.5),
+    # cooperation and conflict short of violence
+    "agree": ("AGREE", None, 0.7), "sign": ("AGREE", None, 0.55), "reach": ("AGREE", None, 0.0),
+    "meet": ("CONSULT", "visit", 0.55), "visit": ("CONSULT", "visit", 0.65), "host": ("CONSULT", "host", 0.6),
+    "discuss": ("CONSULT", None, 0.5), "negotiate": ("CONSULT", None, 0.5), "mediate": ("CONSULT", "third-party", 0.6),
+    "call": ("REQUEST", None, 0.0), "urge": ("REQUEST", None, 0.6), "demand": ("REQUEST", None, 0.6),
+    "appeal": ("REQUEST", None, 0.55), "ask": ("REQUEST", None, 0.45), "request": ("REQUEST", None, 0.6),
+    "accuse": ("ACCUSE", None, 0.7), "blame": ("ACCUSE", None, 0.65), "condemn": ("ACCUSE", None, 0.65),
+    "denounce": ("ACCUSE", None, 0.6), "criticize": ("ACCUSE", None, 0.6), "criticise": ("ACCUSE", None, 0.6),
+    "investigate": ("ACCUSE", None, 0.45), "reject": ("REJECT", None, 0.65), "refuse": ("REJECT", None, 0.55),
+    "veto": ("REJECT", None, 0.6), "threaten": ("THREATEN", None, 0.7), "warn": ("THREATEN", None, 0.5),
+    "sanction": ("SANCTION", None, 0.7), "suspend": ("SANCTION", None, 0.45), "sever": ("SANCTION", None, 0.55),
+    "support": ("SUPPORT", None, 0.45), "endorse": ("SUPPORT", None, 0.55), "praise": ("SUPPORT", None, 0.5),
+    "welcome": ("SUPPORT", None, 0.4), "back": ("SUPPORT", None, 0.3),
+    "cooperate": ("COOPERATE", None, 0.6), "partner": ("COOPERATE", None, 0.5),
+    "donate": ("AID", "economic", 0.6), "deliver": ("AID", "humanitarian", 0.35), "pledge": ("AID", "economic", 0.5),
+    "release": ("CONCEDE", None, 0.6), "free": ("CONCEDE", None, 0.55), "pardon": ("CONCEDE", None, 0.6),
+    "lift": ("CONCEDE", None, 0.4), "ease": ("CONCEDE", None, 0.4), "concede": ("CONCEDE", None, 0.6),
+    "resign": ("CONCEDE", None, 0.5), "surrender": ("RETREAT", None, 0.65), "withdraw": ("RETREAT", None, 0.65),
+    "retreat": ("RETREAT", None, 0.7), "evacuate": ("RETREAT", None, 0.45),
+    "deploy": ("MOBILIZE", "troops", 0.65), "mobilize": ("MOBILIZE", "troops", 0.65),
+    "mobilise": ("MOBILIZE", "troops", 0.65), "reinforce": ("MOBILIZE", "troops", 0.55),
+    "send": ("MOBILIZE", "troops", 0.0),  # only "send troops"
+    "exchange": (CLASH, "firearms", 0.0),  # only "exchange fire"
+    "launch": (VIOLENCE, "heavy-weapons", 0.0),  # only "launch rockets/attack"
+    "die": (VIOLENCE, None, 0.4), "patrol": ("MOBILIZE", "troops", 0.45),
+}
+
+NOUN_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
+    "attack": (VIOLENCE, None, 0.8), "airstrike": (VIOLENCE, "aerial", 0.85), "strike": (VIOLENCE, None, 0.45),
+    "bombing": (VIOLENCE, "explosives", 0.85), "explosion": (VIOLENCE, "explosives", 0.75),
+    "blast": (VIOLENCE, "explosives", 0.75), "shelling": (VIOLENCE, "heavy-weapons", 0.85),
+    "bombardment": (VIOLENCE, "heavy-weapons", 0.8), "massacre": (VIOLENCE, None, 0.8),
+    "ambush": (CLASH, "firearms", 0.85), "raid": (VIOLENCE, None, 0.65), "shooting": (VIOLENCE, "firearms", 0.75),
+    "assassination": (VIOLENCE, "assassinate", 0.85), "killing": (VIOLENCE, None, 0.7),
+    "clash": (CLASH, "firearms", 0.9), "fighting": (CLASH, "firearms", 0.8), "battle": (CLASH, "firearms", 0.7),
+    "skirmish": (CLASH, "firearms", 0.85), "firefight": (CLASH, "firearms", 0.9), "gunfight": (CLASH, "firearms", 0.9),
+    "offensive": (CLASH, None, 0.6), "assault": (VIOLENCE, None, 0.7), "abduction": (ABDUCT, "abduct", 0.85),
+    "kidnapping": (ABDUCT, "abduct", 0.85), "rape": (SEXUAL, "sexual", 0.85),
+    "protest": (PROTEST, "demo-org", 0.8), "demonstration": (PROTEST, "demo-org", 0.8),
+    "rally": (PROTEST, "demo-org", 0.7), "march": (PROTEST, "demo-org", 0.45), "sit-in": (PROTEST, "demo-org", 0.8),
+    "riot": (RIOT, "riot-spon", 0.85), "unrest": (RIOT, "riot-spon", 0.4), "looting": (DESTROY, "destroy", 0.75),
+    "arrest": (ARREST, "arrest", 0.8), "detention": (ARREST, "detain", 0.55), "crackdown": (ARREST, "arrest", 0.45),
+    "ceasefire": ("AGREE", None, 0.6), "truce": ("AGREE", None, 0.6), "agreement": ("AGREE", None, 0.55),
+    "deal": ("AGREE", None, 0.45), "accord": ("AGREE", None, 0.5),
+    "talks": ("CONSULT", None, 0.55), "negotiation": ("CONSULT", None, 0.5), "meeting": ("CONSULT", None, 0.45),
+    "visit": ("CONSULT", "visit", 0.5), "sanctions": ("SANCTION", None, 0.6), "embargo": ("SANCTION", None, 0.6),
+    "threat": ("THREATEN", None, 0.35), "ultimatum": ("THREATEN", None, 0.6), "aid": ("AID", "humanitarian", 0.4),
+    "curfew": ("COERCE", "curfew", 0.6), "deployment": ("MOBILIZE", "troops", 0.55),
+    "withdrawal": ("RETREAT", None, 0.55), "release": ("CONCEDE", None, 0.45),
+    "shootout": (CLASH, "firearms", 0.85), "shoot-out": (CLASH, "firearms", 0.85), "gunfire": (CLASH, "firearms", 0.7),
+    "shot": (CLASH, "firearms", 0.45), "burst": (CLASH, "firearms", 0.4), "projectile": (VIOLENCE, "heavy-weapons", 0.6),
+    "violence": (CLASH, None, 0.45), "operation": (CLASH, None, 0.3), "reinforcements": ("MOBILIZE", "troops", 0.55),
+    "patrol": ("MOBILIZE", "troops", 0.45), "convoy": ("MOBILIZE", "troops", 0.4), "exercise": ("MOBILIZE", "troops", 0.35),
+    "drill": ("MOBILIZE", "troops", 0.35), "lynching": (MOB, "beat", 0.85), "mob": (MOB, "beat", 0.4),
+}
+
+# Weapon cues, checked in this order; the first that matches decides the ACLED sub-type.
+_CUES: list[tuple[str, str, re.Pattern[str]]] = [
+    ("Chemical weapon", "chemical", re.compile(
+        r"\b(chemical (weapons?|attack)|chlorine|sarin|mustard gas|nerve agent|toxic gas)\b", re.I)),
+    ("Suicide bomb", "suicide-attack", re.compile(
+        r"\bsuicide (bomb\w*|attack\w*|car|vest|blast)|\bblew (himself|herself|themselves) up", re.I)),
+    ("Air/drone strike", "aerial", re.compile(
+        r"\b(air ?strikes?|air-strikes?|air raids?|airstrikes?|warplanes?|war planes?|(fighter )?jets|drones?|"
+        r"aircraft|helicopters?|gunships?|air force|aerial|bombers?|UAVs?|air power|barrel bombs?|"
+        r"bombed from the air)\b", re.I)),
+    ("Remote explosive/landmine/IED", "explosives", re.compile(
+        r"\b(IEDs?|improvised explosive|roadside bombs?|landmines?|land mines?|(anti-\w+ )?mines?|car bombs?|"
+        r"explosive devices?|bomb(s|ing|ings)?|explosives?|VBIEDs?|booby[- ]trap\w*|sticky bombs?|"
+        r"magnetic bombs?|planted|detonat\w+)\b", re.I)),
+    ("Shelling/artillery/missile attack", "heavy-weapons", re.compile(
+        r"\b(shell(s|ed|ing)?|artillery|mortars?|rockets?|missiles?|howitzers?|MLRS|Grad|katyushas?|"
+        r"bombard\w*|projectiles?|Hellfire|ballistic|cannons?|heavy weapons|tank fire|RPGs?)\b", re.I)),
+    ("Grenade", "explosives", re.compile(r"\bgrenades?\b(?! launchers?)", re.I)),
+    ("firearms", "firearms", re.compile(
+        r"\b(small arms|gunfire|gun ?fire|shots|bursts of fire|machine ?guns?|rifles?|bullets?|gunmen|"
+        r"gunshots?|shoot-?outs?|opened fire|shot|sniper\w*|AK-47s?|pistols?)\b", re.I)),
+    ("Remote explosive/landmine/IED", "explosives", re.compile(r"\b(blasts?|explosions?)\b", re.I)),
+]
+_CIVILIAN = re.compile(
+    r"\b(civilians?|villagers?|residents?|farmers?|women|children|child|girls?|boys?|students?|"
+    r"worshippers|passengers|journalists?|teachers?|doctors?|nurses?|aid workers?|herders?|traders?|"
+    r"shopkeepers?|fishermen|family|families|man|woman|people|pedestrians|motorists|worker|workers|"
+    r"wedding|market|mosque|church|school|hospital|camp|displaced|refugees|pilgrims|elder|chief|"
+    r"councillor|official|activist|politician|lawyer|businessman|trader|driver|teenager|youth)\b", re.I)
+_ARMED = re.compile(
+    r"\b(soldiers?|troops?|army|military|forces?|police(men)?|officers?|militants?|rebels?|insurgents?|"
+    r"fighters?|gunmen|militias?|militiamen|jihadists?|checkpoints?|base|patrol|convoy|positions?|"
+    r"gendarmes?|gendarmerie|Taliban|Shabaab|al-Shabaab|Boko Haram|ISWAP|Houthis?|Daesh|IS|ISIS|ISIL|SDF|YPG|PKK|guards?|"
+    r"security personnel|paramilitar\w+|vigilantes?|bandits?|combatants?|JNIM|ADF|M23|Wagner)\b")
+_INTERVENTION = re.compile(
+    r"\b(tear ?gas|teargas|dispers\w+|water cannons?|rubber bullets?|baton\w*|charged|broke up|intervened|"
+    r"pellets?|stun grenades?|prevented|stopped|blocked by police|cordoned)\b|"
+    r"\b(arrest\w*|detain\w*)\b[^.;]{0,40}\b(protesters|demonstrators|participants|marchers|activists|students)\b|"
+    r"\b(protesters|demonstrators|participants|marchers)\b[^.;]{0,40}\b(were|was) (arrested|detained)", re.I)
+_RIOT_CUES = re.compile(
+    r"\b(stones?|rocks?|pelt\w*|torch\w*|set (fire|ablaze|on fire)|burn\w*|vandali[sz]\w*|loot\w*|"
+    r"smash\w*|molotov|petrol bombs?|violent|clashed|injur\w* (a |two |several )?police|barricades?)\b", re.I)
+_KILLED_PROTESTERS = re.compile(
+    r"\b(killed|shot dead|shot and killed|live (ammunition|fire|rounds))\b", re.I)
+_MOB = re.compile(
+    r"\b(mobs?|lynch\w*|vigilantes?|angry crowds?|crowds?|group of (\w+ ){0,2}(people|residents|villagers|"
+    r"locals|youths|men|inhabitants|sellers|supporters|members)|(local )?residents|villagers|locals|inhabitants|"
+    r"youths|two groups|rival groups|supporters)\b", re.I)
+_PRIMITIVE = re.compile(
+    r"\b(sticks?|stones?|rocks?|axes?|machetes?|knives|knife|clubs?|rods?|bricks?|canes?|hammers?|acid|"
+    r"sharp[- ]edged|spears?|bows?|arrows?|beat(en|ing)?( up)?|lathis?|pelt\w*|set (him|her|them) on fire)\b", re.I)
+_PROTESTERS = re.compile(
+    r"\b(protest\w*|demonstrat\w*|rioters?|marchers|strikers|strike|sit-in|rally|rallies)\b", re.I)
+_GOV = re.compile(
+    r"\b(army|government|regime|troops|soldiers|military|security forces|state forces|national army|"
+    r"armed forces|police|pro-government|loyalist|Assad|FARDC|SNA|ANA|ANDSF|Iraqi forces|Tatmadaw|"
+    r"(Syrian|Iraqi|Afghan|Nigerian|Somali|Malian|Burkinabe|Yemeni|Libyan|Ukrainian|Russian|Israeli|"
+    r"Turkish|Indian|Pakistani|Ethiopian|Myanmar|Cameroonian|Congolese) (army|troops|forces|military))\b", re.I)
+_TAKE_CONTROL = re.compile(r"\b(took|take|taken|taking|seiz\w+|regain\w*|wrest\w*)\s+(full\s+)?control\b", re.I)
+_EXCHANGE = re.compile(
+    r"\b(exchang\w+ (of )?(heavy |small[- ]arms |gun|intense )?fire|traded fire|both directions|gun ?battles?|"
+    r"firefights?|shoot-?outs?|returned fire|fired back|shot back)\b", re.I)
+_FIRE_ON = re.compile(r"\bopen(ed|s)? fire\b", re.I)
+
+
+@dataclass
+class Trigger:
+    """A word in a sentence that signals an event, with its type."""
+
+    token: Token
+    plover_type: str
+    plover_mode: str | None
+    acled_sub_event_type: str | None
+    score: float
+    family: str | None = None
+
+
+def _participants(token: Token) -> tuple[list[Token], list[Token]]:
+    """Heads of the doer and the done-to of a trigger, read from its dependency children."""
+    doers: list[Token] = []
+    victims: list[Token] = []
+    verb = token
+    while verb.dep_ in ("xcomp", "conj") and not [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]:
+        verb = verb.head
+        if verb == verb.head:
+            break
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            doers.append(child)
+        elif child.dep_ == "nsubjpass":
+            victims.append(child)
+    for child in token.children:
+        if child.dep_ in ("dobj", "obj"):
+            victims.append(child)
+        elif child.dep_ == "agent":
+            doers.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "towards", "targeting"):
+            victims.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "prep" and child.lower_ == "by":
+            doers.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "poss":
+            doers.append(child)
+    if token.dep_ in ("acl", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
+        victims.append(token.head)
+    return doers, victims
+
+
+def _phrase(tokens: list[Token]) -> str:
+    return " ".join(" ".join(t.text for t in tok.subtree) for tok in tokens)
+
+
+def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Token) -> tuple[str, str | None, str]:
+    """ACLED sub-type of a violent trigger: weapon cues first, then who was hit and who did it."""
+    doers, victims = _participants(token)
+    doer_text, victim_text = _phrase(doers), _phrase(victims)
+    if _PROTESTERS.search(doer_text) and family in (CLASH, VIOLENCE, RIOT):
+        return "PROTEST", "riot-spon", "Violent demonstration"
+    if _EXCHANGE.search(sent_text):
+        return "ASSAULT", "firearms", "Armed clash"
+    weapon = None
+    for sub, weapon_mode, pattern in _CUES:
+        if pattern.search(sent_text):
+            weapon = (sub, weapon_mode)
+            break
+    if weapon and weapon[0] == "Shelling/artillery/missile attack" and _CUES[6][2].search(sent_text):
+        return "ASSAULT", "firearms", "Armed clash"  # mortars and small arms together: a firefight
+    if weapon and weapon[0] != "firearms":
+        return "ASSAULT", weapon[1], weapon[0]
+    mob_doer = _MOB.search(doer_text) and not _ARMED.search(doer_text)
+    primitive = _PRIMITIVE.search(sent_text) is not None and weapon is None
+    if mob_doer or (family == CLASH and primitive and _MOB.search(sent_text)):
+        return "ASSAULT", "primitive" if primitive else "beat", "Mob violence"
+    victim_civilian = bool(_CIVILIAN.search(victim_text)) and not _ARMED.search(victim_text)
+    victim_armed = bool(_ARMED.search(victim_text))
+    fire_mode = weapon[1] if weapon else (mode or ("primitive" if primitive else "firearms"))
+    if family == CLASH and not victim_civilian:
+        return "ASSAULT", fire_mode, "Armed clash"
+    if victim_armed:
+        return "ASSAULT", fire_mode, "Armed clash"
+    if victim_civilian:
+        return "ASSAULT", fire_mode, "Attack"
+    if family == CLASH:
+        return "ASSAULT", fire_mode, "Armed clash"
+    armed_mentions = {m.group(0).lower() for m in _ARMED.finditer(sent_text)}
+    if len(armed_mentions) >= 2 and not _CIVILIAN.search(sent_text):
+        return "ASSAULT", fire_mode, "Armed clash"
+    return "ASSAULT", fire_mode, "Attack"
+
+
+def _family_to_types(family: str, mode: str | None, sent_text: str, token: Token) -> tuple[str, str | None, str | None]:
+    """PLOVER type, mode and ACLED sub-type for a trigger of a violence family, read from sentence cues."""
+    if family == ARREST:
+        return "COERCE", mode, "Arrests"
+    if family == DESTROY:
+        return "COERCE", "destroy", "Looting/property destruction"
+    if family == DISRUPT:
+        return "COERCE", "confiscate", "Disrupted weapons use"
+    if family == ABDUCT:
+        return "ASSAULT", "abduct", "Abduction/forced disappearance"
+    if family == SEXUAL:
+        return "ASSAULT", "sexual", "Sexual violence"
+    if family == MOB:
+        return "ASSAULT", mode, "Mob violence"
+    if family == TERRITORY:
+        sub = "Government regains territory" if _GOV.search(sent_text) else "Non-state actor overtakes territory"
+        return "ASSAULT", None, sub
+    if family in (PROTEST, RIOT):
+        if _KILLED_PROTESTERS.search(sent_text) and re.search(
+            r"\b(police|security|troops|soldiers|forces)\b", sent_text, re.I
+        ):
+            return "PROTEST", mode, "Excessive force against protesters"
+        if family == RIOT or _RIOT_CUES.search(sent_text):
+            return "PROTEST", "riot-spon" if mode != "riot-org" else mode, "Violent demonstration"
+        if _INTERVENTION.search(sent_text):
+            return "PROTEST", mode, "Protest with intervention"
+        return "PROTEST", mode, "Peaceful protest"
+    return _violence_sub_type(family, mode, sent_text, token)
+
+
+# Where a trigger sits in its sentence: main-clause events matter more than background ones.
+_SUBORDINATE_DEPS = {"relcl": 0.6, "acl": 0.7, "amod": 0.55, "advcl": 0.85, "pcomp": 0.75, "csubj": 0.8}
+_BACKGROUND_PREPS = {"against", "over", "for", "of", "about", "despite", "since", "after", "following", "amid"}
+
+
+def salience(token: Token) -> float:
+    """How central a trigger is to its sentence, from 1.0 (main clause) down."""
+    factor = 1.0
+    if token.dep_ == "pobj" and token.head.lower_ in _BACKGROUND_PREPS:
+        factor *= 0.6
+    for node in [token, *token.ancestors]:
+        factor *= _SUBORDINATE_DEPS.get(node.dep_, 1.0)
+    return factor
+
+
+_NON_ACLED = {"CONSULT", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "SUPPORT", "COOPERATE", "AID"}
+_ACLED_OF_PLOVER = {
+    "AGREE": "Agreement", "RETREAT": "Non-violent transfer of territory", "MOBILIZE": "Change to group/activity",
+    "COERCE": "Other", "CONCEDE": None,
+}
+
+
+def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
+    lemma = token.lemma_.lower()
+    text = token.lower_
+    if token.pos_ in ("VERB", "AUX") or (token.tag_.startswith("VB")):
+        entry = VERB_TRIGGERS.get(lemma) or VERB_TRIGGERS.get(text)
+        if entry and entry[2] == 0.0:
+            return _phrasal(token, lemma)
+        return entry
+    if token.pos_ in ("NOUN", "PROPN"):
+        entry = NOUN_TRIGGERS.get(lemma) or NOUN_TRIGGERS.get(text)
+        if entry is None and text.endswith("s"):
+            entry = NOUN_TRIGGERS.get(text)
+        if entry is None and re.fullmatch(r"air-?strikes?|air raids?", text):
+            entry = NOUN_TRIGGERS["airstrike"]
+        return entry
+    return None
+
+
+def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
+    """Triggers that count only in a phrase: "take control", "round up", "reach a deal", "call for"."""
+    right = " ".join(t.lower_ for t in token.doc[token.i + 1 : token.i + 4])
+    if lemma == "take" and re.match(r"(full |over |back )?(control|over)\b", right):
+        return (TERRITORY, None, 0.8)
+    if lemma == "round" and right.startswith("up"):
+        return (ARREST, "arrest", 0.75)
+    if lemma == "reach" and re.search(r"\b(agreement|deal|accord|truce|ceasefire|settlement|consensus)\b", right):
+        return ("AGREE", None, 0.7)
+    if lemma == "call" and right.startswith(("for", "on")):
+        return ("REQUEST", None, 0.55)
+    if lemma == "exchange" and token.pos_ == "NOUN" and right.startswith("of fire"):
+        return (CLASH, "firearms", 0.85)
+    if lemma == "exchange" and re.match(r"(heavy |small[- ]arms |gun|artillery |mortar )?(fire|gunfire|shots)", right):
+        return (CLASH, "firearms", 0.85)
+    if lemma == "launch" and re.search(r"\b(attacks?|rockets?|missiles?|strikes?|offensive|raids?|assault|drones?|shells?)\b", right):
+        return (VIOLENCE, None, 0.75)
+    if lemma == "send" and re.search(r"\b(troops|forces|soldiers|reinforcements)\b", right):
+        return ("MOBILIZE", "troops", 0.6)
+    return None
+
+
+def _fires_at_something(token: Token, sent_text: str) -> bool:
+    """ "fire" as shooting: "opened fire", "fired mortars at", "fired on the positions"."""
+    if _FIRE_ON.search(sent_text):
+        return True
+    return any(
+        (c.dep_ == "prep" and c.lower_ in ("at", "on", "towards", "into", "upon"))
+        or (c.dep_ == "dobj" and _CUES[4][2].search(c.text) or c.lower_ in ("shots", "weapons", "arms", "guns"))
+        for c in token.children
+    )
+
+
+def detect(sent: Span) -> list[Trigger]:
+    """Triggers of the events a sentence reports, typed in PLOVER and ACLED terms."""
+    sent_text = sent.text
+    triggers: list[Trigger] = []
+    for token in sent:
+        entry = _is_trigger_form(token)
+        if entry is None or token.dep_ == "amod":  # "the captured fighters" is no capture
+            continue
+        kind, mode, score = entry
+        if kind.isupper():
+            plover_type, plover_mode = kind, mode
+            sub = None if kind in _NON_ACLED else _ACLED_OF_PLOVER.get(kind)
+            family = None
+        else:
+            plover_type, plover_mode, sub = _family_to_types(kind, mode, sent_text, token)
+            family = kind
+        if kind == VIOLENCE and token.lemma_ == "fire" and not _fires_at_something(token, sent_text):
+            continue
+        triggers.append(Trigger(token, plover_type, plover_mode, sub, round(score * salience(token), 3), family))
+    return triggers

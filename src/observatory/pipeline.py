@@ -1,0 +1,245 @@
+"""The extraction pipeline: a Document in, a DocumentResult with its events out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from observatory import dates, events, quantities, roles, status
+from observatory.actors import ActorDictionary
+from observatory.geolocate import DocumentPlaces, Geolocator
+from observatory.layout import analyse
+from observatory.models import ActorRef, DateSpan, Document, DocumentResult, Event, Evidence, Quantity
+from observatory.nlp import get_nlp
+from observatory.taxonomy import acled_type_of
+
+VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+# When two violent triggers of one sentence describe one incident, the more specific sub-type wins.
+SUB_TYPE_PRECEDENCE = [
+    "Government regains territory", "Non-state actor overtakes territory", "Suicide bomb", "Chemical weapon",
+    "Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade",
+    "Abduction/forced disappearance", "Sexual violence", "Armed clash", "Attack",
+]
+_CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite"}
+SPACY_MAX_CHARS = 200_000
+
+
+def _precedence(event: Event) -> int:
+    sub = event.acled_sub_event_type
+    return SUB_TYPE_PRECEDENCE.index(sub) if sub in SUB_TYPE_PRECEDENCE else len(SUB_TYPE_PRECEDENCE)
+
+
+def _is_circumstance(trigger: events.Trigger) -> bool:
+    """A noun trigger in "during fighting", "amid clashes": background to the sentence's main event."""
+    head = trigger.token.head
+    return trigger.token.dep_ == "pobj" and head.lower_ in _CIRCUMSTANCE_PREPS
+
+
+def _family(event: Event) -> str:
+    if event.acled_event_type in VIOLENT_TYPES:
+        return "violence"
+    return event.acled_sub_event_type or event.plover_type
+
+
+def _date_compatible(a: DateSpan | None, b: DateSpan | None) -> bool:
+    return a is None or b is None or (a.start <= b.end and b.start <= a.end)
+
+
+def _place_compatible(a: Event, b: Event) -> bool:
+    if a.location is None or b.location is None:
+        return True
+    if a.location.geonameid is not None and a.location.geonameid == b.location.geonameid:
+        return True
+    return a.location.name == b.location.name or (
+        a.location.admin1 == b.location.admin1 and min(a.location.precision, b.location.precision) >= 3
+    )
+
+
+def _merge_quantity(a: Quantity | None, b: Quantity | None) -> Quantity | None:
+    """Reconcile two reports of one count: the larger figure, not the sum (a toll repeated is one toll)."""
+    if a is None or b is None:
+        return a or b
+    return a if (a.best or 0) >= (b.best or 0) else b
+
+
+def _merge_actors(a: list[ActorRef], b: list[ActorRef]) -> list[ActorRef]:
+    names = {actor.name for actor in a}
+    return a + [actor for actor in b if actor.name not in names]
+
+
+def merge_events(first: Event, second: Event) -> Event:
+    """One incident told twice: keep the first report's evidence, the more specific type, all details."""
+    keep, other = (first, second) if _precedence(first) <= _precedence(second) else (second, first)
+    update: dict[str, object] = {
+        "evidence": first.evidence,
+        "actors": _merge_actors(keep.actors, other.actors),
+        "recipients": _merge_actors(keep.recipients, other.recipients),
+        "location": keep.location or other.location,
+        "date": keep.date or other.date,
+        "attribution": first.attribution or second.attribution,
+        "confidence": max(first.confidence, second.confidence),
+    }
+    for field in ("fatalities", "injured", "abducted", "arrested", "displaced", "participants"):
+        update[field] = _merge_quantity(getattr(keep, field), getattr(other, field))
+    return keep.model_copy(update=update)
+
+
+def _same_incident(a: Event, b: Event) -> bool:
+    return (
+        a.status == b.status
+        and _family(a) == _family(b)
+        and _place_compatible(a, b)
+        and _date_compatible(a.date, b.date)
+    )
+
+
+def _assign_counts(sentence_events: list[Event], counts: dict[str, Quantity]) -> None:
+    """Give each count of a sentence to the event it belongs to, so no count is given twice."""
+    if not sentence_events or not counts:
+        return
+
+    def pick(preferred: set[str] | None = None, types: set[str] | None = None) -> Event | None:
+        for event in sentence_events:
+            if preferred and event.acled_sub_event_type in preferred:
+                return event
+            if types and event.acled_event_type in types:
+                return event
+        return None
+
+    main = pick(types=VIOLENT_TYPES) or sentence_events[0]
+    protest = pick(types={"Protests", "Riots"})
+    routes = {
+        "fatalities": main, "injured": main, "displaced": main,
+        "abducted": pick({"Abduction/forced disappearance"}) or main,
+        "arrested": pick({"Arrests"}) or protest or main,
+        "participants": protest or main,
+    }
+    for field, quantity in counts.items():
+        target = routes.get(field)
+        if target is not None:
+            setattr(target, field, quantity)
+
+
+class Extractor:
+    """Runs every stage over documents; the spaCy model and the gazetteer are loaded once."""
+
+    def __init__(self, actors_file: Path | None = None) -> None:
+        self.nlp = get_nlp()
+        self.actors = ActorDictionary.load(actors_file)
+        self.geolocator = Geolocator()
+
+    def extract(self, doc: Document) -> DocumentResult:
+        """Events of one document."""
+        return next(self.extract_many([doc]))
+
+    def extract_many(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentResult]:
+        """Events of many documents, parsed in batches with nlp.pipe."""
+        docs = list(docs) if not isinstance(docs, list) else docs
+        short = [d for d in docs if len(d.text) <= SPACY_MAX_CHARS]
+        parsed = dict(zip((id(d) for d in short), self.nlp.pipe((d.text for d in short), batch_size=batch_size),
+                          strict=True))
+        for doc in docs:
+            spacy_doc = parsed.pop(id(doc), None)
+            if spacy_doc is None:
+                yield self._extract_long(doc)
+            else:
+                yield DocumentResult(id=doc.id, events=self._events(doc, spacy_doc, 0))
+
+    def _extract_long(self, doc: Document) -> DocumentResult:
+        """A document longer than one spaCy pass: parse it in paragraph-aligned chunks."""
+        found: list[Event] = []
+        start = 0
+        text = doc.text
+        while start < len(text):
+            end = min(len(text), start + SPACY_MAX_CHARS)
+            if end < len(text):
+                cut = text.rfind("\n", start, end)
+                end = cut + 1 if cut > start else end
+            chunk = Document(id=doc.id, text=text[start:end], published=doc.published)
+            found.extend(self._events(chunk, self.nlp(chunk.text), start))
+            start = end
+        return DocumentResult(id=doc.id, events=found)
+
+    def _events(self, doc: Document, spacy_doc: Doc, offset: int) -> list[Event]:
+        layout = analyse(doc.text)
+        places = self.geolocator.analyse(spacy_doc, layout)
+        found: list[Event] = []
+        context_date: DateSpan | None = None
+        position = 1.0
+        for sent in spacy_doc.sents:
+            if sent.end_char <= layout.body_start or not sent.text.strip():
+                continue
+            sentence_date = dates.resolve_date(sent.text, doc.published)
+            if sentence_date is not None:
+                context_date = sentence_date
+            sentence_events = self._sentence_events(sent, doc, places, context_date, offset, position)
+            if sentence_events:
+                position = 0.9  # the lead sentence reports the main event
+            for event in sentence_events:
+                for index, earlier in enumerate(found):
+                    if _same_incident(earlier, event):
+                        found[index] = merge_events(earlier, event)
+                        break
+                else:
+                    found.append(event)
+        return found
+
+    def _sentence_events(
+        self, sent: Span, doc: Document, places: DocumentPlaces, context_date: DateSpan | None, offset: int,
+        position: float,
+    ) -> list[Event]:
+        triggers = [t for t in events.detect(sent) if not status.is_reporting_verb(t.token)]
+        if not triggers:
+            return []
+        if any(not _is_circumstance(t) for t in triggers):
+            triggers = [t for t in triggers if not _is_circumstance(t)]
+        evidence = Evidence(text=sent.text, start=sent.start_char + offset, end=sent.end_char + offset)
+        attribution = status.find_attribution(sent)
+        location = places.for_sentence(sent)
+        date = context_date or self._fallback_date(doc.published)
+        when = date.start if date else None
+        country_hint = location.country if location else None
+        built: list[Event] = []
+        for trigger in sorted(triggers, key=lambda t: -t.score):
+            event_status = status.detect_status(sent, trigger.token, doc.published)
+            actor_spans, recipient_spans = roles.find_roles(trigger.token)
+            acled_type = acled_type_of(trigger.acled_sub_event_type)
+
+            def resolve(span: Span, kind: str | None = acled_type) -> ActorRef:
+                return self.actors.resolve(span.text, when=when, country_hint=country_hint, event_type=kind)
+
+            actors = [resolve(span) for span in actor_spans]
+            if not actors:
+                implied = self.actors.implied_actor(acled_type, country_hint, when)
+                actors = [implied] if implied else []
+            event = Event(
+                plover_type=trigger.plover_type,
+                plover_mode=trigger.plover_mode,
+                acled_event_type=acled_type,
+                acled_sub_event_type=trigger.acled_sub_event_type,
+                actors=actors,
+                recipients=[resolve(span, None) for span in recipient_spans],
+                location=location,
+                date=date,
+                status=event_status,
+                attribution=attribution,
+                evidence=evidence,
+                confidence=round(min(1.0, trigger.score * (1.0 if actor_spans else 0.9) * position), 3),
+            )
+            same = next((e for e in built if _same_incident(e, event)), None)
+            if same is not None:
+                built[built.index(same)] = merge_events(same, event)
+            else:
+                built.append(event)
+        _assign_counts(built, quantities.extract_counts(sent))
+        return built
+
+    @staticmethod
+    def _fallback_date(published: dt.date | None) -> DateSpan | None:
+        """With no date expression, a news report dates its events to publication; without one, no date."""
+        if published is None:
+            return None
+        return DateSpan(start=published, end=published, precision="day")

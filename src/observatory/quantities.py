@@ -1,0 +1,414 @@
+"""Counts of people killed, injured, abducted, arrested, displaced and taking part, from a sentence.
+
+``parse_quantity`` reads one quantity expression ("at least 70", "between 1,000 and 1,500",
+"twenty-three", "dozens", "a man"). ``extract_counts`` finds, in a parsed sentence, the numbers that
+count the people an event affects and files each under its field using the dependency parse.
+
+Vague quantity words take the smallest value the word allows, as ``low`` and ``best`` with no ``high``:
+"a dozen" 12, "dozens" 24, "scores" 40, "hundreds" 200, "thousands" 2,000, "tens of thousands" 20,000,
+"hundreds of thousands" 200,000, "millions" 2,000,000. "Several", "a few" and "many" are not counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.tokens import Span, Token
+
+from observatory.models import Quantity
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_VAGUE = {
+    "tens of thousands": 20_000,
+    "hundreds of thousands": 200_000,
+    "a dozen": 12,
+    "dozens": 24,
+    "scores": 40,
+    "hundreds": 200,
+    "thousands": 2_000,
+    "millions": 2_000_000,
+}
+_NUMBER_WORD = "|".join([*_UNITS, *_SCALES, "a", "an", "and", "half"])
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s*(?:" + "|".join(_SCALES) + "))?"
+_WORDS = rf"(?:(?:{_NUMBER_WORD})[\s-]+)*(?:{'|'.join([*_UNITS, *_SCALES])})\b"
+_NUMBER = rf"(?:{_DIGITS}|{_WORDS})"
+_NOT_COUNTS = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:-|\s)\s*(?:year|month|week|day|hour|minute)s?[\s-]+old\b"  # ages
+    r"|\b\d+(?:st|nd|rd|th)\b"  # ordinals
+    r"|\b\d+(?:\.\d+)?\s*(?:%|per\s?cent)"  # percentages
+    r"|[$€£]\s*\d[\d,.]*"  # money
+    r"|\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)"  # times
+    r"|\b[A-Z]+-\d+\b",  # weapon and vehicle names (AK-47, BM-21)
+    re.I,
+)
+_INDEFINITE_PERSON = re.compile(
+    r"^(?:a|an|one)\s+(?!few\b|couple\b|dozen\b|number\b|lot\b|hundred\b|thousand\b)[a-z]"
+)
+_APPROXIMATE = r"about|some|nearly|around|approximately|roughly|almost|an estimated|estimated|close to"
+_PATTERNS = [
+    (re.compile(rf"\bbetween\s+(?P<a>{_NUMBER})\s+and\s+(?P<b>{_NUMBER})\b"), "range"),
+    (re.compile(rf"(?<![\w,.])(?P<a>{_NUMBER})\s*(?:-|–|to|or)\s*(?P<b>{_NUMBER})\b"), "range"),
+    (
+        re.compile(rf"\b(?:at\s+least|no\s+(?:fewer|less)\s+than|a\s+minimum\s+of)\s+(?P<a>{_NUMBER})\b"),
+        "least",
+    ),
+    (re.compile(rf"\b(?:more\s+than|over|upwards\s+of|in\s+excess\s+of)\s+(?P<a>{_NUMBER})\b"), "more"),
+    (re.compile(rf"\b(?:fewer\s+than|less\s+than|under)\s+(?P<a>{_NUMBER})\b"), "fewer"),
+    (re.compile(rf"\b(?:up\s+to|as\s+many\s+as|at\s+most)\s+(?P<a>{_NUMBER})\b"), "most"),
+    (re.compile(rf"\b(?:{_APPROXIMATE})\s+(?P<a>{_NUMBER})\b"), "about"),
+    (re.compile(rf"(?<![\w,.])(?P<a>{_NUMBER})(?![\w,]*\d)"), "exact"),
+]
+
+
+def _words_to_int(text: str) -> int | None:
+    """'twenty-three' -> 23, 'two hundred and five' -> 205, 'half a million' -> 500000."""
+    total = current = 0
+    half = False
+    seen = False
+    for word in re.split(r"[\s-]+", text.strip()):
+        if word in ("and", ""):
+            continue
+        if word in ("a", "an"):
+            current = current or 1
+        elif word == "half":
+            half = True
+        elif word in _UNITS:
+            current += _UNITS[word]
+            seen = True
+        elif word in _SCALES:
+            scale = _SCALES[word]
+            if scale == 100:
+                current = (current or 1) * scale
+            else:
+                total += (current or 1) * scale
+                current = 0
+            seen = True
+        else:
+            return None
+    if not seen:
+        return None
+    value = total + current
+    return value // 2 if half else value
+
+
+def _to_int(text: str) -> int | None:
+    text = text.strip().lower()
+    number = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(hundred|thousand|million|billion)?", text)
+    if number:
+        value = float(number.group(1).replace(",", ""))
+        return int(value * _SCALES[number.group(2)]) if number.group(2) else int(value)
+    return _words_to_int(text)
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """The first quantity expression of ``text``, or None.
+
+    "between 1,000 and 1,500" -> low 1000, best 1250, high 1500; "at least 70" -> low 70, best 70;
+    "more than 20" -> low 21, best 21; "up to 30" -> best 30, high 30; "about 30" -> best 30;
+    "dozens" -> low 24, best 24; "a man" -> 1. Ages, ordinals, percentages, money, times and weapon
+    names are not quantities.
+    """
+    text = _NOT_COUNTS.sub(" ", text.strip().lower())
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        return None
+    found: list[tuple[int, Quantity]] = []
+    for pattern, kind in _PATTERNS:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        a = _to_int(m.group("a"))
+        if a is None:
+            continue
+        if kind == "range":
+            b = _to_int(m.group("b"))
+            if b is None or b < a:
+                continue
+            found.append((m.start(), Quantity(low=a, best=(a + b) // 2, high=b)))
+        else:
+            found.append((m.start(), _modified(kind, a)))
+        break
+    for phrase, value in _VAGUE.items():
+        m = re.search(rf"\b{phrase}\b", text)
+        if m:
+            found.append((m.start(), Quantity(low=value, best=value)))
+            break
+    if not found and _INDEFINITE_PERSON.match(text):
+        return Quantity(low=1, best=1, high=1)
+    return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def _modified(kind: str, value: int) -> Quantity:
+    if kind == "least":
+        return Quantity(low=value, best=value)
+    if kind == "more":
+        return Quantity(low=value + 1, best=value + 1)
+    if kind == "fewer":
+        return Quantity(best=max(value - 1, 0), high=max(value - 1, 0))
+    if kind == "most":
+        return Quantity(best=value, high=value)
+    if kind == "about":
+        return Quantity(best=value)
+    return Quantity(low=value, best=value, high=value)
+
+
+# --- counts in a parsed sentence --------------------------------------------------------------
+
+_VERB_FIELDS = {
+    "fatalities": {"kill", "murder", "slay", "execute", "behead", "massacre", "assassinate", "slaughter",
+                   "lynch", "die", "perish", "drown", "decapitate", "burn", "electrocute", "strangle"},
+    "injured": {"injure", "wound", "hurt", "maim"},
+    "abducted": {"abduct", "kidnap", "kidnapp", "hold", "seize", "snatch"},
+    "arrested": {"arrest", "detain", "apprehend", "nab", "jail", "imprison", "round", "capture"},
+    "displaced": {"displace", "flee", "evacuate", "uproot", "expel"},
+    "participants": {"protest", "demonstrate", "rally", "march", "gather", "assemble", "participate",
+                     "riot", "picket", "converge"},
+}  # fmt: skip
+_NOUN_FIELDS = {
+    "fatalities": {"dead", "death", "fatality", "body", "corpse"},
+    "injured": {"injured", "wounded", "injury", "casualty"},
+    "abducted": {"hostage", "captive", "abductee"},
+    "arrested": {"arrest", "detainee"},
+    "displaced": {"refugee", "displaced", "idp", "evacuee"},
+    "participants": {"protester", "protestor", "demonstrator", "marcher", "rioter", "participant",
+                     "striker", "picketer"},
+}  # fmt: skip
+# Verbs whose subject, not object, is the affected group ("20 people died", "500 people protested").
+_INTRANSITIVE = {"die", "perish", "drown", "flee", "protest", "demonstrate", "rally", "march", "gather",
+                 "assemble", "participate", "riot", "picket", "converge"}  # fmt: skip
+# "shot dead", "left 5 dead", "found dead": verbs made a count verb by their complement.
+_COMPLEMENT_FIELDS = {
+    "dead": "fatalities",
+    "injured": "injured",
+    "wounded": "injured",
+    "homeless": "displaced",
+}
+_PERSON_NOUNS = {
+    "man", "woman", "child", "boy", "girl", "person", "civilian", "soldier", "policeman", "policewoman",
+    "officer", "student", "farmer", "teacher", "journalist", "reporter", "worker", "driver", "member",
+    "fighter", "militant", "rebel", "teenager", "youth", "resident", "villager", "trader", "businessman",
+    "official", "leader", "chief", "commander", "guard", "pilgrim", "priest", "imam", "cleric", "doctor",
+    "nurse", "activist", "lawyer", "judge", "politician", "councillor", "councilor", "mayor", "herder",
+    "herdsman", "shepherd", "fisherman", "miner", "passenger", "pedestrian", "infant", "baby", "toddler",
+    "girlfriend", "wife", "husband", "son", "daughter", "brother", "sister", "father", "mother", "elder",
+    "shopkeeper", "vendor", "gunman", "attacker", "bomber", "suspect", "protester", "demonstrator",
+    "constable", "sergeant", "lieutenant", "captain", "colonel", "general", "major",
+    "security guard", "employee", "engineer", "monk", "nun", "pastor", "bishop", "other", "head",
+    "deputy", "governor", "minister", "candidate", "volunteer", "prosecutor", "advocate", "lecturer",
+}  # fmt: skip
+_NUMBER_CHAIN = ("nummod", "quantmod", "compound", "amod")
+_PERSON_SUFFIX = re.compile(r"(?:[^e]er|or|ist|ian|man|woman)$")
+_COMPLEMENT_DEPS = ("oprd", "acomp", "xcomp", "ccomp", "advmod", "conj")
+# "were feared killed", "were reported killed", "were on Saturday killed" (parsed under "be").
+_REPORTED = {"fear", "report", "believe", "confirm", "say", "feared", "be", "find", "presume"}
+_SUBSET_PREPS = {"including", "among", "includes", "include"}
+_NON_COUNT_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"}
+_VAGUE_WORDS = {"dozen", "dozens", "scores", "hundreds", "thousands", "millions", "tens"}
+_TOLL_VALUE_DEPS = {"attr", "dobj", "oprd", "appos", "npadvmod"}
+
+
+def _is_number(token: Token) -> bool:
+    if token.ent_type_ in _NON_COUNT_ENTS:
+        return False
+    if token.lower_ in _VAGUE_WORDS:
+        return True
+    return token.like_num and _to_int(token.lower_) is not None
+
+
+def _counted(sent: Span) -> Iterable[tuple[Token, Quantity, list[Token]]]:
+    """Each counted nominal of the sentence with its quantity and the tokens that state it."""
+    used: set[int] = set()
+    for token in sent:
+        if token.i in used or not _is_number(token):
+            continue
+        if token.dep_ in _NUMBER_CHAIN and token.head.i != token.i and token.head.i > token.i:
+            nominal = token.head
+            while nominal.dep_ in _NUMBER_CHAIN and nominal.head.i != nominal.i:
+                nominal = nominal.head
+            parts = [c for c in nominal.lefts if c.dep_ in ("nummod", "quantmod", "advmod", "amod")]
+            start = min(part.left_edge.i for part in parts) if parts else token.i
+            end = max(part.right_edge.i for part in parts if part.i < nominal.i) if parts else token.i
+        else:
+            nominal = token
+            start, end = token.left_edge.i, token.i
+        if nominal.lower_ in _VAGUE_WORDS and nominal.i != token.i:
+            continue
+        words = sent.doc[start : end + 1]
+        quantity = parse_quantity(_vague_phrase(nominal, words.text))
+        if quantity is None:
+            continue
+        used.update(t.i for t in words if _is_number(t))
+        yield nominal, quantity, list(words)
+    for token in sent:
+        if _is_single_person(token):
+            yield token, Quantity(low=1, best=1, high=1), [token]
+
+
+def _is_single_person(token: Token) -> bool:
+    """'a man', 'the driver', 'his son', 'him', a named person: one person."""
+    if token.lower_ in ("him", "her"):
+        return True
+    if token.ent_type_ == "PERSON":
+        return token.i + 1 >= len(token.doc) or token.doc[token.i + 1].ent_iob_ != "I"
+    if token.tag_ not in ("NN", "NNP") or any(
+        child.dep_ in _NUMBER_CHAIN and child.like_num for child in token.children
+    ):
+        return False
+    if not any(child.dep_ in ("det", "poss") for child in token.children):
+        return False
+    if any(child.dep_ == "appos" and child.ent_type_ == "PERSON" for child in token.children):
+        return True
+    return token.lemma_.lower() in _PERSON_NOUNS or bool(_PERSON_SUFFIX.search(token.lower_))
+
+
+def _vague_phrase(nominal: Token, text: str) -> str:
+    """Extend 'tens'/'hundreds' with a following 'of thousands'."""
+    following = nominal.doc[nominal.i + 1 : nominal.i + 3].text.lower()
+    if nominal.lower_ in ("tens", "hundreds") and following == "of thousands":
+        return f"{nominal.lower_} of thousands"
+    return text
+
+
+def _first_conjunct(token: Token) -> Token:
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _verb_field(verb: Token) -> str | None:
+    lemma = verb.lemma_.lower()
+    for field, lemmas in _VERB_FIELDS.items():
+        if lemma in lemmas:
+            return field
+    for child in verb.children:
+        if child.dep_ in _COMPLEMENT_DEPS and child.lower_ in _COMPLEMENT_FIELDS:
+            return _COMPLEMENT_FIELDS[child.lower_]
+        if child.dep_ in ("xcomp", "oprd", "advcl") and child.tag_ == "VBN" and lemma in _REPORTED:
+            return _verb_field(child)
+    if lemma in ("take", "hold") and any(c.lemma_ in ("hostage", "captive") for c in verb.subtree):
+        return "abducted"
+    if lemma == "force" and any(c.dep_ == "xcomp" and _verb_field(c) == "displaced" for c in verb.children):
+        return "displaced"
+    if lemma == "lose" and any(c.lemma_ == "life" for c in verb.children):
+        return "fatalities"
+    return None
+
+
+def _noun_field(noun: Token) -> str | None:
+    lemma = noun.lemma_.lower()
+    for field, lemmas in _NOUN_FIELDS.items():
+        if lemma in lemmas or noun.lower_ in lemmas:
+            return field
+    return None
+
+
+def _is_passive_like(verb: Token) -> bool:
+    """'were killed', '15 others wounded' after a passive verb, headline '12 killed'."""
+    if any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children):
+        return True
+    if any(child.dep_ == "dobj" for child in verb.children):
+        return False
+    if any(child.dep_ == "nsubj" and _has_number(child) for child in verb.children):
+        return True
+    if any(child.dep_ == "aux" for child in verb.children):
+        return False
+    if verb.tag_ == "VBN":
+        return True
+    return verb.dep_ == "conj" and _is_passive_like(verb.head)
+
+
+def _has_number(nominal: Token) -> bool:
+    return _is_number(nominal) or any(
+        child.dep_ in _NUMBER_CHAIN and _is_number(child) for child in nominal.children
+    )
+
+
+def _field_of(nominal: Token) -> str | None:
+    """The count field a counted nominal belongs to, from its place in the parse, else its noun."""
+    anchor = _first_conjunct(nominal)
+    head, dep = anchor.head, anchor.dep_
+    if dep == "pobj" and head.lower_ in _SUBSET_PREPS:
+        return None
+    if dep == "pobj" and head.lower_ == "of" and _noun_field(head.head) == "fatalities":
+        return "fatalities"
+    if dep == "pobj" and head.lower_ == "with" and head.i > 0 and head.nbor(-1).lower_ == "along":
+        return _verb_field(head.head) if head.head.pos_ == "VERB" else None
+    for child in nominal.children:
+        if child.dep_ in ("acl", "amod", "relcl") and (
+            child.tag_ == "VBN" or child.lower_ in _COMPLEMENT_FIELDS
+        ):
+            field = _verb_field(child) or _COMPLEMENT_FIELDS.get(child.lower_)
+            if field and (child.dep_ != "relcl" or _is_passive_like(child)):
+                return field
+    if head.pos_ in ("VERB", "AUX") and head.i != anchor.i:
+        field = _verb_field(head)
+        if dep in ("nsubjpass", "nsubj:pass") and field:
+            return field
+        if dep == "nsubj" and field and (head.lemma_ in _INTRANSITIVE or _is_passive_like(head)):
+            return field
+        if dep == "nsubj" and head.lemma_ == "be":
+            for child in head.children:
+                if child.dep_ in ("acomp", "attr") and child.lower_ in _COMPLEMENT_FIELDS:
+                    return _COMPLEMENT_FIELDS[child.lower_]
+            return field
+        if dep == "dobj" and field and head.lemma_ not in _INTRANSITIVE:
+            return field
+        if dep == "dobj" and head.lemma_ == "force":
+            return _verb_field(head)
+    return _noun_field(nominal)
+
+
+def _toll(sent: Span) -> Quantity | None:
+    """'the death toll rose to 40', 'bringing the toll to 40', 'the toll stands at 40'."""
+    for token in sent:
+        if token.lemma_ != "toll":
+            continue
+        verb = token.head
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in ("to", "at"):
+                values = [c for c in child.children if c.dep_ == "pobj"]
+            elif child.dep_ in _TOLL_VALUE_DEPS and child.i != token.i:
+                values = [child]
+            else:
+                continue
+            for value in values:
+                quantity = parse_quantity(sent.doc[value.left_edge.i : value.i + 1].text)
+                if quantity is not None:
+                    return quantity
+    return None
+
+
+def _add(total: Quantity | None, more: Quantity) -> Quantity:
+    if total is None:
+        return more
+
+    def plus(a: int | None, b: int | None) -> int | None:
+        return None if a is None or b is None else a + b
+
+    return Quantity(
+        low=plus(total.low, more.low), best=plus(total.best, more.best), high=plus(total.high, more.high)
+    )
+
+
+def extract_counts(sent: Span) -> dict[str, Quantity]:
+    """Counts of people killed, injured, abducted, arrested, displaced or taking part in ``sent``.
+
+    Coordinated groups add up ("killed 4 soldiers and 3 civilians" is 7); subsets do not ("killing 6
+    civilians, including 2 women" is 6). A reported death toll wins over a smaller sum.
+    """
+    counts: dict[str, Quantity] = {}
+    for nominal, quantity, _ in _counted(sent):
+        field = _field_of(nominal)
+        if field is not None:
+            counts[field] = _add(counts.get(field), quantity)
+    toll = _toll(sent)
+    if toll is not None and (toll.best or 0) > (counts.get("fatalities", Quantity()).best or 0):
+        counts["fatalities"] = toll
+    return counts

@@ -1,0 +1,361 @@
+"""Read queries over the store: filtered event lists, single events with their article, aggregates.
+
+Every value that comes from a user is passed to DuckDB as a parameter; only whitelisted column and
+unit names are written into SQL text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+import duckdb
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPES
+
+STATUSES = ("occurred", "failed", "planned", "hypothetical", "negated", "historical")
+MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000
+
+# Columns of the event list (everything but the stored JSON), with the article's title and source.
+LIST_COLUMNS = (
+    "event_id",
+    "article_id",
+    "incident_id",
+    "plover_type",
+    "plover_mode",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "actor1",
+    "actor1_country",
+    "actor1_sector",
+    "inter1",
+    "actor2",
+    "actor2_country",
+    "actor2_sector",
+    "inter2",
+    "location",
+    "location_text",
+    "geonameid",
+    "latitude",
+    "longitude",
+    "country",
+    "admin1",
+    "admin2",
+    "geo_precision",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_high",
+    "injured",
+    "abducted",
+    "arrested",
+    "displaced",
+    "participants",
+    "status",
+    "claimant",
+    "attribution_text",
+    "evidence_text",
+    "evidence_start",
+    "evidence_end",
+    "confidence",
+)
+ARTICLE_COLUMNS = ("article_id", "doc_id", "title", "url", "source", "published", "ingested_at")
+PERIODS = {"day": "day", "week": "week", "month": "month"}
+GROUP_FIELDS = {
+    "type": "plover_type",
+    "acled_type": "acled_event_type",
+    "country": "country",
+    "admin1": "admin1",
+    "status": "status",
+}
+INDEXES = {
+    "events_article_idx": "events (article_id)",
+    "events_date_idx": "events (date_start)",
+}
+
+
+class EventFilter(BaseModel):
+    """What to select from the events table; every field is optional except paging."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    plover_type: str | None = None
+    acled_event_type: str | None = None
+    acled_sub_event_type: str | None = None
+    actor: str | None = Field(None, max_length=200, description="substring of actor1 or actor2")
+    country: str | None = Field(None, description="ISO 3166 alpha-3")
+    admin1: str | None = Field(None, max_length=200)
+    since: dt.date | None = Field(None, description="first date_start included")
+    until: dt.date | None = Field(None, description="last date_start included")
+    bbox: tuple[float, float, float, float] | None = Field(
+        None, description="min_lon, min_lat, max_lon, max_lat; min_lon > max_lon crosses the antimeridian"
+    )
+    status: Literal["occurred", "failed", "planned", "hypothetical", "negated", "historical", "any"] = (
+        "occurred"
+    )
+    q: str | None = Field(None, max_length=200, description="free text searched in the evidence sentence")
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    @field_validator("plover_type")
+    @classmethod
+    def _known_plover(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.upper() not in PLOVER_TYPES:
+            raise ValueError(f"unknown PLOVER type {value!r}; expected one of {', '.join(PLOVER_TYPES)}")
+        return value.upper()
+
+    @field_validator("acled_event_type")
+    @classmethod
+    def _known_acled_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in ACLED_EVENT_TYPES:
+            raise ValueError(
+                f"unknown ACLED event type {value!r}; expected one of {', '.join(ACLED_EVENT_TYPES)}"
+            )
+        return value
+
+    @field_validator("acled_sub_event_type")
+    @classmethod
+    def _known_acled_sub_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in ACLED_SUB_TYPES:
+            raise ValueError(f"unknown ACLED sub-event type {value!r}")
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _iso3(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError(f"country must be an ISO 3166 alpha-3 code such as SYR, got {value!r}")
+        return value.upper()
+
+    @field_validator("bbox", mode="before")
+    @classmethod
+    def _parse_bbox(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = value.split(",")
+            if len(parts) != 4:
+                raise ValueError("bbox must be four comma-separated numbers: min_lon,min_lat,max_lon,max_lat")
+            try:
+                return tuple(float(p) for p in parts)
+            except ValueError:
+                raise ValueError("bbox values must be numbers: min_lon,min_lat,max_lon,max_lat") from None
+        return value
+
+    @field_validator("bbox")
+    @classmethod
+    def _valid_bbox(cls, value: tuple[float, float, float, float] | None) -> Any:
+        if value is None:
+            return None
+        min_lon, min_lat, max_lon, max_lat = value
+        if not all(-180 <= lon <= 180 for lon in (min_lon, max_lon)):
+            raise ValueError("bbox longitudes must lie in [-180, 180]")
+        if not all(-90 <= lat <= 90 for lat in (min_lat, max_lat)):
+            raise ValueError("bbox latitudes must lie in [-90, 90]")
+        if min_lat > max_lat:
+            raise ValueError("bbox min_lat is greater than max_lat")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered_dates(self) -> EventFilter:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        return self
+
+
+def ensure_indexes(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the secondary indexes the queries use (no-op when present)."""
+    for name, target in INDEXES.items():
+        con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+
+
+def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
+    """The SQL WHERE clause (alias ``e`` for events) and its parameters for a filter."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    equal = {
+        "plover_type": f.plover_type,
+        "acled_event_type": f.acled_event_type,
+        "acled_sub_event_type": f.acled_sub_event_type,
+        "country": f.country,
+    }
+    for column, value in equal.items():
+        if value is not None:
+            clauses.append(f"e.{column} = ?")
+            params.append(value)
+    if f.admin1:
+        clauses.append("lower(e.admin1) = ?")
+        params.append(f.admin1.lower())
+    if f.actor:
+        clauses.append("(contains(lower(e.actor1), ?) OR contains(lower(e.actor2), ?))")
+        params += [f.actor.lower(), f.actor.lower()]
+    if f.q:
+        clauses.append("contains(lower(e.evidence_text), ?)")
+        params.append(f.q.lower())
+    if f.since:
+        clauses.append("e.date_start >= ?")
+        params.append(f.since)
+    if f.until:
+        clauses.append("e.date_start <= ?")
+        params.append(f.until)
+    if f.bbox:
+        min_lon, min_lat, max_lon, max_lat = f.bbox
+        clauses.append("e.latitude BETWEEN ? AND ?")
+        params += [min_lat, max_lat]
+        if min_lon <= max_lon:
+            clauses.append("e.longitude BETWEEN ? AND ?")
+        else:
+            clauses.append("(e.longitude >= ? OR e.longitude <= ?)")
+        params += [min_lon, max_lon]
+    if f.status != "any":
+        clauses.append("e.status = ?")
+        params.append(f.status)
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def query_events(con: duckdb.DuckDBPyConnection, f: EventFilter) -> tuple[list[dict[str, Any]], int]:
+    """One page of events matching the filter (newest first) and the total number matching."""
+    where, params = where_clause(f)
+    columns = ", ".join(f"e.{c}" for c in LIST_COLUMNS)
+    rows = _dicts(
+        con.execute(
+            f"SELECT {columns}, a.title, a.source, a.url, a.published FROM events e "
+            f"JOIN articles a USING (article_id) {where} "
+            "ORDER BY e.date_start DESC NULLS LAST, e.event_id LIMIT ? OFFSET ?",
+            [*params, f.limit, f.offset],
+        )
+    )
+    total = con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+    return rows, total
+
+
+def get_article(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] | None:
+    """One article with its text and the ids, types and evidence offsets of its events, or None."""
+    found = _dicts(
+        con.execute(
+            f"SELECT {', '.join(ARTICLE_COLUMNS)}, text FROM articles WHERE article_id = ?", [article_id]
+        )
+    )
+    if not found:
+        return None
+    article = found[0]
+    article["events"] = _dicts(
+        con.execute(
+            "SELECT event_id, plover_type, acled_event_type, status, evidence_start, evidence_end "
+            "FROM events WHERE article_id = ? ORDER BY evidence_start, event_id",
+            [article_id],
+        )
+    )
+    return article
+
+
+def get_event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:
+    """One event: its row, its full extracted record (``event``) and its article (``article``), or None."""
+    found = _dicts(
+        con.execute(
+            f"SELECT {', '.join(LIST_COLUMNS)}, event_json FROM events WHERE event_id = ?", [event_id]
+        )
+    )
+    if not found:
+        return None
+    event = found[0]
+    event["event"] = json.loads(event.pop("event_json"))
+    event["article"] = get_article(con, event["article_id"])
+    return event
+
+
+def list_articles(
+    con: duckdb.DuckDBPyConnection, limit: int = 100, offset: int = 0, q: str | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Articles (newest publication first) with their event counts, optionally with ``q`` in the title."""
+    where, params = "", []
+    if q:
+        where, params = "WHERE contains(lower(coalesce(a.title, '')), ?)", [q.lower()]
+    columns = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
+    rows = _dicts(
+        con.execute(
+            f"SELECT {columns}, (SELECT count(*) FROM events e WHERE e.article_id = a.article_id) AS events "
+            f"FROM articles a {where} ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    )
+    total = con.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
+    return rows, total
+
+
+def counts_by_period(
+    con: duckdb.DuckDBPyConnection, f: EventFilter, period: Literal["day", "week", "month"] = "day"
+) -> list[dict[str, Any]]:
+    """Events and fatalities per day, ISO week (Monday) or month of date_start; undated events left out."""
+    unit = PERIODS[period]
+    where, params = where_clause(f)
+    where = f"{where} AND e.date_start IS NOT NULL" if where else "WHERE e.date_start IS NOT NULL"
+    return _dicts(
+        con.execute(
+            f"SELECT CAST(date_trunc('{unit}', e.date_start) AS DATE) AS key, count(*) AS events, "
+            f"coalesce(sum(e.fatalities), 0) AS fatalities FROM events e {where} GROUP BY key ORDER BY key",
+            params,
+        )
+    )
+
+
+def counts_by_field(con: duckdb.DuckDBPyConnection, f: EventFilter, by: str) -> list[dict[str, Any]]:
+    """Events and fatalities per value of a field: type, acled_type, country, admin1 or status."""
+    where, params = where_clause(f)
+    if by == "admin1":
+        select, group = "e.country, e.admin1 AS key", "e.country, e.admin1"
+    else:
+        select, group = f"e.{GROUP_FIELDS[by]} AS key", f"e.{GROUP_FIELDS[by]}"
+    return _dicts(
+        con.execute(
+            f"SELECT {select}, count(*) AS events, coalesce(sum(e.fatalities), 0) AS fatalities "
+            f"FROM events e {where} GROUP BY {group} ORDER BY events DESC, key NULLS LAST",
+            params,
+        )
+    )
+
+
+def grid_clusters(con: duckdb.DuckDBPyConnection, f: EventFilter, cell: float) -> list[dict[str, Any]]:
+    """Geolocated events grouped in square cells of ``cell`` degrees: the map's clustered markers.
+
+    Each cluster has its mean position, event and fatality counts, its most frequent PLOVER type and,
+    when it holds one event, that event's id.
+    """
+    where, params = where_clause(f)
+    located = "e.latitude IS NOT NULL AND e.longitude IS NOT NULL"
+    where = f"{where} AND {located}" if where else f"WHERE {located}"
+    return _dicts(
+        con.execute(
+            "SELECT avg(e.latitude) AS lat, avg(e.longitude) AS lon, count(*) AS events, "
+            "coalesce(sum(e.fatalities), 0) AS fatalities, mode(e.plover_type) AS type, "
+            "CASE WHEN count(*) = 1 THEN min(e.event_id) END AS event_id "
+            f"FROM events e {where} "
+            "GROUP BY floor(e.latitude / ?), floor(e.longitude / ?) ORDER BY events DESC",
+            [*params, cell, cell],
+        )
+    )
+
+
+def totals(con: duckdb.DuckDBPyConnection, f: EventFilter) -> dict[str, int]:
+    """Numbers of events and summed casualty counts over all events matching the filter."""
+    where, params = where_clause(f)
+    row = con.execute(
+        "SELECT count(*), coalesce(sum(e.fatalities), 0), coalesce(sum(e.injured), 0), "
+        "coalesce(sum(e.abducted), 0), coalesce(sum(e.arrested), 0), coalesce(sum(e.displaced), 0), "
+        f"count(DISTINCT e.article_id) FROM events e {where}",
+        params,
+    ).fetchone()
+    keys = ("events", "fatalities", "injured", "abducted", "arrested", "displaced", "articles")
+    return dict(zip(keys, (int(v) for v in row), strict=True))

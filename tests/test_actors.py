@@ -1,0 +1,201 @@
+"""Actor dictionary: alias resolution, generics, unknown actors, user files and validity dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from observatory.actors import ActorDictionary, ActorFileError
+
+
+@pytest.fixture(scope="module")
+def actors() -> ActorDictionary:
+    return ActorDictionary.load()
+
+
+@pytest.mark.parametrize(
+    "text", ["Daesh", "IS militants", "ISIS", "the Islamic State group", "Daesh-linked fighters"]
+)
+def test_islamic_state_aliases_resolve_to_one_actor(actors: ActorDictionary, text: str) -> None:
+    ref = actors.resolve(text)
+    assert ref.name == "Islamic State (Syria)"
+    assert ref.acled_inter == 2
+    assert ref.text == text
+
+
+def test_houthis_and_ansar_allah_are_the_same_actor(actors: ActorDictionary) -> None:
+    houthis = actors.resolve("Houthi rebels")
+    assert houthis.name == actors.resolve("Ansar Allah").name == actors.resolve("the Houthis").name
+    assert houthis.country == "YEM"
+
+
+def test_member_nouns_and_possessives_are_stripped(actors: ActorDictionary) -> None:
+    assert actors.resolve("Taliban fighters").name == "Taliban"
+    assert actors.resolve("Assad's forces").name == "Military Forces of Syria (2000-)"
+    assert actors.resolve("dozens of al-Shabaab militants").name == "Al Shabaab"
+
+
+def test_near_spelling_is_matched_by_fuzzy_fallback(actors: ActorDictionary) -> None:
+    assert actors.resolve("Hezbolah fighters").name == "Hezbollah"
+
+
+def test_short_acronym_needs_its_case(actors: ActorDictionary) -> None:
+    assert actors.resolve("us").name == "us"  # the pronoun, not the United States
+    assert actors.resolve("US").country == "USA"
+
+
+def test_demonym_generic_soldiers(actors: ActorDictionary) -> None:
+    ref = actors.resolve("Nigerian soldiers")
+    assert ref.name.startswith("Military Forces of Nigeria")
+    assert (ref.country, ref.sector, ref.acled_inter) == ("NGA", "MIL", 1)
+
+
+def test_generic_for_a_country_without_a_listed_army(actors: ActorDictionary) -> None:
+    ref = actors.resolve("Zambian police")
+    assert (ref.name, ref.country, ref.acled_inter) == ("Police Forces of Zambia", "ZMB", 1)
+
+
+def test_country_hint_picks_the_country_generic(actors: ActorDictionary) -> None:
+    ref = actors.resolve("police", country_hint="IND")
+    assert ref.name.startswith("Police Forces of India")
+    assert ref.acled_inter == 1
+    assert (
+        actors.resolve("unidentified gunmen", country_hint="MEX").name == "Unidentified Armed Group (Mexico)"
+    )
+
+
+def test_country_hint_picks_the_country_branch_of_a_group(actors: ActorDictionary) -> None:
+    assert actors.resolve("Islamic State", country_hint="NGA").name == "Islamic State (West Africa)"
+
+
+def test_foreign_state_forces_are_external(actors: ActorDictionary) -> None:
+    ref = actors.resolve("Turkish troops", country_hint="SYR")
+    assert ref.country == "TUR"
+    assert ref.acled_inter == 8
+    assert actors.resolve("Turkish troops", country_hint="TUR").acled_inter == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "sector", "inter"),
+    [
+        ("a group of masked gunmen", "MLA", 3),
+        ("demonstrators", "PRO", 6),
+        ("an angry mob", "RIO", 5),
+        ("farmers", "CVL", 7),
+        ("riot police officers", "POL", 1),
+        ("tribal fighters", "ETH", 4),
+        ("rebels", "REB", 2),
+    ],
+)
+def test_unknown_actor_keeps_raw_text_with_guessed_sector(
+    actors: ActorDictionary, text: str, sector: str, inter: int
+) -> None:
+    ref = actors.resolve(text)
+    assert ref.name == text.removeprefix("a ").removeprefix("an ")
+    assert ref.text == text
+    assert (ref.sector, ref.acled_inter) == (sector, inter)
+    assert ref.country is None
+
+
+def test_unknown_actor_gets_the_country_named_in_it(actors: ActorDictionary) -> None:
+    ref = actors.resolve("Sudanese rebels")
+    assert (ref.name, ref.country, ref.acled_inter) == ("Sudanese rebels", "SDN", 2)
+
+
+def test_backer_is_not_the_actor_country(actors: ActorDictionary) -> None:
+    ref = actors.resolve("Iranian-backed militias")
+    assert ref.country is None
+    assert ref.acled_inter == 3
+
+
+def test_valid_date_range_is_respected(actors: ActorDictionary) -> None:
+    before = actors.resolve("Taliban", when=dt.date(2019, 6, 1))
+    after = actors.resolve("Taliban", when=dt.date(2022, 6, 1))
+    assert (before.name, before.acled_inter) == ("Taliban", 2)
+    assert (after.name, after.acled_inter) == ("Military Forces of Afghanistan (2021-)", 1)
+    assert actors.resolve("Nusra Front", when=dt.date(2015, 1, 1)).name == "Jabhat al-Nusra"
+    assert actors.resolve("Nusra Front", when=dt.date(2019, 1, 1)).name == "HTS: Hayat Tahrir al Sham"
+
+
+def test_event_type_makes_a_crowd_protesters_or_rioters(actors: ActorDictionary) -> None:
+    assert actors.resolve("nurses", country_hint="PER", event_type="Protests").name == "Protesters (Peru)"
+    assert actors.resolve("villagers", country_hint="IND", event_type="Riots").acled_inter == 5
+    assert actors.resolve("Indian police", event_type="Protests").acled_inter == 1
+
+
+def test_implied_actor_of_an_event_without_one(actors: ActorDictionary) -> None:
+    ref = actors.implied_actor("Violence against civilians", "BRA")
+    assert ref is not None and (ref.name, ref.acled_inter) == ("Unidentified Armed Group (Brazil)", 3)
+    assert actors.implied_actor("Strategic developments", "BRA") is None
+
+
+def test_user_rows_override_bundled_ones(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.csv"
+    extra.write_text(
+        "name,aliases,country,sector,acled_inter,valid_from,valid_to\n"
+        "Hezbollah,Party of God,LBN,MIL,8,,\n"
+        "Green Valley Defence Committee,GVDC|valley guards,KEN,MLA,4,2018-01-01,\n",
+        encoding="utf-8",
+    )
+    actors = ActorDictionary.load(extra)
+    assert actors.resolve("Hezbollah fighters").acled_inter == 8
+    ref = actors.resolve("the valley guards")
+    assert (ref.name, ref.country, ref.acled_inter) == ("Green Valley Defence Committee", "KEN", 4)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("Lion Brigade,Lions,SYR,REB,nine,,", "line 3: acled_inter 'nine'"),
+        ("Lion Brigade,Lions,SYR,REB,2,May 2019,", "line 3: valid_from 'May 2019'"),
+        ("Lion Brigade,Lions,Syria,REB,2,,", "line 3: country 'SYRIA'"),
+        ("Lion Brigade,Lions,SYR", "line 3: expected 7 columns"),
+    ],
+)
+def test_malformed_user_file_names_the_line(tmp_path: Path, row: str, message: str) -> None:
+    extra = tmp_path / "bad.csv"
+    extra.write_text(
+        "name,aliases,country,sector,acled_inter,valid_from,valid_to\nFalcon Unit,Falcons,IRQ,MLA,3,,\n"
+        + row
+        + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ActorFileError, match=message) as info:
+        ActorDictionary.load(extra)
+    assert "bad.csv" in str(info.value)
+
+
+def test_user_file_without_the_columns_is_rejected(tmp_path: Path) -> None:
+    extra = tmp_path / "bad.csv"
+    extra.write_text("actor;country\nLions;SYR\n", encoding="utf-8")
+    with pytest.raises(ActorFileError, match="line 1: the header lacks"):
+        ActorDictionary.load(extra)
+
+
+def test_find_returns_longest_known_mentions(actors: ActorDictionary) -> None:
+    text = (
+        "Syrian government forces backed by Russian warplanes pushed into the last Daesh pocket near "
+        "Damascus, the Syrian Observatory for Human Rights said, while Kenyan soldiers guarded the border."
+    )
+    found = [(text[s:e], ref.name) for s, e, ref in actors.find(text)]
+    assert found == [
+        ("Syrian government forces", "Military Forces of Syria (2000-)"),
+        ("Russian warplanes", "Military Forces of Russia (2000-)"),
+        ("Daesh", "Islamic State (Syria)"),
+        ("Syrian Observatory for Human Rights", "Syrian Observatory for Human Rights"),
+        ("Kenyan soldiers", "Military Forces of Kenya"),
+    ]
+
+
+def test_find_skips_lowercase_words_that_spell_acronyms(actors: ActorDictionary) -> None:
+    text = "It is what it is, and who knows what the army of Somalia will do."
+    assert [ref.name for _, _, ref in actors.find(text)] == []
+
+
+def test_bundled_dictionary_is_large_and_unique() -> None:
+    actors = ActorDictionary.load()
+    names = [e.name for e in actors.entries]
+    assert len(names) >= 250
+    assert len(names) == len(set(names))

@@ -1,0 +1,119 @@
+"""Date expressions resolved against the publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from observatory.dates import best_date_mention, resolve_date
+
+TUESDAY = dt.date(2018, 7, 31)
+
+
+def day(value: dt.date) -> tuple[dt.date, dt.date, str]:
+    return value, value, "day"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On 9 May 2018, militants attacked a checkpoint near Gao.", day(dt.date(2018, 5, 9))),
+        ("Around 9 May 2018 (as reported), a farmer was abducted.", day(dt.date(2018, 5, 9))),
+        ("Gunmen shot dead a trader on Monday in Kaduna.", day(dt.date(2018, 7, 30))),
+        ("Clashes erupted on Tuesday night in Bamenda.", day(TUESDAY)),
+        ("Two soldiers were killed in an ambush last Tuesday.", day(dt.date(2018, 7, 24))),
+        ("A car bomb exploded yesterday outside the ministry.", day(dt.date(2018, 7, 30))),
+        ("Rebels shelled the town overnight.", day(dt.date(2018, 7, 30))),
+        ("Protesters gathered in the square this morning.", day(TUESDAY)),
+        ("Police arrested 14 people on July 12 in Lagos.", day(dt.date(2018, 7, 12))),
+        ("Militants raided the village on 3 December.", day(dt.date(2017, 12, 3))),
+        ("The army retook the town the previous day.", day(dt.date(2018, 7, 30))),
+        ("The convoy was ambushed last week.", (dt.date(2018, 7, 23), dt.date(2018, 7, 29), "week")),
+        ("Fighting resumed earlier this month.", (dt.date(2018, 7, 1), TUESDAY, "month")),
+        ("The militia seized the district in March.", (dt.date(2018, 3, 1), dt.date(2018, 3, 31), "month")),
+        (
+            "The militia seized the district in December.",
+            (dt.date(2017, 12, 1), dt.date(2017, 12, 31), "month"),
+        ),
+        ("The group was founded in 2015.", (dt.date(2015, 1, 1), dt.date(2015, 12, 31), "year")),
+        ("The town fell last year.", (dt.date(2017, 1, 1), dt.date(2017, 12, 31), "year")),
+        ("Strikes hit the port in June 2016.", (dt.date(2016, 6, 1), dt.date(2016, 6, 30), "month")),
+    ],
+)
+def test_resolves_expressions(text: str, expected: tuple[dt.date, dt.date, str]) -> None:
+    span = resolve_date(text, TUESDAY)
+    assert span is not None
+    assert (span.start, span.end, span.precision) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen opened fire, killing 12 with AK-47 rifles at 2 a.m.",
+        "Officials warned that militants may attack again.",
+        "Protesters march through the capital against the bill.",
+        "A 12-year-old boy was among the 30 wounded.",
+    ],
+)
+def test_no_date_expression_gives_none(text: str) -> None:
+    assert resolve_date(text, TUESDAY) is None
+
+
+def test_relative_expressions_need_a_publication_date() -> None:
+    assert resolve_date("The attack happened on Monday.", None) is None
+    span = resolve_date("The attack happened on 4 March 2017.", None)
+    assert span is not None and span.start == dt.date(2017, 3, 4)
+
+
+def test_future_calendar_date_is_discarded() -> None:
+    assert resolve_date("Elections are due on 9 May 2020.", TUESDAY) is None
+
+
+def test_event_date_preferred_over_reporting_date() -> None:
+    text = "Gunmen killed four villagers on Sunday night, police said on Tuesday."
+    mention = best_date_mention(text, TUESDAY)
+    assert mention is not None and mention.span.start == dt.date(2018, 7, 29)
+    assert resolve_date("Nine people were killed, officials said on Monday.", TUESDAY) is None
+
+
+def test_weekday_in_brackets_prefers_the_calendar_date() -> None:
+    span = resolve_date("A landmine hit the bus on Tuesday [24 July], rebels said.", TUESDAY)
+    assert span is not None and span.start == dt.date(2018, 7, 24)
+
+
+def test_leading_reported_on_dates_the_event() -> None:
+    span = resolve_date("Reported on 28 July 2018, an airstrike hit a market.", TUESDAY)
+    assert span is not None and span.start == dt.date(2018, 7, 28)
+
+
+EXPRESSIONS = [
+    "on {weekday}", "on {weekday} night", "last {weekday}", "yesterday", "overnight", "last night",
+    "this morning", "last week", "earlier this week", "earlier this month", "last month", "last year",
+    "in {month}", "on {day} {month}", "on {month} {day}", "on {day} {month} {year}", "in {year}",
+    "the previous day", "three days ago", "two weeks ago",
+]  # fmt: skip
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]  # fmt: skip
+
+
+@given(
+    published=st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2035, 12, 31)),
+    template=st.sampled_from(EXPRESSIONS),
+    weekday=st.sampled_from(WEEKDAYS),
+    month=st.sampled_from(MONTHS),
+    day_of_month=st.integers(min_value=1, max_value=28),
+    year=st.integers(min_value=1990, max_value=2040),
+)
+def test_never_after_publication(
+    published: dt.date, template: str, weekday: str, month: str, day_of_month: int, year: int
+) -> None:
+    expression = template.format(weekday=weekday, month=month, day=day_of_month, year=year)
+    span = resolve_date(f"Militants attacked the base {expression}.", published)
+    if "{year}" not in template:
+        assert span is not None, expression
+    if span is not None:
+        assert span.start <= span.end <= published

@@ -1,0 +1,92 @@
+"""Tests of the offline gazetteer: spellings, admin1 regions, countries, curated places, admin2."""
+
+from __future__ import annotations
+
+import pytest
+
+from observatory.gazetteer import Gazetteer, haversine_km, name_keys, normalise
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _syrian(gazetteer: Gazetteer, name: str, kind: str = "city"):
+    return [p for p in gazetteer.candidates(name) if p.country == "SYR" and p.kind == kind]
+
+
+def test_normalise_strips_diacritics_apostrophes_and_hyphens() -> None:
+    assert normalise("Dar‘ā") == "dara"
+    assert normalise("Dar'a") == "dara"
+    assert normalise("Deir ez-Zor") == "deir ez zor"
+    assert normalise("Ash Shajarah") == "ash shajara"
+
+
+def test_name_keys_drop_leading_article() -> None:
+    assert name_keys("As-Suwayda") == {"as suwayda", "suwayda"}
+    assert name_keys("Homs") == {"homs"}
+
+
+@pytest.mark.parametrize(
+    ("spellings", "admin1"),
+    [
+        (["Deraa", "Daraa", "Dar'a"], "Daraa"),
+        (["Sweida", "Suwayda", "As-Suwayda"], "As-Suwayda"),
+        (["Idlib", "Idleb"], "Idlib"),
+        (["Homs", "Hims"], "Homs"),
+    ],
+)
+def test_alternate_spellings_reach_the_same_syrian_city(gazetteer: Gazetteer, spellings: list[str],
+                                                         admin1: str) -> None:
+    ids = set()
+    for spelling in spellings:
+        cities = _syrian(gazetteer, spelling)
+        assert cities, spelling
+        biggest = max(cities, key=lambda p: p.population)
+        assert biggest.admin1 == admin1
+        ids.add(biggest.geonameid)
+    assert len(ids) == 1
+
+
+def test_admin1_region_with_suffix(gazetteer: Gazetteer) -> None:
+    regions = [p for p in gazetteer.candidates("Deraa province") if p.kind == "admin1"]
+    assert [(p.country, p.admin1, p.precision) for p in regions] == [("SYR", "Daraa", 3)]
+    kandahar = [p for p in gazetteer.candidates("Kandahar Province") if p.kind == "admin1"]
+    assert kandahar and kandahar[0].country == "AFG"
+    assert haversine_km(kandahar[0].lat, kandahar[0].lon, 31.6, 65.7) < 150
+
+
+def test_country_and_alias(gazetteer: Gazetteer) -> None:
+    syria = [p for p in gazetteer.candidates("Syria") if p.kind == "country"]
+    assert len(syria) == 1 and syria[0].country == "SYR" and syria[0].precision == 3
+    assert any(p.kind == "country" and p.country == "COD" for p in gazetteer.candidates("DRC"))
+
+
+def test_curated_places(gazetteer: Gazetteer) -> None:
+    golan = gazetteer.candidates("Golan Heights")
+    assert [p.kind for p in golan] == ["curated"]
+    assert haversine_km(golan[0].lat, golan[0].lon, 33.0, 35.75) < 30
+    hol = [p for p in gazetteer.candidates("al-Hol camp") if p.kind == "curated"]
+    assert hol and hol[0].admin1 == "Al-Hasakah" and hol[0].precision == 1
+
+
+def test_both_shajaras_are_known(gazetteer: Gazetteer) -> None:
+    countries = {p.country for p in gazetteer.candidates("Shajara")}
+    assert {"SYR", "JOR"} <= countries
+
+
+def test_loose_lookup_tolerates_vowel_spelling(gazetteer: Gazetteer) -> None:
+    assert not _syrian(gazetteer, "Sheikh Meskin")
+    loose = gazetteer.loose_candidates("Sheikh Meskin")
+    assert any(p.country == "SYR" and p.admin1 == "Daraa" for p in loose)
+
+
+def test_unknown_name_has_no_candidates(gazetteer: Gazetteer) -> None:
+    assert gazetteer.candidates("Qwxzplorvik") == []
+    assert gazetteer.candidates("") == []
+
+
+def test_admin2_for_point(gazetteer: Gazetteer) -> None:
+    assert gazetteer.admin2_for(0.0, -150.0) is None  # open Pacific
+    assert gazetteer.admin2_for(44.95, 34.10) == "Simferopol municipality"

@@ -1,0 +1,138 @@
+"""Tests of toponym resolution in context and of the event place of a sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from observatory import layout
+from observatory.gazetteer import haversine_km
+from observatory.geolocate import DocumentPlaces, Geolocator, admin1_matches
+from observatory.nlp import get_nlp
+
+
+@pytest.fixture(scope="module")
+def geolocator() -> Geolocator:
+    return Geolocator()
+
+
+def _analyse(geolocator: Geolocator, text: str) -> tuple[DocumentPlaces, list]:
+    doc = get_nlp()(text)
+    return geolocator.analyse(doc, layout.analyse(text)), list(doc.sents)
+
+
+def _sentence_with(sents: list, words: str):
+    return next(s for s in sents if words in s.text)
+
+
+YARMOUK = (
+    "BEIRUT: Heavy clashes broke out on Tuesday near the village of Shajara in the Yarmouk Basin, "
+    "the last pocket held by jihadists in Deraa province, a war monitor said.\n\n"
+    "Syrian government troops backed by Russian jets pounded the area for a third day. "
+    "At least nine fighters were killed, the monitor said."
+)
+
+
+def test_same_name_decided_by_syrian_context(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, YARMOUK)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None
+    assert loc.name.endswith(("Shajarah", "Shajara"))
+    assert loc.country == "SYR" and loc.admin1 == "Daraa"
+    assert loc.precision == 2  # "near the village of"
+
+
+def test_dateline_is_not_the_event_place(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, YARMOUK)
+    assert places.dateline_place is not None and places.dateline_place.country == "LBN"
+    later = places.for_sentence(_sentence_with(sents, "nine fighters"))
+    assert later is not None and later.country == "SYR" and later.admin1 == "Daraa"
+    assert places.main_place is not None and places.main_place.admin1 == "Daraa"
+
+
+def test_for_sentence_falls_back_to_the_preceding_sentence(geolocator: Geolocator) -> None:
+    text = ("Gunmen attacked a checkpoint in the town of Tafas on Monday. "
+            "Two soldiers were killed and three were wounded in the assault.")
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[1])
+    assert loc is not None and loc.text == "Tafas" and loc.country == "SYR" and loc.precision == 1
+
+
+def test_near_gives_precision_two(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "A roadside bomb exploded near Kandahar on Sunday, police said.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == "AFG" and loc.precision == 2
+    assert haversine_km(loc.lat, loc.lon, 31.61, 65.71) < 10
+
+
+def test_in_province_gives_admin1_centroid(geolocator: Geolocator) -> None:
+    text = "Houthi fighters shelled army positions in Hajjah governorate overnight, local sources said."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None
+    assert (loc.country, loc.admin1, loc.precision) == ("YEM", "Hajjah", 3)
+    assert loc.admin2 is None
+
+
+def test_town_beats_its_province(geolocator: Geolocator) -> None:
+    text = "Airstrikes hit the town of Maarat al-Numan in Idlib province on Friday, killing four civilians."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.precision == 1 and loc.admin1 == "Idlib" and loc.text != "Idlib"
+
+
+def test_person_names_are_not_places(geolocator: Geolocator) -> None:
+    text = ("President Bashar al-Assad met Homs governor Talal Barazi in Damascus on Sunday. "
+            "Assad said the army would press on.")
+    places, sents = _analyse(geolocator, text)
+    texts = {t.text for t in places.toponyms}
+    assert "Assad" not in texts and "Bashar al-Assad" not in texts and "Barazi" not in texts
+    loc = places.for_sentence(sents[1])
+    assert loc is not None and loc.admin1 == "Damascus"
+
+
+def test_actor_origin_is_not_the_event_place(geolocator: Geolocator) -> None:
+    text = "The Britain-based Syrian Observatory for Human Rights said shelling killed five people in Sweida."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == "SYR" and loc.admin1 == "As-Suwayda"
+
+
+@pytest.mark.parametrize("spelling", ["Deraa", "Daraa", "Dar'a"])
+def test_alternate_spellings_resolve_alike(geolocator: Geolocator, spelling: str) -> None:
+    places, sents = _analyse(geolocator, f"Protesters gathered in {spelling} on Friday.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1, loc.precision) == ("SYR", "Daraa", 1)
+
+
+def test_region_qualifier_after_comma(geolocator: Geolocator) -> None:
+    text = "On 3 March, unidentified gunmen shot dead a shopkeeper in Dikwa, Borno."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.text == "Dikwa" and (loc.country, loc.admin1) == ("NGA", "Borno")
+
+
+def test_no_place_gives_none(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "The spokesman said talks would continue next week.")
+    assert places.for_sentence(sents[0]) is None
+
+
+@pytest.mark.parametrize(
+    ("pred", "gold", "expected"),
+    [
+        ("Aleppo", "Aleppo Governorate", True),
+        ("Kandahar", "Kandahar province", True),
+        ("Hajjah", "Hajjah", True),
+        ("Daraa", "Deraa", True),
+        ("Rif Dimashq", "Rural Damascus", True),
+        ("Rif Dimashq", "Damascus", False),
+        ("Wardak", "Vardak", True),
+        ("Deir ez-Zor", "Deir ez Zor Governorate", True),
+        ("Al-Hasakah", "Hasakeh", True),
+        ("Homs", "Hama", False),
+        ("Idlib", "Aleppo Governorate", False),
+        (None, "Aleppo", False),
+        ("Aleppo", None, False),
+    ],
+)
+def test_admin1_matches(pred: str | None, gold: str | None, expected: bool) -> None:
+    assert admin1_matches(pred, gold) is expected

@@ -1,0 +1,108 @@
+"""Quantity expressions and the counts of a sentence."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from observatory.nlp import get_nlp
+from observatory.quantities import extract_counts, parse_quantity
+
+
+def triple(text: str) -> tuple[int | None, int | None, int | None] | None:
+    quantity = parse_quantity(text)
+    return None if quantity is None else (quantity.low, quantity.best, quantity.high)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("five", (5, 5, 5)),
+        ("twenty-three", (23, 23, 23)),
+        ("two hundred and five", (205, 205, 205)),
+        ("1.5 million", (1_500_000, 1_500_000, 1_500_000)),
+        ("half a million", (500_000, 500_000, 500_000)),
+        ("between 1,000 and 1,500", (1000, 1250, 1500)),
+        ("1,000-1,500", (1000, 1250, 1500)),
+        ("two to three", (2, 2, 3)),
+        ("at least 70", (70, 70, None)),
+        ("more than 20", (21, 21, None)),
+        ("up to 30", (None, 30, 30)),
+        ("about 30", (None, 30, None)),
+        ("some 30", (None, 30, None)),
+        ("nearly 30", (None, 30, None)),
+        ("around 30", (None, 30, None)),
+        ("a dozen", (12, 12, None)),
+        ("dozens", (24, 24, None)),
+        ("scores", (40, 40, None)),
+        ("hundreds", (200, 200, None)),
+        ("tens of thousands", (20_000, 20_000, None)),
+        ("a man", (1, 1, 1)),
+        ("a child", (1, 1, 1)),
+        ("two civilians", (2, 2, 2)),
+    ],
+)
+def test_parse_quantity(text: str, expected: tuple[int | None, int | None, int | None]) -> None:
+    assert triple(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["AK-47", "2 a.m.", "a 12-year-old", "45%", "$300", "the 3rd", "several", ""]
+)
+def test_non_counts(text: str) -> None:
+    assert parse_quantity(text) is None
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_thousands_separators_round_trip(value: int) -> None:
+    quantity = parse_quantity(f"{value:,}")
+    assert quantity is not None and quantity.low == quantity.best == quantity.high == value
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=10**6),
+       st.sampled_from(["between {a} and {b}", "{a}-{b}", "{a} to {b}"]))  # fmt: skip
+def test_ranges_are_ordered(a: int, b: int, template: str) -> None:
+    low, high = sorted((a, b))
+    quantity = parse_quantity(template.format(a=f"{low:,}", b=f"{high:,}"))
+    assert quantity is not None
+    assert quantity.low is not None and quantity.best is not None and quantity.high is not None
+    assert quantity.low == low and quantity.high == high
+    assert quantity.low <= quantity.best <= quantity.high
+
+
+def counts(text: str) -> dict[str, int | None]:
+    doc = get_nlp()(text)
+    return {field: quantity.best for field, quantity in extract_counts(doc[:]).items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gunmen stormed the village, killing 6 civilians, including 2 women.", {"fatalities": 6}),
+        ("Six people were killed when a bomb exploded in the market.", {"fatalities": 6}),
+        ("The ambush left 5 dead and 20 wounded.", {"fatalities": 5, "injured": 20}),
+        ("The death toll from the floods of violence rose to 40.", {"fatalities": 40}),
+        ("Militants killed at least 12 and wounded 30 in the attack.", {"fatalities": 12, "injured": 30}),
+        ("12 killed, 30 injured in Kandahar blast.", {"fatalities": 12, "injured": 30}),
+        ("Villagers recovered the bodies of 3 herders.", {"fatalities": 3}),
+        ("A grenade exploded near the stall, wounding two.", {"injured": 2}),
+        ("Gunmen abducted about 30 women and children from the camp.", {"abducted": 30}),
+        ("Police arrested 14 protesters outside the court.", {"arrested": 14}),
+        ("The offensive forced thousands of civilians to flee.", {"displaced": 2000}),
+        ("Hundreds of protesters gathered outside parliament.", {"participants": 200}),
+        ("About 500 people protested against fuel prices.", {"participants": 500}),
+        ("Jets killed 4 soldiers and 3 civilians near the border.", {"fatalities": 7}),
+        ("A man was shot dead by unknown gunmen.", {"fatalities": 1}),
+        ("A 12-year-old boy was killed by a stray bullet.", {"fatalities": 1}),
+        ("Five people were killed and 15 others wounded.", {"fatalities": 5, "injured": 15}),
+        ("The driver and two others were wounded.", {"injured": 3}),
+        ("Four persons were feared killed in the clash.", {"fatalities": 4}),
+        ("The district chief was killed along with 13 other people.", {"fatalities": 14}),
+        ("Rebels fired 20 rockets at the base during the two-day battle.", {}),
+        ("One of the deadliest attacks in seven years struck the city at 2 a.m.", {}),
+        ("Gunmen with AK-47 rifles opened fire on a bus carrying 40 passengers.", {}),
+    ],
+)
+def test_extract_counts(text: str, expected: dict[str, int]) -> None:
+    assert counts(text) == expected
