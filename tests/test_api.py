@@ -40,8 +40,8 @@ class KeywordExtractor:
         return DocumentResult(id=doc.id, events=events)
 
 
-def make_client(db: Path, **settings: object) -> TestClient:
-    app = create_app(str(db), Settings(**settings))
+def make_client(db: Path, **options: object) -> TestClient:
+    app = create_app(str(db), Settings(**options))
     app.state.extractor = KeywordExtractor()
     return TestClient(app)
 
@@ -353,3 +353,47 @@ def test_any_query_string_answers_200_or_400(client: TestClient, params: dict, p
     assert response.status_code in (200, 400), (path, params, response.text)
     if response.status_code == 400:
         assert response.json()["detail"]
+
+
+def test_post_documents_with_the_real_pipeline(tmp_path: Path) -> None:
+    """End to end: the app's own Extractor reads a report, the events are stored and served back."""
+    text = (
+        "ALEPPO, Syria - Government warplanes struck a market in the town of Atarib on Wednesday, "
+        "killing nine civilians, a monitoring group said."
+    )
+    with TestClient(create_app(str(tmp_path / "real.duckdb"), Settings(api_token=TOKEN))) as real:
+        body = {"documents": [{"id": "atarib", "text": text, "published": "2024-05-02"}]}
+        result = real.post("/api/documents", json=body, headers=AUTH).json()
+        assert result["added"] == 1 and result["events"] >= 1
+        event_id = result["documents"][0]["event_ids"][0]
+        detail = real.get(f"/api/events/{event_id}").json()
+        assert detail["plover_type"] == "ASSAULT"
+        assert text[detail["evidence_start"] : detail["evidence_end"]] == detail["evidence_text"]
+        assert real.get("/api/events", params={"country": "SYR"}).json()["total"] >= 1
+
+
+def test_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OBSERVATORY_API_TOKEN", "abc")
+    monkeypatch.setenv("OBSERVATORY_READ_TOKEN_REQUIRED", "1")
+    monkeypatch.setenv("OBSERVATORY_MAX_DOCUMENT_BYTES", "5000")
+    assert Settings.from_env() == Settings(api_token="abc", read_token_required=True, max_document_bytes=5000)
+    monkeypatch.setenv("OBSERVATORY_MAX_DOCUMENT_BYTES", "lots")
+    with pytest.raises(ValueError, match="must be an integer"):
+        Settings.from_env()
+
+
+def test_serve_prints_the_dashboard_url(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import uvicorn
+
+    from observatory.api import serve
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
+    serve(str(tmp_path / "new.duckdb"), "127.0.0.1", 8123)
+    assert "http://127.0.0.1:8123/" in capsys.readouterr().out
+    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning"}]
+    monkeypatch.setenv("OBSERVATORY_MAX_DOCUMENT_BYTES", "lots")
+    with pytest.raises(SystemExit, match="OBSERVATORY_MAX_DOCUMENT_BYTES must be an integer"):
+        serve(str(tmp_path / "new.duckdb"), "127.0.0.1", 8123)

@@ -29,6 +29,7 @@ if not HAVE_BROWSER and not os.environ.get("CI"):
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -117,6 +118,20 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
     wait.until(lambda d: len(table_rows(d)) == 1)
     assert table_rows(browser)[0][3] == "Police Forces of Kenya"
     browser.find_element(By.ID, "f-reset").click()
+    wait.until(lambda d: len(table_rows(d)) == 10)
+
+    # Brushing the first third of the timeline keeps only the events dated inside the brushed range.
+    timeline = browser.find_element(By.ID, "timeline")
+    width = timeline.size["width"]
+    ActionChains(browser).move_to_element_with_offset(
+        timeline, -width // 2 + 5, 0
+    ).click_and_hold().move_by_offset(width // 3, 0).release().perform()
+    label = wait.until(lambda d: d.find_element(By.ID, "brush-label").text)
+    since, until = label.split(" → ")
+    wait.until(lambda d: 0 < len(table_rows(d)) < 10)
+    assert all(since <= row[0] <= until for row in table_rows(browser))
+    assert "since=" + since in browser.find_element(By.ID, "export-csv").get_attribute("href")
+    browser.find_element(By.ID, "brush-clear").click()
     wait.until(lambda d: len(table_rows(d)) == 10)
 
     # Open the Sudan looting event: its evidence, with the injected markup, is highlighted as text.

@@ -97,7 +97,7 @@ def test_pitf_without_precision_scores_records_with_coordinates():
 def test_fakes_admin1_spelling_variants():
     report = run("fakes")
     assert report.metrics == {"admin1_acc": pytest.approx(2 / 3)}
-    assert [(e.gold, e.pred) for e in report.errors["admin1_acc"]] == [("damascus", "rif dimashq")]
+    assert [(e.gold, e.pred) for e in report.errors["admin1_acc"]] == [("damascus", "Rif Dimashq")]
 
 
 def test_case_weighted_f1_by_hand():

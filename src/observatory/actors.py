@@ -172,6 +172,7 @@ _MODIFIER_KINDS: dict[str, str] = {
     "unidentified": "UAG",
     "unknown": "UAG",
 }
+_GENERIC_MODIFIERS = frozenset({*_MODIFIER_KINDS, "armed", "masked", "suspected", "local", "security", "men"})
 _HEAD_KIND = {word: kind for kind, words in _HEAD_WORDS.items() for word in words.split()}
 # Kinds whose unidentified modifier does not make them an unidentified armed group.
 _PEOPLE_KINDS = {"CVL", "JRN", "MED", "REF", "PRO", "LAB", "RIO", "GOV", "PTY"}
@@ -413,26 +414,32 @@ def _choose(entries: Iterable[ActorEntry], when: dt.date | None, hint: str | Non
     return valid[0] if valid else None
 
 
-def head_kind(text: str) -> str | None:
-    """The actor kind (a GENERIC_KINDS key or a sector code) that a phrase's head noun suggests, or None."""
-    words = _LEADING.sub("", _key(text.replace("-", " "))).split()
-    head_words = words
+def _head_words(key: str) -> list[str]:
+    """The words of a phrase up to its first preposition or relative pronoun."""
+    words = key.split()
     for i, word in enumerate(words):
         if word in {"of", "from", "in", "on", "at", "with", "near", "who", "which", "that"} and i > 0:
-            head_words = words[:i]
-            break
-    kind = None
+            return words[:i]
+    return words
+
+
+def _phrase_kind(words: list[str]) -> str | None:
     for n in (3, 2):
-        for i in range(len(head_words) - n, -1, -1):
-            phrase = " ".join(head_words[i : i + n])
+        for i in range(len(words) - n, -1, -1):
+            phrase = " ".join(words[i : i + n])
             if phrase in _HEAD_PHRASES:
-                kind = _HEAD_PHRASES[phrase]
-                break
-        if kind:
-            break
+                return _HEAD_PHRASES[phrase]
+    return None
+
+
+def head_kind(text: str) -> str | None:
+    """The actor kind (a GENERIC_KINDS key or a sector code) that a phrase's head noun suggests, or None."""
+    key = _key(text.replace("-", " "))
+    stripped = _head_words(_LEADING.sub("", key))
+    kind = _phrase_kind(_head_words(key)) or _phrase_kind(stripped)
     if kind is None:
-        kind = next((_HEAD_KIND[w] for w in reversed(head_words) if w in _HEAD_KIND), None)
-    for word in head_words:
+        kind = next((_HEAD_KIND[w] for w in reversed(stripped) if w in _HEAD_KIND), None)
+    for word in stripped:
         modifier = _MODIFIER_KINDS.get(word)
         if modifier and kind not in _PEOPLE_KINDS and not (modifier == "UAG" and kind in {"GANG", "MLA"}):
             return modifier
@@ -468,6 +475,7 @@ class ActorDictionary:
         self._country_folded, self._country_exact = _country_index()
         self._country_re = _alternation(self._country_folded)
         self._country_exact_re = _alternation(self._country_exact)
+        self._country_name_re = re.compile(self._country_re.pattern, re.I)
         self._fuzzy_keys = [k for k in self._by_key if len(k) >= FUZZY_MIN_LENGTH]
 
     @classmethod
@@ -583,12 +591,21 @@ class ActorDictionary:
         kind = head_kind(key)
         if kind is None and country and is_country_word(raw):
             kind = "GOV"  # "Israel", "Turkish" alone stand for the state
-        if kind not in GENERIC_KINDS:
-            return None
+        if kind not in GENERIC_KINDS or (kind not in STATE_KINDS and self._is_named(raw)):
+            return None  # "the Tropa Infierno gang" is a group of its own, not an unidentified one
         country = country or hint
         if country is None or country not in self.countries:
             return None
         return self.generic_actor(country, kind, when)
+
+    def _is_named(self, raw: str) -> bool:
+        """Whether a phrase contains a proper name besides its first word and country names or demonyms."""
+        masked = self._country_name_re.sub(lambda m: " " * len(m.group(0)), raw)
+        rest = masked[len(raw.split(" ", 1)[0]) :]
+        return any(
+            w[0].isupper() and w.lower() not in _HEAD_KIND and w.lower() not in _GENERIC_MODIFIERS
+            for w in re.findall(r"[\w'.-]+", rest)
+        )
 
     def generic_actor(self, iso3: str, kind: str, when: dt.date | None = None) -> ActorEntry:
         """The generic actor of a kind (a GENERIC_KINDS key) for a country, e.g. Police Forces of India."""

@@ -13,7 +13,7 @@ import re
 import secrets
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -118,7 +118,7 @@ FilterDep = Annotated[EventFilter, Depends(event_filter)]
 
 def db_cursor(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor (its own DuckDB connection) on the app's store for the time of one request."""
-    cursor = request.app.state.store.con.cursor()
+    cursor = request.app.state.reader.cursor()
     try:
         yield cursor
     finally:
@@ -143,9 +143,10 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
     extractor_lock = threading.Lock()
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> Iterator[None]:
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         yield
-        store.close()
+        application.state.reader.close()
+        application.state.store.close()
 
     app = FastAPI(
         title="observatory",
@@ -156,7 +157,8 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
         description="Conflict events extracted from news reports. Reads are open unless configured "
         "otherwise; POST /api/documents needs `Authorization: Bearer <OBSERVATORY_API_TOKEN>`.",
     )
-    app.state.store = store
+    app.state.store = store  # its connection writes (POST /api/documents), under write_lock
+    app.state.reader = store.con.cursor()  # requests read through cursors of this second connection
     app.state.settings = settings
     app.state.extractor = None
     app.add_middleware(GZipMiddleware, minimum_size=2048)
@@ -295,7 +297,8 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
 
     def ingest(docs: list[Document]) -> dict[str, Any]:
         extractor = get_extractor()
-        known = store.known_hashes(content_hash(d.text) for d in docs)
+        with write_lock:
+            known = store.known_hashes(content_hash(d.text) for d in docs)
         pairs, report, skipped = [], [], 0
         for doc in docs:
             article_id = content_hash(doc.text)
@@ -409,7 +412,10 @@ def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the API and dashboard with uvicorn; prints the dashboard URL."""
     import uvicorn
 
-    app = create_app(db_path)
+    try:
+        app = create_app(db_path, Settings.from_env())
+    except (ValueError, duckdb.Error) as exc:
+        raise SystemExit(f"observatory serve: {exc}") from None
     shown = f"[{host}]" if ":" in host else host
     print(f"observatory dashboard: http://{shown}:{port}/  (API: /api/events, OpenAPI: /openapi.json)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -25,8 +25,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 DbOption = Annotated[str, typer.Option("--db", help="DuckDB database file.")]
 PublishedOption = Annotated[
@@ -173,7 +173,7 @@ def schema(
     if output:
         output.write_text(text, encoding="utf-8")
     else:
-        out.print(text, markup=False, highlight=False)
+        typer.echo(text, nl=False)
 
 
 @app.command()
@@ -199,7 +199,7 @@ def events(
     with _read_store(db) as store:
         rows, total = query_events(store.con, event_filter)
     if fmt == "json":
-        out.print_json(json.dumps({"total": total, "events": rows}, default=str))
+        typer.echo(json.dumps({"total": total, "events": rows}, default=str, indent=2))
         return
     columns = ["event_id", "date_start", "acled_sub_event_type", "plover_type", "actor1", "actor2", "location",
                "country", "fatalities", "status"]
@@ -284,7 +284,7 @@ def evaluate(
     except EvalInputError as exc:
         raise _fail(str(exc)) from None
     if as_json:
-        out.print_json(json.dumps(report.to_dict(), default=str))
+        typer.echo(json.dumps(report.to_dict(), default=str, indent=2))
     else:
         render_report(report, out)
 

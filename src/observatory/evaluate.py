@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from observatory.gazetteer import haversine_km, strip_admin_words
+from observatory.gazetteer import haversine_km
 from observatory.geolocate import admin1_matches
 from observatory.models import Document, DocumentResult, Event
 from observatory.taxonomy import ACLED_SUB_TYPES
@@ -374,7 +374,7 @@ def _score_location(record: GoldRecord, events: list[Event]) -> Iterator[Observa
     precision = loc.get("precision")
     if loc.get("lat") is not None and loc.get("lon") is not None and precision in (None, 1, 2):
         primary = primary_event(events, lambda e: e.location is not None)
-        gold_label = f"{loc.get('country') or '?'} precision {precision or '?'}"
+        gold_label = str(loc.get("country") or "?") + (f" precision {precision}" if precision else "")
         if primary is None or primary.location is None:
             yield Observation("loc_acc@25km", False, gold_label, "no located event")
         else:
@@ -386,9 +386,8 @@ def _score_location(record: GoldRecord, events: list[Event]) -> Iterator[Observa
         primary = primary_event(events, lambda e: e.location is not None)
         pred_admin1 = primary.location.admin1 if primary and primary.location else None
         ok = bool(pred_admin1) and admin1_matches(pred_admin1, gold_admin1)
-        pred_label = strip_admin_words(pred_admin1) if pred_admin1 else (
-            "no admin1" if primary else "no located event")
-        yield Observation("admin1_acc", ok, strip_admin_words(gold_admin1), pred_label)
+        pred_label = pred_admin1 or ("no admin1" if primary else "no located event")
+        yield Observation("admin1_acc", ok, gold_admin1, pred_label)
 
 
 def _day_offset(days: int) -> str:

@@ -364,15 +364,57 @@ def _fires_at_something(token: Token, sent_text: str) -> bool:
     )
 
 
+_NATURAL_CAUSES = {
+    "flood", "floodwater", "water", "rain", "storm", "cyclone", "hurricane", "typhoon", "earthquake", "quake",
+    "landslide", "mudslide", "avalanche", "tsunami", "wildfire", "blaze", "fire", "heat", "heatwave", "drought",
+    "disease", "virus", "outbreak", "epidemic", "cholera", "covid", "covid-19", "coronavirus", "cancer", "crash",
+    "collapse", "accident", "lightning", "wave", "tornado", "snow", "cold", "famine",
+}
+_SPORTS = re.compile(
+    r"\b(match(es)?|goals?|derby|league|striker|midfield\w*|coach|tournament|championship|semi-?final|"
+    r"final whistle|kick-?off|penalty|football|soccer|cricket|rugby|tennis|chess|innings|wickets?|"
+    r"scored|season|fixture|champions|playoffs?|3-0|2-1|1-0|2-0|3-1|defender|goalkeeper|Premier League)\b", re.I)
+_CONFLICT_ACTORS = re.compile(
+    r"\b(soldiers?|troops|army|militants?|rebels?|insurgents?|gunmen|police|militias?|jihadists?|Taliban|"
+    r"Shabaab|Boko Haram|Houthis?|Daesh|airstrikes?|protesters|demonstrators)\b", re.I)
+
+
+_DISASTER = re.compile(
+    r"\b(floods?|flooding|floodwaters?|monsoon|rainfall|heavy rains?|earthquakes?|quakes?|tremors?|cyclones?|"
+    r"hurricanes?|typhoons?|landslides?|mudslides?|storms?|tsunami|wildfires?|drought|sandbags|rescue teams?|"
+    r"magnitude|evacuat\w+|submerged|stranded)\b", re.I)
+
+
+def _is_non_conflict_story(sent: Span) -> bool:
+    """A sports or natural-disaster story with no armed actors: its "attacks" and "battles" are metaphors."""
+    doc = sent.doc
+    if "non_conflict" not in doc.user_data:
+        topical = max(len(_SPORTS.findall(doc.text)), len(_DISASTER.findall(doc.text)))
+        doc.user_data["non_conflict"] = topical >= 3 and len(_CONFLICT_ACTORS.findall(doc.text)) < 2
+    return bool(doc.user_data["non_conflict"])
+
+
+def _natural_cause(token: Token) -> bool:
+    """ "Floods killed 25", "the water attacked our village": nature, not an actor, did it."""
+    doers, _ = _participants(token)
+    return any(d.lemma_.lower() in _NATURAL_CAUSES or d.lower_ in _NATURAL_CAUSES for d in doers)
+
+
+_VIOLENT_FAMILIES = {VIOLENCE, CLASH, TERRITORY, MOB, ABDUCT, SEXUAL, RIOT, DESTROY}
+
+
 def detect(sent: Span) -> list[Trigger]:
     """Triggers of the events a sentence reports, typed in PLOVER and ACLED terms."""
     sent_text = sent.text
     triggers: list[Trigger] = []
+    metaphorical = _is_non_conflict_story(sent)
     for token in sent:
         entry = _is_trigger_form(token)
         if entry is None or token.dep_ == "amod":  # "the captured fighters" is no capture
             continue
         kind, mode, score = entry
+        if kind in _VIOLENT_FAMILIES and (metaphorical or _natural_cause(token)):
+            continue
         if kind.isupper():
             plover_type, plover_mode = kind, mode
             sub = None if kind in _NON_ACLED else _ACLED_OF_PLOVER.get(kind)

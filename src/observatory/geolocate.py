@@ -130,10 +130,11 @@ class DocumentPlaces:
                 if t.location is not None and not t.actor_origin and not t.in_dateline]
 
     def _refine(self, loc: Location | None) -> Location | None:
-        """A country-level place gives way to the article's main place when that lies inside it."""
+        """A country named alone gives way to the article's main place when that is finer: inside that
+        country, or in another country (the named one is then mostly an actor: "a U.S. strike")."""
         main = self.main_place
         if loc is not None and main is not None and loc.admin1 is None and loc.precision == 3 \
-                and main.country == loc.country and main.admin1 is not None:
+                and main.admin1 is not None:
             return main
         return loc
 
@@ -230,7 +231,8 @@ class Geolocator:
     def _add_loose_within(self, toponym: Toponym, regions: list[Place]) -> None:
         """When no candidate of a place lies in the region that qualifies it, try looser spellings there."""
         def inside(p: Place) -> bool:
-            return any(p.country == r.country and (r.kind == "country" or p.admin1 == r.admin1) for r in regions)
+            return any(p.country == r.country and (r.kind == "country" or p.admin1 == r.admin1)
+                       for r in regions)
 
         if not any(inside(p) for p in toponym.candidates):
             toponym.candidates += [p for p in self.gazetteer.loose_candidates(toponym.text)
@@ -367,7 +369,7 @@ def _score(t: Toponym, p: Place, countries: Counter, admin1s: Counter, others: l
     elif p.kind == "admin1":
         score += 1.5
     elif p.kind == "country":
-        score += 3.0
+        score += 6.0
     else:
         score += 2.5
     if normalise(p.name) == normalise(t.text):

@@ -19,6 +19,7 @@ class Layout:
 
     body_start: int = 0
     dateline: tuple[int, int, str] | None = None
+    dateline_end: int = 0  # first character after the dateline and its separator ("BEIRUT: " -> 8)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
 
     def paragraph_of(self, offset: int) -> tuple[int, int]:
@@ -45,6 +46,7 @@ def analyse(text: str) -> Layout:
     if body_start >= len(text):  # nothing but bullet lines: treat them as the body
         body_start = 0
     dateline = None
+    dateline_end = 0
     match = _DATELINE.match(text, body_start)
     if match:
         name = match.group("name").strip()
@@ -52,6 +54,7 @@ def analyse(text: str) -> Layout:
         if 1 <= len(words) <= 4 and (name.isupper() or match.group(0).rstrip().endswith(":")):
             start = body_start + (len(match.group(0)) - len(match.group(0).lstrip()))
             dateline = (start, start + len(name), name)
+            dateline_end = match.end()
     paragraphs: list[tuple[int, int]] = []
     start = 0
     for block in re.finditer(r"\n\s*\n|\n(?=[ \t]*\S)", text):
@@ -60,4 +63,4 @@ def analyse(text: str) -> Layout:
         start = block.end()
     if start < len(text):
         paragraphs.append((start, len(text)))
-    return Layout(body_start=body_start, dateline=dateline, paragraphs=paragraphs)
+    return Layout(body_start=body_start, dateline=dateline, dateline_end=dateline_end, paragraphs=paragraphs)

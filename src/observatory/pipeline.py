@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from observatory import dates, events, quantities, roles, status
 from observatory.actors import ActorDictionary
@@ -25,6 +25,32 @@ SUB_TYPE_PRECEDENCE = [
 ]
 _CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite"}
 SPACY_MAX_CHARS = 200_000
+HISTORICAL_DAYS = 90
+
+
+_GENERIC_QUANTIFIERS = {"dozens", "hundreds", "thousands", "several", "many", "numerous", "series", "wave", "spate"}
+_TREND_VERBS = {"intensify", "escalate", "increase", "continue", "rage", "persist", "spread", "subside", "decline",
+                "spare", "rise", "grow", "surge"}
+
+
+def _generic_mention(token: Token) -> bool:
+    """A trigger that speaks of many events or a trend, not one event: "dozens of bombings", "has been
+    spared attacks", "fighting has intensified"."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if token.tag_ == "NNS" and any(
+        a.lower_ in _GENERIC_QUANTIFIERS for a in [*token.children, token.head, *token.head.children]
+    ):
+        return True
+    head = token.head
+    if head.lemma_.lower() in _TREND_VERBS and token.dep_ in ("nsubj", "dobj", "nsubjpass", "attr"):
+        return True
+    return token.tag_ == "NNS" and any(a.dep_ == "relcl" for a in token.ancestors)
+
+
+def _long_before(date: DateSpan | None, published: dt.date | None) -> bool:
+    """A date stated in the sentence that ended long before the report: background, not news."""
+    return date is not None and published is not None and (published - date.end).days > HISTORICAL_DAYS
 
 
 def _precedence(event: Event) -> int:
@@ -175,7 +201,9 @@ class Extractor:
             sentence_date = dates.resolve_date(sent.text, doc.published)
             if sentence_date is not None:
                 context_date = sentence_date
-            sentence_events = self._sentence_events(sent, doc, places, context_date, offset, position)
+            sentence_events = self._sentence_events(
+                sent, doc, places, (sentence_date, context_date), offset, position, layout.dateline_end
+            )
             if sentence_events:
                 position = 0.9  # the lead sentence reports the main event
             for event in sentence_events:
@@ -188,15 +216,18 @@ class Extractor:
         return found
 
     def _sentence_events(
-        self, sent: Span, doc: Document, places: DocumentPlaces, context_date: DateSpan | None, offset: int,
-        position: float,
+        self, sent: Span, doc: Document, places: DocumentPlaces,
+        sentence_dates: tuple[DateSpan | None, DateSpan | None], offset: int, position: float, dateline_end: int,
     ) -> list[Event]:
+        """Events of one sentence; ``sentence_dates`` is its own date and the date in force (its own or earlier)."""
+        sentence_date, context_date = sentence_dates
         triggers = [t for t in events.detect(sent) if not status.is_reporting_verb(t.token)]
         if not triggers:
             return []
         if any(not _is_circumstance(t) for t in triggers):
             triggers = [t for t in triggers if not _is_circumstance(t)]
-        evidence = Evidence(text=sent.text, start=sent.start_char + offset, end=sent.end_char + offset)
+        start = max(sent.start_char, dateline_end)  # the dateline is not part of the evidence
+        evidence = Evidence(text=doc.text[start : sent.end_char], start=start + offset, end=sent.end_char + offset)
         attribution = status.find_attribution(sent)
         location = places.for_sentence(sent)
         date = context_date or self._fallback_date(doc.published)
@@ -205,7 +236,13 @@ class Extractor:
         built: list[Event] = []
         for trigger in sorted(triggers, key=lambda t: -t.score):
             event_status = status.detect_status(sent, trigger.token, doc.published)
-            actor_spans, recipient_spans = roles.find_roles(trigger.token)
+            if event_status == "occurred" and (
+                _long_before(sentence_date, doc.published) or _generic_mention(trigger.token)
+            ):
+                event_status = "historical"
+            actor_spans, recipient_spans = (
+                [span for span in spans if span.start_char >= dateline_end] for spans in roles.find_roles(trigger.token)
+            )
             acled_type = acled_type_of(trigger.acled_sub_event_type)
 
             def resolve(span: Span, kind: str | None = acled_type) -> ActorRef:

@@ -184,10 +184,12 @@
     drawMap();
   }
 
+  // Radius grows with the log of the fatalities; clusters are at least big enough for their count label.
+  // Capped below half the clustering cell so that neighbouring clusters rarely hide each other.
   function markerRadius(cluster) {
-    const byFatalities = 4 + 2.2 * Math.sqrt(cluster.fatalities || 0);
-    const byCount = cluster.events > 1 ? 7 + 3 * Math.log2(cluster.events) : 0;
-    return Math.min(34, Math.max(byFatalities, byCount));
+    const byFatalities = 4 + 1.6 * Math.log2(1 + (cluster.fatalities || 0));
+    const floor = cluster.events > 1 ? 8 + Math.log10(cluster.events) : 4;
+    return Math.min(CLUSTER_PX / 2 - 2, Math.max(byFatalities, floor));
   }
 
   function drawMap() {

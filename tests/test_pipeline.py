@@ -1,0 +1,122 @@
+"""End-to-end extraction on fixture articles written for the project (tests/fixtures/README.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from observatory.models import COUNT_FIELDS, Document, Event
+from observatory.pipeline import Extractor
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPECTATIONS = json.loads((FIXTURES / "expectations.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _fold(text: str | None) -> str:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _contains(values: str | list[str], *haystacks: str | None) -> bool:
+    options = [values] if isinstance(values, str) else values
+    return any(_fold(v) in _fold(h) for v in options for h in haystacks)
+
+
+def _count_matches(event: Event, key: str, expected: int | None) -> bool:
+    field, part = key.rsplit("_", 1)
+    quantity = getattr(event, field)
+    if expected is None:
+        return quantity is None or not quantity.best
+    return quantity is not None and getattr(quantity, part) == expected
+
+
+def matches(event: Event, matcher: dict) -> bool:
+    """Whether an event meets every key of one expectation matcher."""
+    loc = event.location
+    for key, expected in matcher.items():
+        if key in ("plover_type", "plover_mode", "acled_event_type", "acled_sub_event_type"):
+            ok = getattr(event, key) == expected
+        elif key == "status":
+            ok = event.status in ([expected] if isinstance(expected, str) else expected)
+        elif key == "date":
+            ok = event.date is not None and event.date.start.isoformat() == expected
+        elif key == "country":
+            ok = loc is not None and loc.country == expected
+        elif key == "precision":
+            ok = loc is not None and loc.precision == expected
+        elif key == "admin1_contains":
+            ok = loc is not None and _contains(expected, loc.admin1)
+        elif key == "location_contains":
+            ok = loc is not None and _contains(expected, loc.name, loc.text)
+        elif key == "actor_contains":
+            ok = any(_contains(expected, a.name, a.text) for a in event.actors)
+        elif key == "recipient_contains":
+            ok = any(_contains(expected, a.name, a.text) for a in event.recipients)
+        elif key == "claimant_contains":
+            ok = event.attribution is not None and _contains(expected, event.attribution.claimant)
+        elif key == "evidence_contains":
+            ok = _contains(expected, event.evidence.text)
+        elif key.rsplit("_", 1)[0] in COUNT_FIELDS:
+            ok = _count_matches(event, key, expected)
+        else:
+            raise AssertionError(f"unknown matcher key {key}")
+        if not ok:
+            return False
+    return True
+
+
+def _describe(events: list[Event]) -> str:
+    return "\n".join(
+        f"  {e.plover_type}/{e.acled_sub_event_type} {e.status} {e.date and e.date.start} "
+        f"{e.location and (e.location.name, e.location.country, e.location.admin1, e.location.precision)} "
+        f"{[a.name for a in e.actors]} fat={e.fatalities and e.fatalities.best} | {e.evidence.text[:80]}"
+        for e in events
+    )
+
+
+@pytest.mark.parametrize("case", EXPECTATIONS, ids=[c["file"] for c in EXPECTATIONS])
+def test_fixture_article(extractor: Extractor, case: dict) -> None:
+    text = (FIXTURES / "articles" / case["file"]).read_text(encoding="utf-8")
+    doc = Document(id=case["file"], text=text, published=dt.date.fromisoformat(case["published"]))
+    events = extractor.extract(doc).events
+    listing = _describe(events)
+    for event in events:
+        assert text[event.evidence.start : event.evidence.end] == event.evidence.text
+        if event.date is not None:
+            assert event.date.start <= doc.published
+    if case.get("no_events"):
+        assert [e for e in events if e.status == "occurred" and e.acled_event_type] == [], listing
+    for matcher in case.get("expect", []):
+        assert any(matches(e, matcher) for e in events), f"no event matches {matcher}:\n{listing}"
+    for matcher in case.get("expect_absent", []):
+        assert not any(matches(e, matcher) for e in events), f"unexpected event {matcher}:\n{listing}"
+    for field, total in case.get("totals", {}).items():
+        got = sum((getattr(e, field).best or 0) for e in events if e.status == "occurred" and getattr(e, field))
+        assert got == total, f"{field} total {got} != {total}:\n{listing}"
+
+
+def test_one_incident_told_twice_is_one_event(extractor: Extractor) -> None:
+    text = (
+        "Gunmen killed five farmers in the village of Kukawa in Borno state on Sunday, police said.\n\n"
+        "The five farmers were killed while working in their fields, a resident said."
+    )
+    events = extractor.extract(Document(id="t", text=text, published=dt.date(2021, 5, 4))).events
+    violent = [e for e in events if e.acled_event_type == "Violence against civilians"]
+    assert len(violent) == 1
+    assert violent[0].fatalities is not None and violent[0].fatalities.best == 5
+    assert violent[0].date is not None and violent[0].date.start == dt.date(2021, 5, 2)
+
+
+def test_sentence_without_event_gives_none(extractor: Extractor) -> None:
+    text = "The minister spoke about the budget at a press conference in Nairobi on Monday."
+    events = extractor.extract(Document(id="n", text=text, published=dt.date(2022, 1, 5))).events
+    assert [e for e in events if e.acled_event_type] == []
