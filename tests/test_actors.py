@@ -15,9 +15,7 @@ def actors() -> ActorDictionary:
     return ActorDictionary.load()
 
 
-@pytest.mark.parametrize(
-    "text", ["Daesh", "IS militants", "ISIS", "the Islamic State group", "Daesh-linked fighters"]
-)
+@pytest.mark.parametrize("text", ["Daesh", "IS militants", "ISIS", "the Islamic State group", "Daesh-linked fighters"])
 def test_islamic_state_aliases_resolve_to_one_actor(actors: ActorDictionary, text: str) -> None:
     ref = actors.resolve(text)
     assert ref.name == "Islamic State (Syria)"
@@ -61,9 +59,7 @@ def test_country_hint_picks_the_country_generic(actors: ActorDictionary) -> None
     ref = actors.resolve("police", country_hint="IND")
     assert ref.name.startswith("Police Forces of India")
     assert ref.acled_inter == 1
-    assert (
-        actors.resolve("unidentified gunmen", country_hint="MEX").name == "Unidentified Armed Group (Mexico)"
-    )
+    assert actors.resolve("unidentified gunmen", country_hint="MEX").name == "Unidentified Armed Group (Mexico)"
 
 
 def test_country_hint_picks_the_country_branch_of_a_group(actors: ActorDictionary) -> None:
@@ -157,9 +153,7 @@ def test_user_rows_override_bundled_ones(tmp_path: Path) -> None:
 def test_malformed_user_file_names_the_line(tmp_path: Path, row: str, message: str) -> None:
     extra = tmp_path / "bad.csv"
     extra.write_text(
-        "name,aliases,country,sector,acled_inter,valid_from,valid_to\nFalcon Unit,Falcons,IRQ,MLA,3,,\n"
-        + row
-        + "\n",
+        "name,aliases,country,sector,acled_inter,valid_from,valid_to\nFalcon Unit,Falcons,IRQ,MLA,3,,\n" + row + "\n",
         encoding="utf-8",
     )
     with pytest.raises(ActorFileError, match=message) as info:

@@ -63,9 +63,7 @@ def test_name_with_apposition_keeps_the_whole_name(nlp: Language) -> None:
 
 
 def test_verb_chain_climbs_to_the_subject(nlp: Language) -> None:
-    actors, recipients = roles(
-        nlp, "Government forces resumed airstrikes targeting fighters in Idlib.", "targeting"
-    )
+    actors, recipients = roles(nlp, "Government forces resumed airstrikes targeting fighters in Idlib.", "targeting")
     assert actors == ["Government forces"]
     assert recipients == ["fighters"]
 
@@ -91,41 +89,31 @@ def test_fired_on_gives_the_target(nlp: Language) -> None:
 
 
 def test_clashed_with_gives_a_second_actor(nlp: Language) -> None:
-    actors, recipients = roles(
-        nlp, "Hundreds of demonstrators clashed with police in central Baghdad.", "clashed"
-    )
+    actors, recipients = roles(nlp, "Hundreds of demonstrators clashed with police in central Baghdad.", "clashed")
     assert actors == ["Hundreds of demonstrators", "police"]
     assert recipients == []
 
 
 def test_noun_trigger_with_possessive_and_target(nlp: Language) -> None:
-    actors, recipients = roles(
-        nlp, "The Islamic State's attack on the Kurdish-led SDF left dozens dead.", "attack"
-    )
+    actors, recipients = roles(nlp, "The Islamic State's attack on the Kurdish-led SDF left dozens dead.", "attack")
     assert actors == ["The Islamic State"]
     assert recipients == ["the Kurdish-led SDF"]
 
 
 def test_noun_trigger_with_demonym_and_owned_target(nlp: Language) -> None:
-    actors, recipients = roles(
-        nlp, "An Israeli air strike on a Hezbollah convoy killed three fighters.", "strike"
-    )
+    actors, recipients = roles(nlp, "An Israeli air strike on a Hezbollah convoy killed three fighters.", "strike")
     assert actors == ["Israeli"]
     assert recipients == ["Hezbollah"]
 
 
 def test_light_verb_noun_trigger_takes_the_verb_subject(nlp: Language) -> None:
-    actors, recipients = roles(
-        nlp, "Militants launched an attack on a military checkpoint in Khost.", "attack"
-    )
+    actors, recipients = roles(nlp, "Militants launched an attack on a military checkpoint in Khost.", "attack")
     assert actors == ["Militants"]
     assert recipients == ["military"]
 
 
 def test_relative_clause_subject_is_the_modified_noun(nlp: Language) -> None:
-    actors, recipients = roles(
-        nlp, "Gunmen who stormed a church in the village killed five worshippers.", "killed"
-    )
+    actors, recipients = roles(nlp, "Gunmen who stormed a church in the village killed five worshippers.", "killed")
     assert actors == ["Gunmen"]
     assert recipients == ["five worshippers"]
 

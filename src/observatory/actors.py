@@ -55,9 +55,7 @@ class ActorEntry:
         """Whether the actor existed under this name on ``when`` (always true without a date)."""
         if when is None:
             return True
-        return (self.valid_from is None or self.valid_from <= when) and (
-            self.valid_to is None or when <= self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= when) and (self.valid_to is None or when <= self.valid_to)
 
 
 # Generic actor kinds: name template, sector, ACLED inter code.
@@ -382,15 +380,10 @@ def read_actor_csv(path: Path) -> list[ActorEntry]:
     except (OSError, UnicodeDecodeError) as err:
         raise ActorFileError(f"{path}: cannot read the actor file ({err})") from err
     reader = csv.DictReader(text.splitlines())
-    missing = [
-        c
-        for c in ("name", "aliases", "country", "sector", "acled_inter")
-        if c not in (reader.fieldnames or [])
-    ]
+    missing = [c for c in ("name", "aliases", "country", "sector", "acled_inter") if c not in (reader.fieldnames or [])]
     if missing:
         raise ActorFileError(
-            f"{path}, line 1: the header lacks the column(s) {', '.join(missing)}; "
-            f"expected {','.join(COLUMNS)}"
+            f"{path}, line 1: the header lacks the column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}"
         )
     entries = []
     for row in reader:
@@ -461,9 +454,7 @@ class ActorDictionary:
         for entry in entries:
             for alias in (entry.name, *entry.aliases):
                 table, key = (
-                    (self._by_exact, _exact_key(alias))
-                    if _is_case_sensitive(alias)
-                    else (self._by_key, _key(alias))
+                    (self._by_exact, _exact_key(alias)) if _is_case_sensitive(alias) else (self._by_key, _key(alias))
                 )
                 bucket = table.setdefault(key, [])
                 if entry not in bucket:
@@ -543,9 +534,7 @@ class ActorDictionary:
         inter = entry.acled_inter
         if inter == 1 and hint and entry.country and entry.country != hint:
             inter = 8  # state forces acting abroad are external forces
-        return ActorRef(
-            text=raw, name=entry.name, country=entry.country, sector=entry.sector, acled_inter=inter
-        )
+        return ActorRef(text=raw, name=entry.name, country=entry.country, sector=entry.sector, acled_inter=inter)
 
     def _lookup(self, phrase: str, when: dt.date | None, hint: str | None) -> ActorEntry | None:
         entries = self._by_exact.get(_exact_key(phrase), []) + self._by_key.get(_key(phrase), [])

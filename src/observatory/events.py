@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 # Families: a coarse grouping used to pick the ACLED sub-type from sentence cues.
-VIOLENCE, CLASH, TERRITORY, PROTEST, RIOT, MOB, ARREST, DESTROY, DISRUPT, ABDUCT, SEXUAL = (
+VIOLENCE, CLASH, TERRITORY, PROTEST, RIOT, MOB, ARREST, DESTROY, DISRUPT, ABDUCT, SEXUAL, HQ = (
     "violence", "clash", "territory", "protest", "riot", "mob", "arrest", "destroy", "disrupt",
-    "abduct", "sexual",
+    "abduct", "sexual", "hq",
 )
 
 # lemma -> (family or PLOVER type, PLOVER mode, base score). Families map to ACLED sub-types below.
@@ -74,13 +74,27 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "release": ("CONCEDE", None, 0.6), "free": ("CONCEDE", None, 0.55), "pardon": ("CONCEDE", None, 0.6),
     "lift": ("CONCEDE", None, 0.4), "ease": ("CONCEDE", None, 0.4), "concede": ("CONCEDE", None, 0.6),
     "resign": ("CONCEDE", None, 0.5), "surrender": ("RETREAT", None, 0.65), "withdraw": ("RETREAT", None, 0.65),
-    "retreat": ("RETREAT", None, 0.7), "evacuate": ("RETREAT", None, 0.45),
+    "retreat": ("RETREAT", None, 0.7),
     "deploy": ("MOBILIZE", "troops", 0.65), "mobilize": ("MOBILIZE", "troops", 0.65),
     "mobilise": ("MOBILIZE", "troops", 0.65), "reinforce": ("MOBILIZE", "troops", 0.55),
     "send": ("MOBILIZE", "troops", 0.0),  # only "send troops"
+    "set": ("MOBILIZE", "troops", 0.0),  # only "set up a base"
+    "establish": ("MOBILIZE", "troops", 0.0),  # "establish a base", "establish control"
+    "build": ("MOBILIZE", "troops", 0.0), "create": ("MOBILIZE", "troops", 0.0), "open": ("MOBILIZE", "troops", 0.0),
+    "discover": (DISRUPT, "confiscate", 0.0), "find": (DISRUPT, "confiscate", 0.0),
+    "uncover": (DISRUPT, "confiscate", 0.0), "recover": (DISRUPT, "confiscate", 0.0),
     "exchange": (CLASH, "firearms", 0.0),  # only "exchange fire"
     "launch": (VIOLENCE, "heavy-weapons", 0.0),  # only "launch rockets/attack"
     "die": (VIOLENCE, None, 0.4), "patrol": ("MOBILIZE", "troops", 0.45),
+    "abuse": (VIOLENCE, "beat", 0.55), "invade": (CLASH, None, 0.75), "hack": ("COERCE", "cyber", 0.5),
+    "outlaw": ("COERCE", "ban", 0.65), "reimpose": ("COERCE", "restrict", 0.6), "blockade": ("COERCE", "restrict", 0.6),
+    "censor": ("COERCE", "censor", 0.6), "expel": ("SANCTION", None, 0.55), "decline": ("REJECT", None, 0.0),
+    "oppose": ("REJECT", None, 0.5), "dismiss": ("REJECT", None, 0.45), "rebuff": ("REJECT", None, 0.6),
+    "rule": ("REJECT", None, 0.0), "offer": ("AGREE", None, 0.5), "promise": ("AGREE", None, 0.55),
+    "allow": ("CONCEDE", None, 0.45), "permit": ("CONCEDE", None, 0.45), "grant": ("AID", None, 0.0),
+    "apologize": ("SUPPORT", None, 0.55), "apologise": ("SUPPORT", None, 0.55), "defend": ("SUPPORT", None, 0.35),
+    "sue": ("ACCUSE", None, 0.55), "charge": ("ACCUSE", None, 0.0), "evacuate": ("AID", "humanitarian", 0.0),
+    "shorten": ("CONCEDE", None, 0.0), "alert": ("MOBILIZE", "troops", 0.4),
 }
 
 NOUN_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
@@ -105,6 +119,9 @@ NOUN_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "threat": ("THREATEN", None, 0.35), "ultimatum": ("THREATEN", None, 0.6), "aid": ("AID", "humanitarian", 0.4),
     "curfew": ("COERCE", "curfew", 0.6), "deployment": ("MOBILIZE", "troops", 0.55),
     "withdrawal": ("RETREAT", None, 0.55), "release": ("CONCEDE", None, 0.45),
+    "invasion": (CLASH, None, 0.75), "suspension": ("SANCTION", None, 0.5), "blockade": ("COERCE", "restrict", 0.55),
+    "alert": ("MOBILIZE", "troops", 0.45), "asylum": ("AID", "asylum", 0.5), "welcome": ("CONSULT", "host", 0.4),
+    "concession": ("CONCEDE", None, 0.45), "hunger": ("PROTEST", "strike-hun", 0.0), "walkout": ("PROTEST", "strike-gen", 0.7),
     "shootout": (CLASH, "firearms", 0.85), "shoot-out": (CLASH, "firearms", 0.85), "gunfire": (CLASH, "firearms", 0.7),
     "shot": (CLASH, "firearms", 0.45), "burst": (CLASH, "firearms", 0.4), "projectile": (VIOLENCE, "heavy-weapons", 0.6),
     "violence": (CLASH, None, 0.45), "operation": (CLASH, None, 0.3), "reinforcements": ("MOBILIZE", "troops", 0.55),
@@ -117,7 +134,8 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Chemical weapon", "chemical", re.compile(
         r"\b(chemical (weapons?|attack)|chlorine|sarin|mustard gas|nerve agent|toxic gas)\b", re.I)),
     ("Suicide bomb", "suicide-attack", re.compile(
-        r"\bsuicide (bomb\w*|attack\w*|car|vest|blast)|\bblew (himself|herself|themselves) up", re.I)),
+        r"\bsuicide\b|\bblew (himself|herself|themselves) up|\bkilling (himself|herself|themselves)\b|"
+        r"\bself-detonat\w*", re.I)),
     ("Air/drone strike", "aerial", re.compile(
         r"\b(air ?strikes?|air-strikes?|air raids?|airstrikes?|warplanes?|war planes?|(fighter )?jets|drones?|"
         r"aircraft|helicopters?|gunships?|air force|aerial|bombers?|UAVs?|air power|barrel bombs?|"
@@ -144,7 +162,7 @@ _CIVILIAN = re.compile(
 _ARMED = re.compile(
     r"\b(soldiers?|troops?|army|military|forces?|police(men)?|officers?|militants?|rebels?|insurgents?|"
     r"fighters?|gunmen|militias?|militiamen|jihadists?|checkpoints?|base|patrol|convoy|positions?|"
-    r"gendarmes?|gendarmerie|Taliban|Shabaab|al-Shabaab|Boko Haram|ISWAP|Houthis?|Daesh|IS|ISIS|ISIL|SDF|YPG|PKK|guards?|"
+    r"gendarmes?|gendarmerie|terrorists?|mujahideen|Shabab|militiamen|bases?|outposts?|Taliban|Shabaab|al-Shabaab|Boko Haram|ISWAP|Houthis?|Daesh|IS|ISIS|ISIL|SDF|YPG|PKK|guards?|"
     r"security personnel|paramilitar\w+|vigilantes?|bandits?|combatants?|JNIM|ADF|M23|Wagner)\b")
 _INTERVENTION = re.compile(
     r"\b(tear ?gas|teargas|dispers\w+|water cannons?|rubber bullets?|baton\w*|charged|broke up|intervened|"
@@ -153,7 +171,9 @@ _INTERVENTION = re.compile(
     r"\b(protesters|demonstrators|participants|marchers)\b[^.;]{0,40}\b(were|was) (arrested|detained)", re.I)
 _RIOT_CUES = re.compile(
     r"\b(stones?|rocks?|pelt\w*|torch\w*|set (fire|ablaze|on fire)|burn\w*|vandali[sz]\w*|loot\w*|"
-    r"smash\w*|molotov|petrol bombs?|violent|clashed|injur\w* (a |two |several )?police|barricades?)\b", re.I)
+    r"smash\w*|molotov|petrol bombs?|violent\w*|clashed|injur\w* (a |two |several )?police|barricades?|"
+    r"blocked (the |several |major |main )?(roads?|highways?|railways?|streets?|rail lines?)|burning tyres|"
+    r"burning tires|threw|thrown|hurl\w*|removed the fences|stormed)\b", re.I)
 _KILLED_PROTESTERS = re.compile(
     r"\b(killed|shot dead|shot and killed|live (ammunition|fire|rounds))\b", re.I)
 _MOB = re.compile(
@@ -171,6 +191,16 @@ _GOV = re.compile(
     r"(Syrian|Iraqi|Afghan|Nigerian|Somali|Malian|Burkinabe|Yemeni|Libyan|Ukrainian|Russian|Israeli|"
     r"Turkish|Indian|Pakistani|Ethiopian|Myanmar|Cameroonian|Congolese) (army|troops|forces|military))\b", re.I)
 _TAKE_CONTROL = re.compile(r"\b(took|take|taken|taking|seiz\w+|regain\w*|wrest\w*)\s+(full\s+)?control\b", re.I)
+_LABOUR_STRIKE = re.compile(
+    r"\b(hunger strike|general strike|on strike|went on strike|strike action|workers|unions?|teachers|doctors|"
+    r"nurses|drivers|employees|staff|pay|wages|salaries|labou?r|industrial action)\b", re.I)
+_SEXUAL = re.compile(r"\b(rap(e|es|ed|ing)|sexual(ly)?|gang-?raped?|molest\w*)\b", re.I)
+_WEAPONS_OBJECT = re.compile(
+    r"\b(weapons?|arms|ammunitions?|ammo|explosives?|IEDs?|bombs?|mines?|caches?|rifles?|guns?|grenades?|"
+    r"rockets?|missiles?|mortars?|drones?|munitions?|detonators?|RPGs?|arsenal|armaments?)\b", re.I)
+_BASE_OBJECT = re.compile(
+    r"\b(bases?|headquarters|HQ|outposts?|observation (posts?|points?)|posts?|camps?|garrisons?|"
+    r"command centres?|command centers?|positions?)\b", re.I)
 _EXCHANGE = re.compile(
     r"\b(exchang\w+ (of )?(heavy |small[- ]arms |gun|intense )?fire|traded fire|both directions|gun ?battles?|"
     r"firefights?|shoot-?outs?|returned fire|fired back|shot back)\b", re.I)
@@ -229,6 +259,8 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
     doer_text, victim_text = _phrase(doers), _phrase(victims)
     if _PROTESTERS.search(doer_text) and family in (CLASH, VIOLENCE, RIOT):
         return "PROTEST", "riot-spon", "Violent demonstration"
+    if _SEXUAL.search(sent_text):
+        return "ASSAULT", "sexual", "Sexual violence"
     if _EXCHANGE.search(sent_text):
         return "ASSAULT", "firearms", "Armed clash"
     weapon = None
@@ -265,6 +297,8 @@ def _family_to_types(family: str, mode: str | None, sent_text: str, token: Token
     """PLOVER type, mode and ACLED sub-type for a trigger of a violence family, read from sentence cues."""
     if family == ARREST:
         return "COERCE", mode, "Arrests"
+    if family == HQ:
+        return "MOBILIZE", "troops", "Headquarters or base established"
     if family == DESTROY:
         return "COERCE", "destroy", "Looting/property destruction"
     if family == DISRUPT:
@@ -303,6 +337,9 @@ def salience(token: Token) -> float:
         factor *= 0.6
     for node in [token, *token.ancestors]:
         factor *= _SUBORDINATE_DEPS.get(node.dep_, 1.0)
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_PREPS | {"as", "before"}
+                                        for c in node.children):
+            factor *= 0.7
     return factor
 
 
@@ -320,6 +357,11 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
         entry = VERB_TRIGGERS.get(lemma) or VERB_TRIGGERS.get(text)
         if entry and entry[2] == 0.0:
             return _phrasal(token, lemma)
+        if entry and entry[0] in (TERRITORY, VIOLENCE) and _object_matches(token, _WEAPONS_OBJECT) and lemma in (
+            "seize", "capture", "confiscate", "intercept", "shoot"
+        ):
+            if lemma != "shoot" or token.head.lower_ == "down" or any(c.lower_ == "down" for c in token.children):
+                return (DISRUPT, "confiscate", 0.8)
         return entry
     if token.pos_ in ("NOUN", "PROPN"):
         entry = NOUN_TRIGGERS.get(lemma) or NOUN_TRIGGERS.get(text)
@@ -327,8 +369,21 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
             entry = NOUN_TRIGGERS.get(text)
         if entry is None and re.fullmatch(r"air-?strikes?|air raids?", text):
             entry = NOUN_TRIGGERS["airstrike"]
+        if lemma == "strike" and _LABOUR_STRIKE.search(token.sent.text):
+            mode = "strike-hun" if token.i > 0 and token.doc[token.i - 1].lower_ == "hunger" else "strike-gen"
+            return (PROTEST, mode, 0.75)
+        if entry and entry[2] == 0.0:
+            return None
         return entry
     return None
+
+
+def _object_matches(token: Token, pattern: re.Pattern[str]) -> bool:
+    """Whether the direct object (or passive subject) of a verb matches a pattern."""
+    return any(
+        c.dep_ in ("dobj", "nsubjpass", "obj") and pattern.search(" ".join(t.text for t in c.subtree))
+        for c in token.children
+    )
 
 
 def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
@@ -336,6 +391,22 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
     right = " ".join(t.lower_ for t in token.doc[token.i + 1 : token.i + 4])
     if lemma == "take" and re.match(r"(full |over |back )?(control|over)\b", right):
         return (TERRITORY, None, 0.8)
+    if lemma == "decline" and right.startswith("to"):
+        return ("REJECT", None, 0.6)
+    if lemma == "rule" and right.startswith("out"):
+        return ("REJECT", None, 0.6)
+    if lemma == "grant" and re.search(r"\basylum\b", right):
+        return ("AID", "asylum", 0.6)
+    if lemma == "grant":
+        return ("CONCEDE", None, 0.45)
+    if lemma == "charge" and any(c.dep_ == "ccomp" or c.lower_ == "with" for c in token.children):
+        return ("ACCUSE", None, 0.55)
+    if lemma == "evacuate" and re.search(r"\b(wounded|injured|civilians|residents|sick|children)\b", right):
+        return ("AID", "humanitarian", 0.55)
+    if lemma == "evacuate":
+        return ("RETREAT", None, 0.45)
+    if lemma == "shorten" and re.search(r"\b(curfew|sentence|detention|ban)\b", right):
+        return ("CONCEDE", None, 0.55)
     if lemma == "round" and right.startswith("up"):
         return (ARREST, "arrest", 0.75)
     if lemma == "reach" and re.search(r"\b(agreement|deal|accord|truce|ceasefire|settlement|consensus)\b", right):
@@ -348,6 +419,14 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
         return (CLASH, "firearms", 0.85)
     if lemma == "launch" and re.search(r"\b(attacks?|rockets?|missiles?|strikes?|offensive|raids?|assault|drones?|shells?)\b", right):
         return (VIOLENCE, None, 0.75)
+    if lemma in ("set", "establish", "build", "create", "open") and _object_matches(token, _BASE_OBJECT):
+        if lemma == "set" and not right.startswith("up"):
+            return None
+        return (HQ, "troops", 0.75)
+    if lemma in ("establish", "set") and re.search(r"\bcontrol\b", right):
+        return (TERRITORY, None, 0.75)
+    if lemma in ("discover", "find", "uncover", "recover") and _object_matches(token, _WEAPONS_OBJECT):
+        return (DISRUPT, "confiscate", 0.75)
     if lemma == "send" and re.search(r"\b(troops|forces|soldiers|reinforcements)\b", right):
         return ("MOBILIZE", "troops", 0.6)
     return None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from observatory import dates, events, quantities, roles, status
+from observatory import dates, events, quantities, roles, speech, status
 from observatory.actors import ActorDictionary
 from observatory.geolocate import DocumentPlaces, Geolocator
 from observatory.layout import analyse
@@ -26,6 +26,8 @@ SUB_TYPE_PRECEDENCE = [
 _CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite"}
 SPACY_MAX_CHARS = 200_000
 HISTORICAL_DAYS = 90
+REFUSALS = {"refuse", "decline", "reject", "rule"}
+NEARBY_CHARS = 400
 
 
 _GENERIC_QUANTIFIERS = {"dozens", "hundreds", "thousands", "several", "many", "numerous", "series", "wave", "spate"}
@@ -75,8 +77,9 @@ def _date_compatible(a: DateSpan | None, b: DateSpan | None) -> bool:
 
 
 def _place_compatible(a: Event, b: Event) -> bool:
+    """Same place, or no place for one of them and told in neighbouring sentences."""
     if a.location is None or b.location is None:
-        return True
+        return abs(a.evidence.start - b.evidence.start) <= NEARBY_CHARS
     if a.location.geonameid is not None and a.location.geonameid == b.location.geonameid:
         return True
     return a.location.name == b.location.name or (
@@ -222,7 +225,8 @@ class Extractor:
         """Events of one sentence; ``sentence_dates`` is its own date and the date in force (its own or earlier)."""
         sentence_date, context_date = sentence_dates
         triggers = [t for t in events.detect(sent) if not status.is_reporting_verb(t.token)]
-        if not triggers:
+        act = speech.speech_act(sent)
+        if not triggers and act is None:
             return []
         if any(not _is_circumstance(t) for t in triggers):
             triggers = [t for t in triggers if not _is_circumstance(t)]
@@ -236,6 +240,8 @@ class Extractor:
         built: list[Event] = []
         for trigger in sorted(triggers, key=lambda t: -t.score):
             event_status = status.detect_status(sent, trigger.token, doc.published)
+            if trigger.token.dep_ == "xcomp" and trigger.token.head.lemma_.lower() in REFUSALS:
+                event_status = "negated"
             if event_status == "occurred" and (
                 _long_before(sentence_date, doc.published) or _generic_mention(trigger.token)
             ):
@@ -271,7 +277,17 @@ class Extractor:
                 built[built.index(same)] = merge_events(same, event)
             else:
                 built.append(event)
-        _assign_counts(built, quantities.extract_counts(sent))
+        if act is not None and not any(e.plover_type == act.plover_type for e in built):
+            actor_spans, recipient_spans = roles.find_roles(act.token)
+            built.append(Event(
+                plover_type=act.plover_type,
+                actors=[self.actors.resolve(s.text, when=when, country_hint=country_hint) for s in actor_spans],
+                recipients=[self.actors.resolve(s.text, when=when, country_hint=country_hint) for s in recipient_spans],
+                location=location, date=date, status="occurred", attribution=attribution, evidence=evidence,
+                confidence=round(act.score * position, 3),
+            ))
+        if built:
+            _assign_counts(built, quantities.extract_counts(sent))
         return built
 
     @staticmethod

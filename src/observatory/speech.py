@@ -1,0 +1,75 @@
+"""Verbal events: what a statement does, as PLOVER codes it.
+
+"Iraq said it would allow the inspectors back" reports no inspection yet, but the statement itself is
+an event: a promise (AGREE). "X must withdraw" is a demand (REQUEST); "the EU may halt aid if ..." is a
+threat (THREATEN). The planned or hypothetical action stays non-occurred; the statement is occurred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+_DEMAND_MODALS = {"must", "should"}
+_PROMISE_MODALS = {"will", "would", "'ll", "shall"}
+_INTENT_HEADS = {
+    "plan", "intend", "prepare", "willing", "ready", "offer", "pledge", "promise", "vow", "agree", "decide",
+    "expect", "hope", "seek",
+}
+_HOSTILE_ACTIONS = {
+    "halt", "suspend", "cut", "impose", "attack", "fight", "boycott", "sanction", "expel", "tighten", "restrict",
+    "punish", "retaliate", "strike", "destroy", "use", "ban", "block", "bomb", "invade", "kill", "arrest",
+    "close", "stop", "end", "withdraw", "freeze", "deport", "shoot", "target", "crush", "tolerate", "respond",
+    "hit", "launch", "resume",
+}
+_CONDITIONS = {"if", "unless"}
+
+
+@dataclass
+class SpeechAct:
+    """A verbal event: its PLOVER type, the verb that carries it, and a base confidence."""
+
+    plover_type: str
+    token: Token
+    score: float
+
+
+def _modals(verb: Token) -> set[str]:
+    return {c.lower_ for c in verb.children if c.dep_ == "aux" and c.tag_ == "MD"}
+
+
+def _is_negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
+def _kind_of(verb: Token) -> str | None:
+    """REQUEST, THREATEN or AGREE for a verb that states a demand, a threat or a commitment."""
+    modals = _modals(verb)
+    head = verb.head
+    if modals & _DEMAND_MODALS or any(c.lower_ == "to" for c in verb.children) and head.lemma_ == "have":
+        return "REQUEST"
+    intent = verb.dep_ == "xcomp" and head.lemma_.lower() in _INTENT_HEADS
+    if not (modals & _PROMISE_MODALS or intent or (verb.dep_ == "xcomp" and _modals(head) & _PROMISE_MODALS)):
+        return None
+    conditional = any(c.dep_ == "advcl" and any(m.lower_ in _CONDITIONS for m in c.children) for c in verb.children)
+    hostile = verb.lemma_.lower() in _HOSTILE_ACTIONS
+    if (hostile and not _is_negated(verb)) or (_is_negated(verb) and verb.lemma_.lower() == "tolerate"):
+        return "THREATEN"
+    if conditional and hostile:
+        return "THREATEN"
+    return "AGREE"
+
+
+def speech_act(sent: Span) -> SpeechAct | None:
+    """The verbal event of a statement sentence, if its main clause (or reported clause) is one."""
+    root = sent.root
+    candidates = [root, *[c for c in root.children if c.dep_ in ("ccomp", "xcomp", "conj")]]
+    for verb in candidates:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        for target in [verb, *[c for c in verb.children if c.dep_ == "xcomp"]]:
+            kind = _kind_of(target)
+            if kind:
+                return SpeechAct(kind, target, 0.5)
+    return None
