@@ -1,4 +1,4 @@
-"""The REST API and the dashboard: FastAPI over the DuckDB store.
+"""The REST API and the dashboard: FastAPI over the store (a DuckDB file or a PostgreSQL database).
 
 Reads are open unless OBSERVATORY_READ_TOKEN_REQUIRED=1; posting documents always needs the bearer
 token OBSERVATORY_API_TOKEN. Bad parameters answer 400 with a message, never 500.
@@ -31,8 +31,10 @@ from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
 from observatory import __version__, queries
+from observatory.backends import Connection
 from observatory.config import Settings
 from observatory.export import FORMATS, MEDIA_TYPES, export_events
+from observatory.migrations import SchemaTooNewError
 from observatory.models import Document
 from observatory.queries import EventFilter
 from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path
@@ -116,8 +118,8 @@ def event_filter(
 FilterDep = Annotated[EventFilter, Depends(event_filter)]
 
 
-def db_cursor(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor (its own DuckDB connection) on the app's store for the time of one request."""
+def db_cursor(request: Request) -> Iterator[Connection]:
+    """A cursor (its own database connection) on the app's store for the time of one request."""
     cursor = request.app.state.reader.cursor()
     try:
         yield cursor
@@ -125,7 +127,7 @@ def db_cursor(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
         cursor.close()
 
 
-Db = Annotated[duckdb.DuckDBPyConnection, Depends(db_cursor)]
+Db = Annotated[Connection, Depends(db_cursor)]
 
 
 def _safe_filename(name: str) -> str:
@@ -414,7 +416,7 @@ def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000) -> None:
 
     try:
         app = create_app(db_path, Settings.from_env())
-    except (ValueError, duckdb.Error) as exc:
+    except (ValueError, duckdb.Error, ConnectionError, SchemaTooNewError) as exc:
         raise SystemExit(f"observatory serve: {exc}") from None
     shown = f"[{host}]" if ":" in host else host
     print(f"observatory dashboard: http://{shown}:{port}/  (API: /api/events, OpenAPI: /openapi.json)")

@@ -110,18 +110,21 @@ def extract(
     pub = _parse_date(published, "--published")
     results, errors = _run_extraction(paths, pub, actors)
     sink = output.open("w", encoding="utf-8") if output else sys.stdout
-    count = 0
+    count = failed = 0
     try:
         for _, result in results:
-            sink.write(result.model_dump_json(exclude_none=False, exclude={"error"}) + "\n")
+            if result.error:
+                console.print(f"[red]error:[/red] {result.id}: {result.error}")
+                failed += 1
+            sink.write(result.model_dump_json(exclude={"error"} if result.error is None else set()) + "\n")
             count += 1
         for error in errors:
             sink.write(json.dumps({"id": f"{error.source}:{error.line or 0}", "events": [], "error": str(error)}) + "\n")
     finally:
         if output:
             sink.close()
-    console.print(f"{count} documents extracted, {len(errors)} failed")
-    if errors:
+    console.print(f"{count - failed} documents extracted, {len(errors) + failed} failed")
+    if errors or failed:
         raise typer.Exit(1)
 
 
@@ -140,7 +143,12 @@ def ingest(
     with Store(db) as store:
         results, errors = _run_extraction(paths, pub, actors)
         batch: list = []
+        failed = 0
         for pair in results:
+            if pair[1].error:  # not stored, so that a later run retries it
+                console.print(f"[red]error:[/red] {pair[0].id}: {pair[1].error}")
+                failed += 1
+                continue
             batch.append(pair)
             if len(batch) >= BATCH:
                 _add(store, batch, total)
@@ -149,9 +157,9 @@ def ingest(
         counts = store.counts()
     console.print(
         f"ingested {total.documents} documents ({total.events} events); skipped {total.skipped} already stored; "
-        f"{len(errors)} failed. Database {db}: {counts['articles']} articles, {counts['events']} events."
+        f"{len(errors) + failed} failed. Database {db}: {counts['articles']} articles, {counts['events']} events."
     )
-    if errors:
+    if errors or failed:
         raise typer.Exit(1)
 
 

@@ -146,7 +146,8 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"magnetic bombs?|planted|detonat\w+)\b", re.I)),
     ("Shelling/artillery/missile attack", "heavy-weapons", re.compile(
         r"\b(shell(s|ed|ing)?|artillery|mortars?|rockets?|missiles?|howitzers?|MLRS|Grad|katyushas?|"
-        r"bombard\w*|projectiles?|Hellfire|ballistic|cannons?|heavy weapons|tank fire|RPGs?)\b", re.I)),
+        r"bombard\w*|projectiles?|Hellfire|ballistic|cannons?|heavy weapons|tank fire|tanks?|RPGs?|ATGMs?|"
+        r"anti-tank|grenade launchers?|heavy machine ?guns|recoilless|BMPs?|infantry fighting vehicles?)\b", re.I)),
     ("Grenade", "explosives", re.compile(r"\bgrenades?\b(?! launchers?)", re.I)),
     ("firearms", "firearms", re.compile(
         r"\b(small arms|gunfire|gun ?fire|shots|bursts of fire|machine ?guns?|rifles?|bullets?|gunmen|"
@@ -170,8 +171,9 @@ _INTERVENTION = re.compile(
     r"\b(arrest\w*|detain\w*)\b[^.;]{0,40}\b(protesters|demonstrators|participants|marchers|activists|students)\b|"
     r"\b(protesters|demonstrators|participants|marchers)\b[^.;]{0,40}\b(were|was) (arrested|detained)", re.I)
 _RIOT_CUES = re.compile(
-    r"\b(stones?|rocks?|pelt\w*|torch\w*|set (fire|ablaze|on fire)|burn\w*|vandali[sz]\w*|loot\w*|"
-    r"smash\w*|molotov|petrol bombs?|violent\w*|clashed|injur\w* (a |two |several )?police|barricades?|"
+    r"\b(threw stones|pelt\w*|torched|set (\w+ )?(fire|ablaze|on fire)|burn(ed|t|ing) (\w+ )?(tyres|tires|effig\w+|"
+    r"vehicles?|cars?|buses|police|shops?|buildings?)|vandali[sz]ed|looted|smashed|molotov|petrol bombs?|"
+    r"turned violent|clashed|injur\w* (a |two |several )?police|barricad\w+|"
     r"blocked (the |several |major |main )?(roads?|highways?|railways?|streets?|rail lines?)|burning tyres|"
     r"burning tires|threw|thrown|hurl\w*|removed the fences|stormed)\b", re.I)
 _KILLED_PROTESTERS = re.compile(
@@ -194,6 +196,7 @@ _TAKE_CONTROL = re.compile(r"\b(took|take|taken|taking|seiz\w+|regain\w*|wrest\w
 _LABOUR_STRIKE = re.compile(
     r"\b(hunger strike|general strike|on strike|went on strike|strike action|workers|unions?|teachers|doctors|"
     r"nurses|drivers|employees|staff|pay|wages|salaries|labou?r|industrial action)\b", re.I)
+_BODY_OBJECT = re.compile(r"\b(body|bodies|corpses?|remains|dead)\b", re.I)
 _SEXUAL = re.compile(r"\b(rap(e|es|ed|ing)|sexual(ly)?|gang-?raped?|molest\w*)\b", re.I)
 _WEAPONS_OBJECT = re.compile(
     r"\b(weapons?|arms|ammunitions?|ammo|explosives?|IEDs?|bombs?|mines?|caches?|rifles?|guns?|grenades?|"
@@ -201,6 +204,8 @@ _WEAPONS_OBJECT = re.compile(
 _BASE_OBJECT = re.compile(
     r"\b(bases?|headquarters|HQ|outposts?|observation (posts?|points?)|posts?|camps?|garrisons?|"
     r"command centres?|command centers?|positions?)\b", re.I)
+_SMALL_ARMS = re.compile(r"\b(small arms|small-arms|rifles?|automatic weapons|AK-47s?|gunfire)\b", re.I)
+_COUNTED_EXPLOSIONS = re.compile(r"\b\d+ (explosions|blasts)\b|\bexplosions (were )?(heard|observed|recorded)", re.I)
 _EXCHANGE = re.compile(
     r"\b(exchang\w+ (of )?(heavy |small[- ]arms |gun|intense )?fire|traded fire|both directions|gun ?battles?|"
     r"firefights?|shoot-?outs?|returned fire|fired back|shot back)\b", re.I)
@@ -268,8 +273,11 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
         if pattern.search(sent_text):
             weapon = (sub, weapon_mode)
             break
-    if weapon and weapon[0] == "Shelling/artillery/missile attack" and _CUES[6][2].search(sent_text):
+    if weapon and weapon[0] == "Shelling/artillery/missile attack" and _SMALL_ARMS.search(sent_text):
         return "ASSAULT", "firearms", "Armed clash"  # mortars and small arms together: a firefight
+    if weapon and weapon[0] == "Remote explosive/landmine/IED" and _COUNTED_EXPLOSIONS.search(sent_text) and not \
+            _CUES[3][2].search(sent_text):
+        return "ASSAULT", "heavy-weapons", "Shelling/artillery/missile attack"  # many blasts, no device: shelling
     if weapon and weapon[0] != "firearms":
         return "ASSAULT", weapon[1], weapon[0]
     mob_doer = _MOB.search(doer_text) and not _ARMED.search(doer_text)
@@ -313,16 +321,23 @@ def _family_to_types(family: str, mode: str | None, sent_text: str, token: Token
         sub = "Government regains territory" if _GOV.search(sent_text) else "Non-state actor overtakes territory"
         return "ASSAULT", None, sub
     if family in (PROTEST, RIOT):
-        if _KILLED_PROTESTERS.search(sent_text) and re.search(
-            r"\b(police|security|troops|soldiers|forces)\b", sent_text, re.I
-        ):
-            return "PROTEST", mode, "Excessive force against protesters"
-        if family == RIOT or _RIOT_CUES.search(sent_text):
-            return "PROTEST", "riot-spon" if mode != "riot-org" else mode, "Violent demonstration"
-        if _INTERVENTION.search(sent_text):
-            return "PROTEST", mode, "Protest with intervention"
-        return "PROTEST", mode, "Peaceful protest"
+        return protest_sub_type(sent_text, mode, riot=family == RIOT)
     return _violence_sub_type(family, mode, sent_text, token)
+
+
+def protest_sub_type(text: str, mode: str | None, riot: bool = False) -> tuple[str, str | None, str]:
+    """PLOVER type, mode and ACLED sub-type of a protest, from the words that tell how it went.
+
+    The pipeline calls it again with the whole paragraph, since "Police dispersed them" or "The crowd
+    burned tyres" often comes in the sentence after the one that reports the protest.
+    """
+    if _KILLED_PROTESTERS.search(text) and re.search(r"\b(police|security|troops|soldiers|forces)\b", text, re.I):
+        return "PROTEST", mode, "Excessive force against protesters"
+    if riot or _RIOT_CUES.search(text):
+        return "PROTEST", "riot-spon" if mode != "riot-org" else mode, "Violent demonstration"
+    if _INTERVENTION.search(text):
+        return "PROTEST", mode, "Protest with intervention"
+    return "PROTEST", mode, "Peaceful protest"
 
 
 # Where a trigger sits in its sentence: main-clause events matter more than background ones.
@@ -363,6 +378,8 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
             if lemma != "shoot" or token.head.lower_ == "down" or any(c.lower_ == "down" for c in token.children):
                 return (DISRUPT, "confiscate", 0.8)
         return entry
+    if text == "shoot" and token.doc[token.i + 1 : token.i + 3].text.lower().replace(" ", "") in ("-out", "-outs"):
+        return (CLASH, "firearms", 0.85)
     if token.pos_ in ("NOUN", "PROPN"):
         entry = NOUN_TRIGGERS.get(lemma) or NOUN_TRIGGERS.get(text)
         if entry is None and text.endswith("s"):
@@ -391,6 +408,10 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
     right = " ".join(t.lower_ for t in token.doc[token.i + 1 : token.i + 4])
     if lemma == "take" and re.match(r"(full |over |back )?(control|over)\b", right):
         return (TERRITORY, None, 0.8)
+    if lemma == "find" and (re.match(r"(\w+ )?dead\b", right) or _object_matches(token, _BODY_OBJECT)):
+        return (VIOLENCE, None, 0.7)
+    if lemma == "charge" and token.i > 0 and token.doc[token.i - 1].lower_ in ("baton", "lathi", "cane"):
+        return (VIOLENCE, "beat", 0.7)
     if lemma == "decline" and right.startswith("to"):
         return ("REJECT", None, 0.6)
     if lemma == "rule" and right.startswith("out"):

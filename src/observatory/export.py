@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pycountry
 
+from observatory.backends import Connection
 from observatory.queries import EventFilter, where_clause
 
 Format = Literal["csv", "geojson", "parquet"]
@@ -32,7 +32,7 @@ TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("event_id_cnty", "e.event_id"),
     ("event_date", "e.date_start"),
-    ("year", "year(e.date_start)"),
+    ("year", "CAST(extract(year FROM e.date_start) AS INTEGER)"),
     ("time_precision", "e.date_precision"),
     ("event_type", "e.acled_event_type"),
     ("sub_event_type", "e.acled_sub_event_type"),
@@ -83,7 +83,7 @@ def country_name(iso3: str | None) -> str | None:
     return getattr(found, "common_name", None) or found.name
 
 
-def _rows(con: duckdb.DuckDBPyConnection, f: EventFilter, batch: int = 2000) -> Iterator[dict[str, Any]]:
+def _rows(con: Connection, f: EventFilter, batch: int = 2000) -> Iterator[dict[str, Any]]:
     """Every event matching the filter (paging ignored) as an export record, oldest first."""
     where, params = where_clause(f)
     select = ", ".join(expr for _, expr in COLUMNS)
@@ -177,7 +177,7 @@ WRITERS = {"csv": _write_csv, "geojson": _write_geojson, "parquet": _write_parqu
 
 
 def export_events(
-    con: duckdb.DuckDBPyConnection, f: EventFilter, fmt: Format, out: Path | BinaryIO
+    con: Connection, f: EventFilter, fmt: Format, out: Path | BinaryIO
 ) -> ExportStats:
     """Write every event matching ``f`` (all pages; statuses as the filter says) to ``out`` as ``fmt``."""
     if fmt not in WRITERS:

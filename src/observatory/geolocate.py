@@ -33,12 +33,14 @@ _NAME = rf"(?:\b{_PARTICLE}[-\s])?{_WORD}(?:[\s-](?:{_PARTICLE}[-\s])?{_WORD}){{
 _TYPE_WORDS = (r"province|governorate|district|sub-district|subdistrict|countryside|region|state|town|city|"
                r"village|villages|camp|area|neighbourhood|neighborhood|suburb|county|oblast|municipality|"
                r"department|prefecture|valley|plain|plains|desert|mountains|crossing|checkpoint|airport|airbase")
+_DIRECTION_WORD = (r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|central|"
+                   r"downtown|greater|rural)\s+")
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Aa]t|[Oo]utside|[Aa]round|[Ff]rom|[Tt]o|[Ii]nto|[Tt]owards?|[Aa]cross|[Oo]f|"
     r"[Bb]etween|[Aa]nd|[Oo]n|[Tt]argets?|[Tt]argeting|[Tt]argeted|[Hh]it|[Ss]truck|[Ss]helled|[Aa]ttacked|[Cc]aptured|"
     r"[Ss]eized|[Ss]tormed|[Bb]esieged|[Bb]ombed|[Ee]ntered|[Rr]aided|[Oo]ver|[Aa]long|[Ii]nside|[Ww]ithin)"
     rf"\s+(?:the\s+)?(?:(?:{_TYPE_WORDS}|outskirts|vicinity|suburbs|outskirt)\s+of\s+(?:the\s+)?)?"
-    r"|\(|,\s)$"
+    rf"(?:{_DIRECTION_WORD})?|\(|,\s)$"
 )
 _TYPE_AFTER = re.compile(rf"\s+(?P<type>{_TYPE_WORDS})\b", re.IGNORECASE)
 _NEAR_BEFORE = re.compile(
@@ -72,9 +74,13 @@ _NOT_PLACE_AFTER = re.compile(
     r"movement|forces|army|police|government|authorities|militia|militias|fighters)\b", re.IGNORECASE)
 _STRONG_CUE = re.compile(
     rf"(?:\b(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|[Aa]t|[Ii]nto|[Tt]owards?|[Tt]argets?|[Tt]argeting|[Ff]rom)"
-    rf"\s+(?:the\s+)?|\b(?:{_TYPE_WORDS}|outskirts|vicinity)\s+of\s+(?:the\s+)?|\()$")
+    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|outskirts|vicinity)\s+of\s+(?:the\s+)?|\()$")
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|added|stated|announced|claimed|denied|warned)\b")
-_QUALIFIER_GAP = re.compile(r"^\s*(?:,|\(|,?\s+in|,?\s+of)\s*$")
+_REGION_AFTER = re.compile(r"\s+(?:region|state|province|regional state|zone)\b", re.IGNORECASE)
+_LIST_AFTER = re.compile(r"\s*(?:,\s*[A-Z]|and\b|or\b)")
+_PARENTHETICAL = re.compile(r"\([^()]{2,80}\)")
+_PAREN_END = re.compile(rf"\s*(?:(?:{_TYPE_WORDS})\s*)?\)", re.IGNORECASE)
+_QUALIFIER_GAP = re.compile(rf"^\s*(?:(?:{_TYPE_WORDS})\s*)?(?:,|\(|,?\s+in|,?\s+of)\s*$")
 _KIND_RANK = {"city": 0, "curated": 0, "admin1": 1, "country": 2}
 
 
@@ -96,6 +102,7 @@ class Toponym:
     qualifier: bool = False
     strong_cue: bool = False
     entity: bool = False
+    capital: bool = False
 
 
 @dataclass
@@ -166,6 +173,7 @@ class Geolocator:
         demonyms = _demonyms()
         alternatives = "|".join(map(re.escape, sorted(demonyms, key=len, reverse=True)))
         self._demonym_re = re.compile(rf"\b({alternatives})\b")
+        self._capital_re = re.compile(rf"\bthe\s+(?:({alternatives})\s+)?capital\b(?!\s+(?:city\s+)?of\b)")
         self._demonyms = demonyms
         self._name_re = re.compile(_NAME)
 
@@ -206,37 +214,62 @@ class Geolocator:
                     and not self._place_despite_label(text, match, found):
                 continue
             self._add(found, text, match.start(), match.end())
+        for match in self._capital_re.finditer(text):
+            country = self._demonyms.get(match.group(1) or "")
+            capital = self.gazetteer.capital_of(country) if country else None
+            begin = match.start() + 4
+            found[(begin, match.end())] = Toponym(begin, match.end(), match.group(0)[4:], capital=True, entity=True,
+                                                  candidates=[capital] if capital else [], strong_cue=True)
         toponyms = sorted(found.values(), key=lambda t: t.start)
         toponyms = [t for t in toponyms
                     if not any(o is not t and o.start <= t.start and t.end <= o.end for o in toponyms)]
         for t in toponyms:
             t.in_dateline = layout.dateline is not None and layout.dateline[0] <= t.start < layout.dateline[1]
             t.actor_origin = bool(_ACTOR_AFTER.match(text, t.end) or _NOT_PLACE_AFTER.match(text, t.end))
-        for first, second in zip(toponyms, toponyms[1:], strict=False):
-            # "Kamianka, Donetsk", "Zinjibar (Zinjibar, Abyan)", "Taji, Iraq": a region qualifying a place
-            if _QUALIFIER_GAP.match(text[first.end:second.start]):
-                regions = [p for p in second.candidates if p.kind in ("admin1", "country")]
-                if regions:
-                    second.candidates, second.qualifier = regions, True
-                    self._add_loose_within(first, regions)
+        self._apply_qualifiers(text, toponyms)
         if layout.dateline is not None and not any(t.in_dateline for t in toponyms):
             start, end, _ = layout.dateline
-            self._add(found, text, start, end)
+            self._add(found, text, start, end, dateline=True)
             extra = found.get((start, end))
             if extra is not None:
                 extra.in_dateline = True
                 toponyms.insert(0, extra)
         return toponyms
 
+    def _apply_qualifiers(self, text: str, toponyms: list[Toponym]) -> None:
+        """A region right after a place qualifies it: "Kamianka, Donetsk", "Taji, Iraq", "Zinjibar (Zinjibar,
+        Abyan)". The place must then lie in that region; when no candidate does, the gazetteer lacks it and the
+        region stands in. A closing "(Town, Region)" also bounds the places named before it in the sentence."""
+        for first, second in zip(toponyms, toponyms[1:], strict=False):
+            gap = text[first.end:second.start]
+            if not _QUALIFIER_GAP.match(gap):
+                continue
+            regions = [p for p in second.candidates if p.kind in ("admin1", "country")]
+            if not regions or ("," in gap and _LIST_AFTER.match(text, second.end)):
+                continue
+            self._add_loose_within(first, regions)
+            inside = [p for p in first.candidates if _within(p, regions)]
+            if inside or not any(p.kind in ("admin1", "country") for p in first.candidates):
+                first.candidates = inside
+                second.candidates, second.qualifier = regions, True
+        for match in _PARENTHETICAL.finditer(text):
+            last = next((t for t in reversed(toponyms) if match.start() < t.start < match.end()), None)
+            regions = [p for p in last.candidates if p.kind in ("admin1", "country")] if last else []
+            if not regions or not _PAREN_END.match(text, last.end):
+                continue
+            last.candidates, last.qualifier = regions, True
+            sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
+            for t in toponyms:
+                if sentence_start < t.start < match.start() and not t.qualifier:
+                    inside = [p for p in t.candidates if _within(p, regions)]
+                    wider = [p for p in t.candidates if _contains(p, regions)]
+                    t.candidates = inside or wider
+
     def _add_loose_within(self, toponym: Toponym, regions: list[Place]) -> None:
         """When no candidate of a place lies in the region that qualifies it, try looser spellings there."""
-        def inside(p: Place) -> bool:
-            return any(p.country == r.country and (r.kind == "country" or p.admin1 == r.admin1)
-                       for r in regions)
-
-        if not any(inside(p) for p in toponym.candidates):
+        if not any(_within(p, regions) for p in toponym.candidates):
             toponym.candidates += [p for p in self.gazetteer.loose_candidates(toponym.text)
-                                   if p.kind == "city" and inside(p)]
+                                   if p.kind == "city" and _within(p, regions)]
 
     @staticmethod
     def _place_despite_label(text: str, match: re.Match, found: dict[tuple[int, int], Toponym]) -> bool:
@@ -253,9 +286,10 @@ class Geolocator:
         return gap is not None and any(end == match.start() - len(gap.group(0)) for _, end in found)
 
     def _add(self, found: dict[tuple[int, int], Toponym], text: str, start: int, end: int,
-             entity: bool = False) -> None:
+             entity: bool = False, dateline: bool = False) -> None:
         """Add the capitalised words at ``start:end`` as a toponym when the gazetteer knows them, also
-        after dropping a trailing type word ("Idlib Province") or a leading direction ("Northern Aleppo")."""
+        after dropping a trailing type word ("Idlib Province") or a leading direction ("Northern Aleppo").
+        A demonym ("Somali") is no place unless a region word follows it ("Somali region")."""
         value = re.sub(r"['’]s$", "", text[start:end].rstrip(".,;:"))
         words = value.split()
         type_word = None
@@ -269,8 +303,11 @@ class Geolocator:
         for begin, name in variants:
             if normalise(name) in _STOP or not any(ch.isupper() for ch in name[:4]):
                 continue
+            if name in self._demonyms and not _REGION_AFTER.match(text, begin + len(name)):
+                continue
             candidates = self.gazetteer.candidates(name)
-            if name.isupper() and len(name) <= 5:  # "TDP", "SDF": acronyms name countries at most ("US")
+            # "TDP", "SDF": acronyms name countries at most ("US"); a dateline is written in capitals
+            if name.isupper() and len(name) <= 5 and not dateline:
                 candidates = [p for p in candidates if p.kind == "country"]
             loose = False
             if not candidates and len(normalise(name)) >= 6:
@@ -291,16 +328,22 @@ class Geolocator:
     def _resolve(self, toponyms: list[Toponym], demonym_countries: Counter) -> None:
         for t in toponyms:
             t.candidates = _filter_by_type(t, self.gazetteer)
-        known = set(demonym_countries) | {
-            c.country for t in toponyms if not t.loose for c in t.candidates
-            if c.kind == "country" or len({d.country for d in t.candidates}) == 1}
+        sure = [set() if t.loose else {c.country for c in t.candidates
+                                       if c.kind == "country" or len({d.country for d in t.candidates}) == 1}
+                for t in toponyms]
+        support = Counter(demonym_countries) + Counter(c for countries in sure for c in countries)
+        known = set(support)
         for t in toponyms:
+            if t.capital and not t.candidates:  # "the capital": of a country the text is about
+                t.candidates = [p for p in map(self.gazetteer.capital_of, sorted(known)) if p is not None]
             if t.loose:  # a transliteration guess: inside a country the text is about, or after a strong cue
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
                     p.country in known or (not known and t.strong_cue))]
-        for t in toponyms:  # a weak match far from every country the text is about is a misread name
-            weak = not t.entity or t.loose or max(p.population for p in t.candidates) < 5000
-            if known and weak and not t.in_dateline and not any(p.country in known for p in t.candidates):
+        for t, own in zip(toponyms, sure, strict=True):
+            # a weak match far from every country the rest of the text is about is a misread name
+            weak = not t.entity or t.loose or max((p.population for p in t.candidates), default=0) < 5000
+            others = {c for c, n in support.items() if n > (c in own)}
+            if others and weak and not t.in_dateline and not any(p.country in others for p in t.candidates):
                 t.candidates = []
         for _ in range(2):
             countries = Counter(demonym_countries)
@@ -335,6 +378,18 @@ class Geolocator:
         return Location(text=t.text, name=place.name, geonameid=place.geonameid, lat=round(place.lat, 5),
                         lon=round(place.lon, 5), country=place.country, admin1=place.admin1, admin2=admin2,
                         precision=precision)
+
+
+def _within(place: Place, regions: list[Place]) -> bool:
+    """Whether a place lies in one of the regions (admin1 or country) and is smaller than it."""
+    return any(place.country == r.country and place.kind not in ("country", r.kind)
+               and (r.kind == "country" or place.admin1 == r.admin1) for r in regions)
+
+
+def _contains(place: Place, regions: list[Place]) -> bool:
+    """Whether a region contains one of ``regions``: its country, or the admin1 itself."""
+    return any(place.country == r.country and (place.kind == "country" or (
+        place.kind == "admin1" and place.admin1 == r.admin1)) for r in regions)
 
 
 def _filter_by_type(t: Toponym, gazetteer: Gazetteer) -> list[Place]:
@@ -401,7 +456,7 @@ def admin1_matches(pred: str | None, gold: str | None) -> bool:
     a, b = strip_admin_words(pred), strip_admin_words(gold)
     if not a or not b:
         return False
-    if a == b or a.replace(" ", "") == b.replace(" ", ""):
+    if a == b or a.replace(" ", "") == b.replace(" ", "") or Gazetteer.load().same_admin1(pred, gold):
         return True
     for (_, source), (preferred, aliases) in admin1_aliases().items():
         names = {source, *(strip_admin_words(n) for n in (preferred, *aliases))}

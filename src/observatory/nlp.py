@@ -20,9 +20,7 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
     dateline_end = analyse(doc.text).dateline_end
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
-            token.is_sent_start = True
-        elif dateline_end and previous.idx < dateline_end <= token.idx:
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text) or dateline_end and previous.idx < dateline_end <= token.idx:
             token.is_sent_start = True
     return doc
 

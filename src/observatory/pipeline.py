@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -11,17 +12,19 @@ from spacy.tokens import Doc, Span, Token
 from observatory import dates, events, quantities, roles, speech, status
 from observatory.actors import ActorDictionary
 from observatory.geolocate import DocumentPlaces, Geolocator
-from observatory.layout import analyse
+from observatory.layout import Layout, analyse
 from observatory.models import ActorRef, DateSpan, Document, DocumentResult, Event, Evidence, Quantity
 from observatory.nlp import get_nlp
 from observatory.taxonomy import acled_type_of
+
+logger = logging.getLogger(__name__)
 
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 # When two violent triggers of one sentence describe one incident, the more specific sub-type wins.
 SUB_TYPE_PRECEDENCE = [
     "Government regains territory", "Non-state actor overtakes territory", "Suicide bomb", "Chemical weapon",
     "Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade",
-    "Abduction/forced disappearance", "Sexual violence", "Armed clash", "Attack",
+    "Abduction/forced disappearance", "Sexual violence",
 ]
 _CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite"}
 SPACY_MAX_CHARS = 200_000
@@ -48,6 +51,22 @@ def _generic_mention(token: Token) -> bool:
     if head.lemma_.lower() in _TREND_VERBS and token.dep_ in ("nsubj", "dobj", "nsubjpass", "attr"):
         return True
     return token.tag_ == "NNS" and any(a.dep_ == "relcl" for a in token.ancestors)
+
+
+PROTEST_SEVERITY = ["Peaceful protest", "Protest with intervention", "Violent demonstration",
+                    "Excessive force against protesters"]
+
+
+def _refine_protest(event: Event, text: str, layout: Layout, offset: int) -> Event:
+    """Read how a protest went from its whole paragraph: "Police dispersed them" may follow the report."""
+    if event.acled_sub_event_type not in PROTEST_SEVERITY:
+        return event
+    start, end = layout.paragraph_of(event.evidence.start - offset)
+    _, mode, sub = events.protest_sub_type(text[start:end], event.plover_mode)
+    if PROTEST_SEVERITY.index(sub) <= PROTEST_SEVERITY.index(event.acled_sub_event_type):
+        return event
+    return event.model_copy(update={"acled_sub_event_type": sub, "acled_event_type": acled_type_of(sub),
+                                    "plover_mode": mode})
 
 
 def _long_before(date: DateSpan | None, published: dt.date | None) -> bool:
@@ -101,7 +120,8 @@ def _merge_actors(a: list[ActorRef], b: list[ActorRef]) -> list[ActorRef]:
 
 def merge_events(first: Event, second: Event) -> Event:
     """One incident told twice: keep the first report's evidence, the more specific type, all details."""
-    keep, other = (first, second) if _precedence(first) <= _precedence(second) else (second, first)
+    ranks = (_precedence(first), -first.confidence), (_precedence(second), -second.confidence)
+    keep, other = (first, second) if ranks[0] <= ranks[1] else (second, first)
     update: dict[str, object] = {
         "evidence": first.evidence,
         "actors": _merge_actors(keep.actors, other.actors),
@@ -172,10 +192,14 @@ class Extractor:
                           strict=True))
         for doc in docs:
             spacy_doc = parsed.pop(id(doc), None)
-            if spacy_doc is None:
-                yield self._extract_long(doc)
-            else:
-                yield DocumentResult(id=doc.id, events=self._events(doc, spacy_doc, 0))
+            try:
+                if spacy_doc is None:
+                    yield self._extract_long(doc)
+                else:
+                    yield DocumentResult(id=doc.id, events=self._events(doc, spacy_doc, 0))
+            except Exception as exc:  # one bad document must not stop a batch
+                logger.debug("extraction failed on document %s", doc.id, exc_info=True)
+                yield DocumentResult(id=doc.id, error=f"extraction failed: {type(exc).__name__}: {exc}")
 
     def _extract_long(self, doc: Document) -> DocumentResult:
         """A document longer than one spaCy pass: parse it in paragraph-aligned chunks."""
@@ -216,7 +240,7 @@ class Extractor:
                         break
                 else:
                     found.append(event)
-        return found
+        return [_refine_protest(event, doc.text, layout, offset) for event in found]
 
     def _sentence_events(
         self, sent: Span, doc: Document, places: DocumentPlaces,

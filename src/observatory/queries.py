@@ -1,7 +1,8 @@
 """Read queries over the store: filtered event lists, single events with their article, aggregates.
 
-Every value that comes from a user is passed to DuckDB as a parameter; only whitelisted column and
-unit names are written into SQL text.
+Every value that comes from a user is passed to the database as a parameter; only whitelisted column and
+unit names are written into SQL text. The SQL is the dialect DuckDB and PostgreSQL share (see
+``observatory.backends``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
-import duckdb
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from observatory.backends import Connection
 from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPES
 
 STATUSES = ("occurred", "failed", "planned", "hypothetical", "negated", "historical")
@@ -170,7 +171,7 @@ class EventFilter(BaseModel):
         return self
 
 
-def ensure_indexes(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_indexes(con: Connection) -> None:
     """Create the secondary indexes the queries use (no-op when present)."""
     for name, target in INDEXES.items():
         con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
@@ -194,10 +195,10 @@ def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
         clauses.append("lower(e.admin1) = ?")
         params.append(f.admin1.lower())
     if f.actor:
-        clauses.append("(contains(lower(e.actor1), ?) OR contains(lower(e.actor2), ?))")
+        clauses.append("(strpos(lower(e.actor1), ?) > 0 OR strpos(lower(e.actor2), ?) > 0)")
         params += [f.actor.lower(), f.actor.lower()]
     if f.q:
-        clauses.append("contains(lower(e.evidence_text), ?)")
+        clauses.append("strpos(lower(e.evidence_text), ?) > 0")
         params.append(f.q.lower())
     if f.since:
         clauses.append("e.date_start >= ?")
@@ -220,12 +221,12 @@ def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def _dicts(cursor: Connection) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def query_events(con: duckdb.DuckDBPyConnection, f: EventFilter) -> tuple[list[dict[str, Any]], int]:
+def query_events(con: Connection, f: EventFilter) -> tuple[list[dict[str, Any]], int]:
     """One page of events matching the filter (newest first) and the total number matching."""
     where, params = where_clause(f)
     columns = ", ".join(f"e.{c}" for c in LIST_COLUMNS)
@@ -241,7 +242,7 @@ def query_events(con: duckdb.DuckDBPyConnection, f: EventFilter) -> tuple[list[d
     return rows, total
 
 
-def get_article(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] | None:
+def get_article(con: Connection, article_id: str) -> dict[str, Any] | None:
     """One article with its text and the ids, types and evidence offsets of its events, or None."""
     found = _dicts(
         con.execute(
@@ -261,7 +262,7 @@ def get_article(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, An
     return article
 
 
-def get_event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:
+def get_event(con: Connection, event_id: str) -> dict[str, Any] | None:
     """One event: its row, its full extracted record (``event``) and its article (``article``), or None."""
     found = _dicts(
         con.execute(
@@ -277,12 +278,12 @@ def get_event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] |
 
 
 def list_articles(
-    con: duckdb.DuckDBPyConnection, limit: int = 100, offset: int = 0, q: str | None = None
+    con: Connection, limit: int = 100, offset: int = 0, q: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """Articles (newest publication first) with their event counts, optionally with ``q`` in the title."""
     where, params = "", []
     if q:
-        where, params = "WHERE contains(lower(coalesce(a.title, '')), ?)", [q.lower()]
+        where, params = "WHERE strpos(lower(coalesce(a.title, '')), ?) > 0", [q.lower()]
     columns = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
     rows = _dicts(
         con.execute(
@@ -296,7 +297,7 @@ def list_articles(
 
 
 def counts_by_period(
-    con: duckdb.DuckDBPyConnection, f: EventFilter, period: Literal["day", "week", "month"] = "day"
+    con: Connection, f: EventFilter, period: Literal["day", "week", "month"] = "day"
 ) -> list[dict[str, Any]]:
     """Events and fatalities per day, ISO week (Monday) or month of date_start; undated events left out."""
     unit = PERIODS[period]
@@ -311,7 +312,7 @@ def counts_by_period(
     )
 
 
-def counts_by_field(con: duckdb.DuckDBPyConnection, f: EventFilter, by: str) -> list[dict[str, Any]]:
+def counts_by_field(con: Connection, f: EventFilter, by: str) -> list[dict[str, Any]]:
     """Events and fatalities per value of a field: type, acled_type, country, admin1 or status."""
     where, params = where_clause(f)
     if by == "admin1":
@@ -327,7 +328,7 @@ def counts_by_field(con: duckdb.DuckDBPyConnection, f: EventFilter, by: str) -> 
     )
 
 
-def grid_clusters(con: duckdb.DuckDBPyConnection, f: EventFilter, cell: float) -> list[dict[str, Any]]:
+def grid_clusters(con: Connection, f: EventFilter, cell: float) -> list[dict[str, Any]]:
     """Geolocated events grouped in square cells of ``cell`` degrees: the map's clustered markers.
 
     Each cluster has its mean position, event and fatality counts, its most frequent PLOVER type and,
@@ -339,7 +340,7 @@ def grid_clusters(con: duckdb.DuckDBPyConnection, f: EventFilter, cell: float) -
     return _dicts(
         con.execute(
             "SELECT avg(e.latitude) AS lat, avg(e.longitude) AS lon, count(*) AS events, "
-            "coalesce(sum(e.fatalities), 0) AS fatalities, mode(e.plover_type) AS type, "
+            "coalesce(sum(e.fatalities), 0) AS fatalities, mode() WITHIN GROUP (ORDER BY e.plover_type) AS type, "
             "CASE WHEN count(*) = 1 THEN min(e.event_id) END AS event_id "
             f"FROM events e {where} "
             "GROUP BY floor(e.latitude / ?), floor(e.longitude / ?) ORDER BY events DESC",
@@ -348,7 +349,7 @@ def grid_clusters(con: duckdb.DuckDBPyConnection, f: EventFilter, cell: float) -
     )
 
 
-def totals(con: duckdb.DuckDBPyConnection, f: EventFilter) -> dict[str, int]:
+def totals(con: Connection, f: EventFilter) -> dict[str, int]:
     """Numbers of events and summed casualty counts over all events matching the filter."""
     where, params = where_clause(f)
     row = con.execute(

@@ -1,24 +1,53 @@
-"""Reading inputs: plain-text articles, HTML pages, JSONL document files, directories and stdin."""
+"""Reading inputs: plain-text articles, HTML pages, JSONL document files, directories and stdin.
+
+Nothing read here raises on bad input: every item is a ``Document`` or a ``ReadError`` saying what is
+wrong (binary or compressed data, an unknown encoding, broken JSON on line N, a text over the size
+limit, a text not in English), so one bad file or line never stops a batch.
+"""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
 import trafilatura
 from pydantic import ValidationError
 
+from observatory.language import foreign_language
 from observatory.models import Document
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+# One document's text, in UTF-8 bytes: 20 times a long news report, about 80 s of extraction on one core.
+# Longer texts (a whole book, a log file, a concatenated dump) are rejected rather than left to run for hours.
+MAX_DOCUMENT_BYTES = 1_000_000
+MAX_HTML_BYTES = 10 * MAX_DOCUMENT_BYTES  # pages carry scripts and markup around their text
+MAX_JSONL_LINE_BYTES = 8 * MAX_DOCUMENT_BYTES  # JSON escapes can take up to 6 bytes per character
+SNIFF_BYTES = 8192
+MAX_CONTROL_SHARE = 0.05  # text has almost no control characters; binary data has about 12%
+_SKIP_CHUNK = 1 << 20
+
+_MAGIC = [  # (signature at offset 0, what the data is)
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"\xfd7zXZ\x00", "xz-compressed data"),
+    (b"(\xb5/\xfd", "zstd-compressed data"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"%PDF-", "a PDF file"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+]
+_BZIP2 = re.compile(rb"BZh[1-9]1AY&SY")
+_CONTROL_BYTES = frozenset(range(32)) - set(b"\t\n\r\f\v\x1b") | {127}
 
 
 @dataclass
@@ -34,15 +63,44 @@ class ReadError:
         return f"{where}: {self.message}"
 
 
-def _decode(data: bytes, source: str) -> str | ReadError:
-    if b"\x00" in data[:8192]:
-        return ReadError(source, "binary data, not a text document")
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What the opening bytes of a file are when they are not text ("gzip-compressed data"), else None."""
+    for signature, kind in _MAGIC:
+        if head.startswith(signature):
+            return kind
+    if _BZIP2.match(head):
+        return "bzip2-compressed data"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if b"\x00" in head or (head and sum(b in _CONTROL_BYTES for b in head) > MAX_CONTROL_SHARE * len(head)):
+        return "binary data"
+    return None
+
+
+def _binary_error(source: str, kind: str, line: int | None = None) -> ReadError:
+    hint = "; decompress or unpack it first" if "compressed" in kind or "archive" in kind else ""
+    return ReadError(source, f"{kind}, not a text document{hint}", line)
+
+
+def _decode(data: bytes, source: str, line: int | None = None) -> str | ReadError:
+    kind = binary_kind(data[:SNIFF_BYTES])
+    if kind is not None:
+        return _binary_error(source, kind, line)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return ReadError(source, "invalid UTF-16 text", line)
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return ReadError(source, "unknown text encoding (not UTF-8 or Windows-1252)")
+    return ReadError(source, "unknown text encoding (not UTF-8 or Windows-1252)", line)
 
 
 def _parse_published(value: object) -> dt.date | None:
@@ -53,11 +111,31 @@ def _parse_published(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def _storable(value: str) -> str:
+    """``value`` with lone surrogates (from JSON escapes such as "\\ud800") made U+FFFD: they cannot be stored."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
+    return value
+
+
 def _document(
     doc_id: str, text: str, origin: str, line: int | None = None, **fields: object
 ) -> Document | ReadError:
     if not text.strip():
         return ReadError(origin, "empty text", line)
+    text, doc_id = _storable(text), _storable(doc_id)
+    fields = {key: _storable(value) if isinstance(value, str) else value for key, value in fields.items()}
+    size = len(text.encode("utf-8"))
+    if size > MAX_DOCUMENT_BYTES:
+        return ReadError(
+            origin, f"text is {_megabytes(size)}, over the {_megabytes(MAX_DOCUMENT_BYTES)} limit for one document; "
+            "split it into articles", line,
+        )
+    language = foreign_language(text)
+    if language is not None:
+        return ReadError(origin, f"not English (detected: {language})", line)
     try:
         published = _parse_published(fields.pop("published", None))
     except ValueError:
@@ -69,26 +147,90 @@ def _document(
         return ReadError(origin, f"invalid field {'.'.join(map(str, first['loc']))}: {first['msg']}", line)
 
 
+def _jsonl_record(raw: str, source: str, number: int) -> Document | ReadError | None:
+    """The document of one JSONL line; None for a blank line."""
+    if not raw.strip():
+        return None
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return ReadError(source, f"invalid JSON ({exc.msg})", number)
+    except RecursionError:
+        return ReadError(source, "invalid JSON (nested too deeply)", number)
+    if not isinstance(record, dict):
+        return ReadError(source, "a line must hold a JSON object", number)
+    text = record.get("text")
+    if not isinstance(text, str):
+        return ReadError(source, "missing 'text' string", number)
+    doc_id = str(record.get("id") or f"{Path(source).stem}:{number}")
+    fields = {k: record.get(k) for k in ("title", "published", "url", "source") if record.get(k)}
+    return _document(doc_id, text, source, number, **fields)
+
+
 def read_jsonl_lines(lines: IO[str] | list[str], source: str) -> Iterator[Document | ReadError]:
     """Documents from JSONL lines ``{"id", "text", "title"?, "published"?, "url"?, "source"?}``."""
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
+        item = _jsonl_record(raw, source, number)
+        if item is not None:
+            yield item
+
+
+def _capped_lines(handle: BinaryIO, cap: int) -> Iterator[bytes | None]:
+    """The lines of a binary file; None stands for a line longer than ``cap`` bytes (skipped unread)."""
+    while line := handle.readline(cap + 1):
+        if len(line) <= cap or line.endswith(b"\n"):
+            yield line
             continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield ReadError(source, f"invalid JSON ({exc.msg})", number)
-            continue
-        if not isinstance(record, dict):
-            yield ReadError(source, "a line must hold a JSON object", number)
-            continue
-        text = record.get("text")
-        if not isinstance(text, str):
-            yield ReadError(source, "missing 'text' string", number)
-            continue
-        doc_id = str(record.get("id") or f"{Path(source).stem}:{number}")
-        fields = {k: record.get(k) for k in ("title", "published", "url", "source") if record.get(k)}
-        yield _document(doc_id, text, source, number, **fields)
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(_SKIP_CHUNK)
+        yield None
+
+
+def _read_jsonl_file(path: Path, source: str) -> Iterator[Document | ReadError]:
+    """Documents of a JSONL file, streamed line by line so a large file never sits in memory."""
+    with path.open("rb") as handle:
+        kind = binary_kind(handle.read(SNIFF_BYTES))
+        if kind is not None:
+            yield _binary_error(source, kind)
+            return
+        handle.seek(0)
+        for number, raw in enumerate(_capped_lines(handle, MAX_JSONL_LINE_BYTES), start=1):
+            if raw is None:
+                yield ReadError(source, f"line is longer than {_megabytes(MAX_JSONL_LINE_BYTES)}", number)
+                continue
+            text = _decode(raw, source, number)
+            item = text if isinstance(text, ReadError) else _jsonl_record(text, source, number)
+            if item is not None:
+                yield item
+
+
+def _size_limit(suffix: str) -> int:
+    return MAX_HTML_BYTES if suffix in HTML_SUFFIXES else MAX_DOCUMENT_BYTES
+
+
+def _read_file(path: Path, published: dt.date | None) -> Iterator[Document | ReadError]:
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        for item in _read_jsonl_file(path, source):
+            if isinstance(item, Document) and item.published is None and published:
+                item.published = published
+            yield item
+        return
+    size, limit = path.stat().st_size, _size_limit(suffix)
+    if size > limit:
+        yield ReadError(
+            source, f"file is {_megabytes(size)}, over the {_megabytes(limit)} limit for one document; "
+            "split it into articles (one JSONL line each)",
+        )
+        return
+    text = _decode(path.read_bytes(), source)
+    if isinstance(text, ReadError):
+        yield text
+    elif suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        yield _from_html(text, source, path.stem, published)
+    else:
+        yield _document(path.stem, text, source, published=published)
 
 
 def read_path(path: Path, published: dt.date | None = None) -> Iterator[Document | ReadError]:
@@ -100,38 +242,20 @@ def read_path(path: Path, published: dt.date | None = None) -> Iterator[Document
         for file in files:
             yield from read_path(file, published)
         return
-    source = str(path)
     if not path.exists():
-        yield ReadError(source, "no such file or directory")
+        yield ReadError(str(path), "no such file or directory")
         return
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
-            yield ReadError(source, f"file is larger than {MAX_DOCUMENT_BYTES // 2**20} MB")
-            return
-        data = path.read_bytes()
+        yield from _read_file(path, published)
     except OSError as exc:
-        yield ReadError(source, f"cannot read file ({exc.strerror})")
-        return
-    text = _decode(data, source)
-    if isinstance(text, ReadError):
-        yield text
-        return
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        for item in read_jsonl_lines(text.splitlines(), source):
-            if isinstance(item, Document) and item.published is None and published:
-                item.published = published
-            yield item
-        return
-    if suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-        yield _from_html(text, source, path.stem, published)
-        return
-    yield _document(path.stem, text, source, published=published)
+        yield ReadError(str(path), f"cannot read file ({exc.strerror or exc})")
 
 
 def _from_html(html: str, source: str, doc_id: str, published: dt.date | None) -> Document | ReadError:
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    try:
+        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except Exception as exc:  # a parser failure on one malformed page must not stop a batch
+        return ReadError(source, f"malformed HTML page ({type(exc).__name__})")
     if extracted is None or not (extracted.text or "").strip():
         return ReadError(source, "no article text found in the HTML page")
     page_date = published

@@ -1,4 +1,6 @@
-"""The embedded DuckDB store: articles and their events, with idempotent, transactional ingest."""
+"""The store: articles and their events in a DuckDB file or a PostgreSQL database, with idempotent,
+transactional ingest. The schema comes from the versioned migrations of ``observatory.migrations``.
+"""
 
 from __future__ import annotations
 
@@ -9,69 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
+from observatory import backends
+from observatory.migrations import apply_migrations
 from observatory.models import Document, DocumentResult, Event
 
 DEFAULT_DB = "observatory.duckdb"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    article_id   VARCHAR PRIMARY KEY,   -- sha256 of the text, first 16 hex digits
-    doc_id       VARCHAR NOT NULL,      -- the id the document came with
-    title        VARCHAR,
-    url          VARCHAR,
-    source       VARCHAR,
-    published    DATE,
-    text         VARCHAR NOT NULL,
-    ingested_at  TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-    event_id             VARCHAR PRIMARY KEY,  -- article_id:index
-    article_id           VARCHAR NOT NULL,
-    incident_id          VARCHAR,              -- set by cross-report deduplication
-    plover_type          VARCHAR NOT NULL,
-    plover_mode          VARCHAR,
-    acled_event_type     VARCHAR,
-    acled_sub_event_type VARCHAR,
-    actor1               VARCHAR,
-    actor1_country       VARCHAR,
-    actor1_sector        VARCHAR,
-    inter1               INTEGER,
-    actor2               VARCHAR,
-    actor2_country       VARCHAR,
-    actor2_sector        VARCHAR,
-    inter2               INTEGER,
-    location             VARCHAR,
-    location_text        VARCHAR,
-    geonameid            BIGINT,
-    latitude             DOUBLE,
-    longitude            DOUBLE,
-    country              VARCHAR,
-    admin1               VARCHAR,
-    admin2               VARCHAR,
-    geo_precision        INTEGER,
-    date_start           DATE,
-    date_end             DATE,
-    date_precision       VARCHAR,
-    fatalities           INTEGER,
-    fatalities_low       INTEGER,
-    fatalities_high      INTEGER,
-    injured              INTEGER,
-    abducted             INTEGER,
-    arrested             INTEGER,
-    displaced            INTEGER,
-    participants         INTEGER,
-    status               VARCHAR NOT NULL,
-    claimant             VARCHAR,
-    attribution_text     VARCHAR,
-    evidence_text        VARCHAR NOT NULL,
-    evidence_start       INTEGER NOT NULL,
-    evidence_end         INTEGER NOT NULL,
-    confidence           DOUBLE NOT NULL,
-    event_json           VARCHAR NOT NULL     -- the full Event as JSON (models.Event)
-);
-"""
 
 EVENT_COLUMNS = (
     "event_id", "article_id", "incident_id", "plover_type", "plover_mode", "acled_event_type",
@@ -132,15 +76,24 @@ def event_row(event_id: str, article_id: str, event: Event) -> tuple:
 
 
 class Store:
-    """A DuckDB database of articles and events."""
+    """A database of articles and events: a DuckDB file, or a PostgreSQL database given as a
+    ``postgresql://`` URL. ``con`` is the connection (a DuckDB connection, or a DuckDB-like
+    :class:`observatory.backends.PgConnection`)."""
 
     def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False) -> None:
         self.path = str(path)
-        if read_only and not Path(self.path).exists():
+        self.dialect = backends.dialect_of(self.path)
+        if self.dialect == "duckdb" and read_only and not Path(self.path).exists():
             raise FileNotFoundError(f"database {self.path} does not exist; run `observatory ingest` first")
-        self.con = duckdb.connect(self.path, read_only=read_only)
+        self.con = backends.connect(self.path, read_only=read_only)
         if not read_only:
-            self.con.execute(SCHEMA)
+            apply_migrations(self.con, self.dialect)
+        elif self.dialect == "postgresql" and not self.con.execute("SELECT to_regclass('events')").fetchone()[0]:
+            self.con.close()
+            raise FileNotFoundError(
+                f"PostgreSQL database {backends.redact(self.path)} holds no events table; "
+                "run `observatory ingest` first"
+            )
 
     def close(self) -> None:
         """Close the connection."""
@@ -158,7 +111,7 @@ class Store:
         if not wanted:
             return set()
         rows = self.con.execute(
-            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [wanted]
+            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(CAST(? AS VARCHAR[])))", [wanted]
         ).fetchall()
         return {row[0] for row in rows}
 

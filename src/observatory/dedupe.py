@@ -1,0 +1,380 @@
+"""Cross-report deduplication: events that several articles report about one incident become one incident.
+
+Candidate pairs come from SQL blocking (same country, same type family, dates within ``DATE_WINDOW_DAYS``,
+different articles); each pair is scored from place, date, sub-type, actors and evidence wording; pairs
+above ``LINK_THRESHOLD`` are linked. Each connected component of links is clustered greedily (strongest
+link first) under two constraints: an incident holds at most one event per article, and every two of its
+events must be a compatible candidate pair. Clustering depends only on the component, so an incremental
+pass (new articles) gives the same incidents as a full rebuild. See docs/dedupe.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import duckdb
+from rapidfuzz import fuzz
+
+from observatory.store import DEFAULT_DB
+
+DATE_WINDOW_DAYS = 2
+LINK_THRESHOLD = 0.6
+SAME_PLACE_KM = 5.0
+MAX_DISTANCE_KM = 60.0
+ACTOR_MATCH = 85  # rapidfuzz token_set_ratio for two actor names to count as one actor
+WEIGHTS = {"place": 0.35, "date": 0.2, "sub_type": 0.15, "actors": 0.15, "evidence": 0.15}
+
+INCIDENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS incidents (
+    incident_id          VARCHAR PRIMARY KEY,  -- 'inc-' + sha256 of the smallest member event_id (16 hex)
+    event_family         VARCHAR NOT NULL,     -- blocking family: violence, demonstrations, or a sub-type
+    acled_event_type     VARCHAR,
+    acled_sub_event_type VARCHAR,
+    plover_type          VARCHAR NOT NULL,
+    date_start           DATE,
+    date_end             DATE,
+    location             VARCHAR,
+    latitude             DOUBLE,
+    longitude            DOUBLE,
+    geo_precision        INTEGER,
+    country              VARCHAR,
+    admin1               VARCHAR,
+    fatalities_low       INTEGER,
+    fatalities_best      INTEGER,
+    fatalities_high      INTEGER,
+    n_reports            INTEGER NOT NULL,     -- distinct articles
+    n_events             INTEGER NOT NULL,
+    sources              VARCHAR NOT NULL,     -- JSON list of distinct outlet names
+    article_ids          VARCHAR NOT NULL,     -- JSON list of the reporting articles
+    updated_at           TIMESTAMP NOT NULL
+);
+"""
+
+FAMILY_SQL = """CASE
+    WHEN acled_event_type IN ('Battles', 'Explosions/Remote violence', 'Violence against civilians') THEN 'violence'
+    WHEN acled_event_type IN ('Protests', 'Riots') THEN 'demonstrations'
+    WHEN acled_event_type IS NOT NULL THEN coalesce(acled_sub_event_type, acled_event_type)
+    ELSE plover_type END"""
+
+CANDIDATES_VIEW = f"""
+CREATE OR REPLACE TEMP VIEW dedupe_candidates AS
+SELECT e.event_id, e.article_id, {FAMILY_SQL} AS family, e.acled_event_type, e.acled_sub_event_type,
+       e.plover_type, e.actor1, e.actor2, e.location, e.geonameid, e.latitude, e.longitude, e.country,
+       e.admin1, e.geo_precision, e.date_start, e.date_end, e.fatalities, e.fatalities_low,
+       e.fatalities_high, e.evidence_text, e.confidence, coalesce(a.source, a.url, a.doc_id) AS outlet
+FROM events e JOIN articles a USING (article_id)
+WHERE e.status = 'occurred'
+"""
+CANDIDATE_COLUMNS = (
+    "event_id", "article_id", "family", "acled_event_type", "acled_sub_event_type", "plover_type", "actor1",
+    "actor2", "location", "geonameid", "latitude", "longitude", "country", "admin1", "geo_precision",
+    "date_start", "date_end", "fatalities", "fatalities_low", "fatalities_high", "evidence_text", "confidence",
+    "outlet",
+)
+PAIRS_SQL = f"""
+SELECT a.event_id, b.event_id
+FROM dedupe_candidates a JOIN dedupe_frontier f ON a.event_id = f.event_id
+JOIN dedupe_candidates b
+  ON a.country = b.country AND a.family = b.family AND a.article_id <> b.article_id
+ AND b.date_start <= a.date_end + INTERVAL {DATE_WINDOW_DAYS} DAY
+ AND b.date_end >= a.date_start - INTERVAL {DATE_WINDOW_DAYS} DAY
+"""
+
+
+@dataclass
+class DedupeStats:
+    """What one deduplication pass did."""
+
+    events: int = 0  # occurred events (re)clustered in this pass
+    incidents: int = 0  # incidents written in this pass
+    multi_report: int = 0  # of those, incidents reported by more than one article
+    total_incidents: int = 0  # incidents in the database after the pass
+    total_events: int = 0  # occurred events in the database
+
+
+@dataclass
+class _Cluster:
+    members: set[str]
+    articles: set[str] = field(default_factory=set)
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the incidents table if it is missing, and the per-connection candidates view."""
+    con.execute(INCIDENTS_SCHEMA)
+    con.execute(CANDIDATES_VIEW)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def _place_similarity(a: dict, b: dict) -> float | None:
+    """1 for the same place, decaying with distance; None when the two places cannot be one incident."""
+    if a["latitude"] is None or b["latitude"] is None:
+        return 0.5 if a["admin1"] is None or b["admin1"] is None or a["admin1"] == b["admin1"] else None
+    if a["geonameid"] is not None and a["geonameid"] == b["geonameid"]:
+        return 1.0
+    coarse = max(a["geo_precision"] or 1, b["geo_precision"] or 1) >= 3
+    if coarse:  # a region-level location: the same admin1 is all that can be said
+        return 0.6 if a["admin1"] is not None and a["admin1"] == b["admin1"] else None
+    distance = haversine_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
+    if distance > MAX_DISTANCE_KM:
+        return None
+    if distance <= SAME_PLACE_KM:
+        return 1.0
+    return max(0.0, 1.0 - (distance - SAME_PLACE_KM) / (MAX_DISTANCE_KM - SAME_PLACE_KM))
+
+
+def _date_similarity(a: dict, b: dict) -> float:
+    gap = max(0, (b["date_start"] - a["date_end"]).days, (a["date_start"] - b["date_end"]).days)
+    return max(0.0, 1.0 - gap * 0.3)
+
+
+def _actor_similarity(a: dict, b: dict) -> float:
+    names_a = {n for n in (a["actor1"], a["actor2"]) if n}
+    names_b = {n for n in (b["actor1"], b["actor2"]) if n}
+    if not names_a or not names_b:
+        return 0.5
+    matched = sum(any(fuzz.token_set_ratio(x, y) >= ACTOR_MATCH for y in names_b) for x in names_a)
+    return matched / len(names_a) if len(names_a) <= len(names_b) else (
+        sum(any(fuzz.token_set_ratio(y, x) >= ACTOR_MATCH for x in names_a) for y in names_b) / len(names_b)
+    )
+
+
+def pair_score(a: dict, b: dict) -> float | None:
+    """How likely two blocked candidate events report one incident, in [0, 1]; None when they cannot."""
+    place = _place_similarity(a, b)
+    if place is None:
+        return None
+    sub_type = 1.0 if a["acled_sub_event_type"] == b["acled_sub_event_type"] else 0.4
+    evidence = fuzz.token_set_ratio(a["evidence_text"], b["evidence_text"]) / 100
+    parts = {
+        "place": place, "date": _date_similarity(a, b), "sub_type": sub_type,
+        "actors": _actor_similarity(a, b), "evidence": evidence,
+    }
+    return sum(WEIGHTS[key] * value for key, value in parts.items())
+
+
+def _load(con: duckdb.DuckDBPyConnection, event_ids: Iterable[str]) -> dict[str, dict]:
+    ids = list(event_ids)
+    rows = con.execute(
+        f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM dedupe_candidates WHERE event_id IN (SELECT unnest(?))", [ids]
+    ).fetchall()
+    return {row[0]: dict(zip(CANDIDATE_COLUMNS, row, strict=True)) for row in rows}
+
+
+def _candidate_pairs(con: duckdb.DuckDBPyConnection, frontier: list[str]) -> list[tuple[str, str]]:
+    con.execute("CREATE OR REPLACE TEMP TABLE dedupe_frontier AS SELECT unnest(?::VARCHAR[]) AS event_id", [frontier])
+    return con.execute(PAIRS_SQL).fetchall()
+
+
+def _components(
+    con: duckdb.DuckDBPyConnection, seeds: list[str]
+) -> tuple[dict[str, dict], dict[frozenset[str], float | None]]:
+    """The seeds and every event linked to them, transitively, with the score of every candidate pair
+    that involves one of them (None: the two cannot be one incident)."""
+    events = _load(con, seeds)
+    scores: dict[frozenset[str], float | None] = {}
+    expanded: set[str] = set()
+    frontier = sorted(events)
+    while frontier:
+        expanded.update(frontier)
+        pairs = _candidate_pairs(con, frontier)
+        events.update(_load(con, {b for _, b in pairs if b not in events}))
+        reached: set[str] = set()
+        for a, b in pairs:
+            key = frozenset((a, b))
+            if key not in scores:
+                scores[key] = pair_score(events[a], events[b])
+            score = scores[key]
+            if score is not None and score >= LINK_THRESHOLD:
+                reached.add(b)
+        frontier = sorted(reached - expanded)
+    return {e: events[e] for e in expanded}, scores
+
+
+def _cluster(events: dict[str, dict], scores: dict[frozenset[str], float | None]) -> list[set[str]]:
+    """Greedy constrained clustering: strongest links first; one event per article; all pairs compatible."""
+    clusters = {e: _Cluster({e}, {events[e]["article_id"]}) for e in events}
+    links = sorted(
+        ((score, *sorted(pair)) for pair, score in scores.items() if score is not None and score >= LINK_THRESHOLD),
+        key=lambda link: (-link[0], link[1], link[2]),
+    )
+    for _, a, b in links:
+        ca, cb = clusters[a], clusters[b]
+        if ca is cb or ca.articles & cb.articles:
+            continue
+        if any(scores.get(frozenset((x, y))) is None for x in ca.members for y in cb.members):
+            continue
+        merged = _Cluster(ca.members | cb.members, ca.articles | cb.articles)
+        for member in merged.members:
+            clusters[member] = merged
+    unique = {id(c): c.members for c in clusters.values()}
+    return sorted(unique.values(), key=min)
+
+
+def incident_id_for(members: Iterable[str]) -> str:
+    """A stable id: the hash of the smallest member event id."""
+    return "inc-" + hashlib.sha256(min(members).encode("utf-8")).hexdigest()[:16]
+
+
+def reconcile_fatalities(reports: list[tuple[int | None, int | None, int | None]]) -> tuple[int | None, ...]:
+    """One (low, best, high) toll from each article's (low, best, high): low is the smallest low, best the
+    upper median of the bests, high the largest high. Reports of one toll are never added up."""
+    lows = [low if low is not None else best for low, best, _ in reports]
+    bests = [best for _, best, _ in reports if best is not None]
+    highs = [high if high is not None else best for _, best, high in reports]
+    lows = [v for v in lows if v is not None]
+    highs = [v for v in highs if v is not None]
+    return (
+        min(lows) if lows else None,
+        statistics.median_high(bests) if bests else None,
+        max(highs) if highs else None,
+    )
+
+
+def _most_common(values: list[str | None]) -> str | None:
+    """The most frequent value; a tie goes to the value met first."""
+    counts = Counter(v for v in values if v is not None)
+    if not counts:
+        return None
+    top = max(counts.values())
+    return next(v for v in values if v is not None and counts[v] == top)
+
+
+def _incident_row(members: list[dict], now: dt.datetime) -> tuple:
+    """The canonical incident of a cluster: majority type, the most precise location, the date range of
+    its reports, the reconciled toll, and the list of reporting articles and outlets."""
+    by_confidence = sorted(members, key=lambda e: (-e["confidence"], e["event_id"]))
+    place = min(by_confidence, key=lambda e: (e["latitude"] is None, e["geo_precision"] or 9))
+    per_article: dict[str, dict] = {}
+    for event in by_confidence:
+        per_article.setdefault(event["article_id"], event)
+    low, best, high = reconcile_fatalities(
+        [(e["fatalities_low"], e["fatalities"], e["fatalities_high"]) for e in per_article.values()]
+    )
+    sub_type = _most_common([e["acled_sub_event_type"] for e in by_confidence])
+    event_type = _most_common([e["acled_event_type"] for e in by_confidence])
+    plover = _most_common([e["plover_type"] for e in by_confidence])
+    starts = [e["date_start"] for e in members if e["date_start"] is not None]
+    ends = [e["date_end"] for e in members if e["date_end"] is not None]
+    return (
+        incident_id_for(e["event_id"] for e in members), members[0]["family"], event_type, sub_type, plover,
+        min(starts) if starts else None, max(ends) if ends else None, place["location"], place["latitude"],
+        place["longitude"], place["geo_precision"], place["country"], place["admin1"], low, best, high,
+        len(per_article), len(members), json.dumps(sorted({e["outlet"] for e in members if e["outlet"]})),
+        json.dumps(sorted(per_article)), now,
+    )
+
+
+def _write(con: duckdb.DuckDBPyConnection, events: dict[str, dict], clusters: list[set[str]]) -> int:
+    """Replace the incidents of ``events`` by ``clusters`` in one transaction; the number of multi-report ones."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = [_incident_row([events[e] for e in sorted(cluster)], now) for cluster in clusters]
+    event_ids = [e for cluster in clusters for e in sorted(cluster)]
+    incident_ids = [row[0] for row, cluster in zip(rows, clusters, strict=True) for _ in cluster]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE dedupe_assign AS "
+            "SELECT unnest(?::VARCHAR[]) AS event_id, unnest(?::VARCHAR[]) AS incident_id",
+            [event_ids, incident_ids],
+        )
+        con.execute(
+            "DELETE FROM incidents WHERE incident_id IN (SELECT e.incident_id FROM events e "
+            "JOIN dedupe_assign d USING (event_id) WHERE e.incident_id IS NOT NULL) "
+            "OR incident_id IN (SELECT incident_id FROM dedupe_assign)"
+        )
+        con.execute(
+            "UPDATE events SET incident_id = d.incident_id FROM dedupe_assign d WHERE events.event_id = d.event_id"
+        )
+        if rows:
+            columns = list(zip(*rows, strict=True))
+            placeholders = ", ".join(f"unnest(?::{kind}[])" for kind in _INCIDENT_TYPES)
+            con.execute(f"INSERT INTO incidents SELECT {placeholders}", [list(c) for c in columns])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return sum(1 for row in rows if row[16] > 1)
+
+
+_INCIDENT_TYPES = (
+    "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DATE", "DATE", "VARCHAR", "DOUBLE", "DOUBLE", "INTEGER",
+    "VARCHAR", "VARCHAR", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "VARCHAR", "VARCHAR", "TIMESTAMP",
+)
+
+
+def _recluster(con: duckdb.DuckDBPyConnection, seeds: list[str]) -> DedupeStats:
+    ensure_schema(con)
+    stats = DedupeStats()
+    if seeds:
+        events, scores = _components(con, seeds)
+        clusters = _cluster(events, scores)
+        stats.multi_report = _write(con, events, clusters)
+        stats.events, stats.incidents = len(events), len(clusters)
+    stats.total_incidents = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    stats.total_events = con.execute("SELECT count(*) FROM dedupe_candidates").fetchone()[0]
+    return stats
+
+
+def dedupe(con: duckdb.DuckDBPyConnection, rebuild: bool = False) -> DedupeStats:
+    """Full pass: give every occurred event without an incident one (joining or merging incidents as
+    needed); with ``rebuild``, forget all incidents first and recompute them from scratch."""
+    ensure_schema(con)
+    if rebuild:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("UPDATE events SET incident_id = NULL WHERE incident_id IS NOT NULL")
+        con.execute("DELETE FROM incidents")
+        con.execute("COMMIT")
+    seeds = con.execute(
+        "SELECT c.event_id FROM dedupe_candidates c JOIN events e USING (event_id) "
+        "WHERE e.incident_id IS NULL OR e.incident_id NOT IN (SELECT incident_id FROM incidents) ORDER BY 1"
+    ).fetchall()
+    return _recluster(con, [row[0] for row in seeds])
+
+
+def dedupe_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> DedupeStats:
+    """Incremental pass after ingesting ``article_ids``: attach their occurred events to existing
+    incidents or create new ones. Gives the same incidents as a full rebuild."""
+    ensure_schema(con)
+    seeds = con.execute(
+        "SELECT event_id FROM dedupe_candidates WHERE article_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY 1",
+        [list(article_ids)],
+    ).fetchall()
+    return _recluster(con, [row[0] for row in seeds])
+
+
+def dedupe_command(db: str = DEFAULT_DB, rebuild: bool = False) -> None:
+    """Group the stored events that report one incident into incidents (`observatory dedupe`)."""
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from observatory.store import Store
+
+    console = Console(stderr=True, soft_wrap=True)
+    if not Path(db).exists():
+        console.print(f"[red]error:[/red] database {db} does not exist; run `observatory ingest` first")
+        raise SystemExit(2)
+    with Store(db) as store:
+        stats = dedupe(store.con, rebuild=rebuild)
+        merged = store.con.execute(
+            "SELECT count(*), coalesce(sum(n_events), 0) FROM incidents WHERE n_reports > 1"
+        ).fetchone()
+    console.print(
+        f"{'rebuilt' if rebuild else 'updated'} {stats.incidents} incidents from {stats.events} events. "
+        f"Database {db}: {stats.total_events} occurred events in {stats.total_incidents} incidents; "
+        f"{merged[0]} incidents are reported by several articles ({merged[1]} events)."
+    )
