@@ -63,21 +63,20 @@ FAMILY_SQL = """CASE
     WHEN acled_event_type IS NOT NULL THEN coalesce(acled_sub_event_type, acled_event_type)
     ELSE plover_type END"""
 
+EVENT_FIELDS = (
+    "event_id", "article_id", "acled_event_type", "acled_sub_event_type", "plover_type", "actor1", "actor1_country",
+    "inter1", "actor2", "actor2_country", "inter2", "location", "geonameid", "latitude", "longitude", "country",
+    "admin1", "geo_precision", "date_start", "date_end", "fatalities", "fatalities_low", "fatalities_high",
+    "evidence_text", "confidence",
+)
+CANDIDATE_COLUMNS = (*EVENT_FIELDS, "family", "outlet")
 CANDIDATES_VIEW = f"""
 CREATE OR REPLACE TEMP VIEW dedupe_candidates AS
-SELECT e.event_id, e.article_id, {FAMILY_SQL} AS family, e.acled_event_type, e.acled_sub_event_type,
-       e.plover_type, e.actor1, e.actor2, e.location, e.geonameid, e.latitude, e.longitude, e.country,
-       e.admin1, e.geo_precision, e.date_start, e.date_end, e.fatalities, e.fatalities_low,
-       e.fatalities_high, e.evidence_text, e.confidence, coalesce(a.source, a.url, a.doc_id) AS outlet
+SELECT {", ".join("e." + name for name in EVENT_FIELDS)}, {FAMILY_SQL} AS family,
+       coalesce(a.source, a.url, a.doc_id) AS outlet
 FROM events e JOIN articles a USING (article_id)
 WHERE e.status = 'occurred'
 """
-CANDIDATE_COLUMNS = (
-    "event_id", "article_id", "family", "acled_event_type", "acled_sub_event_type", "plover_type", "actor1",
-    "actor2", "location", "geonameid", "latitude", "longitude", "country", "admin1", "geo_precision",
-    "date_start", "date_end", "fatalities", "fatalities_low", "fatalities_high", "evidence_text", "confidence",
-    "outlet",
-)
 PAIRS_SQL = f"""
 SELECT a.event_id, b.event_id
 FROM dedupe_candidates a JOIN dedupe_frontier f ON a.event_id = f.event_id
@@ -141,15 +140,31 @@ def _date_similarity(a: dict, b: dict) -> float:
     return max(0.0, 1.0 - gap * 0.3)
 
 
+def _actors(event: dict) -> list[tuple[str, str | None, int | None]]:
+    """(name, country, inter) of the event's named actors; ACLED's placeholder actors say nothing."""
+    found = []
+    for side in ("1", "2"):
+        name = event[f"actor{side}"]
+        if name and not name.startswith("Unidentified"):
+            found.append((name, event[f"actor{side}_country"], event[f"inter{side}"]))
+    return found
+
+
+def _same_actor(a: tuple[str, str | None, int | None], b: tuple[str, str | None, int | None]) -> bool:
+    """Similar names, or the same kind of actor of the same country ("Government of Russia" and
+    "Military Forces of Russia" are both Russian state forces)."""
+    if fuzz.token_set_ratio(a[0], b[0]) >= ACTOR_MATCH:
+        return True
+    return a[1] is not None and a[2] is not None and (a[1], a[2]) == (b[1], b[2])
+
+
 def _actor_similarity(a: dict, b: dict) -> float:
-    names_a = {n for n in (a["actor1"], a["actor2"]) if n}
-    names_b = {n for n in (b["actor1"], b["actor2"]) if n}
-    if not names_a or not names_b:
+    """The share of the smaller actor list found in the other; 0.5 when either names no actor."""
+    actors_a, actors_b = _actors(a), _actors(b)
+    if not actors_a or not actors_b:
         return 0.5
-    matched = sum(any(fuzz.token_set_ratio(x, y) >= ACTOR_MATCH for y in names_b) for x in names_a)
-    return matched / len(names_a) if len(names_a) <= len(names_b) else (
-        sum(any(fuzz.token_set_ratio(y, x) >= ACTOR_MATCH for x in names_a) for y in names_b) / len(names_b)
-    )
+    small, large = sorted((actors_a, actors_b), key=len)
+    return sum(any(_same_actor(x, y) for y in large) for x in small) / len(small)
 
 
 def pair_score(a: dict, b: dict) -> float | None:

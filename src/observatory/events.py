@@ -163,7 +163,7 @@ _CIVILIAN = re.compile(
 _ARMED = re.compile(
     r"\b(soldiers?|troops?|army|military|forces?|police(men)?|officers?|militants?|rebels?|insurgents?|"
     r"fighters?|gunmen|militias?|militiamen|jihadists?|checkpoints?|base|patrol|convoy|positions?|"
-    r"gendarmes?|gendarmerie|terrorists?|mujahideen|Shabab|militiamen|bases?|outposts?|Taliban|Shabaab|al-Shabaab|Boko Haram|ISWAP|Houthis?|Daesh|IS|ISIS|ISIL|SDF|YPG|PKK|guards?|"
+    r"gendarmes?|gendarmerie|terrorists?|police(wo)?m[ae]n|gang members?|members? (of|from) (the )?[A-Z]\w+|cartels?|gangs?|mujahideen|Shabab|militiamen|bases?|outposts?|Taliban|Shabaab|al-Shabaab|Boko Haram|ISWAP|Houthis?|Daesh|IS|ISIS|ISIL|SDF|YPG|PKK|guards?|"
     r"security personnel|paramilitar\w+|vigilantes?|bandits?|combatants?|JNIM|ADF|M23|Wagner)\b")
 _INTERVENTION = re.compile(
     r"\b(tear ?gas|teargas|dispers\w+|water cannons?|rubber bullets?|baton\w*|charged|broke up|intervened|"
@@ -172,10 +172,9 @@ _INTERVENTION = re.compile(
     r"\b(protesters|demonstrators|participants|marchers)\b[^.;]{0,40}\b(were|was) (arrested|detained)", re.I)
 _RIOT_CUES = re.compile(
     r"\b(threw stones|pelt\w*|torched|set (\w+ )?(fire|ablaze|on fire)|burn(ed|t|ing) (\w+ )?(tyres|tires|effig\w+|"
-    r"vehicles?|cars?|buses|police|shops?|buildings?)|vandali[sz]ed|looted|smashed|molotov|petrol bombs?|"
+    r"vehicles?|cars?|buses|police|shops?|buildings?)|vandali[sz]ed|smashed|molotov|petrol bombs?|"
     r"turned violent|clashed|injur\w* (a |two |several )?police|barricad\w+|"
-    r"blocked (the |several |major |main )?(roads?|highways?|railways?|streets?|rail lines?)|burning tyres|"
-    r"burning tires|threw|thrown|hurl\w*|removed the fences|stormed)\b", re.I)
+    r"burning tyres|burning tires|threw|thrown|hurl\w*|removed the fences|stormed)\b", re.I)
 _KILLED_PROTESTERS = re.compile(
     r"\b(killed|shot dead|shot and killed|live (ammunition|fire|rounds))\b", re.I)
 _MOB = re.compile(

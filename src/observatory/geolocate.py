@@ -331,8 +331,8 @@ class Geolocator:
         sure = [set() if t.loose else {c.country for c in t.candidates
                                        if c.kind == "country" or len({d.country for d in t.candidates}) == 1}
                 for t in toponyms]
-        support = Counter(demonym_countries) + Counter(c for countries in sure for c in countries)
-        known = set(support)
+        support = Counter(c for countries in sure for c in countries)
+        known = set(support) | set(demonym_countries)
         for t in toponyms:
             if t.capital and not t.candidates:  # "the capital": of a country the text is about
                 t.candidates = [p for p in map(self.gazetteer.capital_of, sorted(known)) if p is not None]
@@ -340,7 +340,8 @@ class Geolocator:
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
                     p.country in known or (not known and t.strong_cue))]
         for t, own in zip(toponyms, sure, strict=True):
-            # a weak match far from every country the rest of the text is about is a misread name
+            # a weak match far from every country the other toponyms (not demonyms: "Turkish forces") name
+            # is a misread name
             weak = not t.entity or t.loose or max((p.population for p in t.candidates), default=0) < 5000
             others = {c for c, n in support.items() if n > (c in own)}
             if others and weak and not t.in_dateline and not any(p.country in others for p in t.candidates):

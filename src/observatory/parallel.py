@@ -295,6 +295,8 @@ def read_partitions(path: str | Path) -> Iterator[tuple[Document, DocumentResult
     """The documents and precomputed results stored by ``extract_dask`` in a .parquet file or a directory
     of them (read in file-name order, a record batch at a time). Raises PartitionError on other files."""
     path = Path(path)
+    if not path.exists():
+        raise PartitionError(f"{path}: no such file or directory")
     files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
     if not files:
         raise PartitionError(f"{path} holds no .parquet files")

@@ -1,0 +1,294 @@
+"""The watcher: ingest new items of RSS/Atom feeds and new files of folders, on a schedule, resuming
+where it stopped (what was ingested is recorded in the ``watch_state`` table of the database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import duckdb
+import feedparser
+import trafilatura
+import typer
+
+from observatory.dedupe import dedupe_articles
+from observatory.models import Document
+from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path
+from observatory.store import DEFAULT_DB, Store, content_hash
+
+if TYPE_CHECKING:
+    from observatory.pipeline import Extractor
+
+log = logging.getLogger(__name__)
+
+BATCH = 64
+FETCH_TIMEOUT_S = 15.0
+MAX_FETCH_BYTES = 5 * 1024 * 1024
+USER_AGENT = "observatory-watch/0.1 (+https://github.com/observatory)"
+
+WATCH_SCHEMA = """
+CREATE TABLE IF NOT EXISTS watch_state (
+    source    VARCHAR NOT NULL,   -- the feed URL or path, or the watched folder
+    item_key  VARCHAR NOT NULL,   -- feed: the entry id (guid, else link); folder: path|mtime_ns|size
+    seen_at   TIMESTAMP NOT NULL,
+    PRIMARY KEY (source, item_key)
+);
+"""
+
+
+@dataclass
+class WatchStats:
+    """What one watch pass did."""
+
+    items: int = 0  # new feed entries and files seen
+    documents: int = 0  # articles stored
+    skipped: int = 0  # articles already in the database (same text)
+    events: int = 0
+    incidents: int = 0  # incidents written by the incremental deduplication
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Item:
+    """A new feed entry or file: its documents and the state row that marks it seen."""
+
+    source: str
+    key: str
+    documents: list[Document]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the watch_state table if it is missing."""
+    con.execute(WATCH_SCHEMA)
+
+
+def read_feed_list(path: Path) -> list[str]:
+    """Feed URLs or local feed files, one a line; blank lines and '#' comments are ignored."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def fetch(url: str, timeout: float = FETCH_TIMEOUT_S, limit: int = MAX_FETCH_BYTES) -> bytes:
+    """The body of an HTTP(S) URL, refusing more than ``limit`` bytes; raises OSError on failure."""
+    if not url.lower().startswith(("http://", "https://")):
+        raise OSError(f"not an http(s) URL: {url}")
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked above
+        body = response.read(limit + 1)
+    if len(body) > limit:
+        raise OSError(f"{url}: response larger than {limit // 2**20} MB")
+    return body
+
+
+def html_to_text(html: str) -> str:
+    """Readable text of an HTML fragment or page (paragraphs on their own lines); plain text unchanged."""
+    if "<" not in html:
+        return html.strip()
+    wrapped = html if "<html" in html[:500].lower() else f"<html><body>{html}</body></html>"
+    text = trafilatura.extract(wrapped, include_comments=False) or trafilatura.html2txt(wrapped)
+    return (text or "").strip()
+
+
+def _entry_date(entry: feedparser.FeedParserDict) -> dt.date | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday) if parsed else None
+
+
+def _entry_key(entry: feedparser.FeedParserDict) -> str | None:
+    return entry.get("id") or entry.get("link") or None
+
+
+def _entry_text(entry: feedparser.FeedParserDict, fetch_links: bool) -> tuple[str, str | None]:
+    """The entry's text (the linked page when fetched, else its content or summary) and its site name."""
+    link = entry.get("link")
+    if fetch_links and link:
+        try:
+            page = fetch(link).decode("utf-8", errors="replace")
+            extracted = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False)
+            if extracted is not None and (extracted.text or "").strip():
+                return extracted.text.strip(), extracted.sitename
+            log.warning("%s: no article text in the linked page; using the feed text", link)
+        except (OSError, ValueError) as exc:
+            log.warning("%s: cannot fetch the linked page (%s); using the feed text", link, exc)
+    content = entry.get("content") or []
+    html = content[0].get("value", "") if content else entry.get("summary", "")
+    return html_to_text(html or ""), None
+
+
+def _load_feed(location: str) -> feedparser.FeedParserDict:
+    if location.lower().startswith(("http://", "https://")):
+        return feedparser.parse(fetch(location))
+    path = Path(location).expanduser()
+    if not path.is_file():
+        raise OSError(f"no such feed file: {location}")
+    return feedparser.parse(path.read_bytes())
+
+
+def feed_items(
+    location: str, seen: set[str], fetch_links: bool, errors: list[str]
+) -> Iterator[_Item]:
+    """New entries of one feed as documents; malformed entries are reported in ``errors`` and skipped."""
+    try:
+        feed = _load_feed(location)
+    except (OSError, ValueError) as exc:
+        errors.append(f"{location}: cannot read the feed ({exc})")
+        return
+    if feed.bozo and not feed.entries:
+        errors.append(f"{location}: not a readable RSS or Atom feed ({feed.get('bozo_exception')})")
+        return
+    site = feed.feed.get("title")
+    for number, entry in enumerate(feed.entries, start=1):
+        key = _entry_key(entry)
+        if key is None:
+            errors.append(f"{location}: entry {number} has no id or link; skipped")
+            continue
+        if key in seen:
+            continue
+        text, sitename = _entry_text(entry, fetch_links)
+        title = (entry.get("title") or "").strip() or None
+        if not text:
+            errors.append(f"{location}: entry {key} has no text; skipped")
+            yield _Item(location, key, [])
+            continue
+        document = Document(
+            id=key, text=text, title=title, url=entry.get("link"), source=sitename or site,
+            published=_entry_date(entry),
+        )
+        yield _Item(location, key, [document])
+
+
+def _file_key(path: Path) -> str:
+    stat = path.stat()
+    return f"{path.resolve()}|{stat.st_mtime_ns}|{stat.st_size}"
+
+
+def folder_items(folder: Path, seen: set[str], errors: list[str]) -> Iterator[_Item]:
+    """New or changed article files of a folder (recursively), as documents."""
+    source = str(folder.resolve())
+    if not folder.is_dir():
+        errors.append(f"{folder}: not a directory")
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES):
+        try:
+            key = _file_key(path)
+        except OSError as exc:
+            errors.append(f"{path}: {exc.strerror}")
+            continue
+        if key in seen:
+            continue
+        documents = []
+        for item in read_path(path):
+            if isinstance(item, ReadError):
+                errors.append(str(item))
+            else:
+                documents.append(item)
+        yield _Item(source, key, documents)
+
+
+def _seen(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
+    return {row[0] for row in con.execute("SELECT item_key FROM watch_state WHERE source = ?", [source]).fetchall()}
+
+
+def _ingest(store: Store, items: list[_Item], extractor: Extractor, stats: WatchStats) -> None:
+    """Extract, store (one transaction), deduplicate, then mark the items seen."""
+    documents = [doc for item in items for doc in item.documents]
+    if documents:
+        results = list(extractor.extract_many(documents))
+        added = store.add_batch(list(zip(documents, results, strict=True)))
+        stats.documents += added.documents
+        stats.skipped += added.skipped
+        stats.events += added.events
+        stats.incidents += dedupe_articles(store.con, sorted({content_hash(d.text) for d in documents})).incidents
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    store.con.executemany(
+        "INSERT OR IGNORE INTO watch_state VALUES (?, ?, ?)", [(item.source, item.key, now) for item in items]
+    )
+    stats.items += len(items)
+
+
+def _batches(items: Iterator[_Item]) -> Iterator[list[_Item]]:
+    batch: list[_Item] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += len(item.documents)
+        if size >= BATCH:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def watch_once(
+    db_path: str | Path, feeds_file: Path | None, folders: list[Path], extractor: Extractor,
+    fetch_links: bool = False,
+) -> WatchStats:
+    """One pass: ingest what is new in the feeds of ``feeds_file`` and in ``folders``, in batches."""
+    stats = WatchStats()
+    feeds = read_feed_list(feeds_file) if feeds_file is not None else []
+    with Store(db_path) as store:
+        ensure_schema(store.con)
+        for feed in feeds:
+            new = feed_items(feed, _seen(store.con, feed), fetch_links, stats.errors)
+            for batch in _batches(new):
+                _ingest(store, batch, extractor, stats)
+        for folder in folders:
+            new = folder_items(folder, _seen(store.con, str(folder.resolve())), stats.errors)
+            for batch in _batches(new):
+                _ingest(store, batch, extractor, stats)
+    for error in stats.errors:
+        log.warning(error)
+    return stats
+
+
+def watch_command(
+    feeds: Annotated[
+        Path | None, typer.Option("--feeds", help="File of feed URLs or local feed files, one a line ('#' comments).")
+    ] = None,
+    folder: Annotated[
+        list[Path] | None, typer.Option("--folder", help="Folder of articles to watch (repeatable).")
+    ] = None,
+    db: Annotated[str, typer.Option("--db", help="DuckDB database file.")] = DEFAULT_DB,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between passes.", min=1.0)] = 300.0,
+    once: Annotated[bool, typer.Option("--once", help="Run one pass and exit.")] = False,
+    fetch_links: Annotated[
+        bool, typer.Option("--fetch-links", help="Fetch each feed item's linked page for the full text.")
+    ] = False,
+) -> None:
+    """Ingest new feed items and new files of folders on a schedule, resuming where it stopped."""
+    from rich.console import Console
+
+    from observatory.pipeline import Extractor
+
+    console = Console(stderr=True, soft_wrap=True)
+    folders = folder or []
+    if feeds is None and not folders:
+        console.print("[red]error:[/red] give --feeds FILE and/or --folder DIR")
+        raise typer.Exit(2)
+    if feeds is not None and not feeds.is_file():
+        console.print(f"[red]error:[/red] feed list {feeds} does not exist")
+        raise typer.Exit(2)
+    extractor = Extractor()
+    while True:
+        stats = watch_once(db, feeds, folders, extractor, fetch_links=fetch_links)
+        for error in stats.errors:
+            console.print(f"[yellow]skipped:[/yellow] {error}")
+        console.print(
+            f"{dt.datetime.now():%H:%M:%S} {stats.items} new items: {stats.documents} articles stored "
+            f"({stats.events} events, {stats.incidents} incidents updated), {stats.skipped} already stored"
+        )
+        if once:
+            return
+        time.sleep(interval)
+
+
+def _stable_id(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
