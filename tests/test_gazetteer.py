@@ -90,3 +90,16 @@ def test_unknown_name_has_no_candidates(gazetteer: Gazetteer) -> None:
 def test_admin2_for_point(gazetteer: Gazetteer) -> None:
     assert gazetteer.admin2_for(0.0, -150.0) is None  # open Pacific
     assert gazetteer.admin2_for(44.95, 34.10) == "Simferopol municipality"
+
+
+def test_capital_of_a_country(gazetteer: Gazetteer) -> None:
+    capital = gazetteer.capital_of("SOM")
+    assert capital is not None and capital.name == "Mogadishu" and capital.kind == "city"
+    assert gazetteer.capital_of("XXX") is None
+
+
+def test_admin1_takes_its_iso_3166_2_name(gazetteer: Gazetteer) -> None:
+    sfax = [p for p in gazetteer.candidates("Sfax") if p.kind == "city" and p.country == "TUN"]
+    assert sfax and sfax[0].admin1 == "Sfax"
+    assert gazetteer.same_admin1("Safaqis", sfax[0].admin1)
+    assert not gazetteer.same_admin1("Sfax", "Tunis")

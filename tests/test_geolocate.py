@@ -136,3 +136,90 @@ def test_no_place_gives_none(geolocator: Geolocator) -> None:
 )
 def test_admin1_matches(pred: str | None, gold: str | None, expected: bool) -> None:
     assert admin1_matches(pred, gold) is expected
+
+
+@pytest.mark.parametrize(("phrase", "country", "capital"), [
+    ("in the Somali capital", "SOM", "Mogadishu"),
+    ("in the Afghan capital", "AFG", "Kabul"),
+    ("in the Yemeni capital", "YEM", "Sanaa"),
+])
+def test_demonym_capital_is_the_capital_city(geolocator: Geolocator, phrase: str, country: str,
+                                            capital: str) -> None:
+    places, sents = _analyse(geolocator, f"A car bomb exploded near a hotel {phrase} on Sunday, police said.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.name, loc.precision) == (country, capital, 1)
+
+
+def test_demonym_alone_is_not_a_place(geolocator: Geolocator) -> None:
+    text = "Somali troops clashed with militants in Baidoa on Monday."
+    places, sents = _analyse(geolocator, text)
+    assert "Somali" not in {t.text for t in places.toponyms}
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == "SOM" and loc.text == "Baidoa"
+
+
+def test_bare_capital_takes_the_country_of_the_text(geolocator: Geolocator) -> None:
+    text = ("Protesters marched through Herat on Friday against fuel prices in Afghanistan. "
+            "Police later dispersed a second rally in the capital.")
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[1])
+    assert loc is not None and (loc.country, loc.name) == ("AFG", "Kabul")
+
+
+def test_capitalised_short_dateline_and_direction_before_name(geolocator: Geolocator) -> None:
+    text = ("TUNIS (Desert Wire) — Hundreds of teachers rallied in central Tunis on Monday to demand higher pay.\n\n"
+            "The rally ended peacefully.")
+    places, sents = _analyse(geolocator, text)
+    assert places.dateline_place is not None and places.dateline_place.country == "TUN"
+    loc = places.for_sentence(_sentence_with(sents, "teachers rallied"))
+    assert loc is not None and (loc.country, loc.name, loc.precision) == ("TUN", "Tunis", 1)
+
+
+def test_parenthetical_region_bounds_the_town(geolocator: Geolocator) -> None:
+    text = "On 4 June, gunmen ambushed a police patrol in Rapar town (Kachchh, Gujarat), wounding two officers."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1, loc.text) == ("IND", "Gujarat", "Rapar")
+
+
+def test_unknown_village_falls_back_to_its_stated_region(geolocator: Geolocator) -> None:
+    text = "On 2 June, militants torched a clinic in Wadi Qarnoor village (Mudiyah, Abyan)."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == "YEM" and loc.admin1 == "Abyan"
+
+
+def test_comma_region_picks_the_same_name_town_inside_it(geolocator: Geolocator) -> None:
+    text = "On 5 June, artillery shells landed near Kamyanka, Mykolaiv, damaging two houses."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == "UKR" and admin1_matches(loc.admin1, "Mykolaiv")
+    assert loc.text == "Kamyanka" and loc.precision == 2
+
+
+def test_district_with_comma_region_does_not_go_abroad(geolocator: Geolocator) -> None:
+    text = "On 6 June, soldiers killed four insurgents in Andar district, Ghazni, during a night raid."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1) == ("AFG", "Ghazni")
+
+
+def test_list_of_regions_is_not_a_qualifier(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "Warplanes struck Idlib, Hama and Latakia on Tuesday.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1) == ("SYR", "Idlib")
+
+
+@pytest.mark.parametrize(
+    ("pred", "gold", "expected"),
+    [
+        ("Deir ez-Zor", "Dayr az Zawr", True),
+        ("Al-Hasakah", "Al Hasakah", True),
+        ("Rif Dimashq", "Damascus Countryside", True),
+        ("Bajah", "Beja", True),  # older GeoNames name and ISO 3166-2 name of one Tunisian governorate
+        ("Safaqis", "Sfax", True),
+        ("Sfax", "Gabes", False),
+    ],
+)
+def test_admin1_matches_across_name_sources(pred: str, gold: str, expected: bool) -> None:
+    assert admin1_matches(pred, gold) is expected

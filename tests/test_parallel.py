@@ -52,7 +52,8 @@ ARTICLES = [
         published=dt.date(2023, 10, 20),
         text=(
             "BOGOTA - Hundreds of farmers blocked a highway near Popayan on Thursday to protest against the "
-            "eradication of coca crops. Riot police dispersed the crowd with tear gas and arrested twelve people."
+            "eradication of coca crops. Riot police dispersed the crowd with tear gas and arrested twelve "
+            "people."
         ),
     ),
     Document(
@@ -90,7 +91,8 @@ def serial() -> dict[str, DocumentResult]:
 
 @pytest.fixture(scope="module")
 def parallel_run() -> tuple[list[DocumentResult], list[int]]:
-    """Two workers, batches of two, the broken document third; records how much input was read at each yield."""
+    """Two workers, batches of two, the broken document third; records how much input was read at each
+    yield."""
     docs = _copies()
     docs.insert(2, BROKEN)
     pulled = 0
@@ -205,3 +207,8 @@ def test_read_partitions_reads_one_file_and_refuses_other_parquet(tmp_path: Path
         list(read_partitions(tmp_path / "empty"))
     with pytest.raises(PartitionError, match="no such file"):
         list(read_partitions(tmp_path / "missing.parquet"))
+
+
+def test_dask_workers_that_cannot_load_raise_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(WorkerError, match="could not load the extractor"):
+        extract_dask(ARTICLES[:1], "local", tmp_path / "parts", workers=1, actors_file=tmp_path / "missing.csv")

@@ -2,10 +2,11 @@
 
 Candidate pairs come from SQL blocking (same country, same type family, dates within ``DATE_WINDOW_DAYS``,
 different articles); each pair is scored from place, date, sub-type, actors and evidence wording; pairs
-above ``LINK_THRESHOLD`` are linked. Each connected component of links is clustered greedily (strongest
-link first) under two constraints: an incident holds at most one event per article, and every two of its
-events must be a compatible candidate pair. Clustering depends only on the component, so an incremental
-pass (new articles) gives the same incidents as a full rebuild. See docs/dedupe.md.
+above ``LINK_THRESHOLD`` are linked. Two events of one article (kept apart by the extractor) are only
+compatible at the same place. Each connected component of links is clustered greedily (strongest link
+first), merging two clusters only when every two of their events are a compatible candidate pair.
+Clustering depends only on the component, so an incremental pass (new articles) gives the same incidents
+as a full rebuild. See docs/dedupe.md.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 from rapidfuzz import fuzz
@@ -33,7 +34,7 @@ WEIGHTS = {"place": 0.35, "date": 0.2, "sub_type": 0.15, "actors": 0.15, "eviden
 
 INCIDENTS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS incidents (
-    incident_id          VARCHAR PRIMARY KEY,  -- 'inc-' + sha256 of the smallest member event_id (16 hex)
+    incident_id          VARCHAR PRIMARY KEY,  -- 'inc-' + sha256 (16 hex) of the first-ingested member event
     event_family         VARCHAR NOT NULL,     -- blocking family: violence, demonstrations, or a sub-type
     acled_event_type     VARCHAR,
     acled_sub_event_type VARCHAR,
@@ -69,11 +70,11 @@ EVENT_FIELDS = (
     "admin1", "geo_precision", "date_start", "date_end", "fatalities", "fatalities_low", "fatalities_high",
     "evidence_text", "confidence",
 )
-CANDIDATE_COLUMNS = (*EVENT_FIELDS, "family", "outlet")
+CANDIDATE_COLUMNS = (*EVENT_FIELDS, "family", "outlet", "ingested_at")
 CANDIDATES_VIEW = f"""
 CREATE OR REPLACE TEMP VIEW dedupe_candidates AS
 SELECT {", ".join("e." + name for name in EVENT_FIELDS)}, {FAMILY_SQL} AS family,
-       coalesce(a.source, a.url, a.doc_id) AS outlet
+       coalesce(a.source, a.url, a.doc_id) AS outlet, a.ingested_at
 FROM events e JOIN articles a USING (article_id)
 WHERE e.status = 'occurred'
 """
@@ -81,7 +82,7 @@ PAIRS_SQL = f"""
 SELECT a.event_id, b.event_id
 FROM dedupe_candidates a JOIN dedupe_frontier f ON a.event_id = f.event_id
 JOIN dedupe_candidates b
-  ON a.country = b.country AND a.family = b.family AND a.article_id <> b.article_id
+  ON a.country = b.country AND a.family = b.family AND a.event_id <> b.event_id
  AND b.date_start <= a.date_end + INTERVAL {DATE_WINDOW_DAYS} DAY
  AND b.date_end >= a.date_start - INTERVAL {DATE_WINDOW_DAYS} DAY
 """
@@ -96,12 +97,6 @@ class DedupeStats:
     multi_report: int = 0  # of those, incidents reported by more than one article
     total_incidents: int = 0  # incidents in the database after the pass
     total_events: int = 0  # occurred events in the database
-
-
-@dataclass
-class _Cluster:
-    members: set[str]
-    articles: set[str] = field(default_factory=set)
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -170,8 +165,8 @@ def _actor_similarity(a: dict, b: dict) -> float:
 def pair_score(a: dict, b: dict) -> float | None:
     """How likely two blocked candidate events report one incident, in [0, 1]; None when they cannot."""
     place = _place_similarity(a, b)
-    if place is None:
-        return None
+    if place is None or (a["article_id"] == b["article_id"] and place < 1.0):
+        return None  # an article's own events, kept apart by the extractor, join only at one place
     sub_type = 1.0 if a["acled_sub_event_type"] == b["acled_sub_event_type"] else 0.4
     evidence = fuzz.token_set_ratio(a["evidence_text"], b["evidence_text"]) / 100
     parts = {
@@ -220,28 +215,28 @@ def _components(
 
 
 def _cluster(events: dict[str, dict], scores: dict[frozenset[str], float | None]) -> list[set[str]]:
-    """Greedy constrained clustering: strongest links first; one event per article; all pairs compatible."""
-    clusters = {e: _Cluster({e}, {events[e]["article_id"]}) for e in events}
+    """Greedy constrained clustering: strongest links first; every two members must be compatible."""
+    clusters = {e: {e} for e in events}
     links = sorted(
         ((score, *sorted(pair)) for pair, score in scores.items() if score is not None and score >= LINK_THRESHOLD),
         key=lambda link: (-link[0], link[1], link[2]),
     )
     for _, a, b in links:
         ca, cb = clusters[a], clusters[b]
-        if ca is cb or ca.articles & cb.articles:
+        if ca is cb or any(scores.get(frozenset((x, y))) is None for x in ca for y in cb):
             continue
-        if any(scores.get(frozenset((x, y))) is None for x in ca.members for y in cb.members):
-            continue
-        merged = _Cluster(ca.members | cb.members, ca.articles | cb.articles)
-        for member in merged.members:
+        merged = ca | cb
+        for member in merged:
             clusters[member] = merged
-    unique = {id(c): c.members for c in clusters.values()}
+    unique = {id(c): c for c in clusters.values()}
     return sorted(unique.values(), key=min)
 
 
-def incident_id_for(members: Iterable[str]) -> str:
-    """A stable id: the hash of the smallest member event id."""
-    return "inc-" + hashlib.sha256(min(members).encode("utf-8")).hexdigest()[:16]
+def incident_id_for(members: Iterable[dict]) -> str:
+    """A stable id: the hash of the first-ingested member event (ties: the smallest event id), so an
+    incident keeps its id when later reports join it."""
+    first = min(members, key=lambda e: (e["ingested_at"], e["event_id"]))
+    return "inc-" + hashlib.sha256(first["event_id"].encode("utf-8")).hexdigest()[:16]
 
 
 def reconcile_fatalities(reports: list[tuple[int | None, int | None, int | None]]) -> tuple[int | None, ...]:
@@ -269,10 +264,13 @@ def _most_common(values: list[str | None]) -> str | None:
 
 
 def _incident_row(members: list[dict], now: dt.datetime) -> tuple:
-    """The canonical incident of a cluster: majority type, the most precise location, the date range of
-    its reports, the reconciled toll, and the list of reporting articles and outlets."""
+    """The canonical incident of a cluster: the majority type and location (ties: the more precise place,
+    then the more confident report), the date range of its reports, the reconciled toll, and the list of
+    reporting articles and outlets."""
     by_confidence = sorted(members, key=lambda e: (-e["confidence"], e["event_id"]))
-    place = min(by_confidence, key=lambda e: (e["latitude"] is None, e["geo_precision"] or 9))
+    located = sorted(by_confidence, key=lambda e: (e["latitude"] is None, e["geo_precision"] or 9))
+    place_name = _most_common([e["location"] for e in located])
+    place = next((e for e in located if e["location"] == place_name), located[0])
     per_article: dict[str, dict] = {}
     for event in by_confidence:
         per_article.setdefault(event["article_id"], event)
@@ -285,7 +283,7 @@ def _incident_row(members: list[dict], now: dt.datetime) -> tuple:
     starts = [e["date_start"] for e in members if e["date_start"] is not None]
     ends = [e["date_end"] for e in members if e["date_end"] is not None]
     return (
-        incident_id_for(e["event_id"] for e in members), members[0]["family"], event_type, sub_type, plover,
+        incident_id_for(members), members[0]["family"], event_type, sub_type, plover,
         min(starts) if starts else None, max(ends) if ends else None, place["location"], place["latitude"],
         place["longitude"], place["geo_precision"], place["country"], place["admin1"], low, best, high,
         len(per_article), len(members), json.dumps(sorted({e["outlet"] for e in members if e["outlet"]})),

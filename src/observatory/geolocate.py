@@ -37,12 +37,12 @@ _DIRECTION_WORD = (r"(?:(?:north|south|east|west|northeast|northwest|southeast|s
                    r"downtown|greater|rural)\s+")
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Aa]t|[Oo]utside|[Aa]round|[Ff]rom|[Tt]o|[Ii]nto|[Tt]owards?|[Aa]cross|[Oo]f|"
-    r"[Bb]etween|[Aa]nd|[Oo]n|[Tt]argets?|[Tt]argeting|[Tt]argeted|[Hh]it|[Ss]truck|[Ss]helled|[Aa]ttacked|[Cc]aptured|"
+    r"[Bb]etween|[Aa]nd|[Oo]n|[Tt]argets?|[Tt]argeting|[Tt]argeted|[Hh]it|[Ss]truck|[Ss]helled|[Aa]ttack(?:ed)?|[Cc]aptured|"
     r"[Ss]eized|[Ss]tormed|[Bb]esieged|[Bb]ombed|[Ee]ntered|[Rr]aided|[Oo]ver|[Aa]long|[Ii]nside|[Ww]ithin)"
     rf"\s+(?:the\s+)?(?:(?:{_TYPE_WORDS}|outskirts|vicinity|suburbs|outskirt)\s+of\s+(?:the\s+)?)?"
     rf"(?:{_DIRECTION_WORD})?|\(|,\s)$"
 )
-_TYPE_AFTER = re.compile(rf"\s+(?P<type>{_TYPE_WORDS})\b", re.IGNORECASE)
+_TYPE_AFTER = re.compile(rf"\s+(?:{_DIRECTION_WORD})?(?P<type>{_TYPE_WORDS})\b", re.IGNORECASE)
 _NEAR_BEFORE = re.compile(
     r"(?:\b(?:near|outside|around|close to|outskirts of|vicinity of|countryside of|surroundings of|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of|"
@@ -73,7 +73,8 @@ _NOT_PLACE_AFTER = re.compile(
     r"company|council|party|club|times|news|post|tribune|mosque|church|market|stadium|brigade|front|"
     r"movement|forces|army|police|government|authorities|militia|militias|fighters)\b", re.IGNORECASE)
 _STRONG_CUE = re.compile(
-    rf"(?:\b(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|[Aa]t|[Ii]nto|[Tt]owards?|[Tt]argets?|[Tt]argeting|[Ff]rom)"
+    r"(?:\b(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|[Aa]t|[Ii]nto|[Tt]owards?|[Tt]argets?|[Tt]arget(?:ing|ed)|[Ff]rom|"
+    r"shelled|stormed|captured|seized|bombed|raided|besieged|attack)"
     rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|outskirts|vicinity)\s+of\s+(?:the\s+)?|\()$")
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|added|stated|announced|claimed|denied|warned)\b")
 _REGION_AFTER = re.compile(r"\s+(?:region|state|province|regional state|zone)\b", re.IGNORECASE)
@@ -340,10 +341,10 @@ class Geolocator:
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
                     p.country in known or (not known and t.strong_cue))]
         for t, own in zip(toponyms, sure, strict=True):
-            # a weak match far from every country the other toponyms (not demonyms: "Turkish forces") name
-            # is a misread name
-            weak = not t.entity or t.loose or max((p.population for p in t.candidates), default=0) < 5000
-            others = {c for c, n in support.items() if n > (c in own)}
+            # a weak match far from every country the other toponyms and demonyms name is a misread name
+            weak = (not t.entity and not t.strong_cue) or t.loose \
+                or max((p.population for p in t.candidates), default=0) < 5000
+            others = {c for c, n in support.items() if n > (c in own)} | set(demonym_countries)
             if others and weak and not t.in_dateline and not any(p.country in others for p in t.candidates):
                 t.candidates = []
         for _ in range(2):

@@ -67,14 +67,15 @@ def extract_batch_safely(extractor: Extractor, docs: list[Document]) -> list[Doc
     keep their events (the batch is retried one document at a time only when it fails as a whole)."""
     try:
         return list(extractor.extract_many(docs))
-    except Exception:  # noqa: BLE001 - one bad document must not lose its batch: retry singly below
+    except Exception:  # one bad document must not lose its batch: retry singly below
         pass
     results = []
     for doc in docs:
         try:
             results.append(extractor.extract(doc))
-        except Exception as exc:  # noqa: BLE001 - reported in the result, not raised
-            results.append(DocumentResult(id=str(doc.id), error=f"extraction failed: {type(exc).__name__}: {exc}"))
+        except Exception as exc:  # reported in the result, not raised
+            error = f"extraction failed: {type(exc).__name__}: {exc}"
+            results.append(DocumentResult(id=str(doc.id), error=error))
     return results
 
 
@@ -91,7 +92,7 @@ def _init_worker(actors_file: Path | None) -> None:
         from observatory.pipeline import Extractor
 
         _worker_extractor = Extractor(actors_file)
-    except Exception as exc:  # noqa: BLE001 - turned into a clear WorkerError on the first batch
+    except Exception as exc:  # turned into a clear WorkerError on the first batch
         _worker_start_error = f"{type(exc).__name__}: {exc}"
 
 
@@ -187,12 +188,18 @@ def _dask_worker_extractor(actors_file: str | None) -> Extractor:
     return Extractor(Path(actors_file) if actors_file else None)
 
 
+def _load_on_worker(actors_file: str | None) -> None:
+    """Run on every Dask worker before the first partition: load its Extractor now, all workers at once."""
+    _dask_worker_extractor(actors_file)
+
+
 def partition_table(pairs: Iterable[tuple[Document, DocumentResult]]) -> pa.Table:
     """One Parquet partition's rows: document fields, events as a JSON array, error."""
     rows = [
         {
             "id": doc.id, "events": _EVENTS.dump_json(result.events).decode(), "error": result.error,
-            "text": doc.text, "title": doc.title, "published": doc.published, "url": doc.url, "source": doc.source,
+            "text": doc.text, "title": doc.title, "published": doc.published, "url": doc.url,
+            "source": doc.source,
         }
         for doc, result in pairs
     ]
@@ -228,8 +235,10 @@ def _connect(scheduler: str, workers: int) -> Iterator[Client]:
     from distributed import Client, LocalCluster
 
     if scheduler == "local":
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                Client(cluster) as client:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        with cluster, Client(cluster) as client:
             yield client
         return
     try:
@@ -261,6 +270,11 @@ def extract_dask(
     started = time.perf_counter()
     actors = str(Path(actors_file).resolve()) if actors_file else None
     with _connect(scheduler, workers) as client:
+        try:
+            client.run(_load_on_worker, actors)
+        except Exception as exc:  # any worker-side failure to load becomes one clear error
+            reason = f"{type(exc).__name__}: {exc}"
+            raise WorkerError(f"a Dask worker could not load the extractor: {reason}") from None
         slots = max(1, len(client.scheduler_info()["workers"])) * IN_FLIGHT_PER_WORKER
         running = as_completed()
         for index, batch in enumerate(_chunks(_documents(paths_or_docs, published, stats.read_errors),
@@ -324,5 +338,5 @@ def _rows(parquet: pq.ParquetFile, columns: list[str]) -> Iterator[dict]:
 def _pair(row: dict) -> tuple[Document, DocumentResult]:
     fields = {key: row.get(key) for key in ("title", "published", "url", "source")}
     doc = Document(id=row["id"], text=row["text"], **fields)
-    result = DocumentResult(id=row["id"], events=_EVENTS.validate_json(row["events"] or "[]"), error=row.get("error"))
-    return doc, result
+    events = _EVENTS.validate_json(row["events"] or "[]")
+    return doc, DocumentResult(id=row["id"], events=events, error=row.get("error"))

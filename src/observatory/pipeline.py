@@ -20,11 +20,9 @@ from observatory.taxonomy import acled_type_of
 logger = logging.getLogger(__name__)
 
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-# When two violent triggers of one sentence describe one incident, the more specific sub-type wins.
+# When two reports of one incident disagree, these sub-types win; otherwise the more confident report's.
 SUB_TYPE_PRECEDENCE = [
     "Government regains territory", "Non-state actor overtakes territory", "Suicide bomb", "Chemical weapon",
-    "Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade",
-    "Abduction/forced disappearance", "Sexual violence",
 ]
 _CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite"}
 SPACY_MAX_CHARS = 200_000
@@ -48,7 +46,7 @@ def _generic_mention(token: Token) -> bool:
     ):
         return True
     head = token.head
-    if head.lemma_.lower() in _TREND_VERBS and token.dep_ in ("nsubj", "dobj", "nsubjpass", "attr"):
+    if (head.lemma_.lower() in _TREND_VERBS or head.lower_ in ("spared", "sparing")) and token.dep_ in ("nsubj", "dobj", "nsubjpass", "attr"):
         return True
     return token.tag_ == "NNS" and any(a.dep_ == "relcl" for a in token.ancestors)
 
@@ -263,12 +261,12 @@ class Extractor:
         country_hint = location.country if location else None
         built: list[Event] = []
         for trigger in sorted(triggers, key=lambda t: -t.score):
+            if _generic_mention(trigger.token):  # "dozens of bombings", "fighting has intensified": no one event
+                continue
             event_status = status.detect_status(sent, trigger.token, doc.published)
             if trigger.token.dep_ == "xcomp" and trigger.token.head.lemma_.lower() in REFUSALS:
                 event_status = "negated"
-            if event_status == "occurred" and (
-                _long_before(sentence_date, doc.published) or _generic_mention(trigger.token)
-            ):
+            if event_status == "occurred" and _long_before(sentence_date, doc.published):
                 event_status = "historical"
             actor_spans, recipient_spans = (
                 [span for span in spans if span.start_char >= dateline_end] for spans in roles.find_roles(trigger.token)

@@ -222,6 +222,15 @@ def _is_number(token: Token) -> bool:
     return token.like_num and _to_int(token.lower_) is not None
 
 
+def _range_start(sent: Span, start: int) -> int:
+    """Widen a count to a range the parser split off: "Between 1,000 and 1,500 people" read as two phrases."""
+    doc = sent.doc
+    if start - 3 >= sent.start and doc[start - 1].lower_ in ("and", "to") and _is_number(doc[start - 2]) and \
+            doc[start - 3].lower_ in ("between", "from"):
+        return start - 3
+    return start
+
+
 def _counted(sent: Span) -> Iterable[tuple[Token, Quantity, list[Token]]]:
     """Each counted nominal of the sentence with its quantity and the tokens that state it."""
     used: set[int] = set()
@@ -240,6 +249,7 @@ def _counted(sent: Span) -> Iterable[tuple[Token, Quantity, list[Token]]]:
             start, end = token.left_edge.i, token.i
         if nominal.lower_ in _VAGUE_WORDS and nominal.i != token.i:
             continue
+        start = _range_start(sent, start)
         words = sent.doc[start : end + 1]
         quantity = parse_quantity(_vague_phrase(nominal, words.text))
         if quantity is None:

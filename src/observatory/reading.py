@@ -47,6 +47,7 @@ _MAGIC = [  # (signature at offset 0, what the data is)
     (b"\xff\xd8\xff", "a JPEG image"),
 ]
 _BZIP2 = re.compile(rb"BZh[1-9]1AY&SY")
+_WORD = re.compile(r"[^\W\d_]{2}")
 _CONTROL_BYTES = frozenset(range(32)) - set(b"\t\n\r\f\v\x1b") | {127}
 
 
@@ -125,6 +126,8 @@ def _document(
 ) -> Document | ReadError:
     if not text.strip():
         return ReadError(origin, "empty text", line)
+    if not _WORD.search(text):
+        return ReadError(origin, "no words in the text", line)
     text, doc_id = _storable(text), _storable(doc_id)
     fields = {key: _storable(value) if isinstance(value, str) else value for key, value in fields.items()}
     size = len(text.encode("utf-8"))
@@ -196,7 +199,7 @@ def _read_jsonl_file(path: Path, source: str) -> Iterator[Document | ReadError]:
         handle.seek(0)
         for number, raw in enumerate(_capped_lines(handle, MAX_JSONL_LINE_BYTES), start=1):
             if raw is None:
-                yield ReadError(source, f"line is longer than {_megabytes(MAX_JSONL_LINE_BYTES)}", number)
+                yield ReadError(source, f"line is longer than {MAX_JSONL_LINE_BYTES:,} bytes", number)
                 continue
             text = _decode(raw, source, number)
             item = text if isinstance(text, ReadError) else _jsonl_record(text, source, number)

@@ -15,8 +15,9 @@ _DEMAND_MODALS = {"must", "should"}
 _PROMISE_MODALS = {"will", "would", "'ll", "shall"}
 _INTENT_HEADS = {
     "plan", "intend", "prepare", "willing", "ready", "offer", "pledge", "promise", "vow", "agree", "decide",
-    "expect", "hope", "seek",
 }
+_STATIVE = {"stay", "remain", "be", "have", "continue", "take", "keep", "need", "last", "seem", "become"}
+_PRONOUNS = {"it", "they", "we", "he", "she", "i"}
 _HOSTILE_ACTIONS = {
     "halt", "suspend", "cut", "impose", "attack", "fight", "boycott", "sanction", "expel", "tighten", "restrict",
     "punish", "retaliate", "strike", "destroy", "use", "ban", "block", "bomb", "invade", "kill", "arrest",
@@ -43,12 +44,25 @@ def _is_negated(verb: Token) -> bool:
     return any(c.dep_ == "neg" for c in verb.children)
 
 
+def _agentive_subject(verb: Token) -> bool:
+    """A commitment needs a committing party: a pronoun for the speaker, or a named actor."""
+    subjects: list[Token] = []
+    for node in [verb, *verb.ancestors]:
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects or node.dep_ not in ("xcomp", "acomp"):
+            break
+    return any(s.lower_ in _PRONOUNS or s.pos_ == "PROPN" or s.ent_type_ in ("GPE", "ORG", "NORP", "PERSON")
+               for s in subjects)
+
+
 def _kind_of(verb: Token) -> str | None:
     """REQUEST, THREATEN or AGREE for a verb that states a demand, a threat or a commitment."""
     modals = _modals(verb)
     head = verb.head
     if modals & _DEMAND_MODALS or any(c.lower_ == "to" for c in verb.children) and head.lemma_ == "have":
-        return "REQUEST"
+        return "REQUEST"  # a demand is the speaker's, whoever must act
+    if verb.lemma_.lower() in _STATIVE or not _agentive_subject(verb):
+        return None
     intent = verb.dep_ == "xcomp" and head.lemma_.lower() in _INTENT_HEADS
     if not (modals & _PROMISE_MODALS or intent or (verb.dep_ == "xcomp" and _modals(head) & _PROMISE_MODALS)):
         return None

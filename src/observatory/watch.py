@@ -84,7 +84,7 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT_S, limit: int = MAX_FETCH_BYT
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked above
         body = response.read(limit + 1)
     if len(body) > limit:
-        raise OSError(f"{url}: response larger than {limit // 2**20} MB")
+        raise OSError(f"{url}: response larger than {limit} bytes")
     return body
 
 
@@ -103,7 +103,12 @@ def _entry_date(entry: feedparser.FeedParserDict) -> dt.date | None:
 
 
 def _entry_key(entry: feedparser.FeedParserDict) -> str | None:
-    return entry.get("id") or entry.get("link") or None
+    """The entry's guid, else its link, else a hash of its title and summary; None for an empty entry."""
+    key = entry.get("id") or entry.get("link")
+    if key:
+        return key
+    body = (entry.get("title") or "") + "\n" + (entry.get("summary") or "")
+    return "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:16] if body.strip() else None
 
 
 def _entry_text(entry: feedparser.FeedParserDict, fetch_links: bool) -> tuple[str, str | None]:
@@ -148,7 +153,7 @@ def feed_items(
     for number, entry in enumerate(feed.entries, start=1):
         key = _entry_key(entry)
         if key is None:
-            errors.append(f"{location}: entry {number} has no id or link; skipped")
+            errors.append(f"{location}: entry {number} is empty (no id, link, title or text); skipped")
             continue
         if key in seen:
             continue
@@ -288,7 +293,3 @@ def watch_command(
         if once:
             return
         time.sleep(interval)
-
-
-def _stable_id(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
