@@ -15,7 +15,9 @@ from pathlib import Path
 
 from observatory.cli import sample_path
 from observatory.models import Document
-from observatory.nlp import get_nlp
+import spacy
+
+from observatory.nlp import MODEL_PACKAGE
 from observatory.pipeline import Extractor
 
 
@@ -36,7 +38,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=200)
     args = parser.parse_args()
     docs = load(args.jsonl, args.limit)
-    nlp = get_nlp()
+    nlp = spacy.load(MODEL_PACKAGE)  # raw spaCy, without our components
     extractor = Extractor()
     list(extractor.extract_many(docs[:5]))  # warm-up: gazetteer and caches
     start = time.perf_counter()

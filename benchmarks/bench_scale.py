@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import tempfile
 import time
 from collections.abc import Iterable
@@ -40,6 +41,7 @@ class Run:
     documents: int
     startup: float
     seconds: float
+    cpu: float = 0.0  # CPU seconds of this process and its finished children over the timed run
 
     @property
     def cold(self) -> float:
@@ -64,10 +66,16 @@ def load_documents(paths: list[Path], count: int) -> list[Document]:
     return [Document(id=f"doc-{i}", text=text, published=published) for i, (text, published) in picked]
 
 
-def _clock(results: Iterable[object]) -> tuple[int, float]:
-    start = time.perf_counter()
+def _cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _clock(results: Iterable[object]) -> tuple[int, float, float]:
+    """Items consumed, wall seconds and CPU seconds (this process and the children that ended)."""
+    start, cpu = time.perf_counter(), _cpu()
     count = sum(1 for _ in results)
-    return count, time.perf_counter() - start
+    return count, time.perf_counter() - start, _cpu() - cpu
 
 
 def raw_spacy_run(texts: list[str]) -> Run:
@@ -77,23 +85,23 @@ def raw_spacy_run(texts: list[str]) -> Run:
     start = time.perf_counter()
     nlp = spacy.load(MODEL_PACKAGE)
     startup = time.perf_counter() - start
-    count, seconds = _clock(nlp.pipe(texts, batch_size=32))
-    return Run("raw spaCy en_core_web_sm (nlp.pipe)", count, startup, seconds)
+    count, seconds, cpu = _clock(nlp.pipe(texts, batch_size=32))
+    return Run("raw spaCy en_core_web_sm (nlp.pipe)", count, startup, seconds, cpu)
 
 
 def serial_run(docs: list[Document], batch_size: int) -> Run:
     """In-process extraction; start-up is a first one-document run (model and gazetteer stay loaded)."""
-    _, startup = _clock(extract_parallel(docs[:1], 1, batch_size))
-    count, seconds = _clock(extract_parallel(docs, 1, batch_size))
-    return Run("observatory extraction, 1 worker (in process)", count, startup, seconds)
+    _, startup, _ = _clock(extract_parallel(docs[:1], 1, batch_size))
+    count, seconds, cpu = _clock(extract_parallel(docs, 1, batch_size))
+    return Run("observatory extraction, 1 worker (in process)", count, startup, seconds, cpu)
 
 
 def pool_run(docs: list[Document], workers: int, batch_size: int) -> Run:
     """A process pool run from cold; its start-up is estimated by a cold run on one document per
     worker."""
-    _, startup = _clock(extract_parallel(docs[:workers], workers, 1))
-    count, total = _clock(extract_parallel(docs, workers, batch_size))
-    return Run(f"observatory extraction, {workers} worker processes", count, startup, total - startup)
+    _, startup, _ = _clock(extract_parallel(docs[:workers], workers, 1))
+    count, total, cpu = _clock(extract_parallel(docs, workers, batch_size))
+    return Run(f"observatory extraction, {workers} worker processes", count, startup, total - startup, cpu)
 
 
 def dask_run(docs: list[Document], workers: int, partition_size: int) -> Run:
@@ -111,6 +119,7 @@ def dask_run(docs: list[Document], workers: int, partition_size: int) -> Run:
             extract_dask(docs[:workers], address, Path(tmp, "warm-up"), partition_size=1)
             startup = time.perf_counter() - start
             stats = extract_dask(docs, address, Path(tmp, "run"), partition_size=partition_size)
+        # the workers outlive the timed run, so their CPU time is not counted
     return Run(f"Dask LocalCluster, {workers} workers (Parquet out)", stats.documents, startup, stats.seconds)
 
 
@@ -118,13 +127,14 @@ def table(runs: list[Run], raw: Run, single: Run) -> str:
     """The Markdown table of the runs."""
     lines = [
         "| mode | docs | start-up s | run s | docs/s with start-up | docs/s steady | x raw spaCy "
-        "| x 1 worker |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| x 1 worker | CPU s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
         lines.append(
             f"| {run.mode} | {run.documents} | {run.startup:.1f} | {run.seconds:.1f} | {run.cold:.1f} | "
-            f"{run.steady:.1f} | {run.steady / raw.steady:.2f} | {run.steady / single.steady:.2f} |"
+            f"{run.steady:.1f} | {run.steady / raw.steady:.2f} | {run.steady / single.steady:.2f} | "
+            f"{f'{run.cpu:.1f}' if run.cpu else 'n/a'} |"
         )
     return "\n".join(lines)
 
@@ -139,23 +149,27 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--partition-size", type=int, default=64)
-    parser.add_argument("--no-dask", action="store_true", help="Skip the Dask runs.")
+    parser.add_argument("--repeat", type=int, default=1, help="Runs per mode; the fastest is kept.")
+    parser.add_argument("--no-dask", action="store_true", help="Skip the Dask run.")
     args = parser.parse_args()
     sources = args.jsonl or [sample_path(), *([EVAL_TEXTS] if EVAL_TEXTS.exists() else [])]
     docs = load_documents(sources, args.docs)
     chars = sum(len(d.text) for d in docs)
     load_before = os.getloadavg()[0]
 
-    raw = raw_spacy_run([d.text for d in docs])
-    single = serial_run(docs, args.batch_size)
-    runs = [raw, single, pool_run(docs, args.workers, args.batch_size)]
-    if not args.no_dask:
-        runs.append(dask_run(docs, args.workers, args.partition_size))
+    modes = [
+        lambda: raw_spacy_run([d.text for d in docs]),
+        lambda: serial_run(docs, args.batch_size),
+        lambda: pool_run(docs, args.workers, args.batch_size),
+        *([] if args.no_dask else [lambda: dask_run(docs, args.workers, args.partition_size)]),
+    ]
+    runs = [max((mode() for _ in range(args.repeat)), key=lambda run: run.steady) for mode in modes]
+    raw, single = runs[0], runs[1]
 
     print(f"documents: {len(docs)} ({chars / len(docs):.0f} characters on average) from "
           f"{', '.join(p.name for p in sources)}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average before the run {load_before:.2f}")
+          f"load average {load_before:.2f} before the run, {os.getloadavg()[0]:.2f} after")
     print(f"batch size {args.batch_size}, Dask partition size {args.partition_size}\n")
     print(table(runs, raw, single))
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import typer
 
 from observatory.dedupe import dedupe, dedupe_articles, dedupe_command, reconcile_fatalities
 from observatory.models import ActorRef, DateSpan, Document, DocumentResult, Event, Evidence, Location, Quantity
@@ -183,6 +184,17 @@ def test_dedupe_command_prints_a_summary(db: Path, capsys: pytest.CaptureFixture
 
 
 def test_dedupe_command_on_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(SystemExit) as exit_info:
+    with pytest.raises(typer.Exit) as exit_info:
         dedupe_command(str(tmp_path / "missing.duckdb"))
-    assert exit_info.value.code == 2
+    assert exit_info.value.exit_code == 2
+
+
+def test_an_incident_keeps_its_id_when_later_reports_join(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.duckdb") as store:
+        ids = []
+        for pair in REPORTS[:3]:
+            store.add_batch([pair])
+            dedupe_articles(store.con, [content_hash(pair[0].text)])
+            ids.append(store.con.execute("SELECT incident_id, n_reports FROM incidents").fetchall())
+    first_id = ids[0][0][0]
+    assert ids == [[(first_id, 1)], [(first_id, 2)], [(first_id, 3)]]

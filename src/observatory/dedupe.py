@@ -19,8 +19,10 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Annotated
 
 import duckdb
+import typer
 from rapidfuzz import fuzz
 
 from observatory.store import DEFAULT_DB
@@ -369,7 +371,10 @@ def dedupe_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> D
     return _recluster(con, [row[0] for row in seeds])
 
 
-def dedupe_command(db: str = DEFAULT_DB, rebuild: bool = False) -> None:
+def dedupe_command(
+    db: Annotated[str, typer.Option("--db", help="DuckDB database file.")] = DEFAULT_DB,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget all incidents and recompute them.")] = False,
+) -> None:
     """Group the stored events that report one incident into incidents (`observatory dedupe`)."""
     from pathlib import Path
 
@@ -380,12 +385,16 @@ def dedupe_command(db: str = DEFAULT_DB, rebuild: bool = False) -> None:
     console = Console(stderr=True, soft_wrap=True)
     if not Path(db).exists():
         console.print(f"[red]error:[/red] database {db} does not exist; run `observatory ingest` first")
-        raise SystemExit(2)
-    with Store(db) as store:
-        stats = dedupe(store.con, rebuild=rebuild)
-        merged = store.con.execute(
-            "SELECT count(*), coalesce(sum(n_events), 0) FROM incidents WHERE n_reports > 1"
-        ).fetchone()
+        raise typer.Exit(2)
+    try:
+        with Store(db) as store:
+            stats = dedupe(store.con, rebuild=rebuild)
+            merged = store.con.execute(
+                "SELECT count(*), coalesce(sum(n_events), 0) FROM incidents WHERE n_reports > 1"
+            ).fetchone()
+    except duckdb.Error as exc:
+        console.print(f"[red]error:[/red] cannot deduplicate {db}: {exc}")
+        raise typer.Exit(1) from None
     console.print(
         f"{'rebuilt' if rebuild else 'updated'} {stats.incidents} incidents from {stats.events} events. "
         f"Database {db}: {stats.total_events} occurred events in {stats.total_incidents} incidents; "

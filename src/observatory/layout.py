@@ -40,21 +40,32 @@ def _key_points_end(text: str) -> int:
     return pos
 
 
+def dateline_end(text: str) -> int:
+    """The first character after a dateline such as "KABUL (AP) —", or 0 when the text has none."""
+    dateline = _dateline(text, _key_points_end(text))
+    return dateline[1] if dateline else 0
+
+
+def _dateline(text: str, body_start: int) -> tuple[tuple[int, int, str], int] | None:
+    """The dateline (start, end, name) at ``body_start`` and the end of its separator."""
+    match = _DATELINE.match(text, body_start)
+    if not match:
+        return None
+    name = match.group("name").strip()
+    words = name.split()
+    if 1 <= len(words) <= 4 and (name.isupper() or match.group(0).rstrip().endswith(":")):
+        start = body_start + (len(match.group(0)) - len(match.group(0).lstrip()))
+        return (start, start + len(name), name), match.end()
+    return None
+
+
 def analyse(text: str) -> Layout:
     """Find the leading key-point lines, a dateline such as "BEIRUT:" and the paragraphs of a text."""
     body_start = _key_points_end(text)
     if body_start >= len(text):  # nothing but bullet lines: treat them as the body
         body_start = 0
-    dateline = None
-    dateline_end = 0
-    match = _DATELINE.match(text, body_start)
-    if match:
-        name = match.group("name").strip()
-        words = name.split()
-        if 1 <= len(words) <= 4 and (name.isupper() or match.group(0).rstrip().endswith(":")):
-            start = body_start + (len(match.group(0)) - len(match.group(0).lstrip()))
-            dateline = (start, start + len(name), name)
-            dateline_end = match.end()
+    found = _dateline(text, body_start)
+    dateline, end_of_dateline = found if found else (None, 0)
     paragraphs: list[tuple[int, int]] = []
     start = 0
     for block in re.finditer(r"\n\s*\n|\n(?=[ \t]*\S)", text):
@@ -63,4 +74,4 @@ def analyse(text: str) -> Layout:
         start = block.end()
     if start < len(text):
         paragraphs.append((start, len(text)))
-    return Layout(body_start=body_start, dateline=dateline, dateline_end=dateline_end, paragraphs=paragraphs)
+    return Layout(body_start=body_start, dateline=dateline, dateline_end=end_of_dateline, paragraphs=paragraphs)

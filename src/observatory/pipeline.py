@@ -184,12 +184,11 @@ class Extractor:
 
     def extract_many(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentResult]:
         """Events of many documents, parsed in batches with nlp.pipe."""
-        docs = list(docs) if not isinstance(docs, list) else docs
-        short = [d for d in docs if len(d.text) <= SPACY_MAX_CHARS]
-        parsed = dict(zip((id(d) for d in short), self.nlp.pipe((d.text for d in short), batch_size=batch_size),
-                          strict=True))
-        for doc in docs:
-            spacy_doc = parsed.pop(id(doc), None)
+        docs = list(docs)
+        short = [i for i, d in enumerate(docs) if len(d.text) <= SPACY_MAX_CHARS]
+        parsed = dict(zip(short, self.nlp.pipe((docs[i].text for i in short), batch_size=batch_size), strict=True))
+        for index, doc in enumerate(docs):
+            spacy_doc = parsed.pop(index, None)
             try:
                 if spacy_doc is None:
                     yield self._extract_long(doc)

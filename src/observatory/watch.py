@@ -283,7 +283,11 @@ def watch_command(
         raise typer.Exit(2)
     extractor = Extractor()
     while True:
-        stats = watch_once(db, feeds, folders, extractor, fetch_links=fetch_links)
+        try:
+            stats = watch_once(db, feeds, folders, extractor, fetch_links=fetch_links)
+        except duckdb.Error as exc:
+            console.print(f"[red]error:[/red] cannot use the database {db}: {exc}")
+            raise typer.Exit(1) from None
         for error in stats.errors:
             console.print(f"[yellow]skipped:[/yellow] {error}")
         console.print(
