@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import tempfile
 import time
 from collections.abc import Iterable
@@ -41,7 +40,7 @@ class Run:
     documents: int
     startup: float
     seconds: float
-    cpu: float = 0.0  # CPU seconds of this process and its finished children over the timed run
+    cpu: float = 0.0  # CPU seconds of this process over the timed run (in-process modes only)
 
     @property
     def cold(self) -> float:
@@ -66,16 +65,12 @@ def load_documents(paths: list[Path], count: int) -> list[Document]:
     return [Document(id=f"doc-{i}", text=text, published=published) for i, (text, published) in picked]
 
 
-def _cpu() -> float:
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
-
-
 def _clock(results: Iterable[object]) -> tuple[int, float, float]:
-    """Items consumed, wall seconds and CPU seconds (this process and the children that ended)."""
-    start, cpu = time.perf_counter(), _cpu()
+    """Items consumed, wall seconds and this process's CPU seconds (a measure that other load on the
+    machine does not inflate)."""
+    start, cpu = time.perf_counter(), time.process_time()
     count = sum(1 for _ in results)
-    return count, time.perf_counter() - start, _cpu() - cpu
+    return count, time.perf_counter() - start, time.process_time() - cpu
 
 
 def raw_spacy_run(texts: list[str]) -> Run:
@@ -100,8 +95,8 @@ def pool_run(docs: list[Document], workers: int, batch_size: int) -> Run:
     """A process pool run from cold; its start-up is estimated by a cold run on one document per
     worker."""
     _, startup, _ = _clock(extract_parallel(docs[:workers], workers, 1))
-    count, total, cpu = _clock(extract_parallel(docs, workers, batch_size))
-    return Run(f"observatory extraction, {workers} worker processes", count, startup, total - startup, cpu)
+    count, total, _ = _clock(extract_parallel(docs, workers, batch_size))  # CPU is spent in the workers
+    return Run(f"observatory extraction, {workers} worker processes", count, startup, total - startup)
 
 
 def dask_run(docs: list[Document], workers: int, partition_size: int) -> Run:
@@ -119,7 +114,6 @@ def dask_run(docs: list[Document], workers: int, partition_size: int) -> Run:
             extract_dask(docs[:workers], address, Path(tmp, "warm-up"), partition_size=1)
             startup = time.perf_counter() - start
             stats = extract_dask(docs, address, Path(tmp, "run"), partition_size=partition_size)
-        # the workers outlive the timed run, so their CPU time is not counted
     return Run(f"Dask LocalCluster, {workers} workers (Parquet out)", stats.documents, startup, stats.seconds)
 
 

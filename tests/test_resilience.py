@@ -25,6 +25,7 @@ from observatory.store import Store, content_hash
 
 KILL_BATCH = 10  # the killed ingest commits every 10 documents, so a short corpus spans many transactions
 START_TIMEOUT = 120.0
+KILL_DELAY = 0.5  # after the first commit begins: it has long finished, later batches are under way
 
 PLACES = [
     ("KABUL", "Helmand province"), ("MOGADISHU", "Lower Shabelle region"), ("MAIDUGURI", "Borno State"),
@@ -67,7 +68,7 @@ def ingest_command(corpus_path: Path, db: Path, batch: int | None = None) -> lis
 
 
 def wait_for_first_commit(process: subprocess.Popen, wal: Path) -> None:
-    """Return once the ingest has committed its first batch: its write-ahead log grows past the schema."""
+    """Return once the ingest has committed its first batch (its write-ahead log grew past the schema)."""
     deadline = time.monotonic() + START_TIMEOUT
     schema_size = None
     while time.monotonic() < deadline and process.poll() is None:
@@ -75,6 +76,7 @@ def wait_for_first_commit(process: subprocess.Popen, wal: Path) -> None:
         if schema_size is None and size > 0:
             schema_size = size
         elif schema_size is not None and size > schema_size:
+            time.sleep(KILL_DELAY)
             return
         time.sleep(0.01)
     raise AssertionError(f"ingest ended or stalled before its first commit (exit {process.poll()})")
@@ -82,7 +84,7 @@ def wait_for_first_commit(process: subprocess.Popen, wal: Path) -> None:
 
 def stored(db: Path) -> tuple[dict[str, tuple[str, int]], list[int], int]:
     """Per stored doc id: (article id, event count); the sizes of the ingest transactions; orphan events."""
-    with Store(db) as store:  # reopening replays the write-ahead log left by the killed process
+    with Store(db, read_only=True) as store:  # opening replays the write-ahead log left by a killed process
         rows = store.con.execute(
             "SELECT a.doc_id, a.article_id, count(e.event_id) FROM articles a "
             "LEFT JOIN events e USING (article_id) GROUP BY ALL"

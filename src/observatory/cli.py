@@ -164,9 +164,14 @@ def ingest(
 
 
 def _add(store: object, batch: list, total: object) -> None:
+    """Store one batch in one transaction, then attach its events to incidents (cross-report dedupe)."""
+    from observatory.dedupe import dedupe_articles
+    from observatory.store import content_hash
+
     if not batch:
         return
     stats = store.add_batch(batch)  # type: ignore[attr-defined]
+    dedupe_articles(store.con, [content_hash(doc.text) for doc, _ in batch])  # type: ignore[attr-defined]
     total.documents += stats.documents  # type: ignore[attr-defined]
     total.skipped += stats.skipped  # type: ignore[attr-defined]
     total.events += stats.events  # type: ignore[attr-defined]
@@ -368,6 +373,17 @@ def _print_summary(db: str) -> None:
     for kind, count, fatalities, countries in rows:
         table.add_row(kind, str(count), str(fatalities), countries or "")
     out.print(table)
+
+
+def _register_scale_commands() -> None:
+    from observatory.dedupe import dedupe_command
+    from observatory.watch import watch_command
+
+    app.command("dedupe")(dedupe_command)
+    app.command("watch")(watch_command)
+
+
+_register_scale_commands()
 
 
 def main() -> None:
