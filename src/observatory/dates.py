@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -83,10 +84,16 @@ def _week_of(day: dt.date, published: dt.date) -> DateSpan:
 
 
 def _parse_calendar(text: str, published: dt.date | None, parts: list[str]) -> dt.date | None:
+    return _parse_calendar_cached(text, published, tuple(parts))
+
+
+@lru_cache(maxsize=4096)
+def _parse_calendar_cached(text: str, published: dt.date | None, parts: tuple[str, ...]) -> dt.date | None:
+    """dateparser is slow (milliseconds a call) and news repeats the same date strings: cache it."""
     settings: dict[str, object] = {
         "PREFER_DATES_FROM": "past",
         "DATE_ORDER": "DMY",
-        "REQUIRE_PARTS": parts,
+        "REQUIRE_PARTS": list(parts),
         "PREFER_DAY_OF_MONTH": "first",
     }
     if published is not None:

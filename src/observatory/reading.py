@@ -189,22 +189,27 @@ def _capped_lines(handle: BinaryIO, cap: int) -> Iterator[bytes | None]:
         yield None
 
 
+def _read_jsonl_stream(handle: BinaryIO, source: str) -> Iterator[Document | ReadError]:
+    """Documents of JSONL bytes, decoded line by line so one bad line or a large input never stops the rest."""
+    for number, raw in enumerate(_capped_lines(handle, MAX_JSONL_LINE_BYTES), start=1):
+        if raw is None:
+            yield ReadError(source, f"line is longer than {MAX_JSONL_LINE_BYTES:,} bytes", number)
+            continue
+        text = _decode(raw, source, number)
+        item = text if isinstance(text, ReadError) else _jsonl_record(text, source, number)
+        if item is not None:
+            yield item
+
+
 def _read_jsonl_file(path: Path, source: str) -> Iterator[Document | ReadError]:
-    """Documents of a JSONL file, streamed line by line so a large file never sits in memory."""
+    """Documents of a JSONL file, streamed so a large file never sits in memory."""
     with path.open("rb") as handle:
         kind = binary_kind(handle.read(SNIFF_BYTES))
         if kind is not None:
             yield _binary_error(source, kind)
             return
         handle.seek(0)
-        for number, raw in enumerate(_capped_lines(handle, MAX_JSONL_LINE_BYTES), start=1):
-            if raw is None:
-                yield ReadError(source, f"line is longer than {MAX_JSONL_LINE_BYTES:,} bytes", number)
-                continue
-            text = _decode(raw, source, number)
-            item = text if isinstance(text, ReadError) else _jsonl_record(text, source, number)
-            if item is not None:
-                yield item
+        yield from _read_jsonl_stream(handle, source)
 
 
 def _size_limit(suffix: str) -> int:
@@ -282,7 +287,9 @@ def read_inputs(
             if stdin is None:
                 yield ReadError("-", "stdin is not available")
                 continue
-            for item in read_jsonl_lines(stdin, "<stdin>"):
+            buffer = getattr(stdin, "buffer", None)  # bytes, so that invalid UTF-8 is one line's error
+            items = _read_jsonl_stream(buffer, "<stdin>") if buffer else read_jsonl_lines(stdin, "<stdin>")
+            for item in items:
                 if isinstance(item, Document) and item.published is None and published:
                     item.published = published
                 yield item
