@@ -8,7 +8,7 @@
 
 _observatory_start_postgres() {
     local port="${1:-54329}" bindir dir as_pg
-    bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+    bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
     if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
         echo "start_postgres: no PostgreSQL server found under /usr/lib/postgresql; apt-get install -y postgresql" >&2
         return 1
@@ -22,7 +22,7 @@ _observatory_start_postgres() {
         chown postgres: "$dir"
         as_pg=(runuser -u postgres --)
     fi
-    if ! "${as_pg[@]}" "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-sync \
+    if ! "${as_pg[@]}" "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync \
         >"$dir/initdb.log" 2>&1; then
         echo "start_postgres: initdb failed:" >&2
         cat "$dir/initdb.log" >&2

@@ -194,3 +194,11 @@ def test_bad_fixtures_each_give_one_item() -> None:
     assert docs == {"broken-1", "broken-3", "latin1", "page"}
     assert set(errors) == {"binary.txt", "broken.jsonl", "empty.txt"}
     assert errors["broken.jsonl"].line == 2
+
+
+def test_stdin_with_invalid_utf8_reads_each_line() -> None:
+    raw = b'{"id": "s1", "text": "Rioters torched a police station."}\n{"id": "s2", "text": "caf\xe9 raided"}\n\xc3('
+    stdin = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8")
+    first, second, third = read_inputs(["-"], None, stdin)
+    assert isinstance(first, Document) and isinstance(second, Document) and second.text == "café raided"
+    assert isinstance(third, ReadError) and third.source == "<stdin>" and third.line == 3

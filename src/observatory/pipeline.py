@@ -13,7 +13,7 @@ from observatory import dates, events, quantities, roles, speech, status
 from observatory.actors import ActorDictionary
 from observatory.geolocate import DocumentPlaces, Geolocator
 from observatory.layout import Layout, analyse
-from observatory.models import ActorRef, DateSpan, Document, DocumentResult, Event, Evidence, Quantity
+from observatory.models import ActorRef, Attribution, DateSpan, Document, DocumentResult, Event, Evidence, Quantity
 from observatory.nlp import get_nlp
 from observatory.taxonomy import acled_type_of
 
@@ -67,6 +67,11 @@ def _refine_protest(event: Event, text: str, layout: Layout, offset: int) -> Eve
                                     "plover_mode": mode})
 
 
+def _is_source(span: Span, attribution: Attribution | None) -> bool:
+    """An actor span that is really the report's source ("the Observatory ... said")."""
+    return attribution is not None and span.text.lower() in attribution.claimant.lower()
+
+
 def _long_before(date: DateSpan | None, published: dt.date | None) -> bool:
     """A date stated in the sentence that ended long before the report: background, not news."""
     return date is not None and published is not None and (published - date.end).days > HISTORICAL_DAYS
@@ -112,8 +117,13 @@ def _merge_quantity(a: Quantity | None, b: Quantity | None) -> Quantity | None:
 
 
 def _merge_actors(a: list[ActorRef], b: list[ActorRef]) -> list[ActorRef]:
-    names = {actor.name for actor in a}
-    return a + [actor for actor in b if actor.name not in names]
+    """Both reports' actors, once each; an actor only implied by convention (no text) yields to named ones."""
+    merged: list[ActorRef] = []
+    for actor in a + b:
+        if actor.name not in {m.name for m in merged}:
+            merged.append(actor)
+    named = [actor for actor in merged if actor.text]
+    return named or merged
 
 
 def merge_events(first: Event, second: Event) -> Event:
@@ -252,7 +262,8 @@ class Extractor:
         if any(not _is_circumstance(t) for t in triggers):
             triggers = [t for t in triggers if not _is_circumstance(t)]
         start = max(sent.start_char, dateline_end)  # the dateline is not part of the evidence
-        evidence = Evidence(text=doc.text[start : sent.end_char], start=start + offset, end=sent.end_char + offset)
+        text = doc.text[start : sent.end_char].rstrip()
+        evidence = Evidence(text=text, start=start + offset, end=start + len(text) + offset)
         attribution = status.find_attribution(sent)
         location = places.for_sentence(sent)
         date = context_date or self._fallback_date(doc.published)
@@ -268,7 +279,8 @@ class Extractor:
             if event_status == "occurred" and _long_before(sentence_date, doc.published):
                 event_status = "historical"
             actor_spans, recipient_spans = (
-                [span for span in spans if span.start_char >= dateline_end] for spans in roles.find_roles(trigger.token)
+                [span for span in spans if span.start_char >= dateline_end and not _is_source(span, attribution)]
+                for spans in roles.find_roles(trigger.token)
             )
             acled_type = acled_type_of(trigger.acled_sub_event_type)
 

@@ -231,4 +231,19 @@ def find_attribution(sent: Span) -> Attribution | None:
         attribution = _reported_by(verb)
         if attribution is not None:
             return attribution
-    return None
+    return _trailing_source(sent)
+
+
+# ", the Syrian Observatory for Human Rights said." when the parser lost the subject of "said".
+_TRAILING_SOURCE = re.compile(
+    r",\s*(?P<claimant>(?:the |a |an )?[A-Za-z][\w'’\- ]{2,80}?)\s+(?P<verb>said|says|reported|reports|told \w+|added|"
+    r"claimed|confirmed|announced)\b[^,;]{0,40}$"
+)
+
+
+def _trailing_source(sent: Span) -> Attribution | None:
+    match = _TRAILING_SOURCE.search(sent.text.rstrip(" .\n\"'”"))
+    if match is None:
+        return None
+    claimant = match.group("claimant").strip()
+    return Attribution(claimant=claimant, text=f"{claimant} {match.group('verb')}")
