@@ -14,10 +14,10 @@ import json
 import time
 from pathlib import Path
 
-from observatory.cli import sample_path
-from observatory.models import Document
 import spacy
 
+from observatory.cli import sample_path
+from observatory.models import Document
 from observatory.nlp import MODEL_PACKAGE
 from observatory.pipeline import Extractor
 

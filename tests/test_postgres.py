@@ -43,7 +43,7 @@ def pg_url() -> Iterator[str]:
     """A URL to a fresh, empty schema of the test server (dropped afterwards)."""
     base = os.environ.get(ENV)
     if not base:
-        message = f"{ENV} is not set: run `source scripts/start_postgres.sh` to start a test PostgreSQL server"
+        message = f"{ENV} is not set: `source scripts/start_postgres.sh` starts a test PostgreSQL server"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -264,11 +264,12 @@ def test_newer_schema_is_refused(pg_url: str) -> None:
 
 def test_migrations_are_applied_once_on_duckdb(tmp_path: Path) -> None:
     db = tmp_path / "m.duckdb"
+    listing = "SELECT version, name, applied_at FROM schema_migrations"
     with Store(db) as store:
-        first = store.con.execute("SELECT version, name, applied_at FROM schema_migrations").fetchall()
+        first = store.con.execute(listing).fetchall()
         assert apply_migrations(store.con, "duckdb") == []
     with Store(db) as store:
-        assert store.con.execute("SELECT version, name, applied_at FROM schema_migrations").fetchall() == first
+        assert store.con.execute(listing).fetchall() == first
     assert [row[0] for row in first] == [m.version for m in available()]
 
 
@@ -289,7 +290,8 @@ def test_duckdb_made_before_migrations_adopts_them(tmp_path: Path) -> None:
 
 def test_placeholders_are_rewritten_outside_literals() -> None:
     sql = "SELECT '?', '50%', \"a?b\" FROM t WHERE x = ? AND y LIKE 'it''s ?' AND z = ?"
-    assert to_pyformat(sql) == "SELECT '?', '50%%', \"a?b\" FROM t WHERE x = %s AND y LIKE 'it''s ?' AND z = %s"
+    expected = "SELECT '?', '50%%', \"a?b\" FROM t WHERE x = %s AND y LIKE 'it''s ?' AND z = %s"
+    assert to_pyformat(sql) == expected
 
 
 def test_urls_are_recognised_and_redacted() -> None:
@@ -300,5 +302,6 @@ def test_urls_are_recognised_and_redacted() -> None:
 
 
 def test_unreachable_server_is_a_clear_error() -> None:
-    with pytest.raises(ConnectionError, match=r"cannot connect to PostgreSQL at postgresql://me:\*\*\*@127\.0\.0\.1:1/x"):
+    with pytest.raises(ConnectionError, match="cannot connect to PostgreSQL") as raised:
         PgConnection("postgresql://me:secret@127.0.0.1:1/x")
+    assert "postgresql://me:***@127.0.0.1:1/x" in str(raised.value) and "secret" not in str(raised.value)

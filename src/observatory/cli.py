@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from observatory.backends import redact
 from observatory.models import Document, DocumentResult
 from observatory.reading import ReadError, read_inputs
 from observatory.store import DEFAULT_DB
@@ -28,7 +29,9 @@ app = typer.Typer(
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
-DbOption = Annotated[str, typer.Option("--db", help="DuckDB database file.")]
+DbOption = Annotated[
+    str, typer.Option("--db", help="DuckDB database file, or a postgresql://user@host:port/dbname URL.")
+]
 PublishedOption = Annotated[
     str | None, typer.Option("--published", help="Publication date (YYYY-MM-DD) for inputs that lack one.")
 ]
@@ -54,8 +57,12 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn(), console=console,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} docs/s"),
+        TimeElapsedColumn(),
+        console=console,
         disable=not console.is_terminal,
     )
 
@@ -101,7 +108,9 @@ def _run_extraction(
 
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .html, .jsonl); '-' reads JSONL from stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or directories (.txt, .html, .jsonl); '-' reads JSONL from stdin.")
+    ],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write JSONL here instead of stdout.")] = None,
     published: PublishedOption = None,
     actors: ActorsOption = None,
@@ -119,7 +128,9 @@ def extract(
             sink.write(result.model_dump_json(exclude={"error"} if result.error is None else set()) + "\n")
             count += 1
         for error in errors:
-            sink.write(json.dumps({"id": f"{error.source}:{error.line or 0}", "events": [], "error": str(error)}) + "\n")
+            sink.write(
+                json.dumps({"id": f"{error.source}:{error.line or 0}", "events": [], "error": str(error)}) + "\n"
+            )
     finally:
         if output:
             sink.close()
@@ -130,17 +141,19 @@ def extract(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .html, .jsonl); '-' reads JSONL from stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or directories (.txt, .html, .jsonl); '-' reads JSONL from stdin.")
+    ],
     db: DbOption = DEFAULT_DB,
     published: PublishedOption = None,
     actors: ActorsOption = None,
 ) -> None:
     """Extract events and store articles and events in the database (a document seen before is skipped)."""
-    from observatory.store import IngestStats, Store
+    from observatory.store import IngestStats
 
     pub = _parse_date(published, "--published")
     total = IngestStats()
-    with Store(db) as store:
+    with _open_store(db) as store:
         results, errors = _run_extraction(paths, pub, actors)
         batch: list = []
         failed = 0
@@ -157,7 +170,8 @@ def ingest(
         counts = store.counts()
     console.print(
         f"ingested {total.documents} documents ({total.events} events); skipped {total.skipped} already stored; "
-        f"{len(errors) + failed} failed. Database {db}: {counts['articles']} articles, {counts['events']} events."
+        f"{len(errors) + failed} failed. Database {redact(db)}: {counts['articles']} articles, "
+        f"{counts['events']} events."
     )
     if errors or failed:
         raise typer.Exit(1)
@@ -171,7 +185,8 @@ def _add(store: object, batch: list, total: object) -> None:
     if not batch:
         return
     stats = store.add_batch(batch)  # type: ignore[attr-defined]
-    dedupe_articles(store.con, [content_hash(doc.text) for doc, _ in batch])  # type: ignore[attr-defined]
+    if store.dialect == "duckdb":  # type: ignore[attr-defined]  # dedupe runs on DuckDB only (docs/dedupe.md)
+        dedupe_articles(store.con, [content_hash(doc.text) for doc, _ in batch])  # type: ignore[attr-defined]
     total.documents += stats.documents  # type: ignore[attr-defined]
     total.skipped += stats.skipped  # type: ignore[attr-defined]
     total.events += stats.events  # type: ignore[attr-defined]
@@ -192,12 +207,16 @@ def schema(
 @app.command()
 def events(
     db: DbOption = DEFAULT_DB,
-    type_: Annotated[str | None, typer.Option("--type", help="PLOVER type (ASSAULT) or ACLED event/sub-event type.")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="PLOVER type (ASSAULT) or ACLED event/sub-event type.")
+    ] = None,
     country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-3 country code, e.g. SYR.")] = None,
     since: Annotated[str | None, typer.Option(help="First date included (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Last date included (YYYY-MM-DD).")] = None,
     actor: Annotated[str | None, typer.Option(help="Text found in the first actor or recipient name.")] = None,
-    status: Annotated[str, typer.Option(help="occurred (default), failed, planned, hypothetical, negated, historical or any.")] = "occurred",
+    status: Annotated[
+        str, typer.Option(help="occurred (default), failed, planned, hypothetical, negated, historical or any.")
+    ] = "occurred",
     limit: Annotated[int, typer.Option(help="Most events to show (1-1000).")] = 100,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
 ) -> None:
@@ -209,13 +228,23 @@ def events(
     if fmt not in ("table", "json", "csv"):
         raise _fail(f"--format must be table, json or csv, got {fmt!r}")
     event_filter = _filter(type_, country, since, until, actor, status, limit)
-    with _read_store(db) as store:
+    with _open_store(db, read_only=True) as store:
         rows, total = query_events(store.con, event_filter)
     if fmt == "json":
         typer.echo(json.dumps({"total": total, "events": rows}, default=str, indent=2))
         return
-    columns = ["event_id", "date_start", "acled_sub_event_type", "plover_type", "actor1", "actor2", "location",
-               "country", "fatalities", "status"]
+    columns = [
+        "event_id",
+        "date_start",
+        "acled_sub_event_type",
+        "plover_type",
+        "actor1",
+        "actor2",
+        "location",
+        "country",
+        "fatalities",
+        "status",
+    ]
     if fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else columns, extrasaction="ignore")
         writer.writeheader()
@@ -230,16 +259,27 @@ def events(
 
 
 def _filter(
-    type_: str | None, country: str | None, since: str | None, until: str | None, actor: str | None,
-    status: str, limit: int,
+    type_: str | None,
+    country: str | None,
+    since: str | None,
+    until: str | None,
+    actor: str | None,
+    status: str,
+    limit: int,
 ) -> object:
     from pydantic import ValidationError
 
     from observatory.queries import EventFilter
     from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES
 
-    fields: dict[str, object] = {"country": country, "actor": actor, "status": status, "limit": limit,
-                                 "since": _parse_date(since, "--since"), "until": _parse_date(until, "--until")}
+    fields: dict[str, object] = {
+        "country": country,
+        "actor": actor,
+        "status": status,
+        "limit": limit,
+        "since": _parse_date(since, "--since"),
+        "until": _parse_date(until, "--until"),
+    }
     if type_ in ACLED_SUB_TYPES:
         fields["acled_sub_event_type"] = type_
     elif type_ in ACLED_EVENT_TYPES:
@@ -252,19 +292,25 @@ def _filter(
         raise _fail("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())) from None
 
 
-def _read_store(db: str) -> object:
+def _open_store(db: str, read_only: bool = False) -> object:
+    """The store at ``db`` (a DuckDB file or a postgresql:// URL), or one clear error line and exit 2."""
+    from observatory.migrations import SchemaTooNewError
     from observatory.store import Store
 
     try:
-        return Store(db, read_only=True)
-    except FileNotFoundError as exc:
+        return Store(db, read_only=read_only)
+    except (FileNotFoundError, ConnectionError, SchemaTooNewError) as exc:
         raise _fail(str(exc)) from None
+    except Exception as exc:  # DuckDB lock or I/O errors, PostgreSQL errors
+        raise _fail(f"cannot open database {redact(db)}: {exc}") from None
 
 
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help="csv (ACLED-style columns), geojson or parquet.")] = "csv",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: events.<format>).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Output file (default: events.<format>).")
+    ] = None,
     db: DbOption = DEFAULT_DB,
     status: Annotated[str, typer.Option(help="Which statuses to export: occurred (default) or any.")] = "occurred",
 ) -> None:
@@ -275,17 +321,22 @@ def export(
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     target = output or Path(f"events.{fmt}")
     event_filter = _filter(None, None, None, None, None, status, 1)
-    with _read_store(db) as store:
+    with _open_store(db, read_only=True) as store:
         stats = export_events(store.con, event_filter, fmt, target)
-    note = (f"; {stats.omitted_without_coordinates} without coordinates left out"
-            if stats.omitted_without_coordinates else "")
+    note = (
+        f"; {stats.omitted_without_coordinates} without coordinates left out"
+        if stats.omitted_without_coordinates
+        else ""
+    )
     console.print(f"wrote {stats.written} events to {target}{note}")
 
 
 @app.command()
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL (../shared/eval format) or an ACLED CSV export.")],
-    pred: Annotated[Path | None, typer.Option("--pred", help="Predictions from `observatory extract` (default: run extraction).")] = None,
+    pred: Annotated[
+        Path | None, typer.Option("--pred", help="Predictions from `observatory extract` (default: run extraction).")
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="Score only the first N records.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
@@ -332,8 +383,7 @@ def serve(
     """Serve the REST API and the web dashboard."""
     from observatory.api import serve as run_server
 
-    if not Path(db).exists():
-        raise _fail(f"database {db} does not exist; run `observatory ingest` or `observatory demo` first")
+    _open_store(db, read_only=True).close()  # a clear error now rather than from the server
     run_server(db, host, port)
 
 
@@ -359,15 +409,14 @@ def demo(
 
 
 def _print_summary(db: str) -> None:
-    import duckdb
-
-    with duckdb.connect(db, read_only=True) as con:
-        rows = con.execute(
+    """A table of the occurred events in the database, by type."""
+    with _open_store(db, read_only=True) as store:
+        rows = store.con.execute(
             """SELECT coalesce(acled_sub_event_type, plover_type) AS kind, count(*) AS events,
                       coalesce(sum(fatalities), 0) AS fatalities, string_agg(DISTINCT country, ', ') AS countries
                FROM events WHERE status = 'occurred' GROUP BY kind ORDER BY events DESC, kind"""
         ).fetchall()
-    table = Table(title=f"Occurred events in {db}")
+    table = Table(title=f"Occurred events in {redact(db)}")
     for column in ("event type", "events", "fatalities", "countries"):
         table.add_column(column)
     for kind, count, fatalities, countries in rows:

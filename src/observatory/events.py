@@ -95,6 +95,10 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "apologize": ("SUPPORT", None, 0.55), "apologise": ("SUPPORT", None, 0.55), "defend": ("SUPPORT", None, 0.35),
     "sue": ("ACCUSE", None, 0.55), "charge": ("ACCUSE", None, 0.0), "evacuate": ("AID", "humanitarian", 0.0),
     "shorten": ("CONCEDE", None, 0.0), "alert": ("MOBILIZE", "troops", 0.4),
+    # security measures and movements of forces (ACLED "Change to group/activity")
+    "institute": ("COERCE", "restrict", 0.0), "close": ("COERCE", "restrict", 0.0), "seal": ("COERCE", "restrict", 0.0),
+    "arrive": ("MOBILIZE", "troops", 0.0), "enter": ("MOBILIZE", "troops", 0.0), "defect": ("MOBILIZE", None, 0.65),
+    "remand": (ARREST, "detain", 0.7), "hold": (ARREST, "detain", 0.0),
 }
 
 NOUN_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
@@ -127,6 +131,7 @@ NOUN_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "violence": (CLASH, None, 0.45), "operation": (CLASH, None, 0.3), "reinforcements": ("MOBILIZE", "troops", 0.55),
     "patrol": ("MOBILIZE", "troops", 0.45), "convoy": ("MOBILIZE", "troops", 0.4), "exercise": ("MOBILIZE", "troops", 0.35),
     "drill": ("MOBILIZE", "troops", 0.35), "lynching": (MOB, "beat", 0.85), "mob": (MOB, "beat", 0.4),
+    "lockdown": ("COERCE", "restrict", 0.5), "defection": ("MOBILIZE", None, 0.55), "custody": (ARREST, "detain", 0.0),
 }
 
 # Weapon cues, checked in this order; the first that matches decides the ACLED sub-type.
@@ -159,12 +164,16 @@ _CIVILIAN = re.compile(
     r"worshippers|passengers|journalists?|teachers?|doctors?|nurses?|aid workers?|herders?|traders?|"
     r"shopkeepers?|fishermen|family|families|man|woman|people|pedestrians|motorists|worker|workers|"
     r"wedding|market|mosque|church|school|hospital|camp|displaced|refugees|pilgrims|elder|chief|"
-    r"councillor|official|activist|politician|lawyer|businessman|trader|driver|teenager|youth)\b", re.I)
+    r"councillor|official|activist|politician|lawyer|businessman|trader|driver|teenager|youths?|young (men|man)|"
+    r"men|persons?|victims?|labou?rers|merchants|vendors?|delegates?|IDPs?|whistle-?blower|priests?|imams?|"
+    r"monks?|inmates|prisoners|detainees|hostages?|tourists?|patients|miners|villages?|homes?|houses?)\b", re.I)
 _ARMED = re.compile(
     r"\b(soldiers?|troops?|army|military|forces?|police(men)?|officers?|militants?|rebels?|insurgents?|"
     r"fighters?|gunmen|militias?|militiamen|jihadists?|checkpoints?|base|patrol|convoy|positions?|"
     r"gendarmes?|gendarmerie|terrorists?|police(wo)?m[ae]n|gang members?|members? (of|from) (the )?[A-Z]\w+|cartels?|gangs?|mujahideen|Shabab|militiamen|bases?|outposts?|Taliban|Shabaab|al-Shabaab|Boko Haram|ISWAP|Houthis?|Daesh|IS|ISIS|ISIL|SDF|YPG|PKK|guards?|"
-    r"security personnel|paramilitar\w+|vigilantes?|bandits?|combatants?|JNIM|ADF|M23|Wagner)\b")
+    r"security personnel|paramilitar\w+|vigilantes?|bandits?|combatants?|JNIM|ADF|M23|Wagner|"
+    r"armed (men|individuals|persons|groups?|assailants)|assailants|commanders?|cadres?|"
+    r"[A-Z]{2,}[\w-]* (members?|fighters?|elements?|cadres?))\b")
 _INTERVENTION = re.compile(
     r"\b(tear ?gas|teargas|dispers\w+|water cannons?|rubber bullets?|baton\w*|charged|broke up|intervened|"
     r"pellets?|stun grenades?|prevented|stopped|blocked by police|cordoned)\b|"
@@ -172,7 +181,8 @@ _INTERVENTION = re.compile(
     r"\b(protesters|demonstrators|participants|marchers)\b[^.;]{0,40}\b(were|was) (arrested|detained)", re.I)
 _RIOT_CUES = re.compile(
     r"\b(threw stones|pelt\w*|torched|set (\w+ )?(fire|ablaze|on fire)|burn(ed|t|ing) (\w+ )?(tyres|tires|effig\w+|"
-    r"vehicles?|cars?|buses|police|shops?|buildings?)|vandali[sz]ed|smashed|molotov|petrol bombs?|"
+    r"vehicles?|cars?|buses|police|shops?|buildings?|objects|mattresses|rubbish|garbage|trash|debris)|"
+    r"burning (objects|barricades|debris|rubbish|garbage|mattresses)|rioters?|rubber tires|rubber tyres|vandali[sz]ed|smashed|molotov|petrol bombs?|"
     r"turned violent|clashed|injur\w* (a |two |several )?police|barricad\w+|"
     r"burning tyres|burning tires|threw|thrown|hurl\w*|removed the fences|stormed)\b", re.I)
 _KILLED_PROTESTERS = re.compile(
@@ -180,7 +190,9 @@ _KILLED_PROTESTERS = re.compile(
 _MOB = re.compile(
     r"\b(mobs?|lynch\w*|vigilantes?|angry crowds?|crowds?|group of (\w+ ){0,2}(people|residents|villagers|"
     r"locals|youths|men|inhabitants|sellers|supporters|members)|(local )?residents|villagers|locals|inhabitants|"
-    r"youths|two groups|rival groups|supporters)\b", re.I)
+    r"youths|two groups|rival groups|supporters|community members|(party )?(members|supporters|workers|activists|"
+    r"cadres) of (the )?\w+ party|party (members|supporters|workers|activists)|\d+ people|"
+    r"(dozens|hundreds|scores|thousands) of (people|residents|villagers|locals))\b", re.I)
 _PRIMITIVE = re.compile(
     r"\b(sticks?|stones?|rocks?|axes?|machetes?|knives|knife|clubs?|rods?|bricks?|canes?|hammers?|acid|"
     r"sharp[- ]edged|spears?|bows?|arrows?|beat(en|ing)?( up)?|lathis?|pelt\w*|set (him|her|them) on fire)\b", re.I)
@@ -203,6 +215,17 @@ _WEAPONS_OBJECT = re.compile(
 _BASE_OBJECT = re.compile(
     r"\b(bases?|headquarters|HQ|outposts?|observation (posts?|points?)|posts?|camps?|garrisons?|"
     r"command centres?|command centers?|positions?)\b", re.I)
+_FORTIFICATION_OBJECT = re.compile(
+    r"\b(fortifications?|checkpoints?|check-posts?|roadblocks?|trenches|barriers|sandbag\w*|defensive lines?|"
+    r"berms?|earthworks?)\b", re.I)
+_MEASURE_OBJECT = re.compile(
+    r"\b(curfews?|bans?|lockdowns?|restrictions?|measures|state of emergency|quarantine|borders?|crossings?|"
+    r"entrances?|exits?|checkpoints?|roads?|highways?|city|town|district|area)\b", re.I)
+_FORCES_SUBJECT = re.compile(
+    r"\b(reinforcements?|troops|forces|soldiers|convoys?|columns?|fighters|militiamen|tribesmen|units?|"
+    r"battalions?|brigades?|vehicles|tanks|military)\b", re.I)
+_PERSONS_SUBJECT = re.compile(
+    r"\b(persons|people|men|women|youths|suspects?|accused|activists|members|protesters|leaders?|\d+)\b", re.I)
 _SMALL_ARMS = re.compile(r"\b(small arms|small-arms|rifles?|automatic weapons|AK-47s?|gunfire)\b", re.I)
 _COUNTED_EXPLOSIONS = re.compile(r"\b\d+ (explosions|blasts)\b|\bexplosions (were )?(heard|observed|recorded)", re.I)
 _EXCHANGE = re.compile(
@@ -223,8 +246,29 @@ class Trigger:
     family: str | None = None
 
 
+def _own_participants(token: Token) -> tuple[list[Token], list[Token]]:
+    """Doers and done-to among a trigger's own dependency children."""
+    doers: list[Token] = []
+    victims: list[Token] = []
+    for child in token.children:
+        if child.dep_ in ("dobj", "obj"):
+            victims.append(child)
+        elif child.dep_ == "agent":
+            doers.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "towards", "targeting"):
+            victims.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "prep" and child.lower_ == "by":
+            doers.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "poss":
+            doers.append(child)
+    return doers, victims
+
+
 def _participants(token: Token) -> tuple[list[Token], list[Token]]:
-    """Heads of the doer and the done-to of a trigger, read from its dependency children."""
+    """Heads of the doer and the done-to of a trigger, read from its dependency children.
+
+    Conjoined verbs share them: in "ambushed and killed four youths" the youths are the ones ambushed.
+    """
     doers: list[Token] = []
     victims: list[Token] = []
     verb = token
@@ -237,24 +281,39 @@ def _participants(token: Token) -> tuple[list[Token], list[Token]]:
             doers.append(child)
         elif child.dep_ == "nsubjpass":
             victims.append(child)
-    for child in token.children:
-        if child.dep_ in ("dobj", "obj"):
-            victims.append(child)
-        elif child.dep_ == "agent":
-            doers.extend(c for c in child.children if c.dep_ == "pobj")
-        elif child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "towards", "targeting"):
-            victims.extend(c for c in child.children if c.dep_ == "pobj")
-        elif child.dep_ == "prep" and child.lower_ == "by":
-            doers.extend(c for c in child.children if c.dep_ == "pobj")
-        elif child.dep_ == "poss":
-            doers.append(child)
+    own_doers, own_victims = _own_participants(token)
+    if token.pos_ == "VERB" and not (own_doers and own_victims):
+        for other in token.conjuncts:
+            if other.pos_ == "VERB":
+                more_doers, more_victims = _own_participants(other)
+                own_doers = own_doers or more_doers
+                own_victims = own_victims or more_victims
+    doers.extend(own_doers)
+    victims.extend(own_victims)
     if token.dep_ in ("acl", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
         victims.append(token.head)
     return doers, victims
 
 
+_CLAUSE_DEPS = {"relcl", "acl", "advcl", "conj", "cc", "appos", "punct"}
+
+
+def _noun_phrase(head: Token) -> list[Token]:
+    """The words naming a participant: its modifiers and "of"/"from" complements, not clauses or places."""
+    words = [head]
+    for child in head.children:
+        if child.dep_ in _CLAUSE_DEPS:
+            continue
+        if child.dep_ == "prep" and child.lower_ not in ("of", "from"):
+            continue
+        words.extend(_noun_phrase(child) if child.dep_ == "prep" or child.i > head.i else child.subtree)
+    return sorted(words, key=lambda t: t.i)
+
+
 def _phrase(tokens: list[Token]) -> str:
-    return " ".join(" ".join(t.text for t in tok.subtree) for tok in tokens)
+    """The participants' names, each with its conjuncts ("soldiers and police")."""
+    heads = [*tokens, *(c for t in tokens for c in t.conjuncts)]
+    return " | ".join(" ".join(t.text for t in _noun_phrase(head)) for head in heads)
 
 
 def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Token) -> tuple[str, str | None, str]:
@@ -263,6 +322,14 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
     doer_text, victim_text = _phrase(doers), _phrase(victims)
     if _PROTESTERS.search(doer_text) and family in (CLASH, VIOLENCE, RIOT):
         return "PROTEST", "riot-spon", "Violent demonstration"
+    if _PROTESTERS.search(victim_text) and not _ARMED.search(victim_text):
+        return protest_sub_type(sent_text, "demo-org", forced=True)  # "police fired on demonstrators"
+    if family == CLASH and token.lemma_.lower() in _CLASH_WORDS:
+        sides = _phrase(_clash_sides(token))
+        if _PROTESTERS.search(sides):
+            return "PROTEST", "riot-spon", "Violent demonstration"
+        if _unarmed_side(_clash_sides(token)):
+            return "ASSAULT", "primitive" if _PRIMITIVE.search(sent_text) else "beat", "Mob violence"
     if _SEXUAL.search(sent_text):
         return "ASSAULT", "sexual", "Sexual violence"
     if _EXCHANGE.search(sent_text):
@@ -297,11 +364,46 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
     armed_mentions = {m.group(0).lower() for m in _ARMED.finditer(sent_text)}
     if len(armed_mentions) >= 2 and not _CIVILIAN.search(sent_text):
         return "ASSAULT", fire_mode, "Armed clash"
+    if not victims and weapon and not _CIVILIAN.search(sent_text):
+        return "ASSAULT", fire_mode, "Armed clash"  # gunfire reported with no one hit: an exchange of fire
     return "ASSAULT", fire_mode, "Attack"
+
+
+_CLASH_WORDS = {"clash", "fight", "fighting", "battle", "skirmish", "scuffle", "brawl"}
+_GROUP_NOUNS = re.compile(
+    r"\b(groups?|villagers|residents|locals|youths|workers|supporters|members|inmates|prisoners|journalists|"
+    r"farmers|herders|students|people|families|communities|clans?|tribes(men)?|traders|vendors|migrants|"
+    r"labou?rers|fans|drivers|passengers|crowds?|mobs?|residents|villages?)\b", re.I)
+
+
+def _clash_sides(token: Token) -> list[Token]:
+    """The parties of a clash: "A clashed with B", "clashes between A and B", "A and B fought each other"."""
+    sides: list[Token] = []
+    verb = token if token.pos_ == "VERB" else token.head
+    for node in {token, verb}:
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("it", "they", "which"):
+                sides.append(child)
+            elif child.dep_ == "prep" and child.lower_ in ("with", "between", "against", "among"):
+                sides.extend(c for c in child.children if c.dep_ == "pobj")
+    return sides
+
+
+def _unarmed_side(sides: list[Token]) -> bool:
+    """Whether a party to a clash is a crowd or a community rather than an armed organisation."""
+    for side in [*sides, *(c for s in sides for c in s.conjuncts)]:
+        words = " ".join(t.text for t in _noun_phrase(side))
+        if _ARMED.search(words):
+            continue
+        if _GROUP_NOUNS.search(words) or (side.ent_type_ == "NORP" and side.tag_ in ("NNS", "NNPS")):
+            return True
+    return False
 
 
 def _family_to_types(family: str, mode: str | None, sent_text: str, token: Token) -> tuple[str, str | None, str | None]:
     """PLOVER type, mode and ACLED sub-type for a trigger of a violence family, read from sentence cues."""
+    if family == ARREST and _PROTESTERS.search(_phrase(_participants(token)[1])):
+        return "COERCE", mode, "Protest with intervention"  # protesters detained: the protest met force
     if family == ARREST:
         return "COERCE", mode, "Arrests"
     if family == HQ:
@@ -317,24 +419,29 @@ def _family_to_types(family: str, mode: str | None, sent_text: str, token: Token
     if family == MOB:
         return "ASSAULT", mode, "Mob violence"
     if family == TERRITORY:
-        sub = "Government regains territory" if _GOV.search(sent_text) else "Non-state actor overtakes territory"
+        doer_text = _phrase(_participants(token)[0])
+        gov = _GOV.search(doer_text) if doer_text.strip() else _GOV.search(sent_text)
+        sub = "Government regains territory" if gov else "Non-state actor overtakes territory"
         return "ASSAULT", None, sub
     if family in (PROTEST, RIOT):
         return protest_sub_type(sent_text, mode, riot=family == RIOT)
     return _violence_sub_type(family, mode, sent_text, token)
 
 
-def protest_sub_type(text: str, mode: str | None, riot: bool = False) -> tuple[str, str | None, str]:
+def protest_sub_type(
+    text: str, mode: str | None, riot: bool = False, forced: bool = False
+) -> tuple[str, str | None, str]:
     """PLOVER type, mode and ACLED sub-type of a protest, from the words that tell how it went.
 
     The pipeline calls it again with the whole paragraph, since "Police dispersed them" or "The crowd
-    burned tyres" often comes in the sentence after the one that reports the protest.
+    burned tyres" often comes in the sentence after the one that reports the protest. ``forced``: the
+    sentence already tells that force was used on the protesters.
     """
     if _KILLED_PROTESTERS.search(text) and re.search(r"\b(police|security|troops|soldiers|forces)\b", text, re.I):
         return "PROTEST", mode, "Excessive force against protesters"
     if riot or _RIOT_CUES.search(text):
         return "PROTEST", "riot-spon" if mode != "riot-org" else mode, "Violent demonstration"
-    if _INTERVENTION.search(text):
+    if forced or _INTERVENTION.search(text):
         return "PROTEST", mode, "Protest with intervention"
     return "PROTEST", mode, "Peaceful protest"
 
@@ -357,6 +464,7 @@ def salience(token: Token) -> float:
     return factor
 
 
+_SECURITY_MEASURES = {"restrict", "curfew", "ban", "censor", "martial-law"}
 _NON_ACLED = {"CONSULT", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "SUPPORT", "COOPERATE", "AID"}
 _ACLED_OF_PLOVER = {
     "AGREE": "Agreement", "RETREAT": "Non-violent transfer of territory", "MOBILIZE": "Change to group/activity",
@@ -377,6 +485,8 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
             if lemma != "shoot" or token.head.lower_ == "down" or any(c.lower_ == "down" for c in token.children):
                 return (DISRUPT, "confiscate", 0.8)
         return entry
+    if text == "shot" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ in ("dead", "and"):
+        return (VIOLENCE, "firearms", 0.8)  # "gunmen shot dead a trader", tagged as a noun
     if text == "shoot" and token.doc[token.i + 1 : token.i + 3].text.lower().replace(" ", "") in ("-out", "-outs"):
         return (CLASH, "firearms", 0.85)
     if token.pos_ in ("NOUN", "PROPN"):
@@ -388,6 +498,8 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
         if lemma == "strike" and _LABOUR_STRIKE.search(token.sent.text):
             mode = "strike-hun" if token.i > 0 and token.doc[token.i - 1].lower_ == "hunger" else "strike-gen"
             return (PROTEST, mode, 0.75)
+        if lemma == "custody" and token.i > 0 and token.doc[token.i - 1].lower_ in ("police", "judicial", "into"):
+            return (ARREST, "detain", 0.6)
         if entry and entry[2] == 0.0:
             return None
         return entry
@@ -449,7 +561,24 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
         return (DISRUPT, "confiscate", 0.75)
     if lemma == "send" and re.search(r"\b(troops|forces|soldiers|reinforcements)\b", right):
         return ("MOBILIZE", "troops", 0.6)
+    if lemma in ("set", "establish", "build", "erect", "dig") and _object_matches(token, _FORTIFICATION_OBJECT):
+        return ("MOBILIZE", "troops", 0.7)
+    if lemma in ("institute", "close", "seal") and _object_matches(token, _MEASURE_OBJECT):
+        return ("COERCE", "restrict", 0.6)
+    if lemma in ("arrive", "enter", "reach") and _subject_matches(token, _FORCES_SUBJECT):
+        return ("MOBILIZE", "troops", 0.6)
+    if lemma == "hold" and re.match(r"(hostage|captive)", right):
+        return (ABDUCT, "abduct", 0.75)
+    if lemma == "hold" and (_subject_matches(token, _PERSONS_SUBJECT, passive=True) or any(
+            c.dep_ == "nsubjpass" and c.ent_type_ == "PERSON" for c in token.children)):
+        return (ARREST, "detain", 0.6)
     return None
+
+
+def _subject_matches(token: Token, pattern: re.Pattern[str], passive: bool = False) -> bool:
+    """Whether the subject of a verb (only a passive one with ``passive``) matches a pattern."""
+    deps = ("nsubjpass",) if passive else ("nsubj", "nsubjpass")
+    return any(c.dep_ in deps and pattern.search(" ".join(t.text for t in _noun_phrase(c))) for c in token.children)
 
 
 def _fires_at_something(token: Token, sent_text: str) -> bool:
@@ -493,12 +622,44 @@ def _is_non_conflict_story(sent: Span) -> bool:
     return bool(doc.user_data["non_conflict"])
 
 
+_ACCIDENT = re.compile(
+    r"\b(gas|cylinder|boiler|fireworks?|factory|plant|warehouse|tanker|chemical|reactor|pipeline|transformer|"
+    r"refinery|coal mine|mine shaft|kitchen|stove|furnace)s? (\w+ ){0,2}(explo\w+|blasts?|leaks?|fires?|blaze)\b|"
+    r"\b(explosion|blast|fire|leak)s? (at|in|inside) (a|an|the) (\w+ ){0,2}(factory|plant|warehouse|refinery|"
+    r"mine|depot|workshop|restaurant|market)\b|\b(poisoning|leak(ed|age)?|stampede|collapsed?|derail\w*)\b", re.I)
+_CLAIM_WORDS = {"responsibility", "credit"}
+_ILLNESS = {"poisoning", "illness", "disease", "hunger", "starvation", "exposure", "covid", "covid-19", "cancer",
+            "coronavirus", "virus", "infection", "cholera", "malaria", "complications", "stroke"}
+
+
+def _claimed(token: Token) -> bool:
+    """An attack named only as what someone claimed responsibility for: a claim, not a report of the attack."""
+    return any(a.lemma_.lower() in _CLAIM_WORDS for a in token.ancestors)
+
+
+def _died_of_illness(token: Token) -> bool:
+    """ "died of alcohol poisoning": a death, but no violence."""
+    if token.lemma_.lower() != "die":
+        return False
+    causes = [c for p in token.children if p.dep_ == "prep" and p.lower_ in ("of", "from") for c in p.children]
+    return any(c.lemma_.lower() in _ILLNESS or _medical(c) for c in causes)
+
+
+def _medical(token: Token) -> bool:
+    """ "a heart attack", "a panic attack": no violence."""
+    return token.i > 0 and token.doc[token.i - 1].lower_ in ("heart", "panic", "asthma")
+
+
 def _natural_cause(token: Token) -> bool:
     """ "Floods killed 25", "the water attacked our village": nature, not an actor, did it."""
     doers, _ = _participants(token)
     return any(d.lemma_.lower() in _NATURAL_CAUSES or d.lower_ in _NATURAL_CAUSES for d in doers)
 
 
+_WEAPON_SUB_TYPES = {
+    "Shelling/artillery/missile attack", "Air/drone strike", "Remote explosive/landmine/IED", "Grenade",
+    "Chemical weapon", "Suicide bomb",
+}
 _VIOLENT_FAMILIES = {VIOLENCE, CLASH, TERRITORY, MOB, ABDUCT, SEXUAL, RIOT, DESTROY}
 
 
@@ -507,20 +668,28 @@ def detect(sent: Span) -> list[Trigger]:
     sent_text = sent.text
     triggers: list[Trigger] = []
     metaphorical = _is_non_conflict_story(sent)
+    accident = bool(_ACCIDENT.search(sent_text)) and not _CONFLICT_ACTORS.search(sent_text)
     for token in sent:
         entry = _is_trigger_form(token)
         if entry is None or token.dep_ == "amod":  # "the captured fighters" is no capture
             continue
         kind, mode, score = entry
-        if kind in _VIOLENT_FAMILIES and (metaphorical or _natural_cause(token)):
+        if kind in _VIOLENT_FAMILIES and (
+            metaphorical or accident or _natural_cause(token) or _claimed(token) or _died_of_illness(token)
+            or _medical(token)
+        ):
             continue
         if kind.isupper():
             plover_type, plover_mode = kind, mode
             sub = None if kind in _NON_ACLED else _ACLED_OF_PLOVER.get(kind)
+            if kind == "COERCE" and mode in _SECURITY_MEASURES:
+                sub = "Change to group/activity"  # curfews, bans, lockdowns, closures
             family = None
         else:
             plover_type, plover_mode, sub = _family_to_types(kind, mode, sent_text, token)
             family = kind
+            if sub in _WEAPON_SUB_TYPES:
+                score = max(score, 0.75)  # a named weapon tells the event better than "wounded" or "killed"
         if kind == VIOLENCE and token.lemma_ == "fire" and not _fires_at_something(token, sent_text):
             continue
         triggers.append(Trigger(token, plover_type, plover_mode, sub, round(score * salience(token), 3), family))

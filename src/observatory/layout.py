@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 # "BEIRUT:", "BEIRUT (Reuters) -", "KABUL, Afghanistan (AP) —", "Mogadishu, 12 May:"
 _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Za-z'\.\- ]{1,40}?)(?:,\s*[A-Z][A-Za-z\. ]{1,30})?"
-    r"(?:\s*\((?:[A-Za-z\.\' ]{1,40})\))?\s*(?::|—|–|--|-\s)", re.MULTILINE
+    r"(?:\s*\((?:[A-Za-z\.\' ]{1,40})\))?\s*(?::|—|–|--|-\s)",
+    re.MULTILINE,
 )
 _KEY_POINT = re.compile(r"^[ \t]*[-•*][ \t]+\S.*$", re.MULTILINE)
 

@@ -8,11 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Status = Literal["occurred", "failed", "planned", "hypothetical", "negated", "historical"]
 DatePrecision = Literal["day", "week", "month", "year"]
 COUNT_FIELDS = ("fatalities", "injured", "abducted", "arrested", "displaced", "participants")
+
+
+def storable(value: str) -> str:
+    """``value`` with lone surrogates (from JSON escapes such as "\\ud800") made U+FFFD: no store can encode them."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
 
 
 class Document(BaseModel):
@@ -24,6 +33,11 @@ class Document(BaseModel):
     published: dt.date | None = None
     url: str | None = None
     source: str | None = None
+
+    @field_validator("id", "text", "title", "url", "source")
+    @classmethod
+    def _no_lone_surrogates(cls, value: str | None) -> str | None:
+        return None if value is None else storable(value)
 
 
 class Quantity(BaseModel):

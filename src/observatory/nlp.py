@@ -23,7 +23,10 @@ def _bullet_near(doc: Doc, token: object) -> bool:
     """Whether the line break before ``token`` starts or ends a bulleted key-point line."""
     line_start = doc.text.rfind("\n", 0, token.idx - 1) + 1  # type: ignore[attr-defined]
     return doc.text[token.idx : token.idx + 2] in ("- ", "• ", "* ") or doc.text[line_start : line_start + 2] in (  # type: ignore[attr-defined]
-        "- ", "• ", "* ")
+        "- ",
+        "• ",
+        "* ",
+    )
 
 
 @Language.component("line_breaks_end_sentences")

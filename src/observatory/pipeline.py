@@ -22,7 +22,10 @@ logger = logging.getLogger(__name__)
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 # When two reports of one incident disagree, these sub-types win; otherwise the more confident report's.
 SUB_TYPE_PRECEDENCE = [
-    "Government regains territory", "Non-state actor overtakes territory", "Suicide bomb", "Chemical weapon",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    "Suicide bomb",
+    "Chemical weapon",
 ]
 _CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite"}
 SPACY_MAX_CHARS = 200_000
@@ -32,8 +35,22 @@ NEARBY_CHARS = 400
 
 
 _GENERIC_QUANTIFIERS = {"dozens", "hundreds", "thousands", "several", "many", "numerous", "series", "wave", "spate"}
-_TREND_VERBS = {"intensify", "escalate", "increase", "continue", "rage", "persist", "spread", "subside", "decline",
-                "spare", "rise", "grow", "surge"}
+_HABITUAL = {"frequently", "often", "regularly", "routinely", "repeatedly", "usually", "sometimes", "occasionally"}
+_TREND_VERBS = {
+    "intensify",
+    "escalate",
+    "increase",
+    "continue",
+    "rage",
+    "persist",
+    "spread",
+    "subside",
+    "decline",
+    "spare",
+    "rise",
+    "grow",
+    "surge",
+}
 
 
 def _generic_mention(token: Token) -> bool:
@@ -46,13 +63,33 @@ def _generic_mention(token: Token) -> bool:
     ):
         return True
     head = token.head
-    if (head.lemma_.lower() in _TREND_VERBS or head.lower_ in ("spared", "sparing")) and token.dep_ in ("nsubj", "dobj", "nsubjpass", "attr"):
+    if (head.lemma_.lower() in _TREND_VERBS or head.lower_ in ("spared", "sparing")) and token.dep_ in (
+        "nsubj",
+        "dobj",
+        "nsubjpass",
+        "attr",
+    ):
+        return True
+    if any(c.lower_ in _HABITUAL for node in (token, token.head) for c in node.children):
         return True
     return token.tag_ == "NNS" and any(a.dep_ == "relcl" for a in token.ancestors)
 
 
-PROTEST_SEVERITY = ["Peaceful protest", "Protest with intervention", "Violent demonstration",
-                    "Excessive force against protesters"]
+def _purpose(token: Token) -> bool:
+    """An aim, not a deed: "an offensive to seize the capital", "in order to capture"."""
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+    return infinitive and (
+        (token.dep_ == "acl" and token.head.pos_ == "NOUN")
+        or (token.dep_ == "advcl" and any(c.lower_ == "order" for c in token.children))
+    )
+
+
+PROTEST_SEVERITY = [
+    "Peaceful protest",
+    "Protest with intervention",
+    "Violent demonstration",
+    "Excessive force against protesters",
+]
 
 
 def _refine_protest(event: Event, text: str, layout: Layout, offset: int) -> Event:
@@ -63,8 +100,9 @@ def _refine_protest(event: Event, text: str, layout: Layout, offset: int) -> Eve
     _, mode, sub = events.protest_sub_type(text[start:end], event.plover_mode)
     if PROTEST_SEVERITY.index(sub) <= PROTEST_SEVERITY.index(event.acled_sub_event_type):
         return event
-    return event.model_copy(update={"acled_sub_event_type": sub, "acled_event_type": acled_type_of(sub),
-                                    "plover_mode": mode})
+    return event.model_copy(
+        update={"acled_sub_event_type": sub, "acled_event_type": acled_type_of(sub), "plover_mode": mode}
+    )
 
 
 def _is_source(span: Span, attribution: Attribution | None) -> bool:
@@ -169,7 +207,9 @@ def _assign_counts(sentence_events: list[Event], counts: dict[str, Quantity]) ->
     main = pick(types=VIOLENT_TYPES) or sentence_events[0]
     protest = pick(types={"Protests", "Riots"})
     routes = {
-        "fatalities": main, "injured": main, "displaced": main,
+        "fatalities": main,
+        "injured": main,
+        "displaced": main,
         "abducted": pick({"Abduction/forced disappearance"}) or main,
         "arrested": pick({"Arrests"}) or protest or main,
         "participants": protest or main,
@@ -250,8 +290,14 @@ class Extractor:
         return [_refine_protest(event, doc.text, layout, offset) for event in found]
 
     def _sentence_events(
-        self, sent: Span, doc: Document, places: DocumentPlaces,
-        sentence_dates: tuple[DateSpan | None, DateSpan | None], offset: int, position: float, dateline_end: int,
+        self,
+        sent: Span,
+        doc: Document,
+        places: DocumentPlaces,
+        sentence_dates: tuple[DateSpan | None, DateSpan | None],
+        offset: int,
+        position: float,
+        dateline_end: int,
     ) -> list[Event]:
         """Events of one sentence; ``sentence_dates`` is its own date and the date in force (its own or earlier)."""
         sentence_date, context_date = sentence_dates
@@ -276,6 +322,8 @@ class Extractor:
             event_status = status.detect_status(sent, trigger.token, doc.published)
             if trigger.token.dep_ == "xcomp" and trigger.token.head.lemma_.lower() in REFUSALS:
                 event_status = "negated"
+            elif event_status == "occurred" and _purpose(trigger.token):
+                event_status = "planned"
             if event_status == "occurred" and _long_before(sentence_date, doc.published):
                 event_status = "historical"
             actor_spans, recipient_spans = (
@@ -312,13 +360,21 @@ class Extractor:
                 built.append(event)
         if act is not None and not any(e.plover_type == act.plover_type for e in built):
             actor_spans, recipient_spans = roles.find_roles(act.token)
-            built.append(Event(
-                plover_type=act.plover_type,
-                actors=[self.actors.resolve(s.text, when=when, country_hint=country_hint) for s in actor_spans],
-                recipients=[self.actors.resolve(s.text, when=when, country_hint=country_hint) for s in recipient_spans],
-                location=location, date=date, status="occurred", attribution=attribution, evidence=evidence,
-                confidence=round(act.score * position, 3),
-            ))
+            built.append(
+                Event(
+                    plover_type=act.plover_type,
+                    actors=[self.actors.resolve(s.text, when=when, country_hint=country_hint) for s in actor_spans],
+                    recipients=[
+                        self.actors.resolve(s.text, when=when, country_hint=country_hint) for s in recipient_spans
+                    ],
+                    location=location,
+                    date=date,
+                    status="occurred",
+                    attribution=attribution,
+                    evidence=evidence,
+                    confidence=round(act.score * position, 3),
+                )
+            )
         if built:
             _assign_counts(built, quantities.extract_counts(sent))
         return built

@@ -331,8 +331,8 @@ def counts_by_field(con: Connection, f: EventFilter, by: str) -> list[dict[str, 
 def grid_clusters(con: Connection, f: EventFilter, cell: float) -> list[dict[str, Any]]:
     """Geolocated events grouped in square cells of ``cell`` degrees: the map's clustered markers.
 
-    Each cluster has its mean position, event and fatality counts, its most frequent PLOVER type and,
-    when it holds one event, that event's id.
+    Each cluster has its mean position, event and fatality counts, its most frequent PLOVER type (the
+    first alphabetically on a tie) and, when it holds one event, that event's id.
     """
     where, params = where_clause(f)
     located = "e.latitude IS NOT NULL AND e.longitude IS NOT NULL"
@@ -340,7 +340,8 @@ def grid_clusters(con: Connection, f: EventFilter, cell: float) -> list[dict[str
     return _dicts(
         con.execute(
             "SELECT avg(e.latitude) AS lat, avg(e.longitude) AS lon, count(*) AS events, "
-            "coalesce(sum(e.fatalities), 0) AS fatalities, mode() WITHIN GROUP (ORDER BY e.plover_type) AS type, "
+            "coalesce(sum(e.fatalities), 0) AS fatalities, "
+            "mode() WITHIN GROUP (ORDER BY e.plover_type) AS type, "
             "CASE WHEN count(*) = 1 THEN min(e.event_id) END AS event_id "
             f"FROM events e {where} "
             "GROUP BY floor(e.latitude / ?), floor(e.longitude / ?) ORDER BY events DESC",

@@ -20,7 +20,7 @@ import trafilatura
 from pydantic import ValidationError
 
 from observatory.language import foreign_language
-from observatory.models import Document
+from observatory.models import Document, storable
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -112,15 +112,6 @@ def _parse_published(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _storable(value: str) -> str:
-    """``value`` with lone surrogates (from JSON escapes such as "\\ud800") made U+FFFD: they cannot be stored."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
-    return value
-
-
 def _document(
     doc_id: str, text: str, origin: str, line: int | None = None, **fields: object
 ) -> Document | ReadError:
@@ -128,8 +119,8 @@ def _document(
         return ReadError(origin, "empty text", line)
     if not _WORD.search(text):
         return ReadError(origin, "no words in the text", line)
-    text, doc_id = _storable(text), _storable(doc_id)
-    fields = {key: _storable(value) if isinstance(value, str) else value for key, value in fields.items()}
+    text, doc_id = storable(text), storable(doc_id)
+    fields = {key: storable(value) if isinstance(value, str) else value for key, value in fields.items()}
     size = len(text.encode("utf-8"))
     if size > MAX_DOCUMENT_BYTES:
         return ReadError(

@@ -18,13 +18,49 @@ from observatory.models import Document, DocumentResult, Event
 DEFAULT_DB = "observatory.duckdb"
 
 EVENT_COLUMNS = (
-    "event_id", "article_id", "incident_id", "plover_type", "plover_mode", "acled_event_type",
-    "acled_sub_event_type", "actor1", "actor1_country", "actor1_sector", "inter1", "actor2",
-    "actor2_country", "actor2_sector", "inter2", "location", "location_text", "geonameid", "latitude",
-    "longitude", "country", "admin1", "admin2", "geo_precision", "date_start", "date_end",
-    "date_precision", "fatalities", "fatalities_low", "fatalities_high", "injured", "abducted",
-    "arrested", "displaced", "participants", "status", "claimant", "attribution_text", "evidence_text",
-    "evidence_start", "evidence_end", "confidence", "event_json",
+    "event_id",
+    "article_id",
+    "incident_id",
+    "plover_type",
+    "plover_mode",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "actor1",
+    "actor1_country",
+    "actor1_sector",
+    "inter1",
+    "actor2",
+    "actor2_country",
+    "actor2_sector",
+    "inter2",
+    "location",
+    "location_text",
+    "geonameid",
+    "latitude",
+    "longitude",
+    "country",
+    "admin1",
+    "admin2",
+    "geo_precision",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_high",
+    "injured",
+    "abducted",
+    "arrested",
+    "displaced",
+    "participants",
+    "status",
+    "claimant",
+    "attribution_text",
+    "evidence_text",
+    "evidence_start",
+    "evidence_end",
+    "confidence",
+    "event_json",
 )
 
 
@@ -54,23 +90,48 @@ def event_row(event_id: str, article_id: str, event: Event) -> tuple:
         return quantity.best if quantity else None
 
     return (
-        event_id, article_id, None, event.plover_type, event.plover_mode, event.acled_event_type,
+        event_id,
+        article_id,
+        None,
+        event.plover_type,
+        event.plover_mode,
+        event.acled_event_type,
         event.acled_sub_event_type,
-        a1.name if a1 else None, a1.country if a1 else None, a1.sector if a1 else None,
+        a1.name if a1 else None,
+        a1.country if a1 else None,
+        a1.sector if a1 else None,
         a1.acled_inter if a1 else None,
-        a2.name if a2 else None, a2.country if a2 else None, a2.sector if a2 else None,
+        a2.name if a2 else None,
+        a2.country if a2 else None,
+        a2.sector if a2 else None,
         a2.acled_inter if a2 else None,
-        loc.name if loc else None, loc.text if loc else None, loc.geonameid if loc else None,
-        loc.lat if loc else None, loc.lon if loc else None, loc.country if loc else None,
-        loc.admin1 if loc else None, loc.admin2 if loc else None, loc.precision if loc else None,
-        event.date.start if event.date else None, event.date.end if event.date else None,
+        loc.name if loc else None,
+        loc.text if loc else None,
+        loc.geonameid if loc else None,
+        loc.lat if loc else None,
+        loc.lon if loc else None,
+        loc.country if loc else None,
+        loc.admin1 if loc else None,
+        loc.admin2 if loc else None,
+        loc.precision if loc else None,
+        event.date.start if event.date else None,
+        event.date.end if event.date else None,
         event.date.precision if event.date else None,
-        fat.best if fat else None, fat.low if fat else None, fat.high if fat else None,
-        best("injured"), best("abducted"), best("arrested"), best("displaced"), best("participants"),
+        fat.best if fat else None,
+        fat.low if fat else None,
+        fat.high if fat else None,
+        best("injured"),
+        best("abducted"),
+        best("arrested"),
+        best("displaced"),
+        best("participants"),
         event.status,
         event.attribution.claimant if event.attribution else None,
         event.attribution.text if event.attribution else None,
-        event.evidence.text, event.evidence.start, event.evidence.end, event.confidence,
+        event.evidence.text,
+        event.evidence.start,
+        event.evidence.end,
+        event.confidence,
         event.model_dump_json(),
     )
 
@@ -88,12 +149,15 @@ class Store:
         self.con = backends.connect(self.path, read_only=read_only)
         if not read_only:
             apply_migrations(self.con, self.dialect)
-        elif self.dialect == "postgresql" and not self.con.execute("SELECT to_regclass('events')").fetchone()[0]:
+        elif self.dialect == "postgresql" and not self._has_events_table():
             self.con.close()
             raise FileNotFoundError(
                 f"PostgreSQL database {backends.redact(self.path)} holds no events table; "
                 "run `observatory ingest` first"
             )
+
+    def _has_events_table(self) -> bool:
+        return self.con.execute("SELECT to_regclass('events') IS NOT NULL").fetchone()[0]
 
     def close(self) -> None:
         """Close the connection."""
@@ -111,7 +175,8 @@ class Store:
         if not wanted:
             return set()
         rows = self.con.execute(
-            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(CAST(? AS VARCHAR[])))", [wanted]
+            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+            [wanted],
         ).fetchall()
         return {row[0] for row in rows}
 
@@ -132,9 +197,7 @@ class Store:
                 stats.skipped += 1
                 continue
             known.add(article_id)
-            articles.append(
-                (article_id, doc.id, doc.title, doc.url, doc.source, doc.published, doc.text, now)
-            )
+            articles.append((article_id, doc.id, doc.title, doc.url, doc.source, doc.published, doc.text, now))
             for index, event in enumerate(result.events):
                 events.append(event_row(f"{article_id}:{index}", article_id, event))
             stats.documents += 1
