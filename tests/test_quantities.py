@@ -27,7 +27,7 @@ def triple(text: str) -> tuple[int | None, int | None, int | None] | None:
         ("1,000-1,500", (1000, 1250, 1500)),
         ("two to three", (2, 2, 3)),
         ("at least 70", (70, 70, None)),
-        ("more than 20", (21, 21, None)),
+        ("more than 20", (20, 20, None)),
         ("up to 30", (None, 30, 30)),
         ("about 30", (None, 30, None)),
         ("some 30", (None, 30, None)),

@@ -34,6 +34,7 @@ from observatory import __version__, queries
 from observatory.backends import Connection
 from observatory.config import Settings
 from observatory.export import FORMATS, MEDIA_TYPES, export_events
+from observatory.language import foreign_language
 from observatory.migrations import SchemaTooNewError
 from observatory.models import Document
 from observatory.queries import EventFilter
@@ -398,7 +399,16 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
             raise _bad_request(f"at most {MAX_DOCUMENTS_PER_REQUEST} documents per request")
         for doc in docs:
             check_size(doc)
-        result = await run_in_threadpool(ingest, docs)
+        english = []
+        for doc in docs:  # files were checked by the reader; JSON bodies are checked here
+            language = foreign_language(doc.text)
+            if language:
+                errors.append(f"{doc.id}: not English (detected: {language})")
+            else:
+                english.append(doc)
+        if not english:
+            raise _bad_request("no readable document: " + "; ".join(errors))
+        result = await run_in_threadpool(ingest, english)
         result["errors"] = errors
         return result
 

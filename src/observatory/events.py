@@ -498,7 +498,7 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
         if lemma == "strike" and _LABOUR_STRIKE.search(token.sent.text):
             mode = "strike-hun" if token.i > 0 and token.doc[token.i - 1].lower_ == "hunger" else "strike-gen"
             return (PROTEST, mode, 0.75)
-        if lemma == "custody" and token.i > 0 and token.doc[token.i - 1].lower_ in ("police", "judicial", "into"):
+        if lemma == "custody" and token.head.lower_ == "into" or token.head.head.lemma_ == "remand":
             return (ARREST, "detain", 0.6)
         if entry and entry[2] == 0.0:
             return None
@@ -551,6 +551,8 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
         return (CLASH, "firearms", 0.85)
     if lemma == "launch" and re.search(r"\b(attacks?|rockets?|missiles?|strikes?|offensive|raids?|assault|drones?|shells?)\b", right):
         return (VIOLENCE, None, 0.75)
+    if lemma == "open" and re.match(r"fire\b", right):
+        return (VIOLENCE, "firearms", 0.8)
     if lemma in ("set", "establish", "build", "create", "open") and _object_matches(token, _BASE_OBJECT):
         if lemma == "set" and not right.startswith("up"):
             return None

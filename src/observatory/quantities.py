@@ -7,6 +7,7 @@ count the people an event affects and files each under its field using the depen
 Vague quantity words take the smallest value the word allows, as ``low`` and ``best`` with no ``high``:
 "a dozen" 12, "dozens" 24, "scores" 40, "hundreds" 200, "thousands" 2,000, "tens of thousands" 20,000,
 "hundreds of thousands" 200,000, "millions" 2,000,000. "Several", "a few" and "many" are not counts.
+"More than 20" is recorded as 20, as conflict coders record a stated floor.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def parse_quantity(text: str) -> Quantity | None:
     """The first quantity expression of ``text``, or None.
 
     "between 1,000 and 1,500" -> low 1000, best 1250, high 1500; "at least 70" -> low 70, best 70;
-    "more than 20" -> low 21, best 21; "up to 30" -> best 30, high 30; "about 30" -> best 30;
+    "more than 20" -> low 20, best 20; "up to 30" -> best 30, high 30; "about 30" -> best 30;
     "dozens" -> low 24, best 24; "a man" -> 1. Ages, ordinals, percentages, money, times and weapon
     names are not quantities.
     """
@@ -146,10 +147,8 @@ def parse_quantity(text: str) -> Quantity | None:
 
 
 def _modified(kind: str, value: int) -> Quantity:
-    if kind == "least":
+    if kind in ("least", "more"):
         return Quantity(low=value, best=value)
-    if kind == "more":
-        return Quantity(low=value + 1, best=value + 1)
     if kind == "fewer":
         return Quantity(best=max(value - 1, 0), high=max(value - 1, 0))
     if kind == "most":
@@ -172,7 +171,7 @@ _VERB_FIELDS = {
                      "riot", "picket", "converge"},
 }  # fmt: skip
 _NOUN_FIELDS = {
-    "fatalities": {"dead", "death", "fatality", "body", "corpse"},
+    "fatalities": {"dead", "death", "fatality", "body", "corpse", "martyr"},
     "injured": {"injured", "wounded", "injury", "casualty"},
     "abducted": {"hostage", "captive", "abductee"},
     "arrested": {"arrest", "detainee"},
@@ -183,6 +182,24 @@ _NOUN_FIELDS = {
 # Verbs whose subject, not object, is the affected group ("20 people died", "500 people protested").
 _INTRANSITIVE = {"die", "perish", "drown", "flee", "protest", "demonstrate", "rally", "march", "gather",
                  "assemble", "participate", "riot", "picket", "converge"}  # fmt: skip
+# "hacked to death", "fatally shot", "gunned down", "claimed 40 lives": killing without a killing verb.
+_FATAL_ADVERBS = {"fatally", "mortally"}
+_LIFE_VERBS = {"claim", "take", "cost", "lose"}
+# Nouns counted in violent sentences that are not people ("burned 70 houses", "Three bombings killed").
+_NOT_PEOPLE = {
+    "house", "home", "hut", "building", "shop", "store", "church", "mosque", "school", "office", "vehicle",
+    "car", "truck", "bus", "boat", "tank", "village", "town", "area", "district", "community", "farm",
+    "bag", "cattle", "cow", "goat", "sheep", "camel", "animal", "livestock", "bomb", "bombing", "blast",
+    "explosion", "attack", "raid", "strike", "airstrike", "rocket", "shell", "missile", "mortar", "barrel",
+    "mine", "grenade", "bullet", "round", "shot", "device", "ied", "weapon", "gun", "rifle", "aircraft",
+    "helicopter", "drone", "warplane", "day", "hour", "week", "month", "year", "time", "kilometre",
+    "kilometer", "mile", "meter", "metre", "incident", "clash", "operation", "position", "checkpoint",
+}  # fmt: skip
+# "in retaliation for the killing of four men": a count of an earlier, other event.
+_OTHER_EVENT_NOUNS = {"revenge", "retaliation", "reprisal", "response"}
+# A toll over a period ("to 60 in 40 days", "since January") sums many events.
+_PERIOD_UNITS = {"day", "week", "month", "year", "hour"}
+_TOLL_OF_NOUNS = {"casualty", "death", "dead", "martyr", "victim", "fatality"}
 # "shot dead", "left 5 dead", "found dead": verbs made a count verb by their complement.
 _COMPLEMENT_FIELDS = {
     "dead": "fatalities",
@@ -205,10 +222,12 @@ _PERSON_NOUNS = {
 }  # fmt: skip
 _NUMBER_CHAIN = ("nummod", "quantmod", "compound", "amod")
 _PERSON_SUFFIX = re.compile(r"(?:[^e]er|or|ist|ian|man|woman)$")
-_COMPLEMENT_DEPS = ("oprd", "acomp", "xcomp", "ccomp", "advmod", "conj")
+_COMPLEMENT_DEPS = ("oprd", "acomp", "xcomp", "ccomp", "advmod", "conj", "dep")
 # "were feared killed", "were reported killed", "were on Saturday killed" (parsed under "be").
 _REPORTED = {"fear", "report", "believe", "confirm", "say", "feared", "be", "find", "presume"}
 _SUBSET_PREPS = {"including", "among", "includes", "include"}
+_COMPANION_PREPS = {"alongside", "with"}
+_COLLECTIVE_NOUNS = {"family", "total", "group"}
 _NON_COUNT_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"}
 _VAGUE_WORDS = {"dozen", "dozens", "scores", "hundreds", "thousands", "millions", "tens"}
 _TOLL_VALUE_DEPS = {"attr", "dobj", "oprd", "appos", "npadvmod"}
@@ -250,6 +269,9 @@ def _counted(sent: Span) -> Iterable[tuple[Token, Quantity, list[Token]]]:
         if nominal.lower_ in _VAGUE_WORDS and nominal.i != token.i:
             continue
         start = _range_start(sent, start)
+        if start > sent.start and sent.doc[start - 1].lower_ in ("no", "not") and \
+                sent.doc[start].lower_ in ("fewer", "less"):
+            start -= 1  # "no fewer than 20": the parser leaves "no" outside the number
         words = sent.doc[start : end + 1]
         quantity = parse_quantity(_vague_phrase(nominal, words.text))
         if quantity is None:
@@ -262,7 +284,19 @@ def _counted(sent: Span) -> Iterable[tuple[Token, Quantity, list[Token]]]:
 
 
 def _is_single_person(token: Token) -> bool:
-    """'a man', 'the driver', 'his son', 'him', a named person: one person."""
+    """'a man', 'the driver', 'his son', 'him', a named person: one person; also a singular noun
+    coordinated with one ("a sheikh and his brother", "a technician, guard and driver")."""
+    if _is_one_person(token):
+        return True
+    return (
+        token.tag_ == "NN"
+        and token.lemma_.lower() not in _NOT_PEOPLE
+        and not any(child.dep_ in _NUMBER_CHAIN and child.like_num for child in token.children)
+        and any(_is_one_person(conj) for conj in token.conjuncts)
+    )
+
+
+def _is_one_person(token: Token) -> bool:
     if token.lower_ in ("him", "her"):
         return True
     if token.ent_type_ == "PERSON":
@@ -308,11 +342,53 @@ def _verb_field(verb: Token) -> str | None:
         return "displaced"
     if lemma == "lose" and any(c.lemma_ == "life" for c in verb.children):
         return "fatalities"
+    if _kills_without_killing_verb(verb):
+        return "fatalities"
+    for conj in verb.children:  # "was shot and killed", "were attacked and wounded"
+        if conj.dep_ == "conj" and conj.pos_ == "VERB" and not _has_own_arguments(conj):
+            field = _verb_field(conj)
+            if field:
+                return field
     return None
+
+
+def _kills_without_killing_verb(verb: Token) -> bool:
+    """'hacked to death', 'fatally shot', 'gunned down'."""
+    for child in verb.children:
+        if child.dep_ == "advmod" and child.lower_ in _FATAL_ADVERBS:
+            return True
+        if child.dep_ == "prep" and child.lower_ == "to" and any(c.lemma_ == "death" for c in child.children):
+            return True
+        if child.dep_ == "prt" and child.lower_ == "down" and verb.lemma_.lower() == "gun":
+            return True
+    return False
+
+
+def _has_own_arguments(verb: Token) -> bool:
+    return any(child.dep_ in ("nsubj", "nsubjpass", "dobj") for child in verb.children)
+
+
+def _mixed_count(verb: Token, field: str) -> bool:
+    """'killed and injured 30', '20 people were killed and wounded': one figure for two outcomes."""
+    pair = {"fatalities", "injured"}
+    if field not in pair:
+        return False
+    partners = [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "ADJ")]
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "ADJ"):
+        partners.append(verb.head)
+    for partner in partners:
+        other = _verb_field(partner) or _COMPLEMENT_FIELDS.get(partner.lower_)
+        if other in pair and other != field and not _has_own_arguments(partner):
+            return True
+    return False
 
 
 def _noun_field(noun: Token) -> str | None:
     lemma = noun.lemma_.lower()
+    if lemma == "casualty" and any(
+        t.lemma_.lower() in ("injury", "injured", "wounded", "wound", "injure") for t in noun.sent if t.i != noun.i
+    ):
+        return "fatalities"  # "7 casualties and dozens of injuries": the casualties are the dead
     for field, lemmas in _NOUN_FIELDS.items():
         if lemma in lemmas or noun.lower_ in lemmas:
             return field
@@ -342,27 +418,41 @@ def _has_number(nominal: Token) -> bool:
 
 def _field_of(nominal: Token) -> str | None:
     """The count field a counted nominal belongs to, from its place in the parse, else its noun."""
+    if nominal.lemma_.lower() in _NOT_PEOPLE or any(a.lemma_.lower() in _OTHER_EVENT_NOUNS for a in nominal.ancestors):
+        return None
     anchor = _first_conjunct(nominal)
     head, dep = anchor.head, anchor.dep_
     if dep == "pobj" and head.lower_ in _SUBSET_PREPS:
         return None
-    if dep == "pobj" and head.lower_ == "of" and _noun_field(head.head) == "fatalities":
+    if dep == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _COLLECTIVE_NOUNS:
+        return _field_of(head.head)  # "killed a family of four"
+    if dep == "pobj" and head.lower_ == "of" and (
+        _noun_field(head.head) == "fatalities" or _is_life(head.head)
+    ):
         return "fatalities"
-    if dep == "pobj" and head.lower_ == "with" and head.i > 0 and head.nbor(-1).lower_ == "along":
+    if _is_life(nominal):
+        return "fatalities"  # "claimed 40 lives"
+    if dep == "pobj" and (
+        head.lower_ in _COMPANION_PREPS and (head.lower_ != "with" or (head.i > 0 and head.nbor(-1).lower_ == "along"))
+    ):
         return _verb_field(head.head) if head.head.pos_ == "VERB" else None
-    for child in nominal.children:
+    if head.pos_ in ("VERB", "AUX") and head.i != anchor.i and dep in ("dobj", "nsubjpass", "nsubj:pass"):
+        field = _verb_field(head)  # the verb governing the count wins over a clause describing its nominal
+        if field and head.lemma_ not in _INTRANSITIVE:
+            return None if _mixed_count(head, field) else field
+    for child in (c for token in (nominal, *nominal.conjuncts) for c in token.children):
         if child.dep_ in ("acl", "amod", "relcl") and (
             child.tag_ == "VBN" or child.lower_ in _COMPLEMENT_FIELDS
         ):
             field = _verb_field(child) or _COMPLEMENT_FIELDS.get(child.lower_)
             if field and (child.dep_ != "relcl" or _is_passive_like(child)):
-                return field
+                return None if _mixed_count(child, field) else field
     if head.pos_ in ("VERB", "AUX") and head.i != anchor.i:
         field = _verb_field(head)
-        if dep in ("nsubjpass", "nsubj:pass") and field:
-            return field
-        if dep == "nsubj" and field and (head.lemma_ in _INTRANSITIVE or _is_passive_like(head)):
-            return field
+        if dep == "nsubj" and field and (
+            head.lemma_ in _INTRANSITIVE or head.lemma_ == "lose" or _is_passive_like(head)
+        ):
+            return None if _mixed_count(head, field) else field
         if dep == "nsubj" and head.lemma_ == "be":
             for child in head.children:
                 if child.dep_ in ("acomp", "attr") and child.lower_ in _COMPLEMENT_FIELDS:
@@ -375,10 +465,40 @@ def _field_of(nominal: Token) -> str | None:
     return _noun_field(nominal)
 
 
-def _toll(sent: Span) -> Quantity | None:
-    """'the death toll rose to 40', 'bringing the toll to 40', 'the toll stands at 40'."""
+def _is_life(token: Token) -> bool:
+    return token.lemma_.lower() == "life" and token.head.lemma_.lower() in _LIFE_VERBS
+
+
+def _is_toll_noun(token: Token) -> bool:
+    """'death toll', 'toll', 'the number of casualties'."""
+    if token.lemma_ == "toll":
+        return True
+    return token.lemma_ == "number" and any(
+        pobj.lemma_.lower() in _TOLL_OF_NOUNS
+        for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "of"
+        for pobj in prep.children if pobj.dep_ == "pobj"
+    )
+
+
+def _over_a_period(verb: Token) -> bool:
+    """'raises the toll to 60 in 40 days', '... since January': a running total of many events."""
+    for token in verb.subtree:
+        if token.dep_ != "prep":
+            continue
+        if token.lower_ == "since":
+            return True
+        if token.lower_ in ("in", "during", "over", "within") and any(
+            c.dep_ == "pobj" and c.lemma_.lower() in _PERIOD_UNITS for c in token.children
+        ):
+            return True
+    return False
+
+
+def _toll(sent: Span) -> tuple[Quantity | None, bool, set[int]]:
+    """'the death toll rose to 40', 'bringing the toll to 40', 'the toll stands at 40': the toll, whether
+    it is a running total over a period, and the tokens that state it."""
     for token in sent:
-        if token.lemma_ != "toll":
+        if not _is_toll_noun(token):
             continue
         verb = token.head
         for child in verb.children:
@@ -391,8 +511,8 @@ def _toll(sent: Span) -> Quantity | None:
             for value in values:
                 quantity = parse_quantity(sent.doc[value.left_edge.i : value.i + 1].text)
                 if quantity is not None:
-                    return quantity
-    return None
+                    return quantity, _over_a_period(verb), {t.i for t in value.subtree}
+    return None, False, set()
 
 
 def _add(total: Quantity | None, more: Quantity) -> Quantity:
@@ -411,14 +531,15 @@ def extract_counts(sent: Span) -> dict[str, Quantity]:
     """Counts of people killed, injured, abducted, arrested, displaced or taking part in ``sent``.
 
     Coordinated groups add up ("killed 4 soldiers and 3 civilians" is 7); subsets do not ("killing 6
-    civilians, including 2 women" is 6). A reported death toll wins over a smaller sum.
+    civilians, including 2 women" is 6). A reported death toll wins over a smaller sum, unless it is a
+    running total over a period ("raising the toll to 60 in 40 days"), which is no one event's count.
     """
+    toll, running_total, toll_tokens = _toll(sent)
     counts: dict[str, Quantity] = {}
     for nominal, quantity, _ in _counted(sent):
-        field = _field_of(nominal)
+        field = _field_of(nominal) if nominal.i not in toll_tokens else None
         if field is not None:
             counts[field] = _add(counts.get(field), quantity)
-    toll = _toll(sent)
-    if toll is not None and (toll.best or 0) > (counts.get("fatalities", Quantity()).best or 0):
+    if toll is not None and not running_total and (toll.best or 0) > (counts.get("fatalities", Quantity()).best or 0):
         counts["fatalities"] = toll
     return counts
