@@ -112,3 +112,26 @@ def test_schema_matches_models(tmp_path: Path) -> None:
     assert {"plover_type", "acled_sub_event_type", "actors", "location", "date", "status", "evidence"} <= set(event)
     committed = json.loads((Path(__file__).parents[1] / "docs" / "output-schema.json").read_text(encoding="utf-8"))
     assert committed == schema, "docs/output-schema.json is stale: run `observatory schema -o docs/output-schema.json`"
+
+
+def test_workers_and_dask_partitions_store_the_same_events(corpus: Path, tmp_path: Path) -> None:
+    serial_db, parallel_db, dask_db = (str(tmp_path / f"{n}.duckdb") for n in ("serial", "parallel", "dask"))
+    assert runner.invoke(app, ["ingest", str(corpus), "--db", serial_db]).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(corpus), "--db", parallel_db, "--workers", "2"]).exit_code == 0
+    parts = tmp_path / "parts"
+    made = runner.invoke(app, ["extract", str(corpus), "--dask", "local", "-o", str(parts)])
+    assert made.exit_code == 0, made.output
+    loaded = runner.invoke(app, ["ingest", str(parts), "--db", dask_db])
+    assert loaded.exit_code == 0, loaded.output
+
+    def events(db: str) -> list[tuple]:
+        import duckdb
+
+        with duckdb.connect(db, read_only=True) as con:
+            return con.execute(
+                "SELECT article_id, acled_sub_event_type, fatalities FROM events ORDER BY event_id"
+            ).fetchall()
+
+    assert events(serial_db) and events(serial_db) == events(parallel_db) == events(dask_db)
+    mixed = runner.invoke(app, ["ingest", str(parts), str(corpus), "--db", dask_db])
+    assert mixed.exit_code == 2 and "not both" in mixed.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -37,6 +38,9 @@ PublishedOption = Annotated[
 ]
 ActorsOption = Annotated[
     Path | None, typer.Option("--actors", help="Extra actor dictionary CSV (same columns as the bundled one).")
+]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, help="Extraction processes (each loads the model once).")
 ]
 BATCH = 64
 
@@ -83,25 +87,43 @@ def _batches(items: Iterator[Document | ReadError], errors: list[ReadError]) -> 
 
 
 def _run_extraction(
-    paths: list[str], published: dt.date | None, actors: Path | None
+    paths: list[str], published: dt.date | None, actors: Path | None, workers: int = 1
 ) -> tuple[Iterator[tuple[Document, DocumentResult]], list[ReadError]]:
-    from observatory.pipeline import Extractor
+    """Read the inputs and extract their events (on ``workers`` processes), with a progress bar."""
+    from observatory.parallel import (
+        PartitionError,
+        WorkerError,
+        extract_parallel_pairs,
+        is_partition_input,
+        read_partitions,
+    )
 
-    extractor = Extractor(actors)
     errors: list[ReadError] = []
     stdin = sys.stdin if "-" in paths else None
+    partitions = [p for p in paths if p != "-" and is_partition_input(p)]
+    if partitions and len(partitions) != len(paths):
+        raise _fail("give either Parquet partitions from `extract --dask` or articles, not both")
 
     def results() -> Iterator[tuple[Document, DocumentResult]]:
         started = dt.datetime.now()
         done = 0
+        if partitions:  # events were extracted already (extract --dask): load them as they are
+            pairs = itertools.chain.from_iterable(read_partitions(p) for p in partitions)
+        else:
+            docs = (doc for batch in _batches(read_inputs(paths, published, stdin), errors) for doc in batch)
+            pairs = extract_parallel_pairs(docs, workers, BATCH, actors)
         with _progress() as progress:
             task = progress.add_task("extracting", total=None, rate="0.0")
-            for batch in _batches(read_inputs(paths, published, stdin), errors):
-                for doc, result in zip(batch, extractor.extract_many(batch), strict=True):
-                    yield doc, result
+            try:
+                for pair in pairs:
+                    yield pair
                     done += 1
-                elapsed = max((dt.datetime.now() - started).total_seconds(), 1e-6)
-                progress.update(task, completed=done, rate=f"{done / elapsed:.1f}")
+                    if done % 16 == 0:
+                        elapsed = max((dt.datetime.now() - started).total_seconds(), 1e-6)
+                        progress.update(task, completed=done, rate=f"{done / elapsed:.1f}")
+            except (WorkerError, PartitionError) as exc:
+                raise _fail(str(exc)) from None
+            progress.update(task, completed=done)
 
     return results(), errors
 
@@ -111,13 +133,25 @@ def extract(
     paths: Annotated[
         list[str], typer.Argument(help="Files or directories (.txt, .html, .jsonl); '-' reads JSONL from stdin.")
     ],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write JSONL here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write JSONL here (default stdout); with --dask, a directory."),
+    ] = None,
     published: PublishedOption = None,
     actors: ActorsOption = None,
+    workers: WorkersOption = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="Extract on a Dask cluster: its scheduler address, or 'local' for one here."),
+    ] = None,
+    partition_size: Annotated[int, typer.Option(help="Documents per Parquet partition with --dask.")] = 256,
 ) -> None:
-    """Extract events from articles and write one JSON line per document."""
+    """Extract events from articles and write one JSON line per document (or Parquet partitions with --dask)."""
     pub = _parse_date(published, "--published")
-    results, errors = _run_extraction(paths, pub, actors)
+    if dask is not None:
+        _extract_on_dask(paths, dask, output, partition_size, max(workers, 2), actors, pub)
+        return
+    results, errors = _run_extraction(paths, pub, actors, workers)
     sink = output.open("w", encoding="utf-8") if output else sys.stdout
     count = failed = 0
     try:
@@ -139,6 +173,34 @@ def extract(
         raise typer.Exit(1)
 
 
+def _extract_on_dask(
+    paths: list[str],
+    scheduler: str,
+    output: Path | None,
+    partition_size: int,
+    workers: int,
+    actors: Path | None,
+    published: dt.date | None,
+) -> None:
+    from observatory.parallel import WorkerError, extract_dask
+
+    if output is None:
+        raise _fail("--dask needs -o DIR: the directory to write Parquet partitions to")
+    try:
+        stats = extract_dask(paths, scheduler, output, partition_size, workers, actors, published)
+    except (WorkerError, FileExistsError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    for message in stats.read_errors:
+        console.print(f"[red]error:[/red] {message}")
+    console.print(
+        f"{stats.documents} documents in {stats.partitions} partitions under {output} ({stats.events} events, "
+        f"{stats.failed} failed extraction, {len(stats.read_errors)} unreadable) in {stats.seconds:.1f} s; "
+        f"load them with `observatory ingest {output}`"
+    )
+    if stats.failed or stats.read_errors:
+        raise typer.Exit(1)
+
+
 @app.command()
 def ingest(
     paths: Annotated[
@@ -147,14 +209,18 @@ def ingest(
     db: DbOption = DEFAULT_DB,
     published: PublishedOption = None,
     actors: ActorsOption = None,
+    workers: WorkersOption = 1,
 ) -> None:
-    """Extract events and store articles and events in the database (a document seen before is skipped)."""
+    """Extract events and store articles and events in the database (a document seen before is skipped).
+
+    A directory or file of Parquet partitions written by `extract --dask` is stored without extracting again.
+    """
     from observatory.store import IngestStats
 
     pub = _parse_date(published, "--published")
     total = IngestStats()
     with _open_store(db) as store:
-        results, errors = _run_extraction(paths, pub, actors)
+        results, errors = _run_extraction(paths, pub, actors, workers)
         batch: list = []
         failed = 0
         for pair in results:
@@ -400,7 +466,7 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")] = True,
 ) -> None:
     """Ingest the bundled sample articles, print a summary of their events, then serve the dashboard."""
-    ingest([str(sample_path())], db=db, published=None, actors=None)
+    ingest([str(sample_path())], db=db, published=None, actors=None, workers=1)
     _print_summary(db)
     if serve:
         from observatory.api import serve as run_server

@@ -569,7 +569,7 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
         return ("COERCE", "restrict", 0.6)
     if lemma in ("arrive", "enter", "reach") and _subject_matches(token, _FORCES_SUBJECT):
         return ("MOBILIZE", "troops", 0.6)
-    if lemma == "hold" and re.match(r"(hostage|captive)", right):
+    if lemma == "hold" and re.search(r"\b(hostage|captive)", right):
         return (ABDUCT, "abduct", 0.75)
     if lemma == "hold" and (_subject_matches(token, _PERSONS_SUBJECT, passive=True) or any(
             c.dep_ == "nsubjpass" and c.ent_type_ == "PERSON" for c in token.children)):
@@ -674,6 +674,8 @@ def detect(sent: Span) -> list[Trigger]:
     for token in sent:
         entry = _is_trigger_form(token)
         if entry is None or token.dep_ == "amod":  # "the captured fighters" is no capture
+            continue
+        if token.dep_ == "compound" and token.head.pos_ == "NOUN" and False:
             continue
         kind, mode, score = entry
         if kind in _VIOLENT_FAMILIES and (

@@ -57,7 +57,7 @@ _PATTERNS = [
     (re.compile(rf"\bbetween\s+(?P<a>{_NUMBER})\s+and\s+(?P<b>{_NUMBER})\b"), "range"),
     (re.compile(rf"(?<![\w,.])(?P<a>{_NUMBER})\s*(?:-|–|to|or)\s*(?P<b>{_NUMBER})\b"), "range"),
     (
-        re.compile(rf"\b(?:at\s+least|no\s+(?:fewer|less)\s+than|a\s+minimum\s+of)\s+(?P<a>{_NUMBER})\b"),
+        re.compile(rf"\b(?:at\s+least|not?\s+(?:fewer|less)\s+than|a\s+minimum\s+of)\s+(?P<a>{_NUMBER})\b"),
         "least",
     ),
     (re.compile(rf"\b(?:more\s+than|over|upwards\s+of|in\s+excess\s+of)\s+(?P<a>{_NUMBER})\b"), "more"),
@@ -418,7 +418,7 @@ def _has_number(nominal: Token) -> bool:
 
 def _field_of(nominal: Token) -> str | None:
     """The count field a counted nominal belongs to, from its place in the parse, else its noun."""
-    if nominal.lemma_.lower() in _NOT_PEOPLE or any(a.lemma_.lower() in _OTHER_EVENT_NOUNS for a in nominal.ancestors):
+    if nominal.lemma_.lower() in _NOT_PEOPLE or _of_another_event(nominal):
         return None
     anchor = _first_conjunct(nominal)
     head, dep = anchor.head, anchor.dep_
@@ -463,6 +463,16 @@ def _field_of(nominal: Token) -> str | None:
         if dep == "dobj" and head.lemma_ == "force":
             return _verb_field(head)
     return _noun_field(nominal)
+
+
+def _of_another_event(nominal: Token) -> bool:
+    """'in revenge for the deaths of eight soldiers': a count of the earlier event avenged."""
+    for ancestor in nominal.ancestors:
+        if ancestor.lemma_.lower() in _OTHER_EVENT_NOUNS:
+            return True
+        if ancestor.dep_ == "prep" and ancestor.i > 0 and ancestor.nbor(-1).lemma_.lower() in _OTHER_EVENT_NOUNS:
+            return True
+    return False
 
 
 def _is_life(token: Token) -> bool:

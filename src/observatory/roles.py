@@ -46,6 +46,12 @@ KEPT_PREPS = _words("of from")
 # Punctuation kept inside a name ("al-Sham", "Kurdish-led").
 KEPT_PUNCT = _words("- ' ’ &")
 CLASH_VERBS = _words("clash fight battle engage skirmish exchange scuffle confront")
+# "killed during a police raid", "wounded in an Israeli strike": the operation names who acted.
+OPERATION_NOUNS = _words(
+    "raid raids operation operations attack attacks airstrike airstrikes strike strikes ambush assault "
+    "offensive patrol crackdown incursion bombing bombings shelling bombardment shootout shoot-out"
+)
+CIRCUMSTANCE_PREPS = _words("during in following after amid")
 NOT_ACTOR_ENTS = _words("DATE TIME MONEY QUANTITY PERCENT ORDINAL CARDINAL LOC FAC")
 MAX_CLIMB = 4
 
@@ -70,10 +76,9 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     recipients: list[Token] = []
     for child in verb.children:
         if child.dep_ == "nsubj":
-            if child.lemma_.lower() not in NOT_ACTOR_NOUNS:
-                actors += _coordinated(_resolve_relative(child))
+            actors += _agents_of(_resolve_relative(child))
         elif child.dep_ == "agent":
-            actors += [t for pobj in _objects(child) for t in _coordinated(pobj)]
+            actors += [t for pobj in _objects(child) for t in _agents_of(pobj)]
         elif child.dep_ in ("nsubjpass", "dobj"):
             recipients += [t for obj in _coordinated(child) for t in _target_of(obj)]
         elif child.dep_ in ("prep", "dative"):
@@ -85,7 +90,36 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
                 recipients += [t for obj in objects for t in _target_of(obj)]
     if not any(t.dep_ in ("nsubj", "agent", "pobj") for t in actors) or not actors:
         actors += _climb_for_subject(verb)
+    if not actors:
+        actors += _operation_actors(verb)
     return actors, recipients
+
+
+def _agents_of(noun: Token) -> list[Token]:
+    """A subject or agent and its conjuncts; a weapon stands for who used it ("a bomb planted by X")."""
+    if noun.lemma_.lower() not in NOT_ACTOR_NOUNS:
+        return _coordinated(noun)
+    owners = [c for c in noun.children if _is_modifier_actor(c, noun)]
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "by":
+            owners += [t for obj in _objects(child) for t in _coordinated(obj) if _is_actorish(t)]
+        elif child.dep_ == "acl":  # "an IED planted by militants", "shells fired by the army"
+            owners += [
+                t for agent in child.children if agent.dep_ == "agent"
+                for obj in _objects(agent) for t in _coordinated(obj) if _is_actorish(t)
+            ]
+    return owners
+
+
+def _operation_actors(verb: Token) -> list[Token]:
+    """Who acted in the operation during which the event happened: 'killed during a police raid'."""
+    actors: list[Token] = []
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in CIRCUMSTANCE_PREPS:
+            for obj in _objects(child):
+                if obj.lemma_.lower() in OPERATION_NOUNS or obj.lower_ in OPERATION_NOUNS:
+                    actors += _noun_roles(obj)[0]
+    return actors
 
 
 def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
@@ -121,9 +155,9 @@ def _subject_of(verb: Token, depth: int) -> list[Token]:
         return []
     for child in verb.children:
         if child.dep_ == "nsubj":
-            return _coordinated(_resolve_relative(child))
+            return _agents_of(_resolve_relative(child))
         if child.dep_ == "agent":
-            return [t for pobj in _objects(child) for t in _coordinated(pobj)]
+            return [t for pobj in _objects(child) for t in _agents_of(pobj)]
     if any(child.dep_ == "nsubjpass" for child in verb.children):
         return []
     return _climb_from(verb, depth)
@@ -186,9 +220,24 @@ def _is_actorish(token: Token) -> bool:
         return False
     if _dictionary().knows(token.text) or head_kind(token.text) is not None:
         return True
+    if _known_modifier_phrase(token) is not None:
+        return True  # "the Saudi-led coalition", "Saudi-led coalition airstrikes"
     if token.ent_type_ == "GPE":
         return is_country_word(token.text)
     return token.ent_type_ in ("ORG", "NORP", "PERSON") or token.pos_ == "PROPN"
+
+
+def _known_modifier_phrase(token: Token) -> Span | None:
+    """A known actor named by a token with the modifiers before it, its own ("the Saudi-led coalition")
+    or, for a modifier, its head's ("Saudi-led coalition airstrikes": "coalition" with "Saudi-led")."""
+    starts = [token.left_edge.i]
+    if token.dep_ in ("amod", "compound"):
+        starts += [m.left_edge.i for m in token.head.children if m.dep_ in ("amod", "compound") and m.i < token.i]
+    start = min(starts)
+    if start == token.i:
+        return None
+    span = token.doc[start : token.i + 1]
+    return span if _dictionary().knows(span.text) else None
 
 
 def _target_of(obj: Token) -> list[Token]:
@@ -218,7 +267,8 @@ def _phrase(token: Token) -> Span:
     if appositions and token.pos_ != "PROPN" and appositions[0].pos_ == "PROPN":
         token = appositions[0]  # "a Kurdish-led alliance, the SDF, ..." -> the SDF
     if token.dep_ in ("amod", "compound", "poss") and token.head.pos_ in ("NOUN", "PROPN"):
-        return token.doc[token.left_edge.i : token.i + 1]  # "Russian airstrikes" -> "Russian"
+        known = _known_modifier_phrase(token)  # "Saudi-led coalition airstrikes" -> "Saudi-led coalition"
+        return known if known is not None else token.doc[token.left_edge.i : token.i + 1]
     keep = {token.i}
     stack = [token]
     while stack:
