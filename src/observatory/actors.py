@@ -68,8 +68,15 @@ GENERIC_KINDS: dict[str, tuple[str, str, int]] = {
     "CVL": ("Civilians ({country})", "CVL", 7),
     "UAG": ("Unidentified Armed Group ({country})", "MLA", 3),
     "GANG": ("Unidentified Gang ({country})", "MLA", 3),
+    "UMF": ("Unidentified Military Forces", "MIL", 8),
 }
 STATE_KINDS = ("MIL", "POL", "GOV")
+# Kinds whose generic actor belongs to no country.
+COUNTRYLESS_KINDS = ("UMF",)
+# Unidentified aircraft belong to some state's air force: ACLED's Unidentified Military Forces (8).
+_AIRCRAFT = frozenset(
+    ["warplane", "warplanes", "jet", "jets", "aircraft", "helicopter", "helicopters", "gunships", "drone", "drones"]
+)
 # ACLED codes the crowd of a protest as Protesters (COUNTRY) and of a riot as Rioters (COUNTRY), whoever
 # its members are; named armed groups and state forces keep their own codes.
 CROWD_KINDS = {"Protests": "PRO", "Riots": "RIO"}
@@ -434,6 +441,8 @@ def head_kind(text: str) -> str | None:
         kind = next((_HEAD_KIND[w] for w in reversed(stripped) if w in _HEAD_KIND), None)
     for word in stripped:
         modifier = _MODIFIER_KINDS.get(word)
+        if modifier == "UAG" and _AIRCRAFT.intersection(stripped):
+            return "UMF"
         if modifier and kind not in _PEOPLE_KINDS and not (modifier == "UAG" and kind in {"GANG", "MLA"}):
             return modifier
     return kind
@@ -506,6 +515,8 @@ class ActorDictionary:
             if country in self.countries:
                 crowd_entry = self.generic_actor(country, crowd, when)
                 return self._ref(raw, crowd_entry, hint)
+            template, sector, inter = GENERIC_KINDS[crowd]  # no country known: the crowd all the same
+            return ActorRef(text=raw, name=template.split(" (")[0], sector=sector, acled_inter=inter)
         return ref
 
     def implied_actor(
@@ -582,6 +593,9 @@ class ActorDictionary:
             kind = "GOV"  # "Israel", "Turkish" alone stand for the state
         if kind not in GENERIC_KINDS or (kind not in STATE_KINDS and self._is_named(raw)):
             return None  # "the Tropa Infierno gang" is a group of its own, not an unidentified one
+        if kind in COUNTRYLESS_KINDS:
+            template, sector, inter = GENERIC_KINDS[kind]
+            return ActorEntry(template, (), None, sector, inter)
         country = country or hint
         if country is None or country not in self.countries:
             return None

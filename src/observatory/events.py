@@ -658,6 +658,8 @@ def _natural_cause(token: Token) -> bool:
     return any(d.lemma_.lower() in _NATURAL_CAUSES or d.lower_ in _NATURAL_CAUSES for d in doers)
 
 
+_EQUIPMENT_HEADS = {"police", "policeman", "gear", "squad", "shield", "unit", "control", "officer", "helicopter",
+                    "dog", "vehicle", "force"}
 _WEAPON_SUB_TYPES = {
     "Shelling/artillery/missile attack", "Air/drone strike", "Remote explosive/landmine/IED", "Grenade",
     "Chemical weapon", "Suicide bomb",
@@ -675,7 +677,7 @@ def detect(sent: Span) -> list[Trigger]:
         entry = _is_trigger_form(token)
         if entry is None or token.dep_ == "amod":  # "the captured fighters" is no capture
             continue
-        if token.dep_ == "compound" and token.head.pos_ == "NOUN" and False:
+        if token.dep_ == "compound" and token.head.lemma_.lower() in _EQUIPMENT_HEADS:  # "riot police"
             continue
         kind, mode, score = entry
         if kind in _VIOLENT_FAMILIES and (

@@ -160,6 +160,11 @@ class DocumentPlaces:
         return best.location
 
 
+# A place abroad (outside every country the document names) smaller than this is taken for a misread
+# name ("Central Park" in a Nairobi story is not the one in Utah); larger cities abroad stay.
+FOREIGN_TOWN_POPULATION = 100_000
+
+
 @lru_cache(maxsize=1)
 def _demonyms() -> dict[str, str]:
     with (DATA_DIR / "places_demonyms.csv").open(encoding="utf-8") as handle:
@@ -343,7 +348,7 @@ class Geolocator:
         for t, own in zip(toponyms, sure, strict=True):
             # a weak match far from every country the other toponyms and demonyms name is a misread name
             weak = (not t.entity and not t.strong_cue) or t.loose \
-                or max((p.population for p in t.candidates), default=0) < 5000
+                or max((p.population for p in t.candidates), default=0) < FOREIGN_TOWN_POPULATION
             others = {c for c, n in support.items() if n > (c in own)} | set(demonym_countries)
             if others and weak and not t.in_dateline and not any(p.country in others for p in t.candidates):
                 t.candidates = []
@@ -394,8 +399,19 @@ def _contains(place: Place, regions: list[Place]) -> bool:
         place.kind == "admin1" and place.admin1 == r.admin1)) for r in regions)
 
 
+_CONTINENTS = {
+    "africa", "asia", "europe", "america", "americas", "north america", "south america", "latin america",
+    "middle east", "the middle east", "oceania", "antarctica", "west africa", "east africa", "north africa",
+    "southern africa", "central africa", "horn of africa", "central asia", "south asia", "southeast asia",
+    "east asia", "western europe", "eastern europe", "the west", "the gulf", "gulf",
+}
+
+
 def _filter_by_type(t: Toponym, gazetteer: Gazetteer) -> list[Place]:
-    """Keep the candidates that fit a type word: "X province" is an admin1, "town of X" a city."""
+    """Keep the candidates that fit a type word: "X province" is an admin1, "town of X" a city.
+    A continent or world region is no place an event can be mapped to: no candidates."""
+    if t.text.casefold() in _CONTINENTS:
+        return []
     if t.type_word in _ADMIN1_TYPES:
         regions = [p for p in t.candidates if p.kind in ("admin1", "curated")]
         if regions:
