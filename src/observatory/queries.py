@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from observatory.backends import Connection
+from observatory.store import EVENT_COLUMNS
 from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPES
 
 STATUSES = ("occurred", "failed", "planned", "hypothetical", "negated", "historical")
@@ -21,50 +22,7 @@ MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000_000
 
 # Columns of the event list (everything but the stored JSON), with the article's title and source.
-LIST_COLUMNS = (
-    "event_id",
-    "article_id",
-    "incident_id",
-    "plover_type",
-    "plover_mode",
-    "acled_event_type",
-    "acled_sub_event_type",
-    "actor1",
-    "actor1_country",
-    "actor1_sector",
-    "inter1",
-    "actor2",
-    "actor2_country",
-    "actor2_sector",
-    "inter2",
-    "location",
-    "location_text",
-    "geonameid",
-    "latitude",
-    "longitude",
-    "country",
-    "admin1",
-    "admin2",
-    "geo_precision",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "fatalities",
-    "fatalities_low",
-    "fatalities_high",
-    "injured",
-    "abducted",
-    "arrested",
-    "displaced",
-    "participants",
-    "status",
-    "claimant",
-    "attribution_text",
-    "evidence_text",
-    "evidence_start",
-    "evidence_end",
-    "confidence",
-)
+LIST_COLUMNS = tuple(column for column in EVENT_COLUMNS if column != "event_json")
 ARTICLE_COLUMNS = ("article_id", "doc_id", "title", "url", "source", "published", "ingested_at")
 PERIODS = {"day": "day", "week": "week", "month": "month"}
 GROUP_FIELDS = {
