@@ -80,7 +80,7 @@ def _blank_pipeline() -> Language:
     textcat = nlp.add_pipe(
         "textcat",
         config={"model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True,
-                          "ngram_size": 2, "no_output_layer": False}},
+                          "ngram_size": 2, "no_output_layer": False, "length": 2**15}},
     )
     for label in LABELS:
         textcat.add_label(label)

@@ -29,7 +29,7 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "strike": (VIOLENCE, None, 0.55), "hit": (VIOLENCE, None, 0.45), "target": (VIOLENCE, None, 0.6),
     "raid": (VIOLENCE, None, 0.7), "fire": (VIOLENCE, "firearms", 0.5), "wound": (VIOLENCE, None, 0.7),
     "injure": (VIOLENCE, None, 0.6), "beat": (VIOLENCE, "beat", 0.65), "torture": (VIOLENCE, "torture", 0.8),
-    "lynch": (MOB, "beat", 0.85), "hack": (VIOLENCE, "primitive", 0.5), "gun": (VIOLENCE, "firearms", 0.75),
+    "lynch": (MOB, "beat", 0.85), "gun": (VIOLENCE, "firearms", 0.75),
     "detonate": (VIOLENCE, "explosives", 0.8), "explode": (VIOLENCE, "explosives", 0.75),
     "assault": (VIOLENCE, None, 0.75), "storm": (VIOLENCE, None, 0.6), "besiege": (CLASH, None, 0.6),
     "clash": (CLASH, "firearms", 0.9), "fight": (CLASH, "firearms", 0.75), "battle": (CLASH, "firearms", 0.8),
@@ -54,7 +54,7 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "defuse": (DISRUPT, "confiscate", 0.85), "dismantle": (DISRUPT, "confiscate", 0.55),
     "intercept": (DISRUPT, "confiscate", 0.75), "foil": (DISRUPT, None, 0.6), "thwart": (DISRUPT, None, 0.6),
     "confiscate": (DISRUPT, "confiscate", 0.6), "impose": ("COERCE", "restrict", 0.4),
-    "ban": ("COERCE", "ban", 0.55), "deport": ("COERCE", "deport", 0.7), "expel": ("SANCTION", None, 0.55),
+    "ban": ("COERCE", "ban", 0.55), "deport": ("COERCE", "deport", 0.7),
     "evict": ("COERCE", "restrict", 0.5),
     # cooperation and conflict short of violence
     "agree": ("AGREE", None, 0.7), "sign": ("AGREE", None, 0.55), "reach": ("AGREE", None, 0.0),
@@ -125,11 +125,14 @@ NOUN_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "withdrawal": ("RETREAT", None, 0.55), "release": ("CONCEDE", None, 0.45),
     "invasion": (CLASH, None, 0.75), "suspension": ("SANCTION", None, 0.5), "blockade": ("COERCE", "restrict", 0.55),
     "alert": ("MOBILIZE", "troops", 0.45), "asylum": ("AID", "asylum", 0.5), "welcome": ("CONSULT", "host", 0.4),
-    "concession": ("CONCEDE", None, 0.45), "hunger": ("PROTEST", "strike-hun", 0.0), "walkout": ("PROTEST", "strike-gen", 0.7),
+    "concession": ("CONCEDE", None, 0.45), "hunger": ("PROTEST", "strike-hun", 0.0),
+    "walkout": ("PROTEST", "strike-gen", 0.7),
     "shootout": (CLASH, "firearms", 0.85), "shoot-out": (CLASH, "firearms", 0.85), "gunfire": (CLASH, "firearms", 0.7),
-    "shot": (CLASH, "firearms", 0.45), "burst": (CLASH, "firearms", 0.4), "projectile": (VIOLENCE, "heavy-weapons", 0.6),
+    "shot": (CLASH, "firearms", 0.45), "burst": (CLASH, "firearms", 0.4),
+    "projectile": (VIOLENCE, "heavy-weapons", 0.6),
     "violence": (CLASH, None, 0.45), "operation": (CLASH, None, 0.3), "reinforcements": ("MOBILIZE", "troops", 0.55),
-    "patrol": ("MOBILIZE", "troops", 0.45), "convoy": ("MOBILIZE", "troops", 0.4), "exercise": ("MOBILIZE", "troops", 0.35),
+    "patrol": ("MOBILIZE", "troops", 0.45), "convoy": ("MOBILIZE", "troops", 0.4),
+    "exercise": ("MOBILIZE", "troops", 0.35),
     "drill": ("MOBILIZE", "troops", 0.35), "lynching": (MOB, "beat", 0.85), "mob": (MOB, "beat", 0.4),
     "lockdown": ("COERCE", "restrict", 0.5), "defection": ("MOBILIZE", None, 0.55), "custody": (ARREST, "detain", 0.0),
 }
@@ -170,7 +173,9 @@ _CIVILIAN = re.compile(
 _ARMED = re.compile(
     r"\b(soldiers?|troops?|army|military|forces?|police(men)?|officers?|militants?|rebels?|insurgents?|"
     r"fighters?|gunmen|militias?|militiamen|jihadists?|checkpoints?|base|patrol|convoy|positions?|"
-    r"gendarmes?|gendarmerie|terrorists?|police(wo)?m[ae]n|gang members?|members? (of|from) (the )?[A-Z]\w+|cartels?|gangs?|mujahideen|Shabab|militiamen|bases?|outposts?|Taliban|Shabaab|al-Shabaab|Boko Haram|ISWAP|Houthis?|Daesh|IS|ISIS|ISIL|SDF|YPG|PKK|guards?|"
+    r"gendarmes?|gendarmerie|terrorists?|police(wo)?m[ae]n|gang members?|members? (of|from) (the )?[A-Z]\w+|"
+    r"cartels?|gangs?|mujahideen|Shabab|militiamen|bases?|outposts?|Taliban|Shabaab|al-Shabaab|Boko Haram|ISWAP|"
+    r"Houthis?|Daesh|IS|ISIS|ISIL|SDF|YPG|PKK|guards?|"
     r"security personnel|paramilitar\w+|vigilantes?|bandits?|combatants?|JNIM|ADF|M23|Wagner|"
     r"armed (men|individuals|persons|groups?|assailants)|assailants|commanders?|cadres?|"
     r"[A-Z]{2,}[\w-]* (members?|fighters?|elements?|cadres?))\b")
@@ -182,7 +187,8 @@ _INTERVENTION = re.compile(
 _RIOT_CUES = re.compile(
     r"\b(threw stones|pelt\w*|torched|set (\w+ )?(fire|ablaze|on fire)|burn(ed|t|ing) (\w+ )?(tyres|tires|effig\w+|"
     r"vehicles?|cars?|buses|police|shops?|buildings?|objects|mattresses|rubbish|garbage|trash|debris)|"
-    r"burning (objects|barricades|debris|rubbish|garbage|mattresses)|rioters?|rubber tires|rubber tyres|vandali[sz]ed|smashed|molotov|petrol bombs?|"
+    r"burning (objects|barricades|debris|rubbish|garbage|mattresses)|rioters?|rubber tires|rubber tyres|"
+    r"vandali[sz]ed|smashed|molotov|petrol bombs?|"
     r"turned violent|clashed|injur\w* (a |two |several )?police|barricad\w+|"
     r"burning tyres|burning tires|threw|thrown|hurl\w*|removed the fences|stormed)\b", re.I)
 _KILLED_PROTESTERS = re.compile(
@@ -479,11 +485,12 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
         entry = VERB_TRIGGERS.get(lemma) or VERB_TRIGGERS.get(text)
         if entry and entry[2] == 0.0:
             return _phrasal(token, lemma)
-        if entry and entry[0] in (TERRITORY, VIOLENCE) and _object_matches(token, _WEAPONS_OBJECT) and lemma in (
-            "seize", "capture", "confiscate", "intercept", "shoot"
+        seized_weapons = entry and entry[0] in (TERRITORY, VIOLENCE) and _object_matches(token, _WEAPONS_OBJECT) \
+            and lemma in ("seize", "capture", "confiscate", "intercept", "shoot")
+        if seized_weapons and (
+            lemma != "shoot" or token.head.lower_ == "down" or any(c.lower_ == "down" for c in token.children)
         ):
-            if lemma != "shoot" or token.head.lower_ == "down" or any(c.lower_ == "down" for c in token.children):
-                return (DISRUPT, "confiscate", 0.8)
+            return (DISRUPT, "confiscate", 0.8)
         return entry
     if text == "shot" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ in ("dead", "and"):
         return (VIOLENCE, "firearms", 0.8)  # "gunmen shot dead a trader", tagged as a noun
@@ -549,7 +556,8 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
         return (CLASH, "firearms", 0.85)
     if lemma == "exchange" and re.match(r"(heavy |small[- ]arms |gun|artillery |mortar )?(fire|gunfire|shots)", right):
         return (CLASH, "firearms", 0.85)
-    if lemma == "launch" and re.search(r"\b(attacks?|rockets?|missiles?|strikes?|offensive|raids?|assault|drones?|shells?)\b", right):
+    if lemma == "launch" and re.search(
+            r"\b(attacks?|rockets?|missiles?|strikes?|offensive|raids?|assault|drones?|shells?)\b", right):
         return (VIOLENCE, None, 0.75)
     if lemma == "open" and re.match(r"fire\b", right):
         return (VIOLENCE, "firearms", 0.8)
