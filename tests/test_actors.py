@@ -193,3 +193,15 @@ def test_bundled_dictionary_is_large_and_unique() -> None:
     names = [e.name for e in actors.entries]
     assert len(names) >= 250
     assert len(names) == len(set(names))
+
+
+def test_unidentified_aircraft_are_unidentified_military_forces(actors: ActorDictionary) -> None:
+    ref = actors.resolve("unidentified warplanes", country_hint="SYR")
+    assert (ref.name, ref.country, ref.acled_inter) == ("Unidentified Military Forces", None, 8)
+    assert actors.resolve("unknown gunmen", country_hint="SYR").acled_inter == 3
+
+
+def test_crowd_of_a_protest_without_a_country_is_still_protesters(actors: ActorDictionary) -> None:
+    ref = actors.resolve("hundreds of teachers", event_type="Protests")
+    assert (ref.name, ref.acled_inter) == ("Protesters", 6)
+    assert actors.resolve("shopkeepers", event_type="Riots").acled_inter == 5

@@ -102,6 +102,36 @@ def counts(text: str) -> dict[str, int | None]:
         ("Rebels fired 20 rockets at the base during the two-day battle.", {}),
         ("One of the deadliest attacks in seven years struck the city at 2 a.m.", {}),
         ("Gunmen with AK-47 rifles opened fire on a bus carrying 40 passengers.", {}),
+        # headline coordination: the participle attaches to the last conjunct only
+        ("4 farmers and a boy killed in an airstrike on a village near Saada", {"fatalities": 5}),
+        ("A teacher and his brother were shot dead on Sunday.", {"fatalities": 2}),
+        ("The mayor was shot dead on Friday alongside his son.", {"fatalities": 2}),
+        ("Bandits killed a family of four in their home.", {"fatalities": 4}),
+        # killing without a killing verb
+        ("At least 9 villagers were hacked to death with machetes.", {"fatalities": 9}),
+        ("A local councillor was fatally shot outside his house.", {"fatalities": 1}),
+        ("A radio presenter was gunned down in the capital.", {"fatalities": 1}),
+        ("A shopkeeper was shot and killed in the market.", {"fatalities": 1}),
+        ("Seven people lost their lives in the fighting.", {"fatalities": 7}),
+        ("The ambush claimed 11 lives.", {"fatalities": 11}),
+        ("Six martyrs in shelling on the town.", {"fatalities": 6}),
+        # bounds as coders record them
+        ("More than 30 people were killed in the raid.", {"fatalities": 30}),
+        ("No fewer than 12 people died in the attack.", {"fatalities": 12}),
+        ("Not less than 8 persons were killed.", {"fatalities": 8}),
+        # one figure for dead and wounded together is neither count
+        ("At least 20 people were killed and wounded in the shelling.", {}),
+        ("The blast killed and injured dozens.", {}),
+        ("Over 15 martyrs and wounded in raids on the town.", {}),
+        ("9 casualties and dozens of injuries in shelling on the market", {"fatalities": 9}),
+        # things are not people; the count of an avenged, earlier event is not this one's
+        ("Raiders killed 12 people and burned 40 houses.", {"fatalities": 12}),
+        ("Two car bombs near the market killed at least 9 people.", {"fatalities": 9}),
+        ("Soldiers killed 3 men in revenge for the deaths of 5 soldiers.", {"fatalities": 3}),
+        ("Militants beheaded four hostages who were abducted last month.", {"fatalities": 4}),
+        # running tolls over a period are no one event's count
+        ("Shelling killed 7 civilians today, raising the death toll to 90 in 12 days.", {"fatalities": 7}),
+        ("The death toll from the bombing rose to 31 on Monday.", {"fatalities": 31}),
     ],
 )
 def test_extract_counts(text: str, expected: dict[str, int]) -> None:

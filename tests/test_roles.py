@@ -135,3 +135,28 @@ def test_weapon_subject_is_not_an_actor(nlp: Language) -> None:
     actors, recipients = roles(nlp, "A roadside bomb killed two soldiers in Kandahar.", "killed")
     assert actors == []
     assert recipients == ["two soldiers"]
+
+
+def test_weapon_subject_stands_for_who_planted_it(nlp: Language) -> None:
+    actors, recipients = roles(
+        nlp, "A landmine planted by Maoist rebels killed three policemen near Sukma on Friday.", "killed"
+    )
+    assert actors == ["Maoist rebels"]
+    assert recipients == ["three policemen"]
+
+
+def test_weapon_agent_stands_for_its_owner(nlp: Language) -> None:
+    actors, _ = roles(nlp, "Two farmers were wounded by Indian army mortars near the border.", "wounded")
+    assert actors == ["Indian army"]
+
+
+def test_passive_event_takes_the_actor_of_the_operation(nlp: Language) -> None:
+    actors, _ = roles(nlp, "A robbery suspect was killed during a police raid in Quezon City.", "killed")
+    assert actors == ["police"]
+    actors, _ = roles(nlp, "Four militants were killed in an operation by Kenyan troops near Lamu.", "killed")
+    assert actors == ["Kenyan troops"]
+
+
+def test_known_actor_named_by_several_modifiers(nlp: Language) -> None:
+    actors, _ = roles(nlp, "Saudi-led coalition airstrikes targeted a farm in Saada on Monday.", "airstrikes")
+    assert actors == ["Saudi-led coalition"]
