@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from observatory.gazetteer import Gazetteer, haversine_km, name_keys, normalise
+from observatory.gazetteer import Gazetteer, haversine_km, name_keys, normalise, strip_admin_words
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +103,8 @@ def test_admin1_takes_its_iso_3166_2_name(gazetteer: Gazetteer) -> None:
     assert sfax and sfax[0].admin1 == "Sfax"
     assert gazetteer.same_admin1("Safaqis", sfax[0].admin1)
     assert not gazetteer.same_admin1("Sfax", "Tunis")
+
+
+def test_chinese_admin_suffixes_are_stripped() -> None:
+    assert strip_admin_words("Xinjiang Uygur Zizhiqu") == "xinjiang"
+    assert strip_admin_words("Guangdong Sheng") == "guangdong"

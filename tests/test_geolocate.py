@@ -223,3 +223,81 @@ def test_list_of_regions_is_not_a_qualifier(geolocator: Geolocator) -> None:
 )
 def test_admin1_matches_across_name_sources(pred: str, gold: str, expected: bool) -> None:
     assert admin1_matches(pred, gold) is expected
+
+
+def test_currency_is_no_place(geolocator: Geolocator) -> None:
+    text = "On 12 June 2021, traders in Sidon shut their shops to protest the fall of the US dollar exchange rate."
+    places, sents = _analyse(geolocator, text)
+    assert "US" not in {t.text for t in places.toponyms}
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == "LBN"
+
+
+@pytest.mark.parametrize(("text", "name", "admin1"), [
+    ("On 3 March 2021, gunmen shot dead a shopkeeper in Martinez de la Torre, Veracruz.", "Martinez de la Torre",
+     "Veracruz"),
+    ("On 3 March 2021, police clashed with residents in Foz do Iguacu, Parana, after a raid.", "Foz do Iguacu",
+     "Parana"),
+])
+def test_names_with_lower_case_links(geolocator: Geolocator, text: str, name: str, admin1: str) -> None:
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.text == name and loc.precision == 1
+    assert loc.admin1 is not None and loc.admin1.startswith(admin1)
+
+
+def test_region_then_comma_and_sentence_is_still_a_qualifier(geolocator: Geolocator) -> None:
+    text = "On 4 April 2021, in Sao Goncalo, Rio de Janeiro, Military Police officers raided a community."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.text == "Sao Goncalo"
+    assert (loc.country, loc.admin1) == ("BRA", "Rio de Janeiro")
+    assert haversine_km(loc.lat, loc.lon, -22.83, -43.05) < 10
+
+
+def test_exact_name_before_type_word_beats_a_loose_guess(geolocator: Geolocator) -> None:
+    text = "On 2 February 2021, hundreds of dockers marched in Douala city (Wouri, Littoral) over unpaid wages."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.name, loc.country, loc.precision) == ("Douala", "CMR", 1)
+    qualifier = next(t for t in places.toponyms if t.text == "Littoral")
+    assert qualifier.location is not None and qualifier.location.country == "CMR"
+
+
+@pytest.mark.parametrize("unit", ["Local Government Area", "LGA", "local government area"])
+def test_local_government_area_is_its_main_town_nearby(geolocator: Geolocator, unit: str) -> None:
+    places, sents = _analyse(geolocator, f"Gunmen killed nine farmers in Gwoza {unit} of Borno State on Sunday.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.text == "Gwoza"
+    assert (loc.country, loc.admin1, loc.precision) == ("NGA", "Borno", 2)
+
+
+def test_possessive_of_a_large_city_tagged_as_organisation(geolocator: Geolocator) -> None:
+    text = "Two lawyers were shot dead in Karachi's Orangi Town on Saturday, a party worker said."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.name, loc.country) == ("Karachi", "PAK")
+
+
+def test_mayor_of_is_a_place_cue(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "The mayor of Ozamiz in the southern Philippines was shot dead on Sunday.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == "PHL" and loc.precision == 1
+    assert haversine_km(loc.lat, loc.lon, 8.15, 123.84) < 10
+
+
+def test_chinese_province_without_its_official_suffix(geolocator: Geolocator) -> None:
+    text = "A knife attack at a market in Kashgar in Xinjiang province killed eight people on Monday."
+    places, sents = _analyse(geolocator, text)
+    region = next(t for t in places.toponyms if t.text.startswith("Xinjiang"))
+    assert region.location is not None and region.location.admin1 == "Xinjiang Uygur Zizhiqu"
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.admin1 == "Xinjiang Uygur Zizhiqu" and loc.precision == 1
+
+
+def test_place_of_origin_gives_way_to_the_place_of_the_event(geolocator: Geolocator) -> None:
+    text = ("Police clashed with a militia whose fighters are from Deir ez-Zor in the town of Jarablus on Friday, "
+            "killing one officer.")
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.text == "Jarablus" and loc.admin1 == "Aleppo"

@@ -71,7 +71,7 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "welcome": ("SUPPORT", None, 0.4), "back": ("SUPPORT", None, 0.3),
     "cooperate": ("COOPERATE", None, 0.6), "partner": ("COOPERATE", None, 0.5),
     "donate": ("AID", "economic", 0.6), "deliver": ("AID", "humanitarian", 0.35), "pledge": ("AID", "economic", 0.5),
-    "release": ("CONCEDE", None, 0.6), "free": ("CONCEDE", None, 0.55), "pardon": ("CONCEDE", None, 0.6),
+    "release": ("CONCEDE", None, 0.6), "free": ("CONCEDE", None, 0.0), "pardon": ("CONCEDE", None, 0.6),
     "lift": ("CONCEDE", None, 0.4), "ease": ("CONCEDE", None, 0.4), "concede": ("CONCEDE", None, 0.6),
     "resign": ("CONCEDE", None, 0.5), "surrender": ("RETREAT", None, 0.65), "withdraw": ("RETREAT", None, 0.65),
     "retreat": ("RETREAT", None, 0.7),
@@ -99,6 +99,17 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "institute": ("COERCE", "restrict", 0.0), "close": ("COERCE", "restrict", 0.0), "seal": ("COERCE", "restrict", 0.0),
     "arrive": ("MOBILIZE", "troops", 0.0), "enter": ("MOBILIZE", "troops", 0.0), "defect": ("MOBILIZE", None, 0.65),
     "remand": (ARREST, "detain", 0.7), "hold": (ARREST, "detain", 0.0),
+    "pick": (ARREST, "arrest", 0.0),  # only "picked up" people
+    "book": (ARREST, "detain", 0.0),  # only people "booked for/under" an offence
+    "lodge": (ARREST, "detain", 0.0), "put": (ARREST, "detain", 0.0),  # "lodged in jail", "put behind bars"
+    "advance": (CLASH, None, 0.5), "crucify": (VIOLENCE, None, 0.8),
+    "leave": (VIOLENCE, None, 0.0),  # only "left three dead"
+    "cease": ("AGREE", None, 0.0),  # only "cease fire"
+    "blow": (VIOLENCE, "explosives", 0.0),  # only "blew up"
+    "hand": ("RETREAT", None, 0.0),  # only "handed over" ground
+    "drive": (TERRITORY, None, 0.0), "push": (TERRITORY, None, 0.0),  # "drove the rebels out of"
+    "form": ("MOBILIZE", None, 0.0),  # only forces or units formed
+    "clear": (TERRITORY, None, 0.0),  # only ground cleared
 }
 
 NOUN_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
@@ -135,12 +146,17 @@ NOUN_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "exercise": ("MOBILIZE", "troops", 0.35),
     "drill": ("MOBILIZE", "troops", 0.35), "lynching": (MOB, "beat", 0.85), "mob": (MOB, "beat", 0.4),
     "lockdown": ("COERCE", "restrict", 0.5), "defection": ("MOBILIZE", None, 0.55), "custody": (ARREST, "detain", 0.0),
+    "advance": (CLASH, None, 0.4), "advancement": (CLASH, None, 0.4), "casualty": (VIOLENCE, None, 0.4),
+    "counteroffensive": (CLASH, None, 0.6), "counter-offensive": (CLASH, None, 0.6),
+    "counterattack": (VIOLENCE, None, 0.7), "counter-attack": (VIOLENCE, None, 0.7),
+    "shell": (VIOLENCE, "heavy-weapons", 0.55),
 }
 
 # Weapon cues, checked in this order; the first that matches decides the ACLED sub-type.
 _CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Chemical weapon", "chemical", re.compile(
-        r"\b(chemical (weapons?|attack)|chlorine|sarin|mustard gas|nerve agent|toxic gas)\b", re.I)),
+        r"\b(chemical (weapons?|attack)|chlorine|sarin|(sulfur |sulphur )?mustard gas|sulfur mustard|nerve agent|"
+        r"(toxic|poison|poisonous) gas|gas attacks?)\b", re.I)),
     ("Suicide bomb", "suicide-attack", re.compile(
         r"\bsuicide\b|\bblew (himself|herself|themselves) up|\bkilling (himself|herself|themselves)\b|"
         r"\bself-detonat\w*", re.I)),
@@ -192,7 +208,7 @@ _RIOT_CUES = re.compile(
     r"turned violent|clashed|injur\w* (a |two |several )?police|barricad\w+|"
     r"burning tyres|burning tires|threw|thrown|hurl\w*|removed the fences|stormed)\b", re.I)
 _KILLED_PROTESTERS = re.compile(
-    r"\b(killed|shot dead|shot and killed|live (ammunition|fire|rounds))\b", re.I)
+    r"\b(killed|killing|shot dead|shot and killed|live (ammunition|fire|rounds|bullets))\b", re.I)
 _MOB = re.compile(
     r"\b(mobs?|lynch\w*|vigilantes?|angry crowds?|crowds?|group of (\w+ ){0,2}(people|residents|villagers|"
     r"locals|youths|men|inhabitants|sellers|supporters|members)|(local )?residents|villagers|locals|inhabitants|"
@@ -205,7 +221,7 @@ _PRIMITIVE = re.compile(
 _PROTESTERS = re.compile(
     r"\b(protest\w*|demonstrat\w*|rioters?|marchers|strikers|strike|sit-in|rally|rallies)\b", re.I)
 _GOV = re.compile(
-    r"\b(army|government|regime|troops|soldiers|military|security forces|state forces|national army|"
+    r"\b(army|government|regime|troops|troopers|soldiers|military|security forces|state forces|national army|"
     r"armed forces|police|pro-government|loyalist|Assad|FARDC|SNA|ANA|ANDSF|Iraqi forces|Tatmadaw|"
     r"(Syrian|Iraqi|Afghan|Nigerian|Somali|Malian|Burkinabe|Yemeni|Libyan|Ukrainian|Russian|Israeli|"
     r"Turkish|Indian|Pakistani|Ethiopian|Myanmar|Cameroonian|Congolese) (army|troops|forces|military))\b", re.I)
@@ -216,7 +232,8 @@ _LABOUR_STRIKE = re.compile(
 _BODY_OBJECT = re.compile(r"\b(body|bodies|corpses?|remains|dead)\b", re.I)
 _SEXUAL = re.compile(r"\b(rap(e|es|ed|ing)|sexual(ly)?|gang-?raped?|molest\w*)\b", re.I)
 _WEAPONS_OBJECT = re.compile(
-    r"\b(weapons?|arms|ammunitions?|ammo|explosives?|IEDs?|bombs?|mines?|caches?|rifles?|guns?|grenades?|"
+    r"\b(weapons?|arms|ammunitions?|ammo|explosives?|IEDs?|bombs?|mines?|caches?|rifles?|guns?|grenades?|pistols?|"
+    r"bullets|cartridges|firearms|"
     r"rockets?|missiles?|mortars?|drones?|munitions?|detonators?|RPGs?|arsenal|armaments?)\b", re.I)
 _BASE_OBJECT = re.compile(
     r"\b(bases?|headquarters|HQ|outposts?|observation (posts?|points?)|posts?|camps?|garrisons?|"
@@ -232,6 +249,15 @@ _FORCES_SUBJECT = re.compile(
     r"battalions?|brigades?|vehicles|tanks|military)\b", re.I)
 _PERSONS_SUBJECT = re.compile(
     r"\b(persons|people|men|women|youths|suspects?|accused|activists|members|protesters|leaders?|\d+)\b", re.I)
+_GROUND = re.compile(
+    r"\b(villages?|towns?|cit(y|ies)|areas?|regions?|territor(y|ies)|districts?|positions?|neighbou?rhoods?|"
+    r"hills?|bases?|control|countryside|outskirts|province|strongholds?)\b", re.I)
+_UNIT = re.compile(
+    r"\b(forces?|units?|brigades?|battalions?|militias?|cells?|organi[sz]ations?|entit(y|ies)|networks?|"
+    r"regiments?|divisions?|corps|squads?|army|armies)\b", re.I)
+_EASED_MEASURE = re.compile(
+    r"\b(curfews?|sentences?|detention|bans?|restrictions?|measures|blockades?|embargo(es)?|sanctions|"
+    r"lockdowns?|state of emergency|martial law)\b", re.I)
 _SMALL_ARMS = re.compile(r"\b(small arms|small-arms|rifles?|automatic weapons|AK-47s?|gunfire)\b", re.I)
 _COUNTED_EXPLOSIONS = re.compile(r"\b\d+ (explosions|blasts)\b|\bexplosions (were )?(heard|observed|recorded)", re.I)
 _EXCHANGE = re.compile(
@@ -406,9 +432,18 @@ def _unarmed_side(sides: list[Token]) -> bool:
     return False
 
 
+def _at_a_protest(token: Token) -> bool:
+    """An arrest made at a protest: "detained while trying to hold a rally", "during an attempt to protest"."""
+    return any(
+        c.dep_ in ("advcl", "prep") and c.lower_ not in ("for", "over", "after", "of")
+        and _PROTESTERS.search(" ".join(t.text for t in c.subtree))
+        for c in token.children
+    )
+
+
 def _family_to_types(family: str, mode: str | None, sent_text: str, token: Token) -> tuple[str, str | None, str | None]:
     """PLOVER type, mode and ACLED sub-type for a trigger of a violence family, read from sentence cues."""
-    if family == ARREST and _PROTESTERS.search(_phrase(_participants(token)[1])):
+    if family == ARREST and (_PROTESTERS.search(_phrase(_participants(token)[1])) or _at_a_protest(token)):
         return "COERCE", mode, "Protest with intervention"  # protesters detained: the protest met force
     if family == ARREST:
         return "COERCE", mode, "Arrests"
@@ -443,7 +478,8 @@ def protest_sub_type(
     burned tyres" often comes in the sentence after the one that reports the protest. ``forced``: the
     sentence already tells that force was used on the protesters.
     """
-    if _KILLED_PROTESTERS.search(text) and re.search(r"\b(police|security|troops|soldiers|forces)\b", text, re.I):
+    if _KILLED_PROTESTERS.search(text) and re.search(r"\b(police|security|troops|soldiers|forces|military|army)\b",
+                                                     text, re.I):
         return "PROTEST", mode, "Excessive force against protesters"
     if riot or _RIOT_CUES.search(text):
         return "PROTEST", "riot-spon" if mode != "riot-org" else mode, "Violent demonstration"
@@ -464,6 +500,8 @@ def salience(token: Token) -> float:
         factor *= 0.6
     for node in [token, *token.ancestors]:
         factor *= _SUBORDINATE_DEPS.get(node.dep_, 1.0)
+        if node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+            factor *= 0.7  # a purpose: "blocked roads to demand reforms" reports the blockade
         if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_PREPS | {"as", "before"}
                                         for c in node.children):
             factor *= 0.7
@@ -485,7 +523,7 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
         entry = VERB_TRIGGERS.get(lemma) or VERB_TRIGGERS.get(text)
         if entry and entry[2] == 0.0:
             return _phrasal(token, lemma)
-        seized_weapons = entry and entry[0] in (TERRITORY, VIOLENCE) and _object_matches(token, _WEAPONS_OBJECT) \
+        seized_weapons = entry and entry[0] in (TERRITORY, VIOLENCE) and _object_names(token, _WEAPONS_OBJECT) \
             and lemma in ("seize", "capture", "confiscate", "intercept", "shoot")
         if seized_weapons and (
             lemma != "shoot" or token.head.lower_ == "down" or any(c.lower_ == "down" for c in token.children)
@@ -505,12 +543,24 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
         if lemma == "strike" and _LABOUR_STRIKE.search(token.sent.text):
             mode = "strike-hun" if token.i > 0 and token.doc[token.i - 1].lower_ == "hunger" else "strike-gen"
             return (PROTEST, mode, 0.75)
-        if lemma == "custody" and token.head.lower_ == "into" or token.head.head.lemma_ == "remand":
+        if lemma == "custody" and (token.head.lower_ in ("into", "under") or token.head.head.lemma_ == "remand"):
             return (ARREST, "detain", 0.6)
         if entry and entry[2] == 0.0:
             return None
         return entry
     return None
+
+
+def _object_names(token: Token, pattern: re.Pattern[str]) -> bool:
+    """Whether the object's own noun (or its "of" complement) matches: "seized weapons", "a cache of arms",
+    not "seized a rocket-launching site"."""
+    heads = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "obj")]
+    heads += [c.head for c in token.children if c.dep_ == "agent"] if token.dep_ == "acl" else []
+    words = [*heads, *(g for h in heads for p in h.children if p.lower_ == "of" for g in p.children)]
+    words += [c for w in words for c in w.conjuncts]
+    if token.dep_ == "acl" and token.head.pos_ == "NOUN":
+        words.append(token.head)  # "weapons seized in the raid"
+    return any(pattern.search(w.text) for w in words)
 
 
 def _object_matches(token: Token, pattern: re.Pattern[str]) -> bool:
@@ -544,8 +594,29 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
         return ("AID", "humanitarian", 0.55)
     if lemma == "evacuate":
         return ("RETREAT", None, 0.45)
-    if lemma == "shorten" and re.search(r"\b(curfew|sentence|detention|ban)\b", right):
+    if lemma == "shorten" and _object_matches(token, _EASED_MEASURE):
         return ("CONCEDE", None, 0.55)
+    if lemma in ("pick", "book", "lodge", "put", "send") and _detention_phrase(token, lemma, right):
+        return (ARREST, "arrest" if lemma == "pick" else "detain", 0.7)
+    if lemma == "leave" and any(c.lower_ == "dead" for c in token.subtree):
+        return (VIOLENCE, None, 0.7)
+    if lemma == "cease" and right.startswith("fire"):
+        return ("AGREE", None, 0.6)
+    if lemma == "blow" and (right.startswith("up") or re.match(r"(him|her|them)sel(f|ves) up", right)):
+        return (VIOLENCE, "explosives", 0.8)
+    if lemma == "hand" and any(c.lower_ == "over" for c in token.children) and _object_matches(token, _GROUND):
+        return ("RETREAT", None, 0.65)
+    if lemma in ("drive", "push") and any(c.lower_ in ("out", "back") for c in token.children) and (
+            _object_matches(token, _ARMED) or _object_matches(token, _GROUND)):
+        return (TERRITORY, None, 0.7)
+    if lemma in ("free", "recover", "clear") and _object_names(token, _GROUND):
+        return (TERRITORY, None, 0.75)
+    if lemma == "free":
+        return ("CONCEDE", None, 0.55)
+    if lemma in ("form", "set") and (_object_names(token, _UNIT) or _subject_matches(token, _UNIT, passive=True)):
+        if lemma == "set" and not any(c.lower_ == "up" for c in token.children):
+            return None
+        return ("MOBILIZE", "troops", 0.6)
     if lemma == "round" and right.startswith("up"):
         return (ARREST, "arrest", 0.75)
     if lemma == "reach" and re.search(r"\b(agreement|deal|accord|truce|ceasefire|settlement|consensus)\b", right):
@@ -583,6 +654,23 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
             c.dep_ == "nsubjpass" and c.ent_type_ == "PERSON" for c in token.children)):
         return (ARREST, "detain", 0.6)
     return None
+
+
+_JAIL = re.compile(r"\b(jail|prison|lock-?up|custody|remand home|behind bars)\b", re.I)
+
+
+def _detention_phrase(token: Token, lemma: str, right: str) -> bool:
+    """People "picked up" by police, "booked for murder", "lodged in jail", "sent to prison", "put behind bars"."""
+    if lemma == "pick":
+        taken = _subject_matches(token, _PERSONS_SUBJECT, passive=True) or any(
+            c.dep_ == "nsubjpass" and (c.ent_type_ == "PERSON" or c.pos_ in ("PROPN", "PRON")) for c in token.children)
+        people = _object_matches(token, _PERSONS_SUBJECT) or any(c.dep_ == "dobj" and c.pos_ == "PRON"
+                                                                 for c in token.children)
+        return any(c.lower_ == "up" for c in token.children) and (taken or people)
+    if lemma == "book":
+        passive = any(c.dep_ == "nsubjpass" for c in token.children)
+        return passive and any(c.dep_ == "prep" and c.lower_ in ("for", "under") for c in token.children)
+    return bool(_JAIL.search(" ".join(t.lower_ for c in token.children if c.dep_ == "prep" for t in c.subtree)))
 
 
 def _subject_matches(token: Token, pattern: re.Pattern[str], passive: bool = False) -> bool:
@@ -675,6 +763,26 @@ _WEAPON_SUB_TYPES = {
 _VIOLENT_FAMILIES = {VIOLENCE, CLASH, TERRITORY, MOB, ABDUCT, SEXUAL, RIOT, DESTROY}
 
 
+_NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "conj"}
+_LIFTING_VERBS = {"lift", "ease", "end", "shorten", "relax", "remove", "scrap", "revoke", "suspend", "withdraw"}
+
+
+def _names_people(token: Token) -> bool:
+    """A participle used as a noun names people, not an event: "evacuated the wounded", "the accused were"."""
+    return (
+        token.tag_ in ("VBN", "VBD")
+        and token.dep_ in _NOMINAL_DEPS
+        and any(c.dep_ == "det" for c in token.children)
+        and not any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "aux", "auxpass") for c in token.children)
+    )
+
+
+def _lifted_measure(token: Token) -> bool:
+    """A curfew or ban that is lifted, eased or shortened: the event is the concession, not the measure."""
+    return token.pos_ == "NOUN" and token.dep_ in ("dobj", "nsubjpass") and \
+        token.head.lemma_.lower() in _LIFTING_VERBS and bool(_EASED_MEASURE.search(token.text))
+
+
 def detect(sent: Span) -> list[Trigger]:
     """Triggers of the events a sentence reports, typed in PLOVER and ACLED terms."""
     sent_text = sent.text
@@ -686,6 +794,8 @@ def detect(sent: Span) -> list[Trigger]:
         if entry is None or token.dep_ == "amod":  # "the captured fighters" is no capture
             continue
         if token.dep_ == "compound" and token.head.lemma_.lower() in _EQUIPMENT_HEADS:  # "riot police"
+            continue
+        if _names_people(token) or _lifted_measure(token):
             continue
         kind, mode, score = entry
         if kind in _VIOLENT_FAMILIES and (

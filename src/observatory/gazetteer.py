@@ -27,13 +27,14 @@ import pycountry
 from rapidfuzz import fuzz
 from scipy.spatial import cKDTree
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 10
 DATA_DIR = resources.files("observatory") / "data"
 _ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "ar", "an", "at", "az", "adh", "ath", "ed", "es", "er",
                        "ez"})
 _ADMIN_WORDS = (
     "muhafazat", "governorate", "province", "provinsi", "region", "state", "oblast", "department",
     "departement", "prefecture", "county", "wilayah", "wilayat", "shabiyat", "mayorality of", "division",
+    "sheng", "uygur zizhiqu", "huizu zizhiqu", "zhuangzu zizhiqu", "zizhiqu",  # "Xinjiang Uygur Zizhiqu"
 )
 _ADMIN_SUFFIXES = ("province", "governorate", "state", "region", "oblast", "department", "prefecture")
 _QUOTES = re.compile(r"[’'`ʿʾ‘´ʼ]")
@@ -382,7 +383,7 @@ def _iso_admin1_names(sources: dict[tuple[str, str], str], cities: dict) -> dict
             key = strip_admin_words(name)
             if not key or "," in name:  # "Khakasiya, Respublika": the GeoNames name reads better
                 continue
-            scored = [(100.0 if loose_key(key) == loose_key(src) else fuzz.token_set_ratio(key, src), code)
+            scored = [(101.0 if loose_key(key) == loose_key(src) else fuzz.token_set_ratio(key, src), code)
                       for code, src in regions.items() if src]
             city_code = biggest.get((cc, normalise(name)), (0, None))[1]
             scored += [(95.0, code) for code in regions if code == city_code]

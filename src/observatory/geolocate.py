@@ -28,9 +28,12 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _NON_PLACE_LABELS = {"PERSON", "ORG", "NORP", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "EVENT", "LAW",
                      "WORK_OF_ART", "PRODUCT", "LANGUAGE", "PERCENT", "QUANTITY"}
 _PARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|ed|ez|es|an|de|du|la|le|bin|ibn|bani|umm|abu)"
+# lower-case links inside a name: "Martinez de la Torre", "Foz do Iguacu", "Kut e Abdollah", "Qala i Naw"
+_LINK = r"(?:de|del|de la|de los|de las|do|da|dos|das|di|du|e|i|y|la|le|al|el)"
 _WORD = r"[A-Z][\w’'`‘]*(?:-[\w’'`‘]+)*"
-_NAME = rf"(?:\b{_PARTICLE}[-\s])?{_WORD}(?:[\s-](?:{_PARTICLE}[-\s])?{_WORD}){{0,3}}"
+_NAME = rf"(?:\b{_PARTICLE}[-\s])?{_WORD}(?:[\s-](?:{_LINK}[-\s]|{_PARTICLE}[-\s])?{_WORD}){{0,3}}"
 _TYPE_WORDS = (r"province|governorate|district|sub-district|subdistrict|countryside|region|state|town|city|"
+               r"local government area|local government|lga|chiefdom|township|tehsil|taluka|taluk|commune|"
                r"village|villages|camp|area|neighbourhood|neighborhood|suburb|county|oblast|municipality|"
                r"department|prefecture|valley|plain|plains|desert|mountains|crossing|checkpoint|airport|airbase")
 _DIRECTION_WORD = (r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|central|"
@@ -65,6 +68,10 @@ _STOP = {normalise(w) for w in (
     "Agency", "Commission", "Observatory", "Human", "Rights",
 )}
 _TYPE_SET = set(_TYPE_WORDS.split("|"))
+_TYPE_SUFFIX = re.compile(rf"\s+(?P<type>{_TYPE_WORDS})$", re.IGNORECASE)
+# second-level units named after their main town ("Gwoza Local Government Area", "Minbya Township")
+_DISTRICT_WORDS = {"local government area", "local government", "lga", "chiefdom", "township", "tehsil", "taluka",
+                   "taluk", "commune"}
 _DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                "northeastern", "northwestern", "southeastern", "southwestern", "northeast", "northwest",
                "southeast", "southwest", "upper", "lower", "greater", "rural"}
@@ -75,10 +82,15 @@ _NOT_PLACE_AFTER = re.compile(
 _STRONG_CUE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|[Aa]t|[Ii]nto|[Tt]owards?|[Tt]argets?|[Tt]arget(?:ing|ed)|[Ff]rom|"
     r"shelled|stormed|captured|seized|bombed|raided|besieged|attack)"
-    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|outskirts|vicinity)\s+of\s+(?:the\s+)?|\()$")
+    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|outskirts|vicinity|mayor|governor|residents)\s+of\s+"
+    r"(?:the\s+)?|\()$")
+_POSSESSIVE_CUE = re.compile(r"\b(?:in|near|at|outside)\s+$")
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|province|area)\s+of\s+)?$", re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|added|stated|announced|claimed|denied|warned)\b")
 _REGION_AFTER = re.compile(r"\s+(?:region|state|province|regional state|zone)\b", re.IGNORECASE)
 _LIST_AFTER = re.compile(r"\s*(?:,\s*[A-Z]|and\b|or\b)")
+_CURRENCY_AFTER = re.compile(r"\s+(?:dollars?|euros?|pounds?|rupees?|liras?|rials?|riyals?|dinars?|francs?|"
+                             r"shillings?|nairas?|pesos?|currency)\b", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r"\([^()]{2,80}\)")
 _PAREN_END = re.compile(rf"\s*(?:(?:{_TYPE_WORDS})\s*)?\)", re.IGNORECASE)
 _QUALIFIER_GAP = re.compile(rf"^\s*(?:(?:{_TYPE_WORDS})\s*)?(?:,|\(|,?\s+in|,?\s+of)\s*$")
@@ -104,6 +116,7 @@ class Toponym:
     strong_cue: bool = False
     entity: bool = False
     capital: bool = False
+    origin: bool = False
 
 
 @dataclass
@@ -155,7 +168,7 @@ class DocumentPlaces:
             return support[t.location.country] <= 1 and any(n > 1 or c != t.location.country
                                                             for c, n in support.items() if c)
 
-        best = min(toponyms, key=lambda t: (t.qualifier, stray(t), t.location.precision == 3,
+        best = min(toponyms, key=lambda t: (t.qualifier, stray(t), t.origin, t.location.precision == 3,
                                             _KIND_RANK.get(t.place.kind, 0), t.start))
         return best.location
 
@@ -209,6 +222,8 @@ class Geolocator:
                 if value.endswith(("'s", "’s")):
                     end, value = end - 2, value[:-2]
                 self._add(found, text, start, end, entity=ent.label_ == "GPE")
+            elif self._possessive_city(text, ent.start_char, ent.end_char):
+                self._add(found, text, ent.start_char, ent.end_char)
             elif ent.label_ in _NON_PLACE_LABELS:
                 blocked.append((ent.start_char, ent.end_char))
         for match in self._name_re.finditer(text):
@@ -228,10 +243,12 @@ class Geolocator:
                                                   candidates=[capital] if capital else [], strong_cue=True)
         toponyms = sorted(found.values(), key=lambda t: t.start)
         toponyms = [t for t in toponyms
-                    if not any(o is not t and o.start <= t.start and t.end <= o.end for o in toponyms)]
+                    if not any(o is not t and o.start <= t.start and t.end <= o.end for o in toponyms)
+                    and not _CURRENCY_AFTER.match(text, t.end)]  # "the US dollar" is no place
         for t in toponyms:
             t.in_dateline = layout.dateline is not None and layout.dateline[0] <= t.start < layout.dateline[1]
             t.actor_origin = bool(_ACTOR_AFTER.match(text, t.end) or _NOT_PLACE_AFTER.match(text, t.end))
+            t.origin = bool(_FROM_BEFORE.search(text, max(0, t.start - 30), t.start))
         self._apply_qualifiers(text, toponyms)
         if layout.dateline is not None and not any(t.in_dateline for t in toponyms):
             start, end, _ = layout.dateline
@@ -246,12 +263,13 @@ class Geolocator:
         """A region right after a place qualifies it: "Kamianka, Donetsk", "Taji, Iraq", "Zinjibar (Zinjibar,
         Abyan)". The place must then lie in that region; when no candidate does, the gazetteer lacks it and the
         region stands in. A closing "(Town, Region)" also bounds the places named before it in the sentence."""
+        starts = {t.start for t in toponyms}
         for first, second in zip(toponyms, toponyms[1:], strict=False):
             gap = text[first.end:second.start]
             if not _QUALIFIER_GAP.match(gap):
                 continue
             regions = [p for p in second.candidates if p.kind in ("admin1", "country")]
-            if not regions or ("," in gap and _LIST_AFTER.match(text, second.end)):
+            if not regions or ("," in gap and _in_list(text, second.end, starts)):
                 continue
             self._add_loose_within(first, regions)
             inside = [p for p in first.candidates if _within(p, regions)]
@@ -277,6 +295,13 @@ class Geolocator:
             toponym.candidates += [p for p in self.gazetteer.loose_candidates(toponym.text)
                                    if p.kind == "city" and _within(p, regions)]
 
+    def _possessive_city(self, text: str, start: int, end: int) -> bool:
+        """A name tagged as an organisation or person that is a large city, after "in" and before "'s":
+        "in Karachi's Orangi Town" (but "Assad's forces" and "in Reuters' report" stay no places)."""
+        return text.startswith(("'s", "’s"), end) and bool(_POSSESSIVE_CUE.search(text, max(0, start - 12), start)) \
+            and any(p.kind == "city" and p.population >= FOREIGN_TOWN_POPULATION
+                    for p in self.gazetteer.candidates(text[start:end]))
+
     @staticmethod
     def _place_despite_label(text: str, match: re.Match, found: dict[tuple[int, int], Toponym]) -> bool:
         """The small model often tags towns as PERSON or ORG: keep such a name after a strong place cue
@@ -300,30 +325,30 @@ class Geolocator:
         words = value.split()
         type_word = None
         variants = [(start, value)]
-        if len(words) > 1 and words[-1].lower() in _TYPE_SET:
-            type_word = words[-1].lower()
-            variants.append((start, value[:value.rindex(" ")]))
+        if suffix := _TYPE_SUFFIX.search(value):
+            type_word = _type_of(suffix.group("type"))
+            variants.append((start, value[:suffix.start()]))
         if len(words) > 1 and words[0].lower() in _DIRECTIONS:
             offset = len(words[0]) + 1
             variants += [(start + offset, v[offset:]) for _, v in list(variants) if len(v) > offset]
-        for begin, name in variants:
-            if normalise(name) in _STOP or not any(ch.isupper() for ch in name[:4]):
-                continue
-            if name in self._demonyms and not _REGION_AFTER.match(text, begin + len(name)):
-                continue
-            candidates = self.gazetteer.candidates(name)
-            # "TDP", "SDF": acronyms name countries at most ("US"); a dateline is written in capitals
-            if name.isupper() and len(name) <= 5 and not dateline:
-                candidates = [p for p in candidates if p.kind == "country"]
-            loose = False
-            if not candidates and len(normalise(name)) >= 6:
-                candidates, loose = self.gazetteer.loose_candidates(name), True
+        variants = [(begin, name) for begin, name in variants
+                    if normalise(name) not in _STOP and any(ch.isupper() for ch in name[:4])
+                    and (name not in self._demonyms or _REGION_AFTER.match(text, begin + len(name)))]
+        # every exact spelling before any transliteration guess: "Douala city" is Douala, not a loose match
+        for (begin, name), loose in [*((v, False) for v in variants), *((v, True) for v in variants)]:
+            if not loose:
+                candidates = self.gazetteer.candidates(name)
+                # "TDP", "SDF": acronyms name countries at most ("US"); a dateline is written in capitals
+                if name.isupper() and len(name) <= 5 and not dateline:
+                    candidates = [p for p in candidates if p.kind == "country"]
+            else:
+                candidates = self.gazetteer.loose_candidates(name) if len(normalise(name)) >= 6 else []
             if not candidates:
                 continue
             stop = begin + len(name)
             if type_word is None or stop < start + len(value):
                 type_match = _TYPE_AFTER.match(text, stop)
-                type_word = type_match.group("type").lower() if type_match else type_word
+                type_word = _type_of(type_match.group("type")) if type_match else type_word
             found.setdefault((begin, stop), Toponym(
                 begin, stop, name, candidates=candidates, type_word=type_word, loose=loose,
                 near=bool(_NEAR_BEFORE.search(text[max(0, begin - 60):begin])), entity=entity,
@@ -385,6 +410,19 @@ class Geolocator:
         return Location(text=t.text, name=place.name, geonameid=place.geonameid, lat=round(place.lat, 5),
                         lon=round(place.lon, 5), country=place.country, admin1=place.admin1, admin2=admin2,
                         precision=precision)
+
+
+def _type_of(word: str) -> str:
+    """The type a place word stands for: a local government area, township or tehsil is a district."""
+    word = word.lower()
+    return "district" if word in _DISTRICT_WORDS else word
+
+
+def _in_list(text: str, end: int, starts: set[int]) -> bool:
+    """Whether the toponym ending at ``end`` is followed by another item of a list ("Homs, Hama and Idlib"):
+    "and"/"or", or a comma before another toponym. "in Sao Goncalo, Rio de Janeiro, police..." is no list."""
+    match = _LIST_AFTER.match(text, end)
+    return match is not None and ("," not in match.group(0) or match.end() - 1 in starts)
 
 
 def _within(place: Place, regions: list[Place]) -> bool:

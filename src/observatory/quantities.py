@@ -108,6 +108,20 @@ def _to_int(text: str) -> int | None:
     return _words_to_int(text)
 
 
+_TENS_WORDS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+_ONES_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+
+
+def _compound_number(m: re.Match[str]) -> bool:
+    """ "twenty-two thousand" is one number, not the range twenty to two thousand."""
+    between = m.string[m.end("a") : m.start("b")]
+    return (
+        between == "-"
+        and m.group("a").split()[-1].lower() in _TENS_WORDS
+        and re.split(r"[\s-]+", m.group("b"))[0].lower() in _ONES_WORDS
+    )
+
+
 def parse_quantity(text: str) -> Quantity | None:
     """The first quantity expression of ``text``, or None.
 
@@ -130,7 +144,7 @@ def parse_quantity(text: str) -> Quantity | None:
             continue
         if kind == "range":
             b = _to_int(m.group("b"))
-            if b is None or b < a:
+            if b is None or b < a or _compound_number(m):
                 continue
             found.append((m.start(), Quantity(low=a, best=(a + b) // 2, high=b)))
         else:
@@ -368,19 +382,32 @@ def _has_own_arguments(verb: Token) -> bool:
     return any(child.dep_ in ("nsubj", "nsubjpass", "dobj") for child in verb.children)
 
 
-def _mixed_count(verb: Token, field: str) -> bool:
-    """'killed and injured 30', '20 people were killed and wounded': one figure for two outcomes."""
+def _mixed_count(word: Token, field: str | None) -> bool:
+    """'killed and injured 30', '20 people were killed and wounded', '15 martyrs and wounded': one figure
+    for two outcomes."""
     pair = {"fatalities", "injured"}
     if field not in pair:
         return False
-    partners = [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "ADJ")]
-    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "ADJ"):
-        partners.append(verb.head)
+    partners = [c for c in word.children if c.dep_ == "conj" and c.pos_ in ("VERB", "ADJ", "NOUN")]
+    if word.dep_ == "conj" and word.head.pos_ in ("VERB", "ADJ", "NOUN"):
+        partners.append(word.head)
     for partner in partners:
-        other = _verb_field(partner) or _COMPLEMENT_FIELDS.get(partner.lower_)
-        if other in pair and other != field and not _has_own_arguments(partner):
+        other = _verb_field(partner) or _COMPLEMENT_FIELDS.get(partner.lower_) or _noun_field(partner)
+        if other in pair and other != field and not _has_own_count(partner, min(word.i, partner.i)):
             return True
     return False
+
+
+def _has_own_count(partner: Token, first: int) -> bool:
+    """Whether a coordinated verb or noun states its own group ("killed 5 and wounded 12", "a man was
+    killed and another wounded", "7 dead and dozens of injuries"); a subject before the first of the
+    two words ("the blast killed and injured dozens") is shared, not its own."""
+    if partner.pos_ in ("NOUN", "PROPN"):
+        return _has_number(partner)
+    return any(
+        child.dep_ in ("dobj", "nsubjpass") or (child.dep_ == "nsubj" and child.i > first)
+        for child in partner.children
+    )
 
 
 def _noun_field(noun: Token) -> str | None:
@@ -436,17 +463,20 @@ def _field_of(nominal: Token) -> str | None:
         head.lower_ in _COMPANION_PREPS and (head.lower_ != "with" or (head.i > 0 and head.nbor(-1).lower_ == "along"))
     ):
         return _verb_field(head.head) if head.head.pos_ == "VERB" else None
+    clauses = [c for token in (nominal, *nominal.conjuncts) for c in token.children if _is_participle_clause(c)]
+    for child in clauses:  # "78 others injured", "5 civilians and a child killed"
+        if child.dep_ != "relcl":
+            field = _verb_field(child) or _COMPLEMENT_FIELDS.get(child.lower_)
+            if field:
+                return None if _mixed_count(child, field) else field
     if head.pos_ in ("VERB", "AUX") and head.i != anchor.i and dep in ("dobj", "nsubjpass", "nsubj:pass"):
-        field = _verb_field(head)  # the verb governing the count wins over a clause describing its nominal
+        field = _verb_field(head)  # the governing verb wins over a relative clause ("who were abducted")
         if field and head.lemma_ not in _INTRANSITIVE:
             return None if _mixed_count(head, field) else field
-    for child in (c for token in (nominal, *nominal.conjuncts) for c in token.children):
-        if child.dep_ in ("acl", "amod", "relcl") and (
-            child.tag_ == "VBN" or child.lower_ in _COMPLEMENT_FIELDS
-        ):
-            field = _verb_field(child) or _COMPLEMENT_FIELDS.get(child.lower_)
-            if field and (child.dep_ != "relcl" or _is_passive_like(child)):
-                return None if _mixed_count(child, field) else field
+    for child in clauses:
+        field = _verb_field(child) or _COMPLEMENT_FIELDS.get(child.lower_)
+        if field and child.dep_ == "relcl" and _is_passive_like(child):
+            return None if _mixed_count(child, field) else field
     if head.pos_ in ("VERB", "AUX") and head.i != anchor.i:
         field = _verb_field(head)
         if dep == "nsubj" and field and (
@@ -462,7 +492,8 @@ def _field_of(nominal: Token) -> str | None:
             return field
         if dep == "dobj" and head.lemma_ == "force":
             return _verb_field(head)
-    return _noun_field(nominal)
+    field = _noun_field(nominal)
+    return None if _mixed_count(nominal, field) else field
 
 
 def _of_another_event(nominal: Token) -> bool:
@@ -473,6 +504,10 @@ def _of_another_event(nominal: Token) -> bool:
         if ancestor.dep_ == "prep" and ancestor.i > 0 and ancestor.nbor(-1).lemma_.lower() in _OTHER_EVENT_NOUNS:
             return True
     return False
+
+
+def _is_participle_clause(child: Token) -> bool:
+    return child.dep_ in ("acl", "amod", "relcl") and (child.tag_ == "VBN" or child.lower_ in _COMPLEMENT_FIELDS)
 
 
 def _is_life(token: Token) -> bool:

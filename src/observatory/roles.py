@@ -99,7 +99,8 @@ def _agents_of(noun: Token) -> list[Token]:
     """A subject or agent and its conjuncts; a weapon stands for who used it ("a bomb planted by X")."""
     if noun.lemma_.lower() not in NOT_ACTOR_NOUNS:
         return _coordinated(noun)
-    owners = [c for c in noun.children if _is_modifier_actor(c, noun)]
+    modifiers = [c for c in noun.children if _is_modifier_actor(c, noun)]
+    owners = modifiers[-1:]  # "Indian army mortars": the modifier nearest the noun, with those before it
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ == "by":
             owners += [t for obj in _objects(child) for t in _coordinated(obj) if _is_actorish(t)]

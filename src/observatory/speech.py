@@ -13,11 +13,19 @@ from spacy.tokens import Span, Token
 
 _DEMAND_MODALS = {"must", "should"}
 _PROMISE_MODALS = {"will", "would", "'ll", "shall"}
+_HEDGED_MODALS = {"may", "might", "could"}
 _INTENT_HEADS = {
     "plan", "intend", "prepare", "willing", "ready", "offer", "pledge", "promise", "vow", "agree", "decide",
+    "swear", "prepared",
 }
 _STATIVE = {"stay", "remain", "be", "have", "continue", "take", "keep", "need", "last", "seem", "become"}
 _PRONOUNS = {"it", "they", "we", "he", "she", "i"}
+_ACTOR_NOUNS = {
+    "police", "army", "government", "troops", "forces", "military", "authorities", "rebels", "militants",
+    "ministry", "party", "officials", "leaders", "leader", "commanders", "commander", "president", "minister",
+    "fighters", "council", "parliament", "court", "administration", "regime", "group", "movement", "opposition",
+    "protesters", "union", "unions", "insurgents", "guerrillas", "junta", "cabinet", "coalition", "alliance",
+}
 _HOSTILE_ACTIONS = {
     "halt", "suspend", "cut", "impose", "attack", "fight", "boycott", "sanction", "expel", "tighten", "restrict",
     "punish", "retaliate", "strike", "destroy", "use", "ban", "block", "bomb", "invade", "kill", "arrest",
@@ -45,14 +53,21 @@ def _is_negated(verb: Token) -> bool:
 
 
 def _agentive_subject(verb: Token) -> bool:
-    """A commitment needs a committing party: a pronoun for the speaker, or a named actor."""
+    """A commitment needs a committing party: a pronoun for the speaker, a named actor or an actor noun."""
     subjects: list[Token] = []
     for node in [verb, *verb.ancestors]:
         subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects or node.dep_ not in ("xcomp", "acomp"):
+        if subjects or not (node.dep_ in ("xcomp", "acomp") or _is_intent(node)):
             break
-    return any(s.lower_ in _PRONOUNS or s.pos_ == "PROPN" or s.ent_type_ in ("GPE", "ORG", "NORP", "PERSON")
-               for s in subjects)
+    return any(s.lower_ in _PRONOUNS or s.lower_ in _ACTOR_NOUNS or s.pos_ == "PROPN"
+               or s.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") for s in subjects)
+
+
+def _is_intent(verb: Token) -> bool:
+    """An action someone sets out to do: "vowed to fight", "is ready to talk" (parsed as xcomp or advcl)."""
+    infinitive = verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))
+    return infinitive and verb.head.lemma_.lower() in _INTENT_HEADS
 
 
 def _kind_of(verb: Token) -> str | None:
@@ -63,27 +78,43 @@ def _kind_of(verb: Token) -> str | None:
         return "REQUEST"  # a demand is the speaker's, whoever must act
     if verb.lemma_.lower() in _STATIVE or not _agentive_subject(verb):
         return None
-    intent = verb.dep_ == "xcomp" and head.lemma_.lower() in _INTENT_HEADS
-    if not (modals & _PROMISE_MODALS or intent or (verb.dep_ == "xcomp" and _modals(head) & _PROMISE_MODALS)):
-        return None
     conditional = any(c.dep_ == "advcl" and any(m.lower_ in _CONDITIONS for m in c.children) for c in verb.children)
     hostile = verb.lemma_.lower() in _HOSTILE_ACTIONS
+    if modals & _HEDGED_MODALS:  # "the EU may halt aid if ...": a threat; any other "may" is a guess
+        return "THREATEN" if conditional and hostile and not _is_negated(verb) else None
+    if not (modals & _PROMISE_MODALS or _is_intent(verb) or (verb.dep_ == "xcomp" and _modals(head) & _PROMISE_MODALS)):
+        return None
     if (hostile and not _is_negated(verb)) or (_is_negated(verb) and verb.lemma_.lower() == "tolerate"):
-        return "THREATEN"
-    if conditional and hostile:
         return "THREATEN"
     return "AGREE"
 
 
-def speech_act(sent: Span) -> SpeechAct | None:
-    """The verbal event of a statement sentence, if its main clause (or reported clause) is one."""
-    root = sent.root
-    candidates = [root, *[c for c in root.children if c.dep_ in ("ccomp", "xcomp", "conj")]]
-    for verb in candidates:
+def _clauses(root: Token) -> list[Token]:
+    """The main verb, its reported and chained clauses, and the verbs after "is willing/prepared to"."""
+    verbs = [root, *[c for c in root.children if c.dep_ in ("ccomp", "xcomp", "conj")]]
+    found: list[Token] = []
+    for verb in verbs:
         if verb.pos_ not in ("VERB", "AUX"):
             continue
-        for target in [verb, *[c for c in verb.children if c.dep_ == "xcomp"]]:
-            kind = _kind_of(target)
-            if kind:
-                return SpeechAct(kind, target, 0.5)
+        found.append(verb)
+        for child in verb.children:
+            if child.dep_ == "xcomp" or _is_intent(child):
+                found.append(child)
+            elif child.dep_ == "acomp":
+                found.extend(c for c in child.children if c.dep_ == "xcomp")
+    return found
+
+
+def speech_act(sent: Span) -> SpeechAct | None:
+    """The verbal event of a statement sentence, if its main clause (or reported clause) is one."""
+    for target in _clauses(sent.root):
+        kind = _kind_of(target)
+        if kind:
+            return SpeechAct(kind, target, 0.5)
     return None
+
+
+def states(act: SpeechAct, token: Token) -> bool:
+    """Whether an event word is what the statement demands, promises or threatens: "police will not tolerate
+    rallies" reports no rally, "vowed to fight" no fighting yet. Such a word's event has not occurred."""
+    return token == act.token or act.token in token.ancestors
