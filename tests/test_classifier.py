@@ -31,21 +31,32 @@ def _record(text: str, label: str) -> dict:
 
 
 def test_read_training_labels_each_sentence(tmp_path: Path) -> None:
-    path = _write(tmp_path / "train.jsonl", [_record(t, label) for t, label in _SENTENCES] + [
-        {"text": "The minister said the army would attack.", "event": True, "acled_sub_event_type": "Armed clash",
-         "status": "planned"},
-        {"text": "The two leaders met in Geneva.", "event": True, "plover_type": "CONSULT"},
-    ])
+    path = _write(
+        tmp_path / "train.jsonl",
+        [_record(t, label) for t, label in _SENTENCES]
+        + [
+            {
+                "text": "The minister said the army would attack.",
+                "event": True,
+                "acled_sub_event_type": "Armed clash",
+                "status": "planned",
+            },
+            {"text": "The two leaders met in Geneva.", "event": True, "plover_type": "CONSULT"},
+        ],
+    )
     pairs = classifier.read_training(path)
     assert [label for _, label in pairs] == [label for _, label in _SENTENCES] + [classifier.NONE, "PLOVER:CONSULT"]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ('{"text": "ok", "event": false}\nnot json\n', ":2: invalid JSON"),
-    ('{"event": true}\n', ":1: needs an object with a 'text' string"),
-    ('{"text": "x", "event": true, "acled_sub_event_type": "Picnic"}\n', "unknown label 'Picnic'"),
-    ("\n\n", "no labelled sentences"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"text": "ok", "event": false}\nnot json\n', ":2: invalid JSON"),
+        ('{"event": true}\n', ":1: needs an object with a 'text' string"),
+        ('{"text": "x", "event": true, "acled_sub_event_type": "Picnic"}\n', "unknown label 'Picnic'"),
+        ("\n\n", "no labelled sentences"),
+    ],
+)
 def test_read_training_names_the_bad_line(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(content, encoding="utf-8")
@@ -58,12 +69,40 @@ def test_train_saves_a_model_that_loads_and_scores(tmp_path: Path) -> None:
     report = classifier.train(pairs, tmp_path / "model", epochs=2)
     assert (report.train, report.held_out) == (22, 2)
     assert 0.0 <= report.held_out_accuracy <= 1.0
-    loaded = classifier.load_classifier(tmp_path / "model")
-    assert loaded is not None
+    loaded = classifier.SentenceClassifier(tmp_path / "model")
     scores = loaded.scores("Troops and rebels exchanged fire near the town.")
     assert set(scores) == set(classifier.LABELS)
     assert sum(scores.values()) == pytest.approx(1.0, abs=1e-3)
+    # it chooses a sub-type only within the event type the rules found
+    chosen = loaded.refine_sub_type("Thousands marched peacefully to the ministry.", "Violent demonstration")
+    assert chosen in ("Violent demonstration", "Mob violence")
 
 
-def test_load_classifier_without_a_model_is_none(tmp_path: Path) -> None:
-    assert classifier.load_classifier(tmp_path / "nothing-here") is None
+def test_a_directory_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(classifier.TrainingDataError, match="not a model directory"):
+        classifier.SentenceClassifier(tmp_path / "nothing-here")
+
+
+def test_cli_trains_and_extracts_with_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from observatory.cli import app
+    from observatory.pipeline import CLASSIFIER_ENV
+
+    monkeypatch.setenv(CLASSIFIER_ENV, "")  # --classifier sets it for worker processes; restored after the test
+
+    data = _write(tmp_path / "train.jsonl", [_record(t, label) for t, label in _SENTENCES * 4])
+    runner = CliRunner()
+    trained = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "model"), "--epochs", "2"])
+    assert trained.exit_code == 0, trained.output
+    assert "held-out accuracy" in trained.output
+    article = tmp_path / "a.txt"
+    article.write_text("Soldiers and rebels clashed near Gao on Monday, killing four fighters.", encoding="utf-8")
+    result = runner.invoke(
+        app, ["extract", str(article), "--published", "2022-05-03", "--classifier", str(tmp_path / "model")]
+    )
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.stdout.splitlines()[0])["events"]
+    assert any(e["acled_event_type"] == "Battles" for e in events)
+    missing = runner.invoke(app, ["extract", str(article), "--classifier", str(tmp_path / "nothing")])
+    assert missing.exit_code == 2 and "not a model directory" in missing.output

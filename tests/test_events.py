@@ -111,3 +111,63 @@ def test_arrest_forms() -> None:
 def test_died_in_custody_is_not_an_arrest() -> None:
     typed = _typed("A prisoner died as a result of torture while in police custody.")
     assert typed[0] == ("ASSAULT", "Attack")
+
+
+@pytest.mark.parametrize("text", [
+    "Police picked up three youths from the market in Meerut on Tuesday.",
+    "Six persons were booked for murder and rioting by the Vadodara police.",
+    "Four men were sent to the district jail after the clash in Hubli.",
+    "Nine suspects were lodged in the central jail on Friday.",
+    "Police took eleven persons into custody after the violence in Bhiwandi.",
+])
+def test_more_arrest_forms(text: str) -> None:
+    assert ("COERCE", "Arrests") in _typed(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The station was booked for the wedding on Sunday.",
+    "The minister picked up the award in Delhi on Monday.",
+    "The court was told the hearing would resume till April 3.",
+])
+def test_phrases_that_only_look_like_arrests(text: str) -> None:
+    assert all(sub != "Arrests" for _, sub in _typed(text))
+
+
+def test_participles_naming_people_are_no_events() -> None:
+    assert _typed("Army medics evacuated the wounded from Shusha on Friday.") == [("AID", None)]
+    assert all(kind != "ACCUSE" for kind, _ in _typed("The accused were produced before a magistrate in Pune."))
+
+
+def test_lifting_a_measure_is_a_concession() -> None:
+    assert _typed("The governor lifted the curfew in Imphal on Monday.") == [("CONCEDE", None)]
+    assert _typed("The president on Monday shortened by two hours the curfew in the capital.")[0] == \
+        ("CONCEDE", None)
+
+
+def test_the_deed_outranks_its_purpose() -> None:
+    assert _typed("Thousands of farmers blocked highways near Delhi to demand higher crop prices.")[0][0] == "PROTEST"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Iraqi troops freed several villages from the militants on Monday.", "Government regains territory"),
+    ("The army drove the rebels out of three villages near Homs.", "Government regains territory"),
+    ("Rebel fighters handed over their positions to government forces in Daraa.",
+     "Non-violent transfer of territory"),
+    ("Two suicide bombers blew themselves up at a checkpoint in Borno on Tuesday.", "Suicide bomb"),
+    ("Police seized 40 pistols and 3,000 bullets in a raid in Nairobi.", "Disrupted weapons use"),
+    ("Militants seized a rocket-launching site near the air base.", "Non-state actor overtakes territory"),
+    ("A new militia unit has been set up in Kirkuk province.", "Change to group/activity"),
+    ("Government forces used poisonous gas in an attack on the suburb.", "Chemical weapon"),
+    ("Activists were detained by police in Minsk while trying to hold a rally.", "Protest with intervention"),
+    ("Police used live bullets and tear gas to disperse a protest in Luanda, killing one protester.",
+     "Excessive force against protesters"),
+    ("Rebels advance over regime forces in the northern countryside.", "Armed clash"),
+    ("A missile fired by the army leaves six fighters of a rebel faction dead near Kabani.",
+     "Shelling/artillery/missile attack"),
+])
+def test_more_event_forms(text: str, expected: str) -> None:
+    assert _top_sub(text) == expected
+
+
+def test_freeing_people_is_still_a_release() -> None:
+    assert _typed("The rebels freed two hostages on Sunday.") == [("CONCEDE", None)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import sys
 from collections.abc import Iterator
 from importlib import resources
@@ -38,6 +39,12 @@ PublishedOption = Annotated[
 ]
 ActorsOption = Annotated[
     Path | None, typer.Option("--actors", help="Extra actor dictionary CSV (same columns as the bundled one).")
+]
+ClassifierOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--classifier", help="A model from `observatory train` that chooses ACLED sub-types (default: rules only)."
+    ),
 ]
 WorkersOption = Annotated[
     int, typer.Option("--workers", min=1, help="Extraction processes (each loads the model once).")
@@ -140,6 +147,7 @@ def extract(
     published: PublishedOption = None,
     actors: ActorsOption = None,
     workers: WorkersOption = 1,
+    classifier: ClassifierOption = None,
     dask: Annotated[
         str | None,
         typer.Option("--dask", help="Extract on a Dask cluster: its scheduler address, or 'local' for one here."),
@@ -148,6 +156,7 @@ def extract(
 ) -> None:
     """Extract events from articles and write one JSON line per document (or Parquet partitions with --dask)."""
     pub = _parse_date(published, "--published")
+    _use_classifier(classifier)
     if dask is not None:
         _extract_on_dask(paths, dask, output, partition_size, max(workers, 2), actors, pub)
         return
@@ -171,6 +180,17 @@ def extract(
     console.print(f"{count - failed} documents extracted, {len(errors) + failed} failed")
     if errors or failed:
         raise typer.Exit(1)
+
+
+def _use_classifier(classifier: Path | None) -> None:
+    """Make a trained model the sub-type chooser of every extractor, in this process and in workers."""
+    from observatory.pipeline import CLASSIFIER_ENV
+
+    if classifier is None:
+        return
+    if not (classifier / "config.cfg").exists():
+        raise _fail(f"--classifier {classifier}: not a model directory written by `observatory train`")
+    os.environ[CLASSIFIER_ENV] = str(classifier.resolve())
 
 
 def _extract_on_dask(
@@ -210,6 +230,7 @@ def ingest(
     published: PublishedOption = None,
     actors: ActorsOption = None,
     workers: WorkersOption = 1,
+    classifier: ClassifierOption = None,
 ) -> None:
     """Extract events and store articles and events in the database (a document seen before is skipped).
 
@@ -218,6 +239,7 @@ def ingest(
     from observatory.store import IngestStats
 
     pub = _parse_date(published, "--published")
+    _use_classifier(classifier)
     total = IngestStats()
     with _open_store(db) as store:
         results, errors = _run_extraction(paths, pub, actors, workers)
@@ -466,7 +488,7 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")] = True,
 ) -> None:
     """Ingest the bundled sample articles, print a summary of their events, then serve the dashboard."""
-    ingest([str(sample_path())], db=db, published=None, actors=None, workers=1)
+    ingest([str(sample_path())], db=db, published=None, actors=None, workers=1, classifier=None)
     _print_summary(db)
     if serve:
         from observatory.api import serve as run_server

@@ -656,6 +656,7 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
     return None
 
 
+_OFFENDERS = re.compile(r"\b(offenders|culprits|miscreants|rioters|accused)\b|" + _PERSONS_SUBJECT.pattern, re.I)
 _JAIL = re.compile(r"\b(jail|prison|lock-?up|custody|remand home|behind bars)\b", re.I)
 
 
@@ -668,8 +669,9 @@ def _detention_phrase(token: Token, lemma: str, right: str) -> bool:
                                                                  for c in token.children)
         return any(c.lower_ == "up" for c in token.children) and (taken or people)
     if lemma == "book":
-        passive = any(c.dep_ == "nsubjpass" for c in token.children)
-        return passive and any(c.dep_ == "prep" and c.lower_ in ("for", "under") for c in token.children)
+        people = _subject_matches(token, _OFFENDERS, passive=True) or any(
+            c.dep_ == "nsubjpass" and c.pos_ in ("PRON", "PROPN") for c in token.children)
+        return people and any(c.dep_ == "prep" and c.lower_ in ("for", "under") for c in token.children)
     return bool(_JAIL.search(" ".join(t.lower_ for c in token.children if c.dep_ == "prep" for t in c.subtree)))
 
 

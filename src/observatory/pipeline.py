@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from observatory import dates, events, quantities, roles, speech, status
 from observatory.actors import ActorDictionary
+from observatory.classifier import SentenceClassifier
 from observatory.geolocate import DocumentPlaces, Geolocator
 from observatory.layout import Layout, analyse
 from observatory.models import ActorRef, Attribution, DateSpan, Document, DocumentResult, Event, Evidence, Quantity
@@ -30,6 +32,7 @@ SUB_TYPE_PRECEDENCE = [
 _CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite"}
 SPACY_MAX_CHARS = 200_000
 HISTORICAL_DAYS = 90
+CLASSIFIER_ENV = "OBSERVATORY_CLASSIFIER"
 REFUSALS = {"refuse", "decline", "reject", "rule"}
 NEARBY_CHARS = 400
 
@@ -223,10 +226,16 @@ def _assign_counts(sentence_events: list[Event], counts: dict[str, Quantity]) ->
 class Extractor:
     """Runs every stage over documents; the spaCy model and the gazetteer are loaded once."""
 
-    def __init__(self, actors_file: Path | None = None) -> None:
+    def __init__(self, actors_file: Path | None = None, classifier_dir: Path | None = None) -> None:
+        """``classifier_dir`` (default: $OBSERVATORY_CLASSIFIER, so that worker processes see it too) is a
+        model from `observatory train` that chooses ACLED sub-types within the rules' event types."""
         self.nlp = get_nlp()
         self.actors = ActorDictionary.load(actors_file)
         self.geolocator = Geolocator()
+        classifier_dir = classifier_dir or (
+            Path(os.environ[CLASSIFIER_ENV]) if os.environ.get(CLASSIFIER_ENV) else None
+        )
+        self.classifier = SentenceClassifier(classifier_dir) if classifier_dir else None
 
     def extract(self, doc: Document) -> DocumentResult:
         """Events of one document."""
@@ -375,6 +384,10 @@ class Extractor:
                     confidence=round(act.score * position, 3),
                 )
             )
+        if self.classifier is not None:
+            for event in built:
+                if event.acled_sub_event_type:
+                    event.acled_sub_event_type = self.classifier.refine_sub_type(sent.text, event.acled_sub_event_type)
         if built:
             _assign_counts(built, quantities.extract_counts(sent))
         return built
