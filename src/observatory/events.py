@@ -555,11 +555,8 @@ def _object_names(token: Token, pattern: re.Pattern[str]) -> bool:
     """Whether the object's own noun (or its "of" complement) matches: "seized weapons", "a cache of arms",
     not "seized a rocket-launching site"."""
     heads = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "obj")]
-    heads += [c.head for c in token.children if c.dep_ == "agent"] if token.dep_ == "acl" else []
     words = [*heads, *(g for h in heads for p in h.children if p.lower_ == "of" for g in p.children)]
     words += [c for w in words for c in w.conjuncts]
-    if token.dep_ == "acl" and token.head.pos_ == "NOUN":
-        words.append(token.head)  # "weapons seized in the raid"
     return any(pattern.search(w.text) for w in words)
 
 
