@@ -171,3 +171,51 @@ def test_more_event_forms(text: str, expected: str) -> None:
 
 def test_freeing_people_is_still_a_release() -> None:
     assert _typed("The rebels freed two hostages on Sunday.") == [("CONCEDE", None)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Police captured three suspects in a raid in Lagos on Monday.", "Arrests"),
+    ("Taliban fighters captured two soldiers near Kunduz.", "Abduction/forced disappearance"),
+    ("Rebels captured the town of Kidal after heavy fighting.", "Non-state actor overtakes territory"),
+    ("Rebel fighters retook a strategic town from government forces on Thursday.",
+     "Non-state actor overtakes territory"),
+])
+def test_people_captured_are_no_ground_taken(text: str, expected: str) -> None:
+    assert _top_sub(text) == expected
+
+
+def test_water_cannon_is_no_artillery() -> None:
+    assert _top_sub("Security forces fired rubber bullets and water cannon at protesters in Beirut.") == \
+        "Protest with intervention"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Human losses in the countryside of Homs", "Attack"),
+    ("More martyrs in the city of Hama", "Attack"),
+    ("4 corpses found in Homs with marks of torture", "Attack"),
+    ("The army announced a cease fire with the rebels in Hama", "Agreement"),
+    ("Masked rioters set fire to cars on a street in Wan Chai on Monday.", "Violent demonstration"),
+    ("Unknown arsonists set ablaze a school in Kano.", "Looting/property destruction"),
+])
+def test_headline_forms(text: str, expected: str) -> None:
+    assert _top_sub(text) == expected
+
+
+def test_business_losses_are_no_casualties() -> None:
+    assert _top_sub("The company reported heavy losses in the second quarter.") is None
+
+
+@pytest.mark.parametrize("text", [
+    "The two coaches, which were booked for pilgrims, left Surat on time.",
+    "The district administration feared trouble and was apprehending acts of retaliation.",
+    "The idols were kept under the safe custody of the district magistrate.",
+    "The conference was held by the authorities in Patna on Monday.",
+    "Nearly 2,000 students are held at ransom by the college administration.",
+])
+def test_things_booked_held_or_feared_are_no_arrests(text: str) -> None:
+    assert all(sub != "Arrests" for _, sub in _typed(text))
+
+
+def test_held_by_police_is_an_arrest() -> None:
+    assert ("COERCE", "Arrests") in _typed("The smuggler is currently held by the Bihar police.")
+    assert ("COERCE", "Arrests") in _typed("Police apprehended the man who was carrying a revolver.")

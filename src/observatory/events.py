@@ -40,6 +40,7 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "capture": (TERRITORY, None, 0.75), "seize": (TERRITORY, None, 0.65), "retake": (TERRITORY, None, 0.85),
     "recapture": (TERRITORY, None, 0.85), "regain": (TERRITORY, None, 0.8), "overrun": (TERRITORY, None, 0.85),
     "liberate": (TERRITORY, None, 0.75), "take": (TERRITORY, None, 0.0),  # only "take control/over"
+    "retook": (TERRITORY, None, 0.85),  # tagged with its own lemma
     # protests and riots
     "protest": (PROTEST, "demo-org", 0.85), "demonstrate": (PROTEST, "demo-org", 0.85),
     "rally": (PROTEST, "demo-org", 0.7), "march": (PROTEST, "demo-org", 0.6), "picket": (PROTEST, "demo-org", 0.8),
@@ -49,7 +50,7 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "demolish": (DESTROY, "destroy", 0.7), "raze": (DESTROY, "destroy", 0.75), "ransack": (DESTROY, "destroy", 0.8),
     "block": (PROTEST, "obstruct", 0.4), "boycott": (PROTEST, "boycott", 0.6),
     # coercion
-    "arrest": (ARREST, "arrest", 0.85), "detain": (ARREST, "detain", 0.8), "apprehend": (ARREST, "arrest", 0.75),
+    "arrest": (ARREST, "arrest", 0.85), "detain": (ARREST, "detain", 0.8), "apprehend": (ARREST, "arrest", 0.0),
     "nab": (ARREST, "arrest", 0.7), "round": (ARREST, "arrest", 0.0),  # only "round up"
     "defuse": (DISRUPT, "confiscate", 0.85), "dismantle": (DISRUPT, "confiscate", 0.55),
     "intercept": (DISRUPT, "confiscate", 0.75), "foil": (DISRUPT, None, 0.6), "thwart": (DISRUPT, None, 0.6),
@@ -170,7 +171,7 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"magnetic bombs?|planted|detonat\w+)\b", re.I)),
     ("Shelling/artillery/missile attack", "heavy-weapons", re.compile(
         r"\b(shell(s|ed|ing)?|artillery|mortars?|rockets?|missiles?|howitzers?|MLRS|Grad|katyushas?|"
-        r"bombard\w*|projectiles?|Hellfire|ballistic|cannons?|heavy weapons|tank fire|tanks?|RPGs?|ATGMs?|"
+        r"bombard\w*|projectiles?|Hellfire|ballistic|(?<!water )cannons?|heavy weapons|tank fire|tanks?|RPGs?|ATGMs?|"
         r"anti-tank|grenade launchers?|heavy machine ?guns|recoilless|BMPs?|infantry fighting vehicles?)\b", re.I)),
     ("Grenade", "explosives", re.compile(r"\bgrenades?\b(?! launchers?)", re.I)),
     ("firearms", "firearms", re.compile(
@@ -433,11 +434,12 @@ def _unarmed_side(sides: list[Token]) -> bool:
 
 
 def _at_a_protest(token: Token) -> bool:
-    """An arrest made at a protest: "detained while trying to hold a rally", "during an attempt to protest"."""
+    """An arrest made at a protest: "detained while trying to hold a rally", "arrests were made during a march"."""
+    verb = token.head if token.pos_ == "NOUN" and token.dep_ in ("nsubjpass", "dobj") else token
     return any(
         c.dep_ in ("advcl", "prep") and c.lower_ not in ("for", "over", "after", "of")
         and _PROTESTERS.search(" ".join(t.text for t in c.subtree))
-        for c in token.children
+        for c in verb.children
     )
 
 
@@ -449,6 +451,8 @@ def _family_to_types(family: str, mode: str | None, sent_text: str, token: Token
         return "COERCE", mode, "Arrests"
     if family == HQ:
         return "MOBILIZE", "troops", "Headquarters or base established"
+    if family == DESTROY and _PROTESTERS.search(_phrase(_participants(token)[0])):
+        return "PROTEST", "riot-spon", "Violent demonstration"  # rioters burning cars
     if family == DESTROY:
         return "COERCE", "destroy", "Looting/property destruction"
     if family == DISRUPT:
@@ -529,6 +533,8 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
             lemma != "shoot" or token.head.lower_ == "down" or any(c.lower_ == "down" for c in token.children)
         ):
             return (DISRUPT, "confiscate", 0.8)
+        if entry and entry[0] == TERRITORY and lemma in ("capture", "seize") and _object_names(token, _CAPTIVES):
+            return _captured_people(token)
         return entry
     if text == "shot" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ in ("dead", "and"):
         return (VIOLENCE, "firearms", 0.8)  # "gunmen shot dead a trader", tagged as a noun
@@ -540,15 +546,43 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
             entry = NOUN_TRIGGERS.get(text)
         if entry is None and re.fullmatch(r"air-?strikes?|air raids?", text):
             entry = NOUN_TRIGGERS["airstrike"]
+        if _casualties(token):
+            return (VIOLENCE, None, 0.4)
+        if lemma == "cease" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "fire":
+            return ("AGREE", None, 0.6)
         if lemma == "strike" and _LABOUR_STRIKE.search(token.sent.text):
             mode = "strike-hun" if token.i > 0 and token.doc[token.i - 1].lower_ == "hunger" else "strike-gen"
             return (PROTEST, mode, 0.75)
-        if lemma == "custody" and (token.head.lower_ in ("into", "under") or token.head.head.lemma_ == "remand"):
+        taken = token.head.lower_ == "into" or (
+            token.head.lower_ == "under" and _object_names(token.head.head, _CAPTIVES))
+        if lemma == "custody" and (taken or token.head.head.lemma_ == "remand"):
             return (ARREST, "detain", 0.6)
         if entry and entry[2] == 0.0:
             return None
         return entry
     return None
+
+
+_CAPTIVES = re.compile(
+    r"^(persons|people|men|women|suspects?|members|militants|fighters|soldiers|terrorists|rebels|insurgents|"
+    r"gunmen|nationals|civilians|hostages|officers|policemen|troops|smugglers|him|her|them|alive|others|\d+|"
+    r"two|three|four|five|six|seven|eight|nine|ten|dozens|scores)$", re.I)
+
+
+def _captured_people(token: Token) -> tuple[str, str | None, float]:
+    """People captured are detained (by state forces) or abducted (by anyone else), no ground taken."""
+    doers = _participants(token)[0]
+    if doers and not _GOV.search(_phrase(doers)):
+        return (ABDUCT, "abduct", 0.6)
+    return (ARREST, "arrest", 0.7)
+
+
+def _casualties(token: Token) -> bool:
+    """Deaths told as a loss: "human losses in Duma", "more martyrs in Idlib"."""
+    lemma = token.lemma_.lower()
+    if lemma == "loss" and token.tag_ == "NNS":
+        return any(c.lower_ == "human" for c in token.children if c.dep_ == "amod")
+    return lemma == "martyr" and token.tag_ == "NNS"
 
 
 def _object_names(token: Token, pattern: re.Pattern[str]) -> bool:
@@ -573,7 +607,8 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
     right = " ".join(t.lower_ for t in token.doc[token.i + 1 : token.i + 4])
     if lemma == "take" and re.match(r"(full |over |back )?(control|over)\b", right):
         return (TERRITORY, None, 0.8)
-    if lemma == "find" and (re.match(r"(\w+ )?dead\b", right) or _object_matches(token, _BODY_OBJECT)):
+    found_bodies = token.dep_ == "acl" and bool(_BODY_OBJECT.search(token.head.text))  # "three corpses found"
+    if lemma == "find" and (re.match(r"(\w+ )?dead\b", right) or _object_matches(token, _BODY_OBJECT) or found_bodies):
         return (VIOLENCE, None, 0.7)
     if lemma == "charge" and token.i > 0 and token.doc[token.i - 1].lower_ in ("baton", "lathi", "cane"):
         return (VIOLENCE, "beat", 0.7)
@@ -597,6 +632,10 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
         return (ARREST, "arrest" if lemma == "pick" else "detain", 0.7)
     if lemma == "leave" and any(c.lower_ == "dead" for c in token.subtree):
         return (VIOLENCE, None, 0.7)
+    if lemma == "set" and re.match(r"(\w+ ){0,3}?(on )?(fire|ablaze|alight)\b", right):
+        return (DESTROY, "destroy", 0.7)
+    if lemma == "apprehend":  # "apprehending trouble" is fearing it
+        return None if _object_names(token, _FEARED) else (ARREST, "arrest", 0.75)
     if lemma == "cease" and right.startswith("fire"):
         return ("AGREE", None, 0.6)
     if lemma == "blow" and (right.startswith("up") or re.match(r"(him|her|them)sel(f|ves) up", right)):
@@ -645,14 +684,22 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
         return ("COERCE", "restrict", 0.6)
     if lemma in ("arrive", "enter", "reach") and _subject_matches(token, _FORCES_SUBJECT):
         return ("MOBILIZE", "troops", 0.6)
-    if lemma == "hold" and re.search(r"\b(hostage|captive)", right):
+    if lemma == "hold" and re.search(r"\b(hostage|captive|(at |for )?ransom)", right):
         return (ABDUCT, "abduct", 0.75)
-    if lemma == "hold" and (_subject_matches(token, _PERSONS_SUBJECT, passive=True) or any(
+    held_by_police = any(c.dep_ == "agent" and re.search(r"\b(police|troops|forces|army|authorities)\b", " ".join(
+        t.lower_ for t in c.subtree)) for c in token.children) and not _subject_matches(token, _HELD_THINGS, True)
+    if lemma == "hold" and (_subject_matches(token, _PERSONS_SUBJECT, passive=True) or held_by_police or any(
             c.dep_ == "nsubjpass" and c.ent_type_ == "PERSON" for c in token.children)):
         return (ARREST, "detain", 0.6)
     return None
 
 
+_FEARED = re.compile(r"\b(acts?|trouble|violence|attacks?|retaliation|danger|threats?|tension|clashes)\b", re.I)
+_PERSONAL = {"he", "she", "they", "we", "i", "you", "him", "her", "them", "us", "me"}
+_HELD_THINGS = re.compile(
+    r"\b(meetings?|conferences?|talks|elections?|rall(y|ies)|protests?|sessions?|ceremon(y|ies)|events?|hearings?|"
+    r"votes?|polls?|seminars?|discussions?|functions?|programmes?|programs?|exercises?|drills?|parades?|"
+    r"positions?|areas?|territory|towns?|villages?|ground|land|posts?|lines?|consultations?|briefings?)\b", re.I)
 _OFFENDERS = re.compile(r"\b(offenders|culprits|miscreants|rioters|accused)\b|" + _PERSONS_SUBJECT.pattern, re.I)
 _JAIL = re.compile(r"\b(jail|prison|lock-?up|custody|remand home|behind bars)\b", re.I)
 
@@ -667,7 +714,7 @@ def _detention_phrase(token: Token, lemma: str, right: str) -> bool:
         return any(c.lower_ == "up" for c in token.children) and (taken or people)
     if lemma == "book":
         people = _subject_matches(token, _OFFENDERS, passive=True) or any(
-            c.dep_ == "nsubjpass" and c.pos_ in ("PRON", "PROPN") for c in token.children)
+            c.dep_ == "nsubjpass" and (c.pos_ == "PROPN" or c.lower_ in _PERSONAL) for c in token.children)
         return people and any(c.dep_ == "prep" and c.lower_ in ("for", "under") for c in token.children)
     return bool(_JAIL.search(" ".join(t.lower_ for c in token.children if c.dep_ == "prep" for t in c.subtree)))
 

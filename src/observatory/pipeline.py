@@ -43,7 +43,6 @@ _TREND_VERBS = {
     "intensify",
     "escalate",
     "increase",
-    "continue",
     "rage",
     "persist",
     "spread",
@@ -331,8 +330,10 @@ class Extractor:
             event_status = status.detect_status(sent, trigger.token, doc.published)
             if trigger.token.dep_ == "xcomp" and trigger.token.head.lemma_.lower() in REFUSALS:
                 event_status = "negated"
-            elif event_status == "occurred" and _purpose(trigger.token):
-                event_status = "planned"
+            elif event_status == "occurred" and (
+                _purpose(trigger.token) or (act is not None and speech.states(act, trigger.token))
+            ):
+                event_status = "planned"  # an aim, or what a statement demands, promises or threatens
             if event_status == "occurred" and _long_before(sentence_date, doc.published):
                 event_status = "historical"
             actor_spans, recipient_spans = (
