@@ -782,9 +782,11 @@ def _claimed(token: Token) -> bool:
 
 
 def _died_of_illness(token: Token) -> bool:
-    """ "died of alcohol poisoning": a death, but no violence."""
+    """ "died of alcohol poisoning": a death, but no violence; "the anger has died down": no death at all."""
     if token.lemma_.lower() != "die":
         return False
+    if any(c.dep_ == "prt" and c.lower_ in ("down", "out", "away") for c in token.children):
+        return True
     causes = [c for p in token.children if p.dep_ == "prep" and p.lower_ in ("of", "from") for c in p.children]
     return any(c.lemma_.lower() in _ILLNESS or _medical(c) for c in causes)
 

@@ -208,9 +208,10 @@ def _assign_counts(sentence_events: list[Event], counts: dict[str, Quantity]) ->
 
     main = pick(types=VIOLENT_TYPES) or sentence_events[0]
     protest = pick(types={"Protests", "Riots"})
+    harmful = pick(types=VIOLENT_TYPES | {"Protests", "Riots"})  # deaths and wounds need an act of violence
     routes = {
-        "fatalities": main,
-        "injured": main,
+        "fatalities": harmful,
+        "injured": harmful,
         "displaced": main,
         "abducted": pick({"Abduction/forced disappearance"}) or main,
         "arrested": pick({"Arrests"}) or protest or main,

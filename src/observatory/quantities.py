@@ -497,13 +497,25 @@ def _field_of(nominal: Token) -> str | None:
 
 
 def _of_another_event(nominal: Token) -> bool:
-    """'in revenge for the deaths of eight soldiers': a count of the earlier event avenged."""
+    """'in revenge for the deaths of eight soldiers': a count of the earlier event avenged; 'since the
+    massacre in which 75 people were killed', 'after the riots in which ...': a count of a past event
+    recalled in a relative clause."""
     for ancestor in nominal.ancestors:
         if ancestor.lemma_.lower() in _OTHER_EVENT_NOUNS:
             return True
         if ancestor.dep_ == "prep" and ancestor.i > 0 and ancestor.nbor(-1).lemma_.lower() in _OTHER_EVENT_NOUNS:
             return True
+        if ancestor.dep_ == "relcl" and _recalled(ancestor.head):
+            return True
     return False
+
+
+_RECALLING_PREPS = {"after", "since", "during", "following", "before"}
+
+
+def _recalled(noun: Token) -> bool:
+    """A noun named as the background of a sentence: "after the carnage", "since the massacre"."""
+    return noun.dep_ == "pobj" and noun.head.lower_ in _RECALLING_PREPS
 
 
 def _is_participle_clause(child: Token) -> bool:
