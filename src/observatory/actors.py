@@ -324,6 +324,7 @@ def is_country_word(text: str) -> bool:
     return _key(text) in folded or _exact_key(text) in exact
 
 
+@lru_cache(maxsize=65536)
 def _key(text: str) -> str:
     """Case-folded lookup key: no leading article, possessives or punctuation."""
     text = text.replace("’", "'").replace("‘", "'").lower()

@@ -61,6 +61,7 @@ class Place:
     precision: int
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """Casefold, strip diacritics, apostrophes, hyphens, punctuation, a final "-ah" and doubled
     consonants: "Dar'a" -> "dara", "Raqqah" -> "raqa"."""

@@ -34,6 +34,8 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence (headlines, key points and paragraphs often lack a full stop), and so
     does a dateline ("KABUL (AP) —"), so that the place a report was filed from is never a subject."""
     end_of_dateline = dateline_end(doc.text)
+    if "\n" not in doc.text and not end_of_dateline:
+        return doc  # one paragraph, no dateline: nothing to mark
     wrapped = _hard_wrapped(doc.text)
     for token in doc[1:]:
         previous = doc[token.i - 1]
