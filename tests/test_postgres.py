@@ -33,7 +33,7 @@ from observatory.config import Settings
 from observatory.export import export_events
 from observatory.migrations import SchemaTooNewError, apply_migrations, available
 from observatory.queries import EventFilter
-from observatory.store import Store
+from observatory.store import Store, content_hash
 
 ENV = "OBSERVATORY_TEST_PG"
 
@@ -305,3 +305,33 @@ def test_unreachable_server_is_a_clear_error() -> None:
     with pytest.raises(ConnectionError, match="cannot connect to PostgreSQL") as raised:
         PgConnection("postgresql://me:secret@127.0.0.1:1/x")
     assert "postgresql://me:***@127.0.0.1:1/x" in str(raised.value) and "secret" not in str(raised.value)
+
+
+def test_deduplication_on_postgresql_equals_duckdb(pg_url: str, tmp_path: Path) -> None:
+    from observatory.dedupe import dedupe, dedupe_articles
+    from test_dedupe import REPORTS
+
+    def incidents(db: str) -> list[list[str]]:
+        with Store(db) as store:
+            dedupe_articles(store.con, [])  # creates the incidents table and view when missing
+            rows = store.con.execute(
+                "SELECT e.incident_id, a.doc_id FROM events e JOIN articles a USING (article_id) "
+                "WHERE e.status = 'occurred'"
+            ).fetchall()
+            fatalities = store.con.execute(
+                "SELECT fatalities_low, fatalities_best, fatalities_high FROM incidents ORDER BY 1, 2, 3"
+            ).fetchall()
+        grouped: dict[str, list[str]] = {}
+        for incident, doc in rows:
+            grouped.setdefault(incident, []).append(doc)
+        return sorted(sorted(docs) for docs in grouped.values()) + [fatalities]
+
+    duck = str(tmp_path / "twin.duckdb")
+    for db in (duck, pg_url):
+        with Store(db) as store:
+            store.add_batch(REPORTS[:3])
+            dedupe(store.con)
+            store.add_batch(REPORTS[3:])
+            dedupe_articles(store.con, sorted({content_hash(doc.text) for doc, _ in REPORTS[3:]}))
+    assert incidents(pg_url) == incidents(duck)
+    assert ["hyper-1", "hyper-2", "hyper-3"] in incidents(pg_url)

@@ -273,8 +273,7 @@ def _add(store: object, batch: list, total: object) -> None:
     if not batch:
         return
     stats = store.add_batch(batch)  # type: ignore[attr-defined]
-    if store.dialect == "duckdb":  # type: ignore[attr-defined]  # dedupe runs on DuckDB only (docs/dedupe.md)
-        dedupe_articles(store.con, [content_hash(doc.text) for doc, _ in batch])  # type: ignore[attr-defined]
+    dedupe_articles(store.con, [content_hash(doc.text) for doc, _ in batch])  # type: ignore[attr-defined]
     total.documents += stats.documents  # type: ignore[attr-defined]
     total.skipped += stats.skipped  # type: ignore[attr-defined]
     total.events += stats.events  # type: ignore[attr-defined]

@@ -14,17 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
 from rapidfuzz import fuzz
 
+from observatory.backends import Connection, is_postgres_url
+from observatory.gazetteer import haversine_km
 from observatory.store import DEFAULT_DB
 
 DATE_WINDOW_DAYS = 2
@@ -44,8 +45,8 @@ CREATE TABLE IF NOT EXISTS incidents (
     date_start           DATE,
     date_end             DATE,
     location             VARCHAR,
-    latitude             DOUBLE,
-    longitude            DOUBLE,
+    latitude             DOUBLE PRECISION,
+    longitude            DOUBLE PRECISION,
     geo_precision        INTEGER,
     country              VARCHAR,
     admin1               VARCHAR,
@@ -85,8 +86,8 @@ SELECT a.event_id, b.event_id
 FROM dedupe_candidates a JOIN dedupe_frontier f ON a.event_id = f.event_id
 JOIN dedupe_candidates b
   ON a.country = b.country AND a.family = b.family AND a.event_id <> b.event_id
- AND b.date_start <= a.date_end + INTERVAL {DATE_WINDOW_DAYS} DAY
- AND b.date_end >= a.date_start - INTERVAL {DATE_WINDOW_DAYS} DAY
+ AND b.date_start <= a.date_end + INTERVAL '{DATE_WINDOW_DAYS} days'
+ AND b.date_end >= a.date_start - INTERVAL '{DATE_WINDOW_DAYS} days'
 """
 
 
@@ -101,18 +102,10 @@ class DedupeStats:
     total_events: int = 0  # occurred events in the database
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_schema(con: Connection) -> None:
     """Create the incidents table if it is missing, and the per-connection candidates view."""
     con.execute(INCIDENTS_SCHEMA)
     con.execute(CANDIDATES_VIEW)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def _place_similarity(a: dict, b: dict) -> float | None:
@@ -178,21 +171,28 @@ def pair_score(a: dict, b: dict) -> float | None:
     return sum(WEIGHTS[key] * value for key, value in parts.items())
 
 
-def _load(con: duckdb.DuckDBPyConnection, event_ids: Iterable[str]) -> dict[str, dict]:
+def _load(con: Connection, event_ids: Iterable[str]) -> dict[str, dict]:
     ids = list(event_ids)
     rows = con.execute(
-        f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM dedupe_candidates WHERE event_id IN (SELECT unnest(?))", [ids]
+        f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM dedupe_candidates WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
+        [ids],
     ).fetchall()
     return {row[0]: dict(zip(CANDIDATE_COLUMNS, row, strict=True)) for row in rows}
 
 
-def _candidate_pairs(con: duckdb.DuckDBPyConnection, frontier: list[str]) -> list[tuple[str, str]]:
-    con.execute("CREATE OR REPLACE TEMP TABLE dedupe_frontier AS SELECT unnest(?::VARCHAR[]) AS event_id", [frontier])
+def _temp_table(con: Connection, name: str, select: str, params: list) -> None:
+    """(Re)create a session-local table from a query, in SQL both DuckDB and PostgreSQL read."""
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(f"CREATE TEMP TABLE {name} AS {select}", params)
+
+
+def _candidate_pairs(con: Connection, frontier: list[str]) -> list[tuple[str, str]]:
+    _temp_table(con, "dedupe_frontier", "SELECT unnest(?::VARCHAR[]) AS event_id", [frontier])
     return con.execute(PAIRS_SQL).fetchall()
 
 
 def _components(
-    con: duckdb.DuckDBPyConnection, seeds: list[str]
+    con: Connection, seeds: list[str]
 ) -> tuple[dict[str, dict], dict[frozenset[str], float | None]]:
     """The seeds and every event linked to them, transitively, with the score of every candidate pair
     that involves one of them (None: the two cannot be one incident)."""
@@ -293,7 +293,7 @@ def _incident_row(members: list[dict], now: dt.datetime) -> tuple:
     )
 
 
-def _write(con: duckdb.DuckDBPyConnection, events: dict[str, dict], clusters: list[set[str]]) -> int:
+def _write(con: Connection, events: dict[str, dict], clusters: list[set[str]]) -> int:
     """Replace the incidents of ``events`` by ``clusters`` in one transaction; the number of multi-report ones."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = [_incident_row([events[e] for e in sorted(cluster)], now) for cluster in clusters]
@@ -301,9 +301,8 @@ def _write(con: duckdb.DuckDBPyConnection, events: dict[str, dict], clusters: li
     incident_ids = [row[0] for row, cluster in zip(rows, clusters, strict=True) for _ in cluster]
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE dedupe_assign AS "
-            "SELECT unnest(?::VARCHAR[]) AS event_id, unnest(?::VARCHAR[]) AS incident_id",
+        _temp_table(
+            con, "dedupe_assign", "SELECT unnest(?::VARCHAR[]) AS event_id, unnest(?::VARCHAR[]) AS incident_id",
             [event_ids, incident_ids],
         )
         con.execute(
@@ -326,12 +325,13 @@ def _write(con: duckdb.DuckDBPyConnection, events: dict[str, dict], clusters: li
 
 
 _INCIDENT_TYPES = (
-    "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DATE", "DATE", "VARCHAR", "DOUBLE", "DOUBLE", "INTEGER",
+    "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DATE", "DATE", "VARCHAR", "DOUBLE PRECISION",
+    "DOUBLE PRECISION", "INTEGER",
     "VARCHAR", "VARCHAR", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "VARCHAR", "VARCHAR", "TIMESTAMP",
 )
 
 
-def _recluster(con: duckdb.DuckDBPyConnection, seeds: list[str]) -> DedupeStats:
+def _recluster(con: Connection, seeds: list[str]) -> DedupeStats:
     ensure_schema(con)
     stats = DedupeStats()
     if seeds:
@@ -344,7 +344,7 @@ def _recluster(con: duckdb.DuckDBPyConnection, seeds: list[str]) -> DedupeStats:
     return stats
 
 
-def dedupe(con: duckdb.DuckDBPyConnection, rebuild: bool = False) -> DedupeStats:
+def dedupe(con: Connection, rebuild: bool = False) -> DedupeStats:
     """Full pass: give every occurred event without an incident one (joining or merging incidents as
     needed); with ``rebuild``, forget all incidents first and recompute them from scratch."""
     ensure_schema(con)
@@ -360,7 +360,7 @@ def dedupe(con: duckdb.DuckDBPyConnection, rebuild: bool = False) -> DedupeStats
     return _recluster(con, [row[0] for row in seeds])
 
 
-def dedupe_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> DedupeStats:
+def dedupe_articles(con: Connection, article_ids: list[str]) -> DedupeStats:
     """Incremental pass after ingesting ``article_ids``: attach their occurred events to existing
     incidents or create new ones. Gives the same incidents as a full rebuild."""
     ensure_schema(con)
@@ -372,18 +372,17 @@ def dedupe_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> D
 
 
 def dedupe_command(
-    db: Annotated[str, typer.Option("--db", help="DuckDB database file.")] = DEFAULT_DB,
+    db: Annotated[str, typer.Option("--db", help="DuckDB database file, or a postgresql:// URL.")] = DEFAULT_DB,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget all incidents and recompute them.")] = False,
 ) -> None:
     """Group the stored events that report one incident into incidents (`observatory dedupe`)."""
-    from pathlib import Path
-
     from rich.console import Console
 
+    from observatory.backends import redact
     from observatory.store import Store
 
     console = Console(stderr=True, soft_wrap=True)
-    if not Path(db).exists():
+    if not is_postgres_url(db) and not Path(db).exists():
         console.print(f"[red]error:[/red] database {db} does not exist; run `observatory ingest` first")
         raise typer.Exit(2)
     try:
@@ -392,11 +391,11 @@ def dedupe_command(
             merged = store.con.execute(
                 "SELECT count(*), coalesce(sum(n_events), 0) FROM incidents WHERE n_reports > 1"
             ).fetchone()
-    except duckdb.Error as exc:
-        console.print(f"[red]error:[/red] cannot deduplicate {db}: {exc}")
+    except Exception as exc:  # DuckDB or PostgreSQL errors: one line, no traceback
+        console.print(f"[red]error:[/red] cannot deduplicate {redact(db)}: {exc}")
         raise typer.Exit(1) from None
     console.print(
         f"{'rebuilt' if rebuild else 'updated'} {stats.incidents} incidents from {stats.events} events. "
-        f"Database {db}: {stats.total_events} occurred events in {stats.total_incidents} incidents; "
+        f"Database {redact(db)}: {stats.total_events} occurred events in {stats.total_incidents} incidents; "
         f"{merged[0]} incidents are reported by several articles ({merged[1]} events)."
     )
