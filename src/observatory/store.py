@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,8 +220,3 @@ class Store:
         articles = self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
         events = self.con.execute("SELECT count(*) FROM events").fetchone()[0]
         return {"articles": articles, "events": events}
-
-
-def event_from_json(text: str) -> Event:
-    """Rebuild an Event from its stored JSON."""
-    return Event.model_validate(json.loads(text))

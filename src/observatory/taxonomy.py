@@ -79,18 +79,6 @@ ACLED_SUB_TYPES: dict[str, str] = {
 }
 ACLED_EVENT_TYPES: tuple[str, ...] = tuple(dict.fromkeys(ACLED_SUB_TYPES.values()))
 
-# ACLED actor classes ("inter" codes).
-ACLED_INTER: dict[int, str] = {
-    1: "State forces",
-    2: "Rebel groups",
-    3: "Political militias",
-    4: "Identity militias",
-    5: "Rioters",
-    6: "Protesters",
-    7: "Civilians",
-    8: "External/other forces",
-}
-
 # The ACLED inter code most often implied by a PLOVER sector code.
 SECTOR_TO_INTER: dict[str, int] = {
     "GOV": 1,
