@@ -301,3 +301,23 @@ def test_place_of_origin_gives_way_to_the_place_of_the_event(geolocator: Geoloca
     places, sents = _analyse(geolocator, text)
     loc = places.for_sentence(sents[0])
     assert loc is not None and loc.text == "Jarablus" and loc.admin1 == "Aleppo"
+
+
+ACTOR_CAPITAL = (
+    "Moscow said on Monday it would keep backing the government in its offensive.\n\n"
+    "Air strikes killed 14 civilians in Saraqeb in Syria on Sunday, rescuers in Idlib province said. "
+    "Later Moscow intervened again, and warplanes killed four more people."
+)
+
+
+def test_main_place_lies_in_the_country_the_places_are_in(geolocator: Geolocator) -> None:
+    places, _ = _analyse(geolocator, ACTOR_CAPITAL)
+    assert places.main_place is not None
+    assert places.main_place.country == "SYR" and admin1_matches(places.main_place.admin1, "Idlib")
+
+
+def test_foreign_city_named_without_a_place_cue_is_no_scene(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, ACTOR_CAPITAL)
+    loc = places.for_sentence(_sentence_with(sents, "Later Moscow"))
+    assert loc is not None and loc.country == "SYR"
+    assert admin1_matches(loc.admin1, "Idlib")

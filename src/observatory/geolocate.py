@@ -148,7 +148,14 @@ class DocumentPlaces:
 
     def _event_toponyms(self) -> list[Toponym]:
         return [t for t in self.toponyms
-                if t.location is not None and not t.actor_origin and not t.in_dateline]
+                if t.location is not None and not t.actor_origin and not t.in_dateline and not self._abroad(t)]
+
+    def _abroad(self, t: Toponym) -> bool:
+        """A town or region outside the country of the article's main place names a government or a venue
+        more often than the scene when no place cue ("in", "near", "town of") precedes it: "Moscow intervened"."""
+        main = self.main_place
+        return main is not None and main.admin1 is not None and t.location.precision < 3 and not t.strong_cue \
+            and t.location.country != main.country
 
     def _refine(self, loc: Location | None) -> Location | None:
         """A country named alone gives way to the article's main place when that is finer: inside that
@@ -490,9 +497,14 @@ def _score(t: Toponym, p: Place, countries: Counter, admin1s: Counter, others: l
 
 def _main_place(toponyms: list[Toponym]) -> Location | None:
     """The article's main place: the best-attested admin1 region of the body, at its most frequent and
-    most specific toponym; a country only when the body names nothing finer."""
+    most specific toponym; a country only when the body names nothing finer. The region lies in the
+    country the body names most often when it names any region there ("Moscow said" in a Syria story)."""
     body = [t for t in toponyms if t.location is not None and not t.in_dateline and not t.actor_origin]
     regional = [t for t in body if t.location.admin1]
+    countries = Counter(t.location.country for t in body if t.location.admin1 or t.strong_cue)
+    top_country = max(countries, key=lambda c: (countries[c], -next(t.start for t in body
+                                                                    if t.location.country == c)), default=None)
+    regional = [t for t in regional if t.location.country == top_country] or regional
     if not regional:
         counts = Counter(t.location.name for t in body)
         return max(body, key=lambda t: (counts[t.location.name], -t.start)).location if body else None
