@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,7 +20,10 @@ from rich.table import Table
 from observatory.backends import redact
 from observatory.models import Document, DocumentResult
 from observatory.reading import ReadError, read_inputs
-from observatory.store import DEFAULT_DB
+from observatory.store import DEFAULT_DB, IngestStats, Store, content_hash
+
+if TYPE_CHECKING:
+    from observatory.queries import EventFilter
 
 app = typer.Typer(
     help="observatory: conflict events from news reports, geolocated and source-attributed.",
@@ -236,14 +239,12 @@ def ingest(
 
     A directory or file of Parquet partitions written by `extract --dask` is stored without extracting again.
     """
-    from observatory.store import IngestStats
-
     pub = _parse_date(published, "--published")
     _use_classifier(classifier)
     total = IngestStats()
     with _open_store(db) as store:
         results, errors = _run_extraction(paths, pub, actors, workers)
-        batch: list = []
+        batch: list[tuple[Document, DocumentResult]] = []
         failed = 0
         for pair in results:
             if pair[1].error:  # not stored, so that a later run retries it
@@ -265,18 +266,17 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _add(store: object, batch: list, total: object) -> None:
+def _add(store: Store, batch: list[tuple[Document, DocumentResult]], total: IngestStats) -> None:
     """Store one batch in one transaction, then attach its events to incidents (cross-report dedupe)."""
     from observatory.dedupe import dedupe_articles
-    from observatory.store import content_hash
 
     if not batch:
         return
-    stats = store.add_batch(batch)  # type: ignore[attr-defined]
-    dedupe_articles(store.con, [content_hash(doc.text) for doc, _ in batch])  # type: ignore[attr-defined]
-    total.documents += stats.documents  # type: ignore[attr-defined]
-    total.skipped += stats.skipped  # type: ignore[attr-defined]
-    total.events += stats.events  # type: ignore[attr-defined]
+    stats = store.add_batch(batch)
+    dedupe_articles(store.con, [content_hash(doc.text) for doc, _ in batch])
+    total.documents += stats.documents
+    total.skipped += stats.skipped
+    total.events += stats.events
 
 
 @app.command()
@@ -353,7 +353,7 @@ def _filter(
     actor: str | None,
     status: str,
     limit: int,
-) -> object:
+) -> EventFilter:
     from pydantic import ValidationError
 
     from observatory.queries import EventFilter
@@ -379,10 +379,9 @@ def _filter(
         raise _fail("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())) from None
 
 
-def _open_store(db: str, read_only: bool = False) -> object:
+def _open_store(db: str, read_only: bool = False) -> Store:
     """The store at ``db`` (a DuckDB file or a postgresql:// URL), or one clear error line and exit 2."""
     from observatory.migrations import SchemaTooNewError
-    from observatory.store import Store
 
     try:
         return Store(db, read_only=read_only)
