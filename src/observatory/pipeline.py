@@ -324,6 +324,10 @@ class Extractor:
         date = context_date or self._fallback_date(doc.published)
         when = date.start if date else None
         country_hint = location.country if location else None
+
+        def resolve(span: Span, kind: str | None = None) -> ActorRef:
+            return self.actors.resolve(span.text, when=when, country_hint=country_hint, event_type=kind)
+
         built: list[Event] = []
         for trigger in sorted(triggers, key=lambda t: -t.score):
             if _generic_mention(trigger.token):  # "dozens of bombings", "fighting has intensified": no one event
@@ -342,11 +346,7 @@ class Extractor:
                 for spans in roles.find_roles(trigger.token)
             )
             acled_type = acled_type_of(trigger.acled_sub_event_type)
-
-            def resolve(span: Span, kind: str | None = acled_type) -> ActorRef:
-                return self.actors.resolve(span.text, when=when, country_hint=country_hint, event_type=kind)
-
-            actors = [resolve(span) for span in actor_spans]
+            actors = [resolve(span, acled_type) for span in actor_spans]
             if not actors:
                 implied = self.actors.implied_actor(acled_type, country_hint, when)
                 actors = [implied] if implied else []
@@ -356,7 +356,7 @@ class Extractor:
                 acled_event_type=acled_type,
                 acled_sub_event_type=trigger.acled_sub_event_type,
                 actors=actors,
-                recipients=[resolve(span, None) for span in recipient_spans],
+                recipients=[resolve(span) for span in recipient_spans],
                 location=location,
                 date=date,
                 status=event_status,
@@ -374,10 +374,8 @@ class Extractor:
             built.append(
                 Event(
                     plover_type=act.plover_type,
-                    actors=[self.actors.resolve(s.text, when=when, country_hint=country_hint) for s in actor_spans],
-                    recipients=[
-                        self.actors.resolve(s.text, when=when, country_hint=country_hint) for s in recipient_spans
-                    ],
+                    actors=[resolve(span) for span in actor_spans],
+                    recipients=[resolve(span) for span in recipient_spans],
                     location=location,
                     date=date,
                     status="occurred",
