@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from observatory import layout
+from observatory.actors import ActorDictionary
 from observatory.gazetteer import haversine_km
 from observatory.geolocate import DocumentPlaces, Geolocator, admin1_matches
 from observatory.nlp import get_nlp
@@ -321,3 +322,44 @@ def test_foreign_city_named_without_a_place_cue_is_no_scene(geolocator: Geolocat
     loc = places.for_sentence(_sentence_with(sents, "Later Moscow"))
     assert loc is not None and loc.country == "SYR"
     assert admin1_matches(loc.admin1, "Idlib")
+
+
+def test_actor_home_country_decides_an_ambiguous_name(geolocator: Geolocator) -> None:
+    """Tripoli alone is the Libyan capital; Hezbollah supporters put it in Lebanon."""
+    text = "Hezbollah supporters burned tyres in Tripoli on Sunday."
+    doc = get_nlp()(text)
+    sentence = next(iter(doc.sents))
+    actors = ActorDictionary.load().home_countries(text)
+    assert actors == {"LBN": 1}
+    with_actors = geolocator.analyse(doc, layout.analyse(text), actors).for_sentence(sentence)
+    without = geolocator.analyse(doc, layout.analyse(text)).for_sentence(sentence)
+    assert with_actors is not None and with_actors.country == "LBN" and with_actors.admin1 == "North Lebanon"
+    assert without is not None and without.country == "LBY"
+
+
+def test_region_qualifier_survives_a_foreign_demonym(geolocator: Geolocator) -> None:
+    """"Saudi" names the attacker's nationality; the region in brackets is still where it happened, and of
+    two regions of that name the larger one wins when nothing else tells them apart."""
+    text = "Saudi artillery hit houses in Razih district (Sadah), injuring a boy."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == "YEM"
+
+
+def test_a_type_word_alone_is_no_place(geolocator: Geolocator) -> None:
+    text = "Troops and rebels clashed near Hill 402, east of Minbya Town, in Rakhine State on Friday."
+    places, _ = _analyse(geolocator, text)
+    assert all(t.text.casefold() != "town" for t in places.toponyms)
+
+
+def test_events_abroad_fit_the_article_less(geolocator: Geolocator) -> None:
+    text = ("Air strikes killed nine people in Maarat al-Numan in Idlib province on Monday. "
+            "Rescuers in Idlib said more bodies were under the rubble. "
+            "Diplomats met in Geneva to discuss a truce.")
+    places, sents = _analyse(geolocator, text)
+    idlib = places.for_sentence(sents[0])
+    geneva = places.for_sentence(_sentence_with(sents, "Geneva"))
+    assert idlib is not None and geneva is not None and geneva.country == "CHE"
+    assert places.fit(idlib) == 1.0
+    assert places.fit(geneva) < places.fit(idlib)
+    assert places.fit(None) == 1.0

@@ -120,3 +120,24 @@ def test_sentence_without_event_gives_none(extractor: Extractor) -> None:
     text = "The minister spoke about the budget at a press conference in Nairobi on Monday."
     events = extractor.extract(Document(id="n", text=text, published=dt.date(2022, 1, 5))).events
     assert [e for e in events if e.acled_event_type] == []
+
+
+def test_date_says_what_it_was_read_from(extractor: Extractor) -> None:
+    published = dt.date(2021, 3, 10)
+    text = ("Gunmen killed four villagers in the town of Gwoza on Monday, residents said.\n\n"
+            "In a separate incident, soldiers arrested six suspects at a checkpoint in Bama.")
+    found = extractor.extract(Document(id="dated", text=text, published=published)).events
+    by_type = {e.acled_sub_event_type: e for e in found}
+    attack, arrests = by_type["Attack"], by_type["Arrests"]
+    assert attack.date is not None and attack.date.start == dt.date(2021, 3, 8) and attack.date.basis == "text"
+    assert arrests.date is not None and arrests.date.start == dt.date(2021, 3, 8)
+    assert arrests.date.basis == "context"
+
+
+def test_undated_report_is_dated_to_publication_and_says_so(extractor: Extractor) -> None:
+    text = "Gunmen killed four villagers in the town of Gwoza, residents said."
+    dated = extractor.extract(Document(id="undated", text=text, published=dt.date(2021, 3, 10))).events
+    assert dated and dated[0].date is not None
+    assert dated[0].date.start == dt.date(2021, 3, 10) and dated[0].date.basis == "publication"
+    no_basis = extractor.extract(Document(id="no-basis", text=text)).events
+    assert no_basis and no_basis[0].date is None

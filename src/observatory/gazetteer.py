@@ -27,7 +27,7 @@ import pycountry
 from rapidfuzz import fuzz
 from scipy.spatial import cKDTree
 
-FORMAT_VERSION = 10
+FORMAT_VERSION = 12
 DATA_DIR = resources.files("observatory") / "data"
 _ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "ar", "an", "at", "az", "adh", "ath", "ed", "es", "er",
                        "ez"})
@@ -294,8 +294,11 @@ def _build() -> dict[str, np.ndarray]:
             country_aliases[row["iso3"]].append(row["alias"])
     capitals: dict[str, int] = {}
     for cc, row in countries.items():
-        capital_row = max((i for i in by_country[cc] if rows[i][1] == row["capital"]),
-                          key=lambda i: rows[i][6], default=None)
+        by_size = sorted(by_country[cc], key=lambda i: -rows[i][6])
+        capital_keys = name_keys(row["capital"])  # "Bogota" is spelled "Bogotá" in cities500
+        capital_row = next((i for i in by_size if any(capital_keys & name_keys(s) for s in spellings[i])), None)
+        if capital_row is None:  # a capital renamed since ("Nur-Sultan"): the country at its largest city
+            capital_row = by_size[0] if by_size else None
         if capital_row is None:
             continue
         capital = rows[capital_row]

@@ -66,7 +66,7 @@ _STOP = {normalise(w) for w in (
     "Imam", "Police", "Army", "Islamic", "State", "Reuters", "AFP", "AP", "Brigade", "Division",
     "Battalion", "Regiment", "Corps", "Today", "Security", "Council", "Ministry", "Government", "News",
     "Agency", "Commission", "Observatory", "Human", "Rights",
-)}
+)} | {normalise(w) for w in _TYPE_WORDS.split("|")}  # "Town" in "Minbya Town" names no place of its own
 _TYPE_SET = set(_TYPE_WORDS.split("|"))
 _TYPE_SUFFIX = re.compile(rf"\s+(?P<type>{_TYPE_WORDS})$", re.IGNORECASE)
 # second-level units named after their main town ("Gwoza Local Government Area", "Minbya Township")
@@ -146,6 +146,14 @@ class DocumentPlaces:
             return self._refine(before[-1].location)
         return self.main_place or self.dateline_place
 
+    def fit(self, loc: Location | None) -> float:
+        """How well an event place fits what the article is about: 1 in its main region (or unknown),
+        a little less elsewhere in its country, less again abroad (more often a misplaced or side event)."""
+        main = self.main_place
+        if loc is None or main is None or (loc.country == main.country and loc.admin1 == main.admin1):
+            return 1.0
+        return OTHER_REGION_FIT if loc.country == main.country else ABROAD_FIT
+
     def _event_toponyms(self) -> list[Toponym]:
         return [t for t in self.toponyms
                 if t.location is not None and not t.actor_origin and not t.in_dateline and not self._abroad(t)]
@@ -180,6 +188,9 @@ class DocumentPlaces:
         return best.location
 
 
+# Confidence factors of an event placed outside the article's main region, in its country or abroad.
+OTHER_REGION_FIT = 0.97
+ABROAD_FIT = 0.9
 # A place abroad (outside every country the document names) smaller than this is taken for a misread
 # name ("Central Park" in a Nairobi story is not the one in Utah); larger cities abroad stay.
 FOREIGN_TOWN_POPULATION = 100_000
@@ -203,11 +214,13 @@ class Geolocator:
         self._demonyms = demonyms
         self._name_re = re.compile(_NAME)
 
-    def analyse(self, doc: Doc, layout: Layout) -> DocumentPlaces:
-        """Find and resolve the toponyms of ``doc``; the result answers ``for_sentence``."""
+    def analyse(self, doc: Doc, layout: Layout, actor_countries: Counter[str] | None = None) -> DocumentPlaces:
+        """Find and resolve the toponyms of ``doc``; the result answers ``for_sentence``.
+        ``actor_countries`` counts the home countries of the actors the text names: they favour places
+        there ("Houthi shelling in Sadah" is in Yemen) but, unlike demonyms, rule out no place abroad."""
         toponyms = self._find(doc, layout)
         context = Counter(self._demonyms[m.group(1)] for m in self._demonym_re.finditer(doc.text))
-        self._resolve(toponyms, context)
+        self._resolve(toponyms, context, actor_countries or Counter())
         for t in toponyms:
             if t.place is not None:
                 t.location = self._location(t)
@@ -363,7 +376,7 @@ class Geolocator:
             return
 
     # -- resolving ----------------------------------------------------------------------------------
-    def _resolve(self, toponyms: list[Toponym], demonym_countries: Counter) -> None:
+    def _resolve(self, toponyms: list[Toponym], demonym_countries: Counter, actor_countries: Counter) -> None:
         for t in toponyms:
             t.candidates = _filter_by_type(t, self.gazetteer)
         sure = [set() if t.loose else {c.country for c in t.candidates
@@ -378,14 +391,16 @@ class Geolocator:
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
                     p.country in known or (not known and t.strong_cue))]
         for t, own in zip(toponyms, sure, strict=True):
-            # a weak match far from every country the other toponyms and demonyms name is a misread name
-            weak = (not t.entity and not t.strong_cue) or t.loose \
-                or max((p.population for p in t.candidates), default=0) < FOREIGN_TOWN_POPULATION
+            # a weak match far from every country the other toponyms and demonyms name is a misread name;
+            # a region named to qualify a place ("Raizh district (Sadah)") is no misreading
+            weak = not t.qualifier and ((not t.entity and not t.strong_cue) or t.loose
+                                        or max((p.population for p in t.candidates), default=0)
+                                        < FOREIGN_TOWN_POPULATION)
             others = {c for c, n in support.items() if n > (c in own)} | set(demonym_countries)
             if others and weak and not t.in_dateline and not any(p.country in others for p in t.candidates):
                 t.candidates = []
         for _ in range(2):
-            countries = Counter(demonym_countries)
+            countries = demonym_countries + actor_countries
             admin1s: Counter = Counter()
             for t in toponyms:
                 if t.place is not None:
@@ -405,7 +420,9 @@ class Geolocator:
                     ctx_admin1[own_admin1] -= 1
                 others = [o.place for o in toponyms
                           if o is not t and o.place is not None and o.place.kind != "country"]
-                t.place = max(t.candidates, key=lambda p: _score(t, p, ctx_countries, ctx_admin1, others),
+                largest = max((p.population for p in t.candidates if p.kind == "admin1"), default=0)
+                t.place = max(t.candidates,
+                              key=lambda p: _score(t, p, ctx_countries, ctx_admin1, others, largest),
                               default=None)
 
     def _location(self, t: Toponym) -> Location:
@@ -472,7 +489,11 @@ def _filter_by_type(t: Toponym, gazetteer: Gazetteer) -> list[Place]:
     return t.candidates
 
 
-def _score(t: Toponym, p: Place, countries: Counter, admin1s: Counter, others: list[Place]) -> float:
+def _score(t: Toponym, p: Place, countries: Counter, admin1s: Counter, others: list[Place],
+           largest_region: int) -> float:
+    """How well a candidate fits the document; ``largest_region`` is the population of the most populous
+    admin1 candidate, so that of two regions of one name the smaller one ("Sada" in Mayotte, not Yemen's
+    "Sadah") loses when nothing else tells them apart."""
     score = 0.0
     if countries.get(p.country, 0) > 0:
         score += 3.0 + math.log1p(countries[p.country])
@@ -485,7 +506,7 @@ def _score(t: Toponym, p: Place, countries: Counter, admin1s: Counter, others: l
     if p.kind == "city":
         score += 0.45 * math.log10(p.population + 1)
     elif p.kind == "admin1":
-        score += 1.5
+        score += 1.5 - min(1.5, 0.5 * math.log10((largest_region + 1) / (p.population + 1)))
     elif p.kind == "country":
         score += 6.0
     else:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Status = Literal["occurred", "failed", "planned", "hypothetical", "negated", "historical"]
 DatePrecision = Literal["day", "week", "month", "year"]
+DateBasis = Literal["text", "context", "publication"]
 COUNT_FIELDS = ("fatalities", "injured", "abducted", "arrested", "displaced", "participants")
 
 
@@ -73,11 +74,17 @@ class Location(BaseModel):
 
 
 class DateSpan(BaseModel):
-    """An absolute date range with its precision."""
+    """An absolute date range with its precision, and what it was read from."""
 
     start: dt.date
     end: dt.date
     precision: DatePrecision = "day"
+    basis: DateBasis = Field(
+        "text",
+        description="text: a date expression of the event's sentence; context: one stated earlier in the "
+        "document; publication: the text states no date, so the event is dated to the report "
+        "(ACLED's 'as reported')",
+    )
 
 
 class Attribution(BaseModel):

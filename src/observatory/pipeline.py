@@ -274,7 +274,7 @@ class Extractor:
 
     def _events(self, doc: Document, spacy_doc: Doc, offset: int) -> list[Event]:
         layout = analyse(doc.text)
-        places = self.geolocator.analyse(spacy_doc, layout)
+        places = self.geolocator.analyse(spacy_doc, layout, self.actors.home_countries(doc.text))
         found: list[Event] = []
         context_date: DateSpan | None = None
         position = 1.0
@@ -321,7 +321,13 @@ class Extractor:
         evidence = Evidence(text=text, start=start + offset, end=start + len(text) + offset)
         attribution = status.find_attribution(sent)
         location = places.for_sentence(sent)
-        date = context_date or self._fallback_date(doc.published)
+        fit = places.fit(location)
+        if sentence_date is not None:
+            date: DateSpan | None = sentence_date
+        elif context_date is not None:
+            date = context_date.model_copy(update={"basis": "context"})
+        else:
+            date = self._fallback_date(doc.published)
         when = date.start if date else None
         country_hint = location.country if location else None
 
@@ -362,7 +368,7 @@ class Extractor:
                 status=event_status,
                 attribution=attribution,
                 evidence=evidence,
-                confidence=round(min(1.0, trigger.score * (1.0 if actor_spans else 0.9) * position), 3),
+                confidence=round(min(1.0, trigger.score * (1.0 if actor_spans else 0.9) * position * fit), 3),
             )
             same = next((e for e in built if _same_incident(e, event)), None)
             if same is not None:
@@ -381,7 +387,7 @@ class Extractor:
                     status="occurred",
                     attribution=attribution,
                     evidence=evidence,
-                    confidence=round(act.score * position, 3),
+                    confidence=round(act.score * position * fit, 3),
                 )
             )
         if self.classifier is not None:
@@ -394,7 +400,8 @@ class Extractor:
 
     @staticmethod
     def _fallback_date(published: dt.date | None) -> DateSpan | None:
-        """With no date expression, a news report dates its events to publication; without one, no date."""
+        """With no date expression, a news report dates its events to publication (and says so); without a
+        publication date either, there is no basis for a date and the event has none."""
         if published is None:
             return None
-        return DateSpan(start=published, end=published, precision="day")
+        return DateSpan(start=published, end=published, precision="day", basis="publication")
