@@ -58,6 +58,7 @@ _ADMIN1_TYPES = {"province", "governorate", "state", "region", "oblast", "depart
 _NEAR_TYPES = {"district", "sub-district", "subdistrict", "countryside", "area", "municipality",
                "suburb", "neighbourhood", "neighborhood", "plain", "plains", "valley", "desert", "mountains"}
 _TOWN_TYPES = {"town", "city", "village", "villages", "camp", "crossing", "checkpoint", "airport", "airbase"}
+_TYPE_SET = set(_TYPE_WORDS.split("|"))
 _STOP = {normalise(w) for w in (
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
@@ -66,8 +67,7 @@ _STOP = {normalise(w) for w in (
     "Imam", "Police", "Army", "Islamic", "State", "Reuters", "AFP", "AP", "Brigade", "Division",
     "Battalion", "Regiment", "Corps", "Today", "Security", "Council", "Ministry", "Government", "News",
     "Agency", "Commission", "Observatory", "Human", "Rights",
-)} | {normalise(w) for w in _TYPE_WORDS.split("|")}  # "Town" in "Minbya Town" names no place of its own
-_TYPE_SET = set(_TYPE_WORDS.split("|"))
+)} | {normalise(w) for w in _TYPE_SET}  # "Town" in "Minbya Town" names no place of its own
 _TYPE_SUFFIX = re.compile(rf"\s+(?P<type>{_TYPE_WORDS})$", re.IGNORECASE)
 # second-level units named after their main town ("Gwoza Local Government Area", "Minbya Township")
 _DISTRICT_WORDS = {"local government area", "local government", "lga", "chiefdom", "township", "tehsil", "taluka",
