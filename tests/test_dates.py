@@ -41,6 +41,11 @@ def day(value: dt.date) -> tuple[dt.date, dt.date, str]:
         ("The group was founded in 2015.", (dt.date(2015, 1, 1), dt.date(2015, 12, 31), "year")),
         ("The town fell last year.", (dt.date(2017, 1, 1), dt.date(2017, 12, 31), "year")),
         ("Strikes hit the port in June 2016.", (dt.date(2016, 6, 1), dt.date(2016, 6, 30), "month")),
+        ("Two years ago, a judge was shot dead here.", (dt.date(2016, 1, 1), dt.date(2016, 12, 31), "year")),
+        # lower-cased text, as some archives store it
+        ("gunmen shot dead a trader on monday in kaduna.", day(dt.date(2018, 7, 30))),
+        ("police arrested 14 people on july 12 in lagos.", day(dt.date(2018, 7, 12))),
+        ("the march 3 raid left two dead.", day(dt.date(2018, 3, 3))),
     ],
 )
 def test_resolves_expressions(text: str, expected: tuple[dt.date, dt.date, str]) -> None:
@@ -56,6 +61,8 @@ def test_resolves_expressions(text: str, expected: tuple[dt.date, dt.date, str])
         "Officials warned that militants may attack again.",
         "Protesters march through the capital against the bill.",
         "A 12-year-old boy was among the 30 wounded.",
+        "protesters march 3 km to the square.",
+        "officials said they may 2 times delay the vote.",
     ],
 )
 def test_no_date_expression_gives_none(text: str) -> None:

@@ -141,3 +141,36 @@ def test_undated_report_is_dated_to_publication_and_says_so(extractor: Extractor
     assert dated[0].date.start == dt.date(2021, 3, 10) and dated[0].date.basis == "publication"
     no_basis = extractor.extract(Document(id="no-basis", text=text)).events
     assert no_basis and no_basis[0].date is None
+
+
+def test_evidence_is_the_sentence_that_states_the_toll(extractor: Extractor) -> None:
+    text = (
+        "Gunmen attacked a police post in the town of Kukawa in Borno state on Sunday, residents said.\n\n"
+        "Three officers and a guard were killed in the attack, a police spokesman said."
+    )
+    events = extractor.extract(Document(id="toll", text=text, published=dt.date(2021, 5, 4))).events
+    killed = [e for e in events if e.fatalities is not None and (e.fatalities.best or 0) > 0]
+    assert len(killed) == 1 and killed[0].fatalities is not None and killed[0].fatalities.best == 4
+    assert killed[0].evidence.text.startswith("Three officers and a guard were killed")
+    assert text[killed[0].evidence.start : killed[0].evidence.end] == killed[0].evidence.text
+
+
+def test_page_stamp_and_related_stories_give_no_events(extractor: Extractor) -> None:
+    text = (
+        "This story is from March 4, 2019\n\n"
+        "kano: police arrested 12 youths after a clash at the central market on sunday, a police spokesman "
+        "said. traders said the market stayed shut on monday and would reopen once the police posted guards "
+        "there. related stories two die in clashes in jos  soldiers kill five bandits in zamfara"
+    )
+    events = extractor.extract(Document(id="page", text=text, published=dt.date(2019, 3, 4))).events
+    assert events and all(not e.evidence.text.startswith("This story") for e in events)
+    assert all("related stories" not in e.evidence.text for e in events)
+    assert not any(e.fatalities for e in events)
+    arrests = [e for e in events if e.acled_sub_event_type == "Arrests"]
+    assert arrests and arrests[0].date is not None and arrests[0].date.start == dt.date(2019, 3, 3)
+
+
+def test_years_ago_is_historical(extractor: Extractor) -> None:
+    text = "Two years ago, a lecturer at the same university was shot dead by unknown gunmen."
+    events = extractor.extract(Document(id="old", text=text, published=dt.date(2019, 3, 4))).events
+    assert events and all(e.status == "historical" for e in events)

@@ -132,6 +132,17 @@ def counts(text: str) -> dict[str, int | None]:
         # running tolls over a period are no one event's count
         ("Shelling killed 7 civilians today, raising the death toll to 90 in 12 days.", {"fatalities": 7}),
         ("The death toll from the bombing rose to 31 on Monday.", {"fatalities": 31}),
+        # the sentence's own count wins over a larger toll of many events; an update adds to its toll
+        ("At least 9 people were killed in fresh attacks, taking the toll to 310.", {"fatalities": 9}),
+        ("Two more wounded men died in hospital, bringing the toll to 14.", {"fatalities": 14}),
+        ("The overall toll in the province reached 220 by Friday.", {}),
+        ("The toll from the four-year conflict has passed 9,000.", {}),
+        ("The toll in the last three days of rioting has gone up to 6.", {}),
+        ("Eleven were killed on Monday, excluding the 40 people who died last week.", {"fatalities": 11}),
+        # bodies found report deaths, unless the sentence counts the killed
+        ("Gunmen killed 8 villagers as 30 bodies were buried in a mass grave.", {"fatalities": 8}),
+        # a number fused to a word names a kind of thing
+        ("A two-wheeler and a three-storey house were burnt by the mob.", {}),
     ],
 )
 def test_extract_counts(text: str, expected: dict[str, int]) -> None:

@@ -34,6 +34,24 @@ def test_plain_text_with_key_points_and_dateline(tmp_path: Path) -> None:
     assert doc.text[layout.dateline[0] : layout.dateline[1]] == "KABUL"
 
 
+def test_web_page_stamp_lower_cased_dateline_and_related_stories() -> None:
+    text = (
+        "This story is from March 4, 2019\n\n"
+        "kano: gunmen killed four traders at a market on sunday, police said. the market was shut on monday "
+        "and traders said they would stay away until the police posted guards there for good. "
+        "related stories two die in clashes in jos  curfew lifted in kaduna"
+    )
+    layout = analyse(text)
+    assert text[layout.body_start :].startswith("kano:")
+    assert layout.dateline is not None and layout.dateline[2] == "kano"
+    assert text[layout.body_end :].startswith("related stories")
+
+
+def test_capitalised_text_keeps_no_lower_case_dateline() -> None:
+    text = "police said: the market was shut. Traders in Kano stayed away on Monday."
+    assert analyse(text).dateline is None
+
+
 def test_jsonl_with_bad_line_keeps_the_others(tmp_path: Path) -> None:
     path = tmp_path / "docs.jsonl"
     path.write_text(

@@ -160,3 +160,10 @@ def test_passive_event_takes_the_actor_of_the_operation(nlp: Language) -> None:
 def test_known_actor_named_by_several_modifiers(nlp: Language) -> None:
     actors, _ = roles(nlp, "Saudi-led coalition airstrikes targeted a farm in Saada on Monday.", "airstrikes")
     assert actors == ["Saudi-led coalition"]
+
+
+def test_who_died_is_a_recipient_not_an_actor(nlp: Language) -> None:
+    doc = nlp("Two wounded soldiers died in hospital on Monday.")
+    actors, recipients = find_roles(next(t for t in doc if t.lemma_ == "die"))
+    assert actors == []
+    assert [span.text for span in recipients] == ["Two wounded soldiers"]

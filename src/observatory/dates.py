@@ -38,6 +38,15 @@ _REPORTING_BEFORE = re.compile(
     re.I,
 )
 _DATEPARSER_LANGUAGES = ["en"]
+# In a lower-cased sentence these names get their capital back; "may" and "march" only as "on may 3",
+# "the march 3 attack" or "3 march".
+_CALENDAR_WORDS = re.compile(
+    rf"\b(?:{'|'.join(calendar.day_name)}|{'|'.join(m for m in calendar.month_name[1:] if m not in ('May', 'March'))}"
+    r"|jan|feb|mar|apr|aug|sept?|oct|nov|dec)\b\.?|(?:(?<=\bon\s)|(?<=\bof\s)|(?<=\bthe\s)|(?<=\bsince\s)|(?<=\bby\s)|(?<=\bfrom\s))"
+    r"(?:may|march)(?=\s+\d)"
+    r"|(?<=\d\s)(?:may|march)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,8 @@ def _ago(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
         return _day(published - dt.timedelta(days=n))
     if unit.startswith("week"):
         return _week_of(published - dt.timedelta(weeks=n), published)
+    if unit.startswith("year"):
+        return _year(published.year - n, published)
     total = published.year * 12 + published.month - 1 - n
     return _month(total // 12, total % 12 + 1, published)
 
@@ -238,7 +249,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Resolver, bool, int]] = [
     (
         re.compile(
             r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-            r"(?P<unit>days?|weeks?|months?)\s+ago\b",
+            r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b",
             re.I,
         ),
         _ago,
@@ -282,6 +293,8 @@ def _dates_reporting(before: str) -> bool:
 
 def find_date_mentions(text: str, published: dt.date | None) -> list[DateMention]:
     """All resolvable date expressions of ``text`` in text order, none dated after ``published``."""
+    if not any(c.isupper() for c in text):
+        text = _CALENDAR_WORDS.sub(lambda m: m.group(0).capitalize(), text)
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for pattern, resolve, explicit, rank in _PATTERNS:

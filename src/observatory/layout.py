@@ -11,7 +11,18 @@ _DATELINE = re.compile(
     r"(?:\s*\((?:[A-Za-z\.\' ]{1,40})\))?\s*(?::|—|–|--|-\s)",
     re.MULTILINE,
 )
+# In a lower-cased text only the colon marks a dateline ("ahmedabad: at least ...").
+_LOWER_DATELINE = re.compile(r"^\s*(?P<name>[a-z][a-z'\.\- ]{1,40}?)\s*:", re.MULTILINE)
 _KEY_POINT = re.compile(r"^[ \t]*[-•*][ \t]+\S.*$", re.MULTILINE)
+# Lines a web page puts before the story: "This story is from March 10, 2002", "Updated: 12 May 2021 10:02".
+_STAMP = re.compile(
+    r"^[ \t]*(?:this story is from|published|posted|updated|last updated|first published)\b[^\n]{0,60}\d{4}"
+    r"[^\n]{0,20}$",
+    re.IGNORECASE,
+)
+# Where the page's links to other stories begin: their headlines are not this report's events.
+_TRAILER = re.compile(r"\b(?:related (?:stories|articles|news|coverage)|also read|read more)\b", re.IGNORECASE)
+_MAX_UPPER_SHARE = 0.01  # below this share of capitals a text was lower-cased ("ahmedabad: ...")
 
 
 @dataclass
@@ -19,6 +30,7 @@ class Layout:
     """Where the body starts, the dateline (start, end, place name) and paragraph spans."""
 
     body_start: int = 0
+    body_end: int = 0  # where links to other stories begin (the text's length when there are none)
     dateline: tuple[int, int, str] | None = None
     dateline_end: int = 0  # first character after the dateline and its separator ("BEIRUT: " -> 8)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
@@ -34,7 +46,7 @@ class Layout:
 def _key_points_end(text: str) -> int:
     pos = 0
     for line in text.splitlines(keepends=True):
-        if _KEY_POINT.match(line.rstrip("\r\n")) or not line.strip():
+        if _KEY_POINT.match(line.rstrip("\r\n")) or _STAMP.match(line.rstrip("\r\n")) or not line.strip():
             pos += len(line)
             continue
         break
@@ -49,7 +61,9 @@ def dateline_end(text: str) -> int:
 
 def _dateline(text: str, body_start: int) -> tuple[tuple[int, int, str], int] | None:
     """The dateline (start, end, name) at ``body_start`` and the end of its separator."""
-    match = _DATELINE.match(text, body_start)
+    match = _DATELINE.match(text, body_start) or (
+        _LOWER_DATELINE.match(text, body_start) if _lower_cased(text[body_start:]) else None
+    )
     if not match:
         return None
     name = match.group("name").strip()
@@ -58,6 +72,18 @@ def _dateline(text: str, body_start: int) -> tuple[tuple[int, int, str], int] | 
         start = body_start + (len(match.group(0)) - len(match.group(0).lstrip()))
         return (start, start + len(name), name), match.end()
     return None
+
+
+def _lower_cased(text: str) -> bool:
+    letters = [c for c in text[:2000] if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) < _MAX_UPPER_SHARE * len(letters)
+
+
+def _trailer_start(text: str, body_start: int) -> int:
+    """Where a closing block of links to other stories begins (only in the second half of the text)."""
+    half = body_start + (len(text) - body_start) // 2
+    match = _TRAILER.search(text, half)
+    return match.start() if match else len(text)
 
 
 def analyse(text: str) -> Layout:
@@ -75,4 +101,10 @@ def analyse(text: str) -> Layout:
         start = block.end()
     if start < len(text):
         paragraphs.append((start, len(text)))
-    return Layout(body_start=body_start, dateline=dateline, dateline_end=end_of_dateline, paragraphs=paragraphs)
+    return Layout(
+        body_start=body_start,
+        body_end=_trailer_start(text, body_start),
+        dateline=dateline,
+        dateline_end=end_of_dateline,
+        paragraphs=paragraphs,
+    )

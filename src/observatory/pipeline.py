@@ -166,12 +166,20 @@ def _merge_actors(a: list[ActorRef], b: list[ActorRef]) -> list[ActorRef]:
     return named or merged
 
 
+def _evidence_of(first: Event, second: Event) -> Evidence:
+    """The first report's evidence, unless the second states a higher death toll: the evidence must
+    support the figure the event carries."""
+    deaths = [(q.best or 0) if q else 0 for q in (first.fatalities, second.fatalities)]
+    return second.evidence if deaths[1] > deaths[0] else first.evidence
+
+
 def merge_events(first: Event, second: Event) -> Event:
-    """One incident told twice: keep the first report's evidence, the more specific type, all details."""
+    """One incident told twice: keep the first report's evidence (or the one stating the toll kept), the
+    more specific type, all details."""
     ranks = (_precedence(first), -first.confidence), (_precedence(second), -second.confidence)
     keep, other = (first, second) if ranks[0] <= ranks[1] else (second, first)
     update: dict[str, object] = {
-        "evidence": first.evidence,
+        "evidence": _evidence_of(first, second),
         "actors": _merge_actors(keep.actors, other.actors),
         "recipients": _merge_actors(keep.recipients, other.recipients),
         "location": keep.location or other.location,
@@ -279,8 +287,9 @@ class Extractor:
         context_date: DateSpan | None = None
         position = 1.0
         for sent in spacy_doc.sents:
-            if sent.end_char <= layout.body_start or not sent.text.strip():
-                continue
+            outside = sent.end_char <= max(layout.body_start, layout.dateline_end) or sent.start_char >= layout.body_end
+            if outside or not sent.text.strip():
+                continue  # front matter, a lone dateline, links to other stories
             sentence_date = dates.resolve_date(sent.text, doc.published)
             if sentence_date is not None:
                 context_date = sentence_date

@@ -213,6 +213,11 @@ _NOT_PEOPLE = {
 _OTHER_EVENT_NOUNS = {"revenge", "retaliation", "reprisal", "response"}
 # A toll over a period ("to 60 in 40 days", "since January") sums many events.
 _PERIOD_UNITS = {"day", "week", "month", "year", "hour"}
+# "the overall toll", "the toll from the six-year conflict": a sum over many events.
+_WHOLE_ADJECTIVES = {"overall", "total", "cumulative", "combined"}
+_WHOLES = {"conflict", "war", "uprising", "insurgency", "revolution", "crisis", "state", "country", "nation",
+           "region", "province", "year", "month", "week", "weekend"}
+_BODY_NOUNS = {"body", "corpse"}
 _TOLL_OF_NOUNS = {"casualty", "death", "dead", "martyr", "victim", "fatality"}
 # "shot dead", "left 5 dead", "found dead": verbs made a count verb by their complement.
 _COMPLEMENT_FIELDS = {
@@ -239,7 +244,7 @@ _PERSON_SUFFIX = re.compile(r"(?:[^e]er|or|ist|ian|man|woman)$")
 _COMPLEMENT_DEPS = ("oprd", "acomp", "xcomp", "ccomp", "advmod", "conj", "dep")
 # "were feared killed", "were reported killed", "were on Saturday killed" (parsed under "be").
 _REPORTED = {"fear", "report", "believe", "confirm", "say", "feared", "be", "find", "presume"}
-_SUBSET_PREPS = {"including", "among", "includes", "include"}
+_SUBSET_PREPS = {"including", "among", "includes", "include", "excluding", "except"}
 _COMPANION_PREPS = {"alongside", "with"}
 _COLLECTIVE_NOUNS = {"family", "total", "group"}
 _NON_COUNT_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"}
@@ -248,11 +253,23 @@ _TOLL_VALUE_DEPS = {"attr", "dobj", "oprd", "appos", "npadvmod"}
 
 
 def _is_number(token: Token) -> bool:
-    if token.ent_type_ in _NON_COUNT_ENTS:
+    if token.ent_type_ in _NON_COUNT_ENTS or _hyphen_compound(token):
         return False
     if token.lower_ in _VAGUE_WORDS:
         return True
     return token.like_num and _to_int(token.lower_) is not None
+
+
+def _hyphen_compound(token: Token) -> bool:
+    """'a two-wheeler', 'a three-storey building': a number fused to a word names a kind, not a count."""
+    doc = token.doc
+    return (
+        token.i + 2 < len(doc)
+        and not token.whitespace_
+        and doc[token.i + 1].text == "-"
+        and not doc[token.i + 1].whitespace_
+        and doc[token.i + 2].is_alpha
+    )
 
 
 def _range_start(sent: Span, start: int) -> int:
@@ -464,6 +481,8 @@ def _field_of(nominal: Token) -> str | None:
     ):
         return _verb_field(head.head) if head.head.pos_ == "VERB" else None
     clauses = [c for token in (nominal, *nominal.conjuncts) for c in token.children if _is_participle_clause(c)]
+    if _dies(anchor):  # "two wounded men later died": they count as dead, not as wounded
+        clauses = [c for c in clauses if not (c.dep_ == "amod" and c.i < c.head.i)]
     for child in clauses:  # "78 others injured", "5 civilians and a child killed"
         if child.dep_ != "relcl":
             field = _verb_field(child) or _COMPLEMENT_FIELDS.get(child.lower_)
@@ -494,6 +513,11 @@ def _field_of(nominal: Token) -> str | None:
             return _verb_field(head)
     field = _noun_field(nominal)
     return None if _mixed_count(nominal, field) else field
+
+
+def _dies(anchor: Token) -> bool:
+    head = anchor.head
+    return anchor.dep_ in ("nsubj", "nsubjpass") and head.i != anchor.i and _verb_field(head) == "fatalities"
 
 
 def _of_another_event(nominal: Token) -> bool:
@@ -551,9 +575,30 @@ def _over_a_period(verb: Token) -> bool:
     return False
 
 
+def _of_a_whole(toll: Token) -> bool:
+    """'the overall toll', 'the toll of Gujarat', 'the toll from the six-year conflict', 'the toll in the
+    state': the sum over a place or a war, no one event's count."""
+    if any(c.dep_ == "amod" and c.lower_ in _WHOLE_ADJECTIVES for c in toll.children):
+        return True
+    for prep in toll.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("of", "in", "from", "for"):
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ == "pobj" and (pobj.ent_type_ in ("GPE", "LOC", "NORP") or pobj.lemma_.lower() in _WHOLES):
+                return True
+    return False
+
+
+def _an_update(sent: Span) -> bool:
+    """'four more bodies were found, bringing the toll to 11', 'another man died': the sentence's own
+    count adds to the toll of the same incident."""
+    return any(t.lower_ in ("more", "another", "further", "additional") and t.dep_ in ("amod", "advmod", "det")
+               for t in sent)
+
+
 def _toll(sent: Span) -> tuple[Quantity | None, bool, set[int]]:
     """'the death toll rose to 40', 'bringing the toll to 40', 'the toll stands at 40': the toll, whether
-    it is a running total over a period, and the tokens that state it."""
+    it is a running total (over a period, a place or a war), and the tokens that state it."""
     for token in sent:
         if not _is_toll_noun(token):
             continue
@@ -568,7 +613,10 @@ def _toll(sent: Span) -> tuple[Quantity | None, bool, set[int]]:
             for value in values:
                 quantity = parse_quantity(sent.doc[value.left_edge.i : value.i + 1].text)
                 if quantity is not None:
-                    return quantity, _over_a_period(verb), {t.i for t in value.subtree}
+                    running = _over_a_period(verb) or _of_a_whole(token) or any(
+                        t.lemma_.lower() in _PERIOD_UNITS for t in token.subtree
+                    )  # "the toll in the last two days' violence"
+                    return quantity, running, {t.i for t in value.subtree}
     return None, False, set()
 
 
@@ -588,15 +636,24 @@ def extract_counts(sent: Span) -> dict[str, Quantity]:
     """Counts of people killed, injured, abducted, arrested, displaced or taking part in ``sent``.
 
     Coordinated groups add up ("killed 4 soldiers and 3 civilians" is 7); subsets do not ("killing 6
-    civilians, including 2 women" is 6). A reported death toll wins over a smaller sum, unless it is a
-    running total over a period ("raising the toll to 60 in 40 days"), which is no one event's count.
+    civilians, including 2 women" is 6). A reported death toll wins over the sentence's own count only
+    when that count adds to it ("two more died, bringing the toll to 12") or there is none; a running
+    total over a period, a place or a war ("the toll in the state rose to 500") is no one event's count.
     """
     toll, running_total, toll_tokens = _toll(sent)
     counts: dict[str, Quantity] = {}
+    bodies: Quantity | None = None
     for nominal, quantity, _ in _counted(sent):
         field = _field_of(nominal) if nominal.i not in toll_tokens else None
-        if field is not None:
+        if field == "fatalities" and nominal.lemma_.lower() in _BODY_NOUNS:
+            bodies = _add(bodies, quantity)
+        elif field is not None:
             counts[field] = _add(counts.get(field), quantity)
-    if toll is not None and not running_total and (toll.best or 0) > (counts.get("fatalities", Quantity()).best or 0):
+    if bodies is not None and "fatalities" not in counts:
+        counts["fatalities"] = bodies  # bodies found report deaths, unless the sentence counts the killed
+    own = counts.get("fatalities")
+    if own is not None and not _an_update(sent):
+        running_total = True  # "24 were killed in fresh attacks, taking the toll to 561": the toll is more
+    if toll is not None and not running_total and (toll.best or 0) > (own.best or 0 if own else 0):
         counts["fatalities"] = toll
     return counts

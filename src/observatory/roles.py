@@ -46,6 +46,8 @@ KEPT_PREPS = _words("of from")
 # Punctuation kept inside a name ("al-Sham", "Kurdish-led").
 KEPT_PUNCT = _words("- ' ’ &")
 CLASH_VERBS = _words("clash fight battle engage skirmish exchange scuffle confront")
+# Verbs whose subject suffers the event ("two people died"): the subject is a recipient, not the actor.
+UNDERGOER_VERBS = _words("die perish drown succumb")
 # "killed during a police raid", "wounded in an Israeli strike": the operation names who acted.
 OPERATION_NOUNS = _words(
     "raid raids operation operations attack attacks airstrike airstrikes strike strikes ambush assault "
@@ -75,7 +77,9 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     actors: list[Token] = []
     recipients: list[Token] = []
     for child in verb.children:
-        if child.dep_ == "nsubj":
+        if child.dep_ == "nsubj" and verb.lemma_.lower() in UNDERGOER_VERBS:
+            recipients += [t for subject in _coordinated(_resolve_relative(child)) for t in _target_of(subject)]
+        elif child.dep_ == "nsubj":
             actors += _agents_of(_resolve_relative(child))
         elif child.dep_ == "agent":
             actors += [t for pobj in _objects(child) for t in _agents_of(pobj)]
