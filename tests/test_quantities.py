@@ -139,6 +139,9 @@ def counts(text: str) -> dict[str, int | None]:
         ("The toll from the four-year conflict has passed 9,000.", {}),
         ("The toll in the last three days of rioting has gone up to 6.", {}),
         ("Eleven were killed on Monday, excluding the 40 people who died last week.", {"fatalities": 11}),
+        # a past event recalled, or protested against, is not this one
+        ("Riots broke out in the wake of the bombing that killed 12 people.", {}),
+        ("Hundreds marched against the raid which killed 4 students.", {"participants": 200}),
         # bodies found report deaths, unless the sentence counts the killed
         ("Gunmen killed 8 villagers as 30 bodies were buried in a mass grave.", {"fatalities": 8}),
         # a number fused to a word names a kind of thing

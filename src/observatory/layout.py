@@ -21,7 +21,7 @@ _STAMP = re.compile(
     re.IGNORECASE,
 )
 # Where the page's links to other stories begin: their headlines are not this report's events.
-_TRAILER = re.compile(r"\b(?:related (?:stories|articles|news|coverage)|also read|read more)\b", re.IGNORECASE)
+_TRAILER = re.compile(r"\b(?:related (?:stories|articles|news|coverage)|also read|read more)(?![a-z])", re.IGNORECASE)
 _MAX_UPPER_SHARE = 0.01  # below this share of capitals a text was lower-cased ("ahmedabad: ...")
 
 

@@ -522,24 +522,42 @@ def _dies(anchor: Token) -> bool:
 
 def _of_another_event(nominal: Token) -> bool:
     """'in revenge for the deaths of eight soldiers': a count of the earlier event avenged; 'since the
-    massacre in which 75 people were killed', 'after the riots in which ...': a count of a past event
-    recalled in a relative clause."""
+    massacre in which 75 people were killed', 'in the wake of the riots that ...', 'protesting against the
+    torching which killed ...': a count of a past event recalled, or protested against, in a clause."""
     for ancestor in nominal.ancestors:
         if ancestor.lemma_.lower() in _OTHER_EVENT_NOUNS:
             return True
         if ancestor.dep_ == "prep" and ancestor.i > 0 and ancestor.nbor(-1).lemma_.lower() in _OTHER_EVENT_NOUNS:
             return True
-        if ancestor.dep_ == "relcl" and _recalled(ancestor.head):
+        if ancestor.dep_ in ("relcl", "acl") and (_recalled(ancestor.head) or _grievance(ancestor.head)):
             return True
     return False
 
 
 _RECALLING_PREPS = {"after", "since", "during", "following", "before"}
+# "in the wake of", "in the aftermath of", "in sequel to": the same background, said in three words.
+_RECALLING_NOUNS = {"wake", "aftermath", "sequel"}
+_GRIEVANCE_PREPS = {"against", "over"}
 
 
 def _recalled(noun: Token) -> bool:
-    """A noun named as the background of a sentence: "after the carnage", "since the massacre"."""
-    return noun.dep_ == "pobj" and noun.head.lower_ in _RECALLING_PREPS
+    """A noun named as the background of a sentence: "after the carnage", "since the massacre", "in the
+    wake of the riots"."""
+    if noun.dep_ != "pobj":
+        return False
+    prep = noun.head
+    if prep.lower_ in _RECALLING_PREPS:
+        return True
+    return prep.lower_ in ("of", "to") and prep.head.lemma_.lower() in _RECALLING_NOUNS
+
+
+def _grievance(noun: Token) -> bool:
+    """What a protest is against: "protesting against the torching of the train (which killed 58)"."""
+    for token in (noun, *noun.ancestors):
+        if token.dep_ == "prep" and token.lower_ in _GRIEVANCE_PREPS:
+            lemma = token.head.lemma_.lower()
+            return lemma in _VERB_FIELDS["participants"] or lemma in ("protest", "demonstration", "rally")
+    return False
 
 
 def _is_participle_clause(child: Token) -> bool:
