@@ -219,3 +219,9 @@ def test_things_booked_held_or_feared_are_no_arrests(text: str) -> None:
 def test_held_by_police_is_an_arrest() -> None:
     assert ("COERCE", "Arrests") in _typed("The smuggler is currently held by the Bihar police.")
     assert ("COERCE", "Arrests") in _typed("Police apprehended the man who was carrying a revolver.")
+
+
+def test_a_mob_fired_at_is_a_target_not_a_mob_attack() -> None:
+    assert not any(sub == "Mob violence" for _, sub in _typed("Police opened fire on a mob near the mosque."))
+    assert not any(sub == "Mob violence" for _, sub in _typed("Troops dispersed the mob with tear gas."))
+    assert ("ASSAULT", "Mob violence") in _typed("A mob torched a bus and beat its driver in Kano.")

@@ -167,3 +167,18 @@ def test_who_died_is_a_recipient_not_an_actor(nlp: Language) -> None:
     actors, recipients = find_roles(next(t for t in doc if t.lemma_ == "die"))
     assert actors == []
     assert [span.text for span in recipients] == ["Two wounded soldiers"]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Two men were killed in police firing on a crowd in the old city.", "police"),
+        ("A woman was killed in a clash between rival gangs in the market.", "rival gangs"),
+        ("Three youths died in army shooting near the border on Friday.", "army"),
+    ],
+)
+def test_the_firing_or_clash_a_death_happened_in_names_the_actor(nlp: Language, text: str, actor: str) -> None:
+    doc = nlp(text)
+    trigger = next(t for t in doc if t.lemma_ in ("kill", "die"))
+    actors, _ = find_roles(trigger)
+    assert actor in [span.text for span in actors]

@@ -825,6 +825,15 @@ def _names_people(token: Token) -> bool:
     )
 
 
+def _targeted_crowd(token: Token) -> bool:
+    """A mob that is fired at, charged or dispersed is the target of another act, not a mob attack."""
+    if token.lemma_.lower() != "mob":
+        return False
+    return token.dep_ in ("dobj", "nsubjpass") or (
+        token.dep_ == "pobj" and token.head.lower_ in ("on", "at", "against", "upon", "into")
+    )
+
+
 def _lifted_measure(token: Token) -> bool:
     """A curfew or ban that is lifted, eased or shortened: the event is the concession, not the measure."""
     return token.pos_ == "NOUN" and token.dep_ in ("dobj", "nsubjpass") and \
@@ -843,7 +852,7 @@ def detect(sent: Span) -> list[Trigger]:
             continue
         if token.dep_ == "compound" and token.head.lemma_.lower() in _EQUIPMENT_HEADS:  # "riot police"
             continue
-        if _names_people(token) or _lifted_measure(token):
+        if _names_people(token) or _lifted_measure(token) or _targeted_crowd(token):
             continue
         kind, mode, score = entry
         if kind in _VIOLENT_FAMILIES and (

@@ -51,7 +51,8 @@ UNDERGOER_VERBS = _words("die perish drown succumb")
 # "killed during a police raid", "wounded in an Israeli strike": the operation names who acted.
 OPERATION_NOUNS = _words(
     "raid raids operation operations attack attacks airstrike airstrikes strike strikes ambush assault "
-    "offensive patrol crackdown incursion bombing bombings shelling bombardment shootout shoot-out"
+    "offensive patrol crackdown incursion bombing bombings shelling bombardment shootout shoot-out "
+    "firing gunfire shooting clash clashes encounter crossfire"
 )
 CIRCUMSTANCE_PREPS = _words("during in following after amid")
 NOT_ACTOR_ENTS = _words("DATE TIME MONEY QUANTITY PERCENT ORDINAL CARDINAL LOC FAC")
@@ -124,6 +125,8 @@ def _operation_actors(verb: Token) -> list[Token]:
             for obj in _objects(child):
                 if obj.lemma_.lower() in OPERATION_NOUNS or obj.lower_ in OPERATION_NOUNS:
                     actors += _noun_roles(obj)[0]
+                elif any(c.dep_ == "acl" and c.lower_ in OPERATION_NOUNS for c in obj.children) and _is_actorish(obj):
+                    actors.append(obj)  # "killed in police firing on a mob", parsed as police <- firing
     return actors
 
 
