@@ -40,6 +40,14 @@ def status_of(text: str, trigger: str, published: dt.date | None = None) -> str:
         ("Rebels had controlled the town since 2015.", "controlled", "historical"),
         ("The army said it would investigate the attack.", "attack", "occurred"),
         ("Residents said militants could attack the camp.", "attack", "hypothetical"),
+        # likelihood, demands, orders and arrangements speak of what is still to come
+        ("The opposition leader is likely to be arrested on Friday.", "arrested", "planned"),
+        ("Protesters demanded the arrest of the officers involved.", "arrest", "planned"),
+        ("The governor sought the detention of all the suspects.", "detention", "planned"),
+        ("Arrangements for detaining the marchers were made at the border.", "detaining", "planned"),
+        ("If they object, the government is free to arrest us.", "arrest", "hypothetical"),
+        ("Police were unable to arrest the gunmen, who fled into the forest.", "arrest", "failed"),
+        ("Not a single officer has been arrested for the killings.", "arrested", "negated"),
     ],
 )
 def test_detect_status(text: str, trigger: str, expected: str) -> None:

@@ -20,11 +20,17 @@ REPORTING_LEMMAS = frozenset({
     "acknowledge", "insist", "explain", "reveal", "disclose", "declare", "write", "tweet", "post",
 })  # fmt: skip
 _FAILED_GOVERNORS = frozenset({"fail", "attempt", "try", "foil", "thwart", "prevent", "avert", "abort",
-                               "defuse", "intercept", "repel", "repulse", "frustrate", "stop"})  # fmt: skip
+                               "defuse", "intercept", "repel", "repulse", "frustrate", "stop",
+                               "unable"})  # fmt: skip
 _FAILED_MODIFIERS = frozenset({"attempted", "failed", "foiled", "thwarted", "aborted", "botched", "abortive"})
 _PLANNED_GOVERNORS = frozenset({"plan", "intend", "schedule", "set", "threaten", "vow", "pledge", "prepare",
                                 "aim", "agree", "decide", "promise", "expect", "propose", "call", "urge",
-                                "announce", "mean", "hope", "want", "go", "plot"})  # fmt: skip
+                                "announce", "mean", "hope", "want", "go", "plot", "demand", "seek",
+                                "ask", "request", "recommend", "likely", "due", "poised", "ready"})  # fmt: skip
+# "is free to arrest us", "would be able to strike": a possibility, not a deed.
+_HYPOTHETICAL_GOVERNORS = frozenset({"free", "able", "willing", "unlikely", "possible"})
+# "arrangements for detaining pilgrims", "preparations for an offensive": the event is still to come.
+_PLANNING_NOUNS = frozenset({"arrangement", "preparation", "plan", "plot", "blueprint"})
 _PLANNED_MODIFIERS = frozenset(
     {"planned", "scheduled", "proposed", "upcoming", "impending", "future", "looming"}
 )
@@ -36,6 +42,7 @@ _HISTORICAL_MODIFIERS = frozenset({"longtime", "formerly", "previously", "once",
 _LONG_CONFLICTS = frozenset({"war", "conflict", "insurgency", "uprising", "crisis", "violence", "campaign",
                              "rebellion", "revolt", "occupation", "siege", "fighting"})  # fmt: skip
 _NOBODY = frozenset({"nobody", "none", "no one", "noone"})
+_NOT_ONE = ("not a single ", "not one ", "none of ")
 # Verbs that pass a nominal trigger's status through ("launch an attack", "reach an agreement"); any other
 # verb presupposes the event ("condemned the attack").
 _LIGHT_VERBS = frozenset({"launch", "carry", "conduct", "stage", "mount", "hold", "organize", "organise",
@@ -93,6 +100,10 @@ def _cue(token: Token, relation: str, is_trigger: bool) -> Status | None:
             return "planned"
         if lemma == "be" and relation == "xcomp":  # "is to visit", "were to meet"
             return "planned"
+        if lemma in _HYPOTHETICAL_GOVERNORS and relation == "xcomp":
+            return "hypothetical"
+        if lemma in _PLANNING_NOUNS and relation == "prep":
+            return "planned"
     if any(c.dep_ in ("amod", "advmod") and c.lower_ in _FAILED_MODIFIERS for c in children):
         return "failed"
     if any(c.dep_ in ("amod", "compound") and c.lower_ in _PLANNED_MODIFIERS for c in children):
@@ -108,12 +119,15 @@ def _cue(token: Token, relation: str, is_trigger: bool) -> Status | None:
 
 
 def _patient_is_nobody(trigger: Token) -> bool:
-    """'no one was killed', 'killing nobody': the trigger itself did not happen."""
+    """'no one was killed', 'killing nobody', 'not a single activist was arrested': the trigger itself did
+    not happen."""
     for child in trigger.children:
         if child.dep_ not in ("nsubjpass", "dobj"):
             continue
         words = " ".join(t.lower_ for t in child.subtree)
-        if words in _NOBODY or any(t.dep_ == "det" and t.lower_ == "no" for t in child.children):
+        if words in _NOBODY or words.startswith(_NOT_ONE):
+            return True
+        if any(t.dep_ == "det" and t.lower_ == "no" for t in child.children):
             return True
     return False
 
