@@ -202,6 +202,16 @@ def _demonyms() -> dict[str, str]:
         return {row["demonym"]: row["iso3"] for row in csv.DictReader(handle)}
 
 
+def _sure_countries(candidates: list[Place]) -> set[str]:
+    """The country a toponym certainly lies in: all its candidates share it, or it names a country."""
+    if not candidates:
+        return set()
+    first = candidates[0].country
+    if all(c.country == first for c in candidates):  # stops at the first other country
+        return {first}
+    return {c.country for c in candidates if c.kind == "country"}
+
+
 class Geolocator:
     """Finds toponyms in a parsed document and resolves them against the gazetteer in context."""
 
@@ -379,9 +389,7 @@ class Geolocator:
     def _resolve(self, toponyms: list[Toponym], demonym_countries: Counter, actor_countries: Counter) -> None:
         for t in toponyms:
             t.candidates = _filter_by_type(t, self.gazetteer)
-        sure = [set() if t.loose else {c.country for c in t.candidates
-                                       if c.kind == "country" or len({d.country for d in t.candidates}) == 1}
-                for t in toponyms]
+        sure = [set() if t.loose else _sure_countries(t.candidates) for t in toponyms]
         support = Counter(c for countries in sure for c in countries)
         known = set(support) | set(demonym_countries)
         for t in toponyms:

@@ -61,9 +61,10 @@ def dateline_end(text: str) -> int:
 
 def _dateline(text: str, body_start: int) -> tuple[tuple[int, int, str], int] | None:
     """The dateline (start, end, name) at ``body_start`` and the end of its separator."""
-    match = _DATELINE.match(text, body_start) or (
-        _LOWER_DATELINE.match(text, body_start) if _lower_cased(text[body_start:]) else None
-    )
+    match = _DATELINE.match(text, body_start)
+    if match is None:
+        lower = _LOWER_DATELINE.match(text, body_start)
+        match = lower if lower and _lower_cased(text[body_start:]) else None
     if not match:
         return None
     name = match.group("name").strip()
