@@ -23,6 +23,7 @@ from observatory.gazetteer import (
 )
 from observatory.layout import Layout
 from observatory.models import Location
+from observatory.truecase import BIG_CITY, restore_place_case
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _NON_PLACE_LABELS = {"PERSON", "ORG", "NORP", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "EVENT", "LAW",
@@ -202,6 +203,23 @@ def _demonyms() -> dict[str, str]:
         return {row["demonym"]: row["iso3"] for row in csv.DictReader(handle)}
 
 
+def _keep_in_anchor_country(restored: list[Toponym]) -> None:
+    """In a lower-cased text every place name is a guess: keep the guesses in the country that the dateline,
+    the regions, the countries and the big cities it names point to ("centre" is no French region there)."""
+    votes: Counter[str] = Counter()
+    for t in restored:
+        anchors = [p for p in t.candidates if p.kind != "city" or p.population >= BIG_CITY]
+        if t.in_dateline and t.candidates:
+            anchors.append(max(t.candidates, key=lambda p: p.population))
+        votes.update({p.country for p in anchors})
+    if not votes:
+        return
+    top = max(votes.values())
+    countries = {country for country, n in votes.items() if n == top}
+    for t in restored:
+        t.candidates = [p for p in t.candidates if p.country in countries]
+
+
 def _sure_countries(candidates: list[Place]) -> set[str]:
     """The country a toponym certainly lies in: all its candidates share it, or it names a country."""
     if not candidates:
@@ -241,6 +259,8 @@ class Geolocator:
     # -- finding ------------------------------------------------------------------------------------
     def _find(self, doc: Doc, layout: Layout) -> list[Toponym]:
         text = doc.text
+        if layout.lower_cased:
+            text = restore_place_case(text, self.gazetteer.candidates, layout.dateline and layout.dateline[:2])
         blocked: list[tuple[int, int]] = []
         found: dict[tuple[int, int], Toponym] = {}
         for ent in doc.ents:
@@ -287,6 +307,8 @@ class Geolocator:
             if extra is not None:
                 extra.in_dateline = True
                 toponyms.insert(0, extra)
+        if layout.lower_cased:
+            _keep_in_anchor_country([t for t in toponyms if doc.text[t.start:t.end].islower()])
         return toponyms
 
     def _apply_qualifiers(self, text: str, toponyms: list[Toponym]) -> None:

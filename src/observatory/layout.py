@@ -31,6 +31,7 @@ class Layout:
 
     body_start: int = 0
     body_end: int = 0  # where links to other stories begin (the text's length when there are none)
+    lower_cased: bool = False  # the whole text is in lower case ("ahmedabad: police fired ...")
     dateline: tuple[int, int, str] | None = None
     dateline_end: int = 0  # first character after the dateline and its separator ("BEIRUT: " -> 8)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
@@ -105,6 +106,7 @@ def analyse(text: str) -> Layout:
     return Layout(
         body_start=body_start,
         body_end=_trailer_start(text, body_start),
+        lower_cased=_lower_cased(text[body_start:]),
         dateline=dateline,
         dateline_end=end_of_dateline,
         paragraphs=paragraphs,
