@@ -48,6 +48,7 @@ def status_of(text: str, trigger: str, published: dt.date | None = None) -> str:
         ("If they object, the government is free to arrest us.", "arrest", "hypothetical"),
         ("Police were unable to arrest the gunmen, who fled into the forest.", "arrest", "failed"),
         ("Not a single officer has been arrested for the killings.", "arrested", "negated"),
+        ("Had the leaders been detained earlier, the riots would have been avoided.", "detained", "hypothetical"),
     ],
 )
 def test_detect_status(text: str, trigger: str, expected: str) -> None:
@@ -76,6 +77,7 @@ def test_year_long_before_publication_is_historical() -> None:
         ("Three people were killed, a police official told Reuters.",
          "a police official", "a police official told Reuters"),
         ("Police said on Sunday that three men were arrested.", "Police", "Police said"),
+        ("Police suspect that two men were killed in the blast.", "Police", "Police suspect"),
     ],
 )  # fmt: skip
 def test_find_attribution(text: str, claimant: str, words: str) -> None:

@@ -17,7 +17,8 @@ from observatory.models import Attribution, Status
 
 REPORTING_LEMMAS = frozenset({
     "say", "report", "claim", "tell", "state", "announce", "confirm", "quote", "add", "allege", "note",
-    "acknowledge", "insist", "explain", "reveal", "disclose", "declare", "write", "tweet", "post",
+    "acknowledge", "insist", "explain", "reveal", "disclose", "declare", "write", "tweet", "post", "suspect",
+    "believe",
 })  # fmt: skip
 _FAILED_GOVERNORS = frozenset({"fail", "attempt", "try", "foil", "thwart", "prevent", "avert", "abort",
                                "defuse", "intercept", "repel", "repulse", "frustrate", "stop",
@@ -108,6 +109,8 @@ def _cue(token: Token, relation: str, is_trigger: bool) -> Status | None:
         return "failed"
     if any(c.dep_ in ("amod", "compound") and c.lower_ in _PLANNED_MODIFIERS for c in children):
         return "planned"
+    if _inverted_conditional(children):
+        return "hypothetical"
     for child in children:
         if child.dep_ == "aux" and child.lower_ in _HYPOTHETICAL_AUX:
             return "hypothetical"
@@ -116,6 +119,16 @@ def _cue(token: Token, relation: str, is_trigger: bool) -> Status | None:
         if child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKS:
             return "hypothetical"
     return None
+
+
+def _inverted_conditional(children: list[Token]) -> bool:
+    """'had he been detained', 'were they to attack': an auxiliary before its subject, with no question."""
+    subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP")), None)
+    return subject is not None and any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "were", "should") and c.i < subject.i
+        and not c.doc[c.sent.end - 1].text == "?"
+        for c in children
+    )
 
 
 def _patient_is_nobody(trigger: Token) -> bool:
