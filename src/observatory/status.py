@@ -124,11 +124,11 @@ def _cue(token: Token, relation: str, is_trigger: bool) -> Status | None:
 def _inverted_conditional(children: list[Token]) -> bool:
     """'had he been detained', 'were they to attack': an auxiliary before its subject, with no question."""
     subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP")), None)
-    return subject is not None and any(
-        c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "were", "should") and c.i < subject.i
-        and not c.doc[c.sent.end - 1].text == "?"
-        for c in children
-    )
+    if subject is None or not any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "were", "should") and c.i < subject.i for c in children
+    ):
+        return False
+    return subject.sent[-1].text != "?"
 
 
 def _patient_is_nobody(trigger: Token) -> bool:
