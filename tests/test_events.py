@@ -95,6 +95,8 @@ def test_security_measures_and_force_movements(text: str, expected: str) -> None
     "Twelve workers were killed when a chemical plant exploded in Jiangsu province.",
     "Forty people have died of alcohol poisoning in three villages since Friday.",
     "The former minister died of a heart attack in hospital on Tuesday.",
+    "The detainee died of cardiac arrest in his cell on Sunday.",
+    "An elderly man died of shock at his home in the old city on Friday.",
     "The Islamic State group claimed responsibility for the bombing that killed nine people in Kabul.",
 ])
 def test_accidents_illness_and_claims_give_no_acled_event(text: str) -> None:

@@ -773,7 +773,8 @@ _ACCIDENT = re.compile(
     r"mine|depot|workshop|restaurant|market)\b|\b(poisoning|leak(ed|age)?|stampede|collapsed?|derail\w*)\b", re.I)
 _CLAIM_WORDS = {"responsibility", "credit"}
 _ILLNESS = {"poisoning", "illness", "disease", "hunger", "starvation", "exposure", "covid", "covid-19", "cancer",
-            "coronavirus", "virus", "infection", "cholera", "malaria", "complications", "stroke"}
+            "coronavirus", "virus", "infection", "cholera", "malaria", "complications", "stroke", "shock",
+            "exhaustion", "dehydration", "heatstroke", "fever", "pneumonia"}
 
 
 def _claimed(token: Token) -> bool:
@@ -792,8 +793,8 @@ def _died_of_illness(token: Token) -> bool:
 
 
 def _medical(token: Token) -> bool:
-    """ "a heart attack", "a panic attack": no violence."""
-    return token.i > 0 and token.doc[token.i - 1].lower_ in ("heart", "panic", "asthma")
+    """ "a heart attack", "a panic attack", "a cardiac arrest": no violence."""
+    return token.i > 0 and token.doc[token.i - 1].lower_ in ("heart", "panic", "asthma", "cardiac")
 
 
 def _natural_cause(token: Token) -> bool:
@@ -852,12 +853,11 @@ def detect(sent: Span) -> list[Trigger]:
             continue
         if token.dep_ == "compound" and token.head.lemma_.lower() in _EQUIPMENT_HEADS:  # "riot police"
             continue
-        if _names_people(token) or _lifted_measure(token) or _targeted_crowd(token):
+        if _names_people(token) or _lifted_measure(token) or _targeted_crowd(token) or _medical(token):
             continue
         kind, mode, score = entry
         if kind in _VIOLENT_FAMILIES and (
             metaphorical or accident or _natural_cause(token) or _claimed(token) or _died_of_illness(token)
-            or _medical(token)
         ):
             continue
         if kind.isupper():
