@@ -48,7 +48,8 @@ def status_of(text: str, trigger: str, published: dt.date | None = None) -> str:
         ("If they object, the government is free to arrest us.", "arrest", "hypothetical"),
         ("Police were unable to arrest the gunmen, who fled into the forest.", "arrest", "failed"),
         ("Not a single officer has been arrested for the killings.", "arrested", "negated"),
-        ("Had the leaders been detained earlier, the riots would have been avoided.", "detained", "hypothetical"),
+        ("Officials believe that had the leaders been detained in Lucknow itself the trouble would have been avoided.",
+         "detained", "hypothetical"),
     ],
 )
 def test_detect_status(text: str, trigger: str, expected: str) -> None:
