@@ -23,7 +23,7 @@ from observatory.gazetteer import (
 )
 from observatory.layout import Layout
 from observatory.models import Location
-from observatory.truecase import BIG_CITY, restore_place_case
+from observatory.truecase import is_anchor, restore_place_case
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _NON_PLACE_LABELS = {"PERSON", "ORG", "NORP", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "EVENT", "LAW",
@@ -208,7 +208,7 @@ def _keep_in_anchor_country(restored: list[Toponym]) -> None:
     the regions, the countries and the big cities it names point to ("centre" is no French region there)."""
     votes: Counter[str] = Counter()
     for t in restored:
-        anchors = [p for p in t.candidates if p.kind != "city" or p.population >= BIG_CITY]
+        anchors = [p for p in t.candidates if is_anchor(p)]
         if t.in_dateline and t.candidates:
             anchors.append(max(t.candidates, key=lambda p: p.population))
         votes.update({p.country for p in anchors})

@@ -47,7 +47,8 @@ class Layout:
 def _key_points_end(text: str) -> int:
     pos = 0
     for line in text.splitlines(keepends=True):
-        if _KEY_POINT.match(line.rstrip("\r\n")) or _STAMP.match(line.rstrip("\r\n")) or not line.strip():
+        bare = line.rstrip("\r\n")
+        if _KEY_POINT.match(bare) or _STAMP.match(bare) or not line.strip():
             pos += len(line)
             continue
         break

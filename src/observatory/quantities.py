@@ -216,7 +216,7 @@ _PERIOD_UNITS = {"day", "week", "month", "year", "hour"}
 # "the overall toll", "the toll from the six-year conflict": a sum over many events.
 _WHOLE_ADJECTIVES = {"overall", "total", "cumulative", "combined"}
 _WHOLES = {"conflict", "war", "uprising", "insurgency", "revolution", "crisis", "state", "country", "nation",
-           "region", "province", "year", "month", "week", "weekend"}
+           "region", "province", "weekend"}
 _BODY_NOUNS = {"body", "corpse"}
 _TOLL_OF_NOUNS = {"casualty", "death", "dead", "martyr", "victim", "fatality"}
 # "shot dead", "left 5 dead", "found dead": verbs made a count verb by their complement.
@@ -595,8 +595,11 @@ def _over_a_period(verb: Token) -> bool:
 
 def _of_a_whole(toll: Token) -> bool:
     """'the overall toll', 'the toll of Gujarat', 'the toll from the six-year conflict', 'the toll in the
-    state': the sum over a place or a war, no one event's count."""
+    state', 'the toll in the last two days' violence': the sum over a place, a war or a period, no one
+    event's count."""
     if any(c.dep_ == "amod" and c.lower_ in _WHOLE_ADJECTIVES for c in toll.children):
+        return True
+    if any(t.lemma_.lower() in _PERIOD_UNITS for t in toll.subtree):
         return True
     for prep in toll.children:
         if prep.dep_ != "prep" or prep.lower_ not in ("of", "in", "from", "for"):
@@ -631,9 +634,7 @@ def _toll(sent: Span) -> tuple[Quantity | None, bool, set[int]]:
             for value in values:
                 quantity = parse_quantity(sent.doc[value.left_edge.i : value.i + 1].text)
                 if quantity is not None:
-                    running = _over_a_period(verb) or _of_a_whole(token) or any(
-                        t.lemma_.lower() in _PERIOD_UNITS for t in token.subtree
-                    )  # "the toll in the last two days' violence"
+                    running = _over_a_period(verb) or _of_a_whole(token)
                     return quantity, running, {t.i for t in value.subtree}
     return None, False, set()
 
@@ -672,6 +673,6 @@ def extract_counts(sent: Span) -> dict[str, Quantity]:
     own = counts.get("fatalities")
     if own is not None and not _an_update(sent):
         running_total = True  # "24 were killed in fresh attacks, taking the toll to 561": the toll is more
-    if toll is not None and not running_total and (toll.best or 0) > (own.best or 0 if own else 0):
+    if toll is not None and not running_total and (toll.best or 0) > ((own.best or 0) if own else 0):
         counts["fatalities"] = toll
     return counts

@@ -28,7 +28,7 @@ _PLANNED_GOVERNORS = frozenset({"plan", "intend", "schedule", "set", "threaten",
                                 "aim", "agree", "decide", "promise", "expect", "propose", "call", "urge",
                                 "announce", "mean", "hope", "want", "go", "plot", "demand", "seek",
                                 "ask", "request", "recommend", "likely", "due", "poised", "ready"})  # fmt: skip
-# "is free to arrest us", "would be able to strike": a possibility, not a deed.
+# "is free to arrest us", "are willing to talk": a possibility, not a deed ("were able to" is a deed).
 _HYPOTHETICAL_GOVERNORS = frozenset({"free", "willing", "unlikely", "possible"})
 # "arrangements for detaining pilgrims", "preparations for an offensive": the event is still to come.
 _PLANNING_NOUNS = frozenset({"arrangement", "preparation", "plan", "plot", "blueprint"})

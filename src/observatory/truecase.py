@@ -34,6 +34,11 @@ def _english_words() -> frozenset[str]:
     return frozenset(word for words in table.values() for word in words)
 
 
+def is_anchor(place: Place) -> bool:
+    """A place that tells which country a text is about: a country, a region or a big city."""
+    return place.kind != "city" or place.population >= BIG_CITY
+
+
 def _known_place(name: str, candidates: Callable[[str], list[Place]]) -> bool:
     if name in STOP_WORDS:  # "in for a surprise": no place, whatever the gazetteer's alternate names say
         return False
@@ -44,7 +49,7 @@ def _known_place(name: str, candidates: Callable[[str], list[Place]]) -> bool:
         return True
     # an English word names a place only as a country, a region or a big city of one country: "gujarat",
     # "delhi", "italy", but not "centre" or "north" (regions in many countries)
-    anchors = {p.country for p in places if p.kind != "city" or p.population >= BIG_CITY}
+    anchors = {p.country for p in places if is_anchor(p)}
     return len(anchors) == 1
 
 
