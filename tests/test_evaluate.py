@@ -131,9 +131,10 @@ def test_plover_top1_skips_negated_events():
 
 def test_india_sentence_level_f1():
     report = run("india")
-    assert report.counts == {"india_KILL_f1": 5, "india_ARREST_f1": 5}
-    # KILL: one hit, one missed sentence, the historical killing is ignored -> 2*1/(1+2)
+    assert report.counts == {"india_KILL_f1": 5, "india_ARREST_f1": 5, "india_KILL_any_f1": 5}
+    # KILL: one hit (police fired), one missed sentence, the historical killing is ignored -> 2*1/(1+2)
     assert report.metrics["india_KILL_f1"] == pytest.approx(2 / 3)
+    assert report.metrics["india_KILL_any_f1"] == pytest.approx(2 / 3)
     # ARREST: two hits and one false alarm on the curfew sentence -> 2*2/(3+2)
     assert report.metrics["india_ARREST_f1"] == pytest.approx(4 / 5)
     errors = [(e.gold, e.pred, e.examples) for e in report.errors["india_ARREST_f1"]]
@@ -220,3 +221,57 @@ def test_missing_and_malformed_prediction_files(tmp_path):
     bad.write_text('{"id": "case2021:1", "events": [{"plover_type": "ASSAULT"}]}\n')
     with pytest.raises(EvalInputError, match="line 1 is not an extraction result"):
         evaluate_file(FIXTURES / "case_gold.jsonl", bad, progress=False)
+
+
+def test_india_kill_needs_a_police_actor(tmp_path):
+    gold = (FIXTURES / "india_gold.jsonl").read_text(encoding="utf-8")
+    pred = (FIXTURES / "india_pred.jsonl").read_text(encoding="utf-8").replace('"police"', '"a mob"')
+    pred = pred.replace('"Police Forces of India"', '"Rioters (India)"').replace('"POL"', '"CVL"')
+    (tmp_path / "india_gold.jsonl").write_text(gold, encoding="utf-8")
+    (tmp_path / "pred.jsonl").write_text(pred, encoding="utf-8")
+    report = evaluate_file(tmp_path / "india_gold.jsonl", tmp_path / "pred.jsonl", progress=False)
+    assert report.metrics["india_KILL_f1"] == 0.0  # a killing by a mob is no police killing
+    assert report.metrics["india_KILL_any_f1"] == pytest.approx(2 / 3)
+
+
+def test_whole_article_event_metrics_hand_computed():
+    report = run("articles")
+    m = report.metrics
+    # ACLED scope: 5 predicted occurred ACLED events (the planned one is not counted): the headline hits E1,
+    # the lede is its duplicate, the aggregate and the hard negative's background are false, Dori hits E2.
+    assert (m["acled_event_precision"], report.counts["acled_event_precision"]) == (pytest.approx(2 / 5), 5)
+    assert m["acled_event_recall"] == 1.0
+    assert m["acled_duplicate_share"] == pytest.approx(1 / 5)
+    assert m["acled_false_share"] == pytest.approx(2 / 5)
+    assert m["acled_matched_date_acc"] == pytest.approx(1 / 2)  # Dori is dated a day late
+    assert m["acled_matched_fatalities_acc"] == 1.0
+    assert (m["acled_matched_inter1_acc"], report.counts["acled_matched_inter1_acc"]) == (1.0, 1)
+    assert m["acled_all_fields_right"] == pytest.approx(1 / 2)
+    # 307 predicted deaths for a gold toll of 4; the negatives predict 0 deaths (within 1 of 0)
+    assert m["acled_toll_within_20pct"] == pytest.approx(2 / 3)
+    assert (m["acled_negative_articles_clean"], report.counts["acled_negative_articles_clean"]) == (0.5, 2)
+    # all scope: the first condemnation reaches only the optional verbal event (not counted), the second
+    # is its duplicate
+    assert (m["all_event_precision"], report.counts["all_event_precision"]) == (pytest.approx(2 / 6), 6)
+    assert m["all_duplicate_share"] == pytest.approx(2 / 6)
+    assert "acled_toll_within_20pct" in m and "all_toll_within_20pct" not in m
+
+
+def test_whole_article_errors_list_false_and_duplicate_events_with_their_sentences():
+    report = run("articles")
+    errors = [(e["id"], e["outcome"], e["duplicate_of"], e["sentence"]) for e in report.event_errors]
+    assert errors == [
+        ("art:1", "duplicate", "art:1-E1", "A roadside bomb killed three soldiers near Kaya on Monday, the army said."),
+        ("art:1", "false", None, "The army has lost 300 soldiers since 2019."),
+        ("art:2", "false", None, "Ten years ago, rebels stormed the town."),
+    ]
+    assert report.to_dict()["event_errors"][1]["fatalities"] == 300
+
+
+def test_evidence_overlap_is_half_of_the_shorter_span():
+    from observatory.evaluate_articles import overlaps, quote_spans
+
+    assert overlaps((0, 10), (5, 30))  # 5 of the shorter 10
+    assert not overlaps((0, 10), (6, 30))
+    assert not overlaps((0, 0), (0, 5))
+    assert quote_spans("a b a", ["a", "zz"]) == [(0, 1), (4, 5)]

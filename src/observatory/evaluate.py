@@ -21,9 +21,10 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from observatory.evaluate_articles import ArticleScores, is_article_record, score_article
 from observatory.gazetteer import haversine_km
 from observatory.geolocate import admin1_matches
-from observatory.models import Document, DocumentResult, Event
+from observatory.models import ActorRef, Document, DocumentResult, Event
 from observatory.taxonomy import ACLED_SUB_TYPES
 
 NONE = "none"
@@ -47,13 +48,12 @@ DATASET_METRICS: dict[str, tuple[str, ...]] = {
     "fakes": ("admin1_acc",),
     "plover": ("plover_top1",),
     "case2021": ("case_weighted_f1_25", "case_weighted_f1_all"),
-    "india": ("india_KILL_f1", "india_ARREST_f1"),
+    "india": ("india_KILL_f1", "india_ARREST_f1", "india_KILL_any_f1"),
 }
 DATASET_METRICS["acled_csv"] = DATASET_METRICS["acled2020"]
 # The event-type labels whose confusion matrix is reported, per dataset.
 CONFUSION_KIND = {"acled2020": "ACLED sub-event type", "acled_csv": "ACLED sub-event type",
                   "case2021": "ACLED sub-event type", "plover": "PLOVER type"}
-F1_METRICS = {"case_weighted_f1_25", "case_weighted_f1_all", "india_KILL_f1", "india_ARREST_f1"}
 
 CSV_REQUIRED = ("notes", "event_type", "sub_event_type", "actor1", "inter1", "latitude", "longitude",
                 "event_date", "fatalities")
@@ -109,6 +109,7 @@ class EvalReport:
     confusion_kind: str | None = None
     errors: dict[str, list[ErrorClass]] = field(default_factory=dict)
     missing_predictions: int = 0
+    event_errors: list[dict[str, Any]] = field(default_factory=list)
 
     def top_confusions(self, limit: int = 10) -> list[tuple[str, str, int]]:
         """The most frequent off-diagonal (gold, predicted) pairs of the confusion matrix."""
@@ -131,6 +132,7 @@ class EvalReport:
             "errors": {
                 metric: [vars(err) for err in classes] for metric, classes in self.errors.items()
             },
+            "event_errors": self.event_errors,
         }
 
 
@@ -471,7 +473,15 @@ def sentence_spans(text: str, sentences: list[str]) -> list[tuple[int, int] | No
     return spans
 
 
+def _is_police(actor: ActorRef) -> bool:
+    return actor.sector == "POL" or "police" in actor.name.lower() or "police" in actor.text.lower()
+
+
 def _is_kill(event: Event) -> bool:
+    return _best(event.fatalities) > 0 and any(_is_police(actor) for actor in event.actors)
+
+
+def _is_any_kill(event: Event) -> bool:
     return _best(event.fatalities) > 0
 
 
@@ -485,12 +495,15 @@ def _score_india(record: GoldRecord, events: list[Event]) -> Iterator[Observatio
     occurred = [e for e in events if e.status == "occurred"]
     for sentence, span in zip(sentences, spans, strict=True):
         labels = set(sentence.get("labels") or [])
-        for label, test in (("KILL", _is_kill), ("ARREST", _is_arrest)):
+        for metric, label, test in (
+            ("india_KILL_f1", "KILL", _is_kill), ("india_ARREST_f1", "ARREST", _is_arrest),
+            ("india_KILL_any_f1", "KILL", _is_any_kill),
+        ):
             pred = span is not None and any(
                 test(e) and e.evidence.start < span[1] and e.evidence.end > span[0] for e in occurred
             )
             gold = label in labels
-            yield Observation(f"india_{label}_f1", gold == pred, label if gold else NO, label if pred else NO)
+            yield Observation(metric, gold == pred, label if gold else NO, label if pred else NO)
 
 
 SCORERS: tuple[Callable[[GoldRecord, list[Event]], Iterator[Observation]], ...] = (
@@ -561,8 +574,44 @@ def _metric_order(names: Iterable[str]) -> list[str]:
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))
 
 
+def _event_error(judgement: Any, text: str) -> dict[str, Any]:
+    event = judgement.event
+    fatalities = event.fatalities.best if event.fatalities else None
+    return {
+        "id": judgement.doc_id, "outcome": judgement.outcome, "duplicate_of": judgement.gold_id,
+        "acled_sub_event_type": event.acled_sub_event_type, "plover_type": event.plover_type,
+        "fatalities": fatalities, "confidence": event.confidence,
+        "sentence": text[event.evidence.start:event.evidence.end],
+    }
+
+
+def _score_articles(
+    records: list[GoldRecord], predictions: list[list[Event]]
+) -> tuple[dict[str, float], dict[str, int], list[dict[str, Any]]]:
+    """Event-level metrics of whole-article records, per scope (`acled_...` and `all_...`), and the
+    false and duplicate ACLED-typed events with their sentences."""
+    metrics: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    errors: list[dict[str, Any]] = []
+    texts = {record.id: record.text for record in records}
+    for scope in ("acled", "all"):
+        scores = ArticleScores(scope)
+        for record, events in zip(records, predictions, strict=True):
+            score_article(record.id, record.text, record.gold, events, scores)
+        for name, (value, n) in scores.metrics().items():
+            metrics[f"{scope}_{name}"], counts[f"{scope}_{name}"] = value, n
+        if scope == "acled":
+            errors = [_event_error(j, texts[j.doc_id]) for j in scores.judgements
+                      if j.outcome in ("false", "duplicate")]
+    return metrics, counts, errors
+
+
 def score(records: list[GoldRecord], predictions: list[list[Event]], error_limit: int = 5) -> EvalReport:
     """An EvalReport from gold records and the events predicted for each (same order)."""
+    if records and all(is_article_record(record.gold) for record in records):
+        metrics, counts, event_errors = _score_articles(records, predictions)
+        return EvalReport(dataset=records[0].dataset, documents=len(records), metrics=metrics, counts=counts,
+                          event_errors=event_errors)
     datasets = Counter(record.dataset for record in records)
     dataset = datasets.most_common(1)[0][0] if datasets else "unknown"
     kind = CONFUSION_KIND.get(dataset)
@@ -650,6 +699,16 @@ def render_report(report: EvalReport, console: Console, confusions: int = 10) ->
         table.add_column("count", justify="right")
         for gold, pred, count in top:
             table.add_row(gold, pred, str(count))
+        console.print(table)
+
+    if report.event_errors:
+        table = Table(title="False and duplicate events (ACLED-typed, occurred)")
+        for column in ("id", "outcome", "sub-event type", "deaths", "sentence"):
+            table.add_column(column)
+        for err in report.event_errors:
+            outcome = err["outcome"] + (f" of {err['duplicate_of']}" if err["duplicate_of"] else "")
+            table.add_row(err["id"], outcome, err["acled_sub_event_type"] or "", str(err["fatalities"] or ""),
+                          err["sentence"][:160])
         console.print(table)
 
     if report.errors:
