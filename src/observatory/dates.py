@@ -12,10 +12,11 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import dateparser
+from spacy.tokens import Span
 
 from observatory.models import DateSpan
 
@@ -291,6 +292,11 @@ def _dates_reporting(before: str) -> bool:
     return cue is not None and before[: cue.start()].strip().lower() not in ("", "as")
 
 
+def _restated(text: str, earlier: DateMention, later: DateMention) -> bool:
+    """ "said on Friday (Feb 15)": a date right after another, in brackets or after a comma, restates it."""
+    return re.fullmatch(r"\s*[(,]?\s*", text[earlier.end : later.start]) is not None
+
+
 def find_date_mentions(text: str, published: dt.date | None) -> list[DateMention]:
     """All resolvable date expressions of ``text`` in text order, none dated after ``published``."""
     if not any(c.isupper() for c in text):
@@ -307,7 +313,12 @@ def find_date_mentions(text: str, published: dt.date | None) -> list[DateMention
                 continue
             reporting = _dates_reporting(text[: m.start()])
             mentions.append(DateMention(m.group(0), m.start(), m.end(), span, explicit, reporting, rank))
-    return sorted(mentions, key=lambda mention: mention.start)
+    mentions.sort(key=lambda mention: mention.start)
+    for index in range(1, len(mentions)):
+        earlier, later = mentions[index - 1], mentions[index]
+        if earlier.reporting and not later.reporting and _restated(text, earlier, later):
+            mentions[index] = replace(later, reporting=True)
+    return mentions
 
 
 def best_date_mention(text: str, published: dt.date | None) -> DateMention | None:
@@ -320,6 +331,37 @@ def best_date_mention(text: str, published: dt.date | None) -> DateMention | Non
     if not mentions:
         return None
     return min(mentions, key=lambda mention: (mention.reporting, mention.specificity, mention.start))
+
+
+_ATTRIBUTIVE_DEPS = {"compound", "nmod", "amod", "poss", "nummod"}
+# "protesting against an October 25 coup", "the first since the 2020 truce": what the event is set against.
+_BACKGROUND_PREPS = {"against", "over", "since", "after", "following", "before", "despite", "of", "about"}
+
+
+def _names_another_thing(ent: Span) -> bool:
+    """A date inside a noun phrase that names something else than the reported event: a bare year
+    ("the 2020 truce", "the 1967 war"), or any date of a noun the event is set against ("against an
+    October 25 coup"). "Sunday's attack" dates the attack itself."""
+    root = ent.root
+    head = root.head
+    if root.dep_ not in _ATTRIBUTIVE_DEPS or head.pos_ not in ("NOUN", "PROPN") or head.i < ent.end:
+        return False
+    if re.fullmatch(_YEAR, ent.text.strip()):
+        return True
+    return head.dep_ == "pobj" and head.head.lower_ in _BACKGROUND_PREPS
+
+
+def event_date_text(sent: Span) -> str:
+    """The sentence's text with the dates that only name another thing blanked out: "an October 25 coup",
+    "the 2020 truce", "the 1967 war" date the coup, the truce and the war, not the event reported."""
+    text = sent.text
+    for ent in sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        if _names_another_thing(ent):
+            start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def resolve_date(text: str, published: dt.date | None) -> DateSpan | None:

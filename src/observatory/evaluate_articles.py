@@ -32,6 +32,7 @@ class GoldEvent:
 
     data: dict[str, Any]
     spans: list[tuple[int, int]]
+    number: int = 0  # place in the article's list of gold events, from 1
 
     @property
     def optional(self) -> bool:
@@ -173,11 +174,17 @@ def _all_right(checks: dict[str, bool | None]) -> bool:
     return all(checks[name] is not False for name in ("type", "sub", "loc25", "date", "fatalities"))
 
 
+def _gold_id(doc_id: str, golds: list[GoldEvent], index: int) -> str:
+    """A gold event's `event_id`, or its place in the article's list ("A-07#2") when it has none."""
+    return str(golds[index].data.get("event_id") or f"{doc_id}#{golds[index].number}")
+
+
 def score_article(
     doc_id: str, text: str, gold: dict[str, Any], events: list[Event], scores: ArticleScores
 ) -> None:
     """Add one article's judgements and field checks to `scores`."""
-    golds = [GoldEvent(g, quote_spans(text, g.get("quotes") or [])) for g in gold.get("events") or []]
+    golds = [GoldEvent(g, quote_spans(text, g.get("quotes") or []), n)
+             for n, g in enumerate(gold.get("events") or [], start=1)]
     golds = [g for g in golds if _gold_in_scope(g, scores.scope)]
     predicted = sorted((e for e in events if _in_scope(e, scores.scope)), key=lambda e: -e.confidence)
     hit: set[int] = set()
@@ -198,9 +205,9 @@ def score_article(
                         scores.field_n[name] += 1
                         scores.field_right[name] += right
                 scores.all_right += _all_right(checks)
-            gold_id = target.data.get("event_id")
+            gold_id = _gold_id(doc_id, golds, best)
         elif reached:
-            outcome, gold_id = "duplicate", golds[reached[0]].data.get("event_id")
+            outcome, gold_id = "duplicate", _gold_id(doc_id, golds, reached[0])
         else:
             outcome, gold_id = "false", None
         scores.judgements.append(Judgement(doc_id, outcome, event, gold_id))

@@ -220,7 +220,8 @@ _PRIMITIVE = re.compile(
     r"\b(sticks?|stones?|rocks?|axes?|machetes?|knives|knife|clubs?|rods?|bricks?|canes?|hammers?|acid|"
     r"sharp[- ]edged|spears?|bows?|arrows?|beat(en|ing)?( up)?|lathis?|pelt\w*|set (him|her|them) on fire)\b", re.I)
 _PROTESTERS = re.compile(
-    r"\b(protest\w*|demonstrat\w*|rioters?|marchers|strikers|strike|sit-in|rally|rallies)\b", re.I)
+    r"\b(protest\w*|demonstrat\w*|rioters?|marchers|strikers|(general|hunger|labou?r) strikes?|on strike|"
+    r"strike action|sit-in|rally|rallies)\b", re.I)
 _GOV = re.compile(
     r"\b(army|government|regime|troops|troopers|soldiers|military|security forces|state forces|national army|"
     r"armed forces|police|pro-government|loyalist|Assad|FARDC|SNA|ANA|ANDSF|Iraqi forces|Tatmadaw|"
@@ -473,6 +474,25 @@ def _family_to_types(family: str, mode: str | None, sent_text: str, token: Token
     return _violence_sub_type(family, mode, sent_text, token)
 
 
+def _armed_protest(token: Token, family: str | None) -> bool:
+    """A 'protest' word whose doers are armed or things ("bandits blocked the highway", "one of the trucks
+    blocked the entrance"): an act of an armed group, not a demonstration."""
+    if family != PROTEST:
+        return False
+    doers = _participants(token)[0]
+    doer_text = _phrase(doers)
+    if doers and _ARMED.search(doer_text) and not _PROTESTERS.search(doer_text):
+        return True
+    if token.lemma_.lower() != "block" or _PROTESTERS.search(token.sent.text):
+        return False
+    return not (doers and (_MOB.search(doer_text) or _GROUP_NOUNS.search(doer_text)))
+
+
+def crowd_control(text: str) -> bool:
+    """Whether a text tells force used on a crowd: tear gas, dispersal, water cannon, rubber bullets."""
+    return _INTERVENTION.search(text) is not None
+
+
 def protest_sub_type(
     text: str, mode: str | None, riot: bool = False, forced: bool = False
 ) -> tuple[str, str | None, str]:
@@ -482,14 +502,19 @@ def protest_sub_type(
     burned tyres" often comes in the sentence after the one that reports the protest. ``forced``: the
     sentence already tells that force was used on the protesters.
     """
+    if riot or _RIOT_CUES.search(text):
+        return "PROTEST", "riot-spon" if mode != "riot-org" else mode, "Violent demonstration"
     if _KILLED_PROTESTERS.search(text) and re.search(r"\b(police|security|troops|soldiers|forces|military|army)\b",
                                                      text, re.I):
         return "PROTEST", mode, "Excessive force against protesters"
-    if riot or _RIOT_CUES.search(text):
-        return "PROTEST", "riot-spon" if mode != "riot-org" else mode, "Violent demonstration"
     if forced or _INTERVENTION.search(text):
         return "PROTEST", mode, "Protest with intervention"
     return "PROTEST", mode, "Peaceful protest"
+
+
+def mentions_protest(text: str) -> bool:
+    """Whether a text speaks of a protest or its participants ("demonstrators", "a sit-in", "rallies")."""
+    return _PROTESTERS.search(text) is not None
 
 
 # Where a trigger sits in its sentence: main-clause events matter more than background ones.
@@ -512,6 +537,11 @@ def salience(token: Token) -> float:
     return factor
 
 
+_PEACE_DEAL = re.compile(
+    r"\b(cease[- ]?fires?|truces?|armistice|peace (deal|agreement|accord|treaty|pact|plan)s?|"
+    r"(deal|agreement|accord|treaty|pact)s? (to end|ending|on ending) (the )?(fighting|war|conflict|hostilities)|"
+    r"cessation of hostilities|non-aggression|prisoner (exchange|swap|release)s?|(exchange|swap)s? of prisoners)\b",
+    re.I)
 _SECURITY_MEASURES = {"restrict", "curfew", "ban", "censor", "martial-law"}
 _NON_ACLED = {"CONSULT", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "SUPPORT", "COOPERATE", "AID"}
 _ACLED_OF_PLOVER = {
@@ -860,9 +890,13 @@ def detect(sent: Span) -> list[Trigger]:
             metaphorical or accident or _natural_cause(token) or _claimed(token) or _died_of_illness(token)
         ):
             continue
+        if _armed_protest(token, kind):
+            continue
         if kind.isupper():
             plover_type, plover_mode = kind, mode
             sub = None if kind in _NON_ACLED else _ACLED_OF_PLOVER.get(kind)
+            if kind == "AGREE" and not _PEACE_DEAL.search(sent_text):
+                sub = None  # ACLED codes ceasefires and peace deals, not every promise or arrangement
             if kind == "COERCE" and mode in _SECURITY_MEASURES:
                 sub = "Change to group/activity"  # curfews, bans, lockdowns, closures
             family = None

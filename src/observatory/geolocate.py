@@ -147,6 +147,10 @@ class DocumentPlaces:
             return self._refine(before[-1].location)
         return self.main_place or self.dateline_place
 
+    def states_place(self, sent: Span) -> bool:
+        """Whether ``sent`` names an event place of its own (else ``for_sentence`` carries one over)."""
+        return any(sent.start_char <= t.start < sent.end_char for t in self._event_toponyms())
+
     def fit(self, loc: Location | None) -> float:
         """How well an event place fits what the article is about: 1 in its main region (or unknown),
         a little less elsewhere in its country, less again abroad (more often a misplaced or side event)."""

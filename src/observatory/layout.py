@@ -22,6 +22,7 @@ _STAMP = re.compile(
 )
 # Where the page's links to other stories begin: their headlines are not this report's events.
 _TRAILER = re.compile(r"\b(?:related (?:stories|articles|news|coverage)|also read|read more)(?![a-z])", re.IGNORECASE)
+HEADLINE_MAX_WORDS = 30
 _MAX_UPPER_SHARE = 0.01  # below this share of capitals a text was lower-cased ("ahmedabad: ...")
 
 
@@ -34,6 +35,7 @@ class Layout:
     lower_cased: bool = False  # the whole text is in lower case ("ahmedabad: police fired ...")
     dateline: tuple[int, int, str] | None = None
     dateline_end: int = 0  # first character after the dateline and its separator ("BEIRUT: " -> 8)
+    headline_end: int = 0  # end of the headline line that opens the body (0 when the text opens with its lede)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
 
     def paragraph_of(self, offset: int) -> tuple[int, int]:
@@ -77,6 +79,18 @@ def _dateline(text: str, body_start: int) -> tuple[tuple[int, int, str], int] | 
     return None
 
 
+def _headline_end(text: str, body_start: int) -> int:
+    """The end of a headline that opens the body: a line of at most 30 words without a final full stop,
+    followed by more text ("Bomber kills 50 at Iraq funeral\n\nBAGHDAD -- ...")."""
+    line_end = text.find("\n", body_start)
+    if line_end < 0 or not text[line_end:].strip():
+        return 0
+    line = text[body_start:line_end].strip()
+    if not line or len(line.split()) > HEADLINE_MAX_WORDS or line.endswith((".", ";", ",")):
+        return 0
+    return line_end
+
+
 def _lower_cased(text: str) -> bool:
     letters = [c for c in text[:2000] if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) < _MAX_UPPER_SHARE * len(letters)
@@ -110,5 +124,6 @@ def analyse(text: str) -> Layout:
         lower_cased=_lower_cased(text[body_start:]),
         dateline=dateline,
         dateline_end=end_of_dateline,
+        headline_end=0 if dateline else _headline_end(text, body_start),
         paragraphs=paragraphs,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from observatory import dates, events, quantities, roles, speech, status
+from observatory import assemble, dates, events, quantities, roles, speech, status
 from observatory.actors import ActorDictionary
 from observatory.classifier import SentenceClassifier
 from observatory.geolocate import DocumentPlaces, Geolocator
@@ -22,19 +22,11 @@ from observatory.taxonomy import acled_type_of
 logger = logging.getLogger(__name__)
 
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-# When two reports of one incident disagree, these sub-types win; otherwise the more confident report's.
-SUB_TYPE_PRECEDENCE = [
-    "Government regains territory",
-    "Non-state actor overtakes territory",
-    "Suicide bomb",
-    "Chemical weapon",
-]
 _CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite"}
 SPACY_MAX_CHARS = 200_000
 HISTORICAL_DAYS = 90
 CLASSIFIER_ENV = "OBSERVATORY_CLASSIFIER"
 REFUSALS = {"refuse", "decline", "reject", "rule"}
-NEARBY_CHARS = 400
 
 
 _GENERIC_QUANTIFIERS = {"dozens", "hundreds", "thousands", "several", "many", "numerous", "series", "wave", "spate"}
@@ -117,88 +109,10 @@ def _long_before(date: DateSpan | None, published: dt.date | None) -> bool:
     return date is not None and published is not None and (published - date.end).days > HISTORICAL_DAYS
 
 
-def _precedence(event: Event) -> int:
-    sub = event.acled_sub_event_type
-    return SUB_TYPE_PRECEDENCE.index(sub) if sub in SUB_TYPE_PRECEDENCE else len(SUB_TYPE_PRECEDENCE)
-
-
 def _is_circumstance(trigger: events.Trigger) -> bool:
     """A noun trigger in "during fighting", "amid clashes": background to the sentence's main event."""
     head = trigger.token.head
     return trigger.token.dep_ == "pobj" and head.lower_ in _CIRCUMSTANCE_PREPS
-
-
-def _family(event: Event) -> str:
-    if event.acled_event_type in VIOLENT_TYPES:
-        return "violence"
-    return event.acled_sub_event_type or event.plover_type
-
-
-def _date_compatible(a: DateSpan | None, b: DateSpan | None) -> bool:
-    return a is None or b is None or (a.start <= b.end and b.start <= a.end)
-
-
-def _place_compatible(a: Event, b: Event) -> bool:
-    """Same place, or no place for one of them and told in neighbouring sentences."""
-    if a.location is None or b.location is None:
-        return abs(a.evidence.start - b.evidence.start) <= NEARBY_CHARS
-    if a.location.geonameid is not None and a.location.geonameid == b.location.geonameid:
-        return True
-    return a.location.name == b.location.name or (
-        a.location.admin1 == b.location.admin1 and min(a.location.precision, b.location.precision) >= 3
-    )
-
-
-def _merge_quantity(a: Quantity | None, b: Quantity | None) -> Quantity | None:
-    """Reconcile two reports of one count: the larger figure, not the sum (a toll repeated is one toll)."""
-    if a is None or b is None:
-        return a or b
-    return a if (a.best or 0) >= (b.best or 0) else b
-
-
-def _merge_actors(a: list[ActorRef], b: list[ActorRef]) -> list[ActorRef]:
-    """Both reports' actors, once each; an actor only implied by convention (no text) yields to named ones."""
-    merged: list[ActorRef] = []
-    for actor in a + b:
-        if actor.name not in {m.name for m in merged}:
-            merged.append(actor)
-    named = [actor for actor in merged if actor.text]
-    return named or merged
-
-
-def _evidence_of(first: Event, second: Event) -> Evidence:
-    """The first report's evidence, unless the second states a higher death toll: the evidence must
-    support the figure the event carries."""
-    deaths = [(q.best or 0) if q else 0 for q in (first.fatalities, second.fatalities)]
-    return second.evidence if deaths[1] > deaths[0] else first.evidence
-
-
-def merge_events(first: Event, second: Event) -> Event:
-    """One incident told twice: keep the first report's evidence (or the one stating the toll kept), the
-    more specific type, all details."""
-    ranks = (_precedence(first), -first.confidence), (_precedence(second), -second.confidence)
-    keep, other = (first, second) if ranks[0] <= ranks[1] else (second, first)
-    update: dict[str, object] = {
-        "evidence": _evidence_of(first, second),
-        "actors": _merge_actors(keep.actors, other.actors),
-        "recipients": _merge_actors(keep.recipients, other.recipients),
-        "location": keep.location or other.location,
-        "date": keep.date or other.date,
-        "attribution": first.attribution or second.attribution,
-        "confidence": max(first.confidence, second.confidence),
-    }
-    for field in ("fatalities", "injured", "abducted", "arrested", "displaced", "participants"):
-        update[field] = _merge_quantity(getattr(keep, field), getattr(other, field))
-    return keep.model_copy(update=update)
-
-
-def _same_incident(a: Event, b: Event) -> bool:
-    return (
-        a.status == b.status
-        and _family(a) == _family(b)
-        and _place_compatible(a, b)
-        and _date_compatible(a.date, b.date)
-    )
 
 
 def _assign_counts(sentence_events: list[Event], counts: dict[str, Quantity]) -> None:
@@ -283,28 +197,29 @@ class Extractor:
     def _events(self, doc: Document, spacy_doc: Doc, offset: int) -> list[Event]:
         layout = analyse(doc.text)
         places = self.geolocator.analyse(spacy_doc, layout, self.actors.home_countries(spacy_doc))
-        found: list[Event] = []
+        mentions: list[assemble.Mention] = []
         context_date: DateSpan | None = None
         position = 1.0
-        for sent in spacy_doc.sents:
+        for index, sent in enumerate(spacy_doc.sents):
             outside = sent.end_char <= max(layout.body_start, layout.dateline_end) or sent.start_char >= layout.body_end
             if outside or not sent.text.strip():
                 continue  # front matter, a lone dateline, links to other stories
-            sentence_date = dates.resolve_date(sent.text, doc.published)
-            if sentence_date is not None:
-                context_date = sentence_date
-            sentence_events = self._sentence_events(
+            sentence_date = dates.resolve_date(dates.event_date_text(sent), doc.published)
+            sentence_mentions = self._sentence_events(
                 sent, doc, places, (sentence_date, context_date), offset, position, layout.dateline_end
             )
-            if sentence_events:
+            if sentence_mentions:
                 position = 0.9  # the lead sentence reports the main event
-            for event in sentence_events:
-                for index, earlier in enumerate(found):
-                    if _same_incident(earlier, event):
-                        found[index] = merge_events(earlier, event)
-                        break
-                else:
-                    found.append(event)
+            if sentence_date is not None and any(m.event.status == "occurred" for m in sentence_mentions):
+                context_date = sentence_date  # the date of news told, not of background
+            headline = sent.start_char < layout.headline_end
+            stated = places.states_place(sent)
+            for mention in sentence_mentions:
+                mention.sentence, mention.headline, mention.place_stated = index, headline, stated
+                mention.fresh = mention.fresh and not headline  # "Gangs launch fresh attack": news, not another
+                mention.adds = assemble.adds_victims(sent)
+            mentions.extend(sentence_mentions)
+        found = assemble.document_events(mentions)
         return [_refine_protest(event, doc.text, layout, offset) for event in found]
 
     def _sentence_events(
@@ -316,8 +231,9 @@ class Extractor:
         offset: int,
         position: float,
         dateline_end: int,
-    ) -> list[Event]:
-        """Events of one sentence; ``sentence_dates`` is its own date and the date in force (its own or earlier)."""
+    ) -> list[assemble.Mention]:
+        """Event mentions of one sentence; ``sentence_dates`` is its own date and the date in force (its own or
+        earlier). The caller sets where the sentence stands in the document."""
         sentence_date, context_date = sentence_dates
         triggers = [t for t in events.detect(sent) if not status.is_reporting_verb(t.token)]
         act = speech.speech_act(sent)
@@ -344,10 +260,12 @@ class Extractor:
             return self.actors.resolve(span.text, when=when, country_hint=country_hint, event_type=kind)
 
         built: list[Event] = []
+        cues: dict[int, tuple[bool, bool]] = {}  # id of a built event -> (tells another incident, refers back)
         for trigger in sorted(triggers, key=lambda t: -t.score):
             if _generic_mention(trigger.token):  # "dozens of bombings", "fighting has intensified": no one event
                 continue
-            event_status = status.detect_status(sent, trigger.token, doc.published)
+            recent = sentence_date is not None and not _long_before(sentence_date, doc.published)
+            event_status = status.detect_status(sent, trigger.token, doc.published, recent)
             if trigger.token.dep_ == "xcomp" and trigger.token.head.lemma_.lower() in REFUSALS:
                 event_status = "negated"
             elif event_status == "occurred" and (
@@ -379,11 +297,8 @@ class Extractor:
                 evidence=evidence,
                 confidence=round(min(1.0, trigger.score * (1.0 if actor_spans else 0.9) * position * fit), 3),
             )
-            same = next((e for e in built if _same_incident(e, event)), None)
-            if same is not None:
-                built[built.index(same)] = merge_events(same, event)
-            else:
-                built.append(event)
+            cues[id(event)] = (assemble.announces_another(sent, trigger.token), assemble.refers_back(trigger.token))
+            built.append(event)
         if act is not None and not any(e.plover_type == act.plover_type for e in built):
             actor_spans, recipient_spans = roles.find_roles(act.token)
             built.append(
@@ -405,7 +320,8 @@ class Extractor:
                     event.acled_sub_event_type = self.classifier.refine_sub_type(sent.text, event.acled_sub_event_type)
         if built:
             _assign_counts(built, quantities.extract_counts(sent))
-        return built
+        return [assemble.Mention(event, 0, fresh=cues.get(id(event), (False, False))[0],
+                                 anaphoric=cues.get(id(event), (False, False))[1]) for event in built]
 
     @staticmethod
     def _fallback_date(published: dt.date | None) -> DateSpan | None:

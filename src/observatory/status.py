@@ -145,8 +145,9 @@ def _patient_is_nobody(trigger: Token) -> bool:
     return False
 
 
-def _is_historical(trigger: Token, published: dt.date | None) -> bool:
-    """'has killed ... since 2011', 'the war that has killed', 'had controlled', a year long past."""
+def _is_historical(trigger: Token, published: dt.date | None, recent: bool) -> bool:
+    """'has killed ... since 2011', 'the war that has killed', 'had controlled' (unless the sentence dates it
+    recently: "had been kidnapped on Tuesday"), a year long past."""
     token = trigger
     if any(c.dep_ == "prep" and c.lower_ == "since" for c in token.children):
         return True
@@ -158,7 +159,8 @@ def _is_historical(trigger: Token, published: dt.date | None) -> bool:
         and any(c.dep_ == "aux" and c.lemma_ == "have" for c in token.children)
     ):
         return True
-    if any(c.dep_ == "aux" and c.lower_ == "had" for c in token.children) and not _under_reporting(token):
+    if any(c.dep_ == "aux" and c.lower_ == "had" for c in token.children) and not (
+            _under_reporting(token) or recent):
         return True
     if published is not None:
         for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
@@ -172,10 +174,11 @@ def _under_reporting(token: Token) -> bool:
     return any(is_reporting_verb(ancestor) for ancestor in token.ancestors)
 
 
-def detect_status(sent: Span, trigger: Token, published: dt.date | None = None) -> Status:
+def detect_status(sent: Span, trigger: Token, published: dt.date | None = None, recent: bool = False) -> Status:
     """The status of the event of ``trigger`` in ``sent``; "occurred" unless a cue governs the trigger.
 
-    ``published`` (optional) lets a year long before publication ("in 2011") mark the event historical.
+    ``published`` (optional) lets a year long before publication ("in 2011") mark the event historical;
+    ``recent``: the sentence states a date shortly before publication, so a pluperfect is no history.
     """
     if _patient_is_nobody(trigger):
         return "negated"
@@ -183,7 +186,7 @@ def detect_status(sent: Span, trigger: Token, published: dt.date | None = None) 
         status = _cue(token, relation, is_trigger=index == 0)
         if status is not None:
             return status
-    if _is_historical(trigger, published):
+    if _is_historical(trigger, published, recent):
         return "historical"
     return "occurred"
 

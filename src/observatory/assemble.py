@@ -1,0 +1,313 @@
+"""One incident, one event: the event mentions of a document's sentences assembled into its incidents.
+
+A report tells one incident in its headline, its lede and later sentences; an ACLED coder codes it once,
+with the most specific place, the stated date, the sub-type the fullest sentence supports and the toll
+reconciled. Mentions join an incident of the same kind when their places and stated dates agree and
+their sentence does not announce another incident ("Separately, ...", "a second attack", "in a related
+incident"). The headline is read as a summary of the body: it joins the body's incident of its kind and
+adds only what the body does not say, so a roundup's headline total is never a further event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from observatory.events import crowd_control, mentions_protest
+from observatory.gazetteer import haversine_km
+from observatory.geolocate import admin1_matches
+from observatory.models import ActorRef, DateSpan, Event, Evidence, Location, Quantity
+
+VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+DEMONSTRATION_TYPES = {"Protests", "Riots"}
+COUNT_FIELDS = ("fatalities", "injured", "abducted", "arrested", "displaced", "participants")
+# Sub-types a coder prefers when the mentions of one incident differ: how a protest went sums it up, a
+# capture sums up its fighting, an air strike or a suicide bombing is what it is, an exchange of fire is a
+# clash whatever guns, grenades or mortars it used, and a named weapon says more than "attack".
+SUB_TYPE_RANK = [
+    "Excessive force against protesters",
+    "Violent demonstration",
+    "Protest with intervention",
+    "Peaceful protest",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    "Suicide bomb",
+    "Chemical weapon",
+    "Air/drone strike",
+    "Armed clash",
+    "Remote explosive/landmine/IED",
+    "Shelling/artillery/missile attack",
+    "Grenade",
+    "Mob violence",
+    "Abduction/forced disappearance",
+    "Sexual violence",
+    "Attack",
+]
+# A sentence that names no place and does not refer back ("the attack") continues an incident told at
+# most this many sentences before.
+NEARBY_SENTENCES = 2
+# Two places this close are one scene: a village and the town beside it.
+SAME_SCENE_KM = 15.0
+# A toll this much larger than another report's is a running total or a sum, not the same count.
+_FRESH_CUE = re.compile(
+    r"^\W*(?:separately|elsewhere|meanwhile|in (?:a|another) (?:separate|related|similar|different) "
+    r"(?:incident|attack|development)|in another (?:incident|attack|development))\b|"
+    r"\b(?:in|during) (?:a|another) (?:separate|related|similar) (?:incident|attack|clash|raid|strike)\b",
+    re.IGNORECASE,
+)
+# What an attack also does, told in its sentences: the houses it burned, the convoy it hit, the weapons
+# found after it. A coder folds these into the attack rather than coding them apart.
+SUBSIDIARY_TYPES = {"Looting/property destruction", "Change to group/activity", "Other", "Disrupted weapons use"}
+_FRESH_MODIFIERS = {"another", "second", "third", "separate", "similar", "new", "fresh", "further", "other"}
+_BACK_DETERMINERS = {"the", "this", "that", "these", "those", "its"}
+
+
+@dataclass
+class Mention:
+    """One event as one sentence tells it, with what the assembly needs to know of its sentence."""
+
+    event: Event
+    sentence: int
+    headline: bool = False
+    place_stated: bool = False
+    fresh: bool = False
+    anaphoric: bool = False
+    adds: bool = False  # its dead and wounded are further to those told before ("were also killed")
+
+
+def announces_another(sent: Span, trigger: Token) -> bool:
+    """Whether a sentence tells a further incident: "Separately, ...", "In a related incident, ...",
+    "a second attack", "another blast", "similar clashes"."""
+    if _FRESH_CUE.search(sent.text):
+        return True
+    return any(c.lower_ in _FRESH_MODIFIERS and c.dep_ in ("amod", "det") for c in trigger.children)
+
+
+_FURTHER_VICTIMS = re.compile(
+    r"\b(also|too|as well|more|another|other)\b[^.;]{0,60}\b(killed|dead|died|injured|wounded|hurt)\b|"
+    r"\b(of the|the) (attackers|assailants|gunmen|militants|raiders|insurgents|terrorists)\b[^.;]{0,40}"
+    r"\b(were|was) (also |reportedly |reported )?(killed|shot dead|dead|injured|wounded)\b",
+    re.IGNORECASE,
+)
+
+
+def adds_victims(sent: Span) -> bool:
+    """Whether a sentence tells further dead or wounded of an incident already told: "Two police constables
+    were also injured", "Two of the attackers were reported killed" (the other side's losses)."""
+    return _FURTHER_VICTIMS.search(sent.text) is not None
+
+
+def _plus(total: Quantity | None, more: Quantity) -> Quantity:
+    if total is None:
+        return more
+
+    def add(a: int | None, b: int | None) -> int | None:
+        return None if a is None and b is None else (a or 0) + (b or 0)
+
+    return Quantity(low=add(total.low, more.low), best=add(total.best, more.best), high=add(total.high, more.high))
+
+
+def refers_back(trigger: Token) -> bool:
+    """Whether a noun trigger names an incident already told: "the attack", "Saturday's blast"."""
+    if trigger.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return any(
+        (c.dep_ == "det" and c.lower_ in _BACK_DETERMINERS) or (c.dep_ == "poss" and c.ent_type_ in ("DATE", "TIME"))
+        for c in trigger.children
+    )
+
+
+def kind_of(event: Event) -> str:
+    """What an incident is, for grouping: political violence, a demonstration, or the event's own type."""
+    if event.acled_event_type in VIOLENT_TYPES or event.acled_sub_event_type == "Mob violence":
+        return "violence"
+    if event.acled_event_type in DEMONSTRATION_TYPES:
+        return "demonstration"
+    return event.acled_sub_event_type or event.plover_type
+
+
+def kinds_join(a: Event, b: Event) -> bool:
+    """Whether two events can be one incident by their kinds: the same kind; an attack and what it also did
+    (burned houses, a convoy hit); violence used at a protest and the protest."""
+    kind_a, kind_b = kind_of(a), kind_of(b)
+    if kind_a == kind_b:
+        return True
+    if "violence" in (kind_a, kind_b) and (a.acled_sub_event_type in SUBSIDIARY_TYPES
+                                           or b.acled_sub_event_type in SUBSIDIARY_TYPES):
+        return True
+    if {kind_a, kind_b} == {"violence", "demonstration"}:
+        return any(mentions_protest(e.evidence.text) or crowd_control(e.evidence.text)
+                   for e in (a, b) if kind_of(e) == "violence")
+    if {kind_a, kind_b} == {"Arrests", "demonstration"}:  # protesters detained: the protest met force
+        return any(mentions_protest(e.evidence.text) for e in (a, b) if kind_of(e) == "Arrests")
+    return False
+
+
+def _rank(event: Event) -> int:
+    sub = event.acled_sub_event_type
+    return SUB_TYPE_RANK.index(sub) if sub in SUB_TYPE_RANK else len(SUB_TYPE_RANK)
+
+
+def _dates_agree(a: DateSpan | None, b: DateSpan | None) -> bool:
+    """Dates conflict only when both are stated in their own sentences and do not overlap."""
+    if a is None or b is None or a.basis != "text" or b.basis != "text":
+        return True
+    return a.start <= b.end and b.start <= a.end
+
+
+def _contains(wide: Location, narrow: Location) -> bool:
+    """Whether a region or country contains a place: same country and, for a region, same admin1."""
+    if wide.country != narrow.country:
+        return False
+    if wide.admin1 is None:  # a country
+        return True
+    regional = wide.precision == 3 or admin1_matches(wide.name, wide.admin1)  # "Idlib" may be the province
+    return regional and wide.admin1 == narrow.admin1
+
+
+def places_agree(a: Location | None, b: Location | None) -> bool:
+    """One scene: the same place, one inside the other, or two places a few kilometres apart."""
+    if a is None or b is None:
+        return True
+    if (a.geonameid is not None and a.geonameid == b.geonameid) or a.name == b.name:
+        return True
+    if _contains(a, b) or _contains(b, a):
+        return True
+    return a.country == b.country and haversine_km(a.lat, a.lon, b.lat, b.lon) <= SAME_SCENE_KM
+
+
+@dataclass
+class Incident:
+    """The mentions of one incident, in text order."""
+
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def body(self) -> list[Mention]:
+        return [m for m in self.mentions if not m.headline] or self.mentions
+
+    @property
+    def status(self) -> str:
+        return self.mentions[0].event.status
+
+    def place(self) -> Location | None:
+        """The most specific place a sentence of the incident states, else any place it was given."""
+        stated = [m for m in self.body if m.place_stated and m.event.location is not None]
+        pool = stated or [m for m in self.mentions if m.place_stated and m.event.location] or \
+            [m for m in self.mentions if m.event.location is not None]
+        if not pool:
+            return None
+        best = min(pool, key=lambda m: (m.event.location.precision, m.sentence)).event.location  # type: ignore[union-attr]
+        # the first sentence naming that place says how near it the event was ("near Bandiagara")
+        return next(m.event.location for m in pool if m.event.location.name == best.name)  # type: ignore[union-attr]
+
+    def date(self) -> DateSpan | None:
+        """The date a body sentence states, else one carried from context, else the report's."""
+        order = {"text": 0, "context": 1, "publication": 2}
+        dated = [m for m in self.mentions if m.event.date is not None]
+        if not dated:
+            return None
+        best = min(dated, key=lambda m: (order[m.event.date.basis], m.headline, m.sentence))  # type: ignore[union-attr]
+        return best.event.date
+
+    def accepts(self, mention: Mention) -> bool:
+        """Whether a mention can tell this incident: same kind and status, agreeing place and date."""
+        event = mention.event
+        if event.status != self.status or not any(kinds_join(m.event, event) for m in self.mentions):
+            return False
+        if not all(_dates_agree(m.event.date, event.date) for m in self.mentions):
+            return False
+        if not mention.place_stated:
+            # a sentence that names no place and does not refer back continues only what was just told
+            return mention.anaphoric or mention.sentence - self.mentions[-1].sentence <= NEARBY_SENTENCES
+        return all(places_agree(m.event.location, event.location) for m in self.mentions if m.place_stated)
+
+    def event(self) -> Event:
+        """The incident as one event."""
+        base = min(self.mentions, key=lambda m: (_rank(m.event), m.headline, -m.event.confidence)).event
+        update: dict[str, object] = {
+            "location": self.place(),
+            "date": self.date(),
+            "evidence": self._evidence(),
+            "actors": self._parties("actors"),
+            "recipients": self._parties("recipients"),
+            "attribution": next((m.event.attribution for m in self.body if m.event.attribution), None),
+            "confidence": max(m.event.confidence for m in self.mentions),
+        }
+        for name in COUNT_FIELDS:
+            update[name] = self._count(name)
+        return base.model_copy(update=update)
+
+    def _count(self, name: str) -> Quantity | None:
+        """A toll repeated is one toll: the largest the body states, plus the further dead and wounded a
+        sentence adds ("Two of the attackers were also killed"); the headline's only if the body has none."""
+        body = [m for m in self.mentions if not m.headline and getattr(m.event, name)]
+        repeated = [getattr(m.event, name) for m in body if not m.adds]
+        added = [getattr(m.event, name) for m in body if m.adds]
+        if not body:
+            return next((getattr(m.event, name) for m in self.mentions if getattr(m.event, name)), None)
+        total = max(repeated, key=lambda q: q.best or 0) if repeated else None
+        for quantity in added:
+            total = _plus(total, quantity)
+        return total
+
+    def _evidence(self) -> Evidence:
+        """The sentence stating the toll the event carries, else the first report of it."""
+        fatalities = self._count("fatalities")
+        if fatalities is not None:
+            for m in self.mentions:
+                if m.event.fatalities is not None and m.event.fatalities.best == fatalities.best:
+                    return m.event.evidence
+        return self.mentions[0].event.evidence
+
+    def _parties(self, role: str) -> list[ActorRef]:
+        """The parties named by the most confident body sentence that names any; implied ones otherwise."""
+        named = [m for m in self.body if any(a.text for a in getattr(m.event, role))]
+        if named:
+            return list(getattr(max(named, key=lambda m: m.event.confidence).event, role))
+        return next((list(getattr(m.event, role)) for m in self.mentions if getattr(m.event, role)), [])
+
+
+def _body_target(incidents: list[Incident], mention: Mention) -> Incident | None:
+    open_ = [incident for incident in incidents if incident.accepts(mention)]
+    if mention.fresh:  # another incident: only the other events of its own sentence are part of it
+        open_ = [i for i in open_ if i.mentions[-1].sentence == mention.sentence]
+    if not open_:
+        return None
+    if not mention.anaphoric and mention.place_stated and mention.event.location is not None:
+        same = [i for i in open_ if any(m.place_stated and m.event.location is not None
+                                        and m.event.location.name == mention.event.location.name
+                                        for m in i.mentions)]
+        open_ = same or open_
+    return max(open_, key=lambda incident: incident.mentions[-1].sentence)  # the latest told
+
+
+def _headline_target(incidents: list[Incident], mention: Mention) -> Incident | None:
+    open_ = [incident for incident in incidents if incident.accepts(mention) or (
+        incident.status == mention.event.status and any(kinds_join(m.event, mention.event) for m in incident.mentions))]
+    if not open_:
+        return None
+    toll = mention.event.fatalities.best if mention.event.fatalities else None
+    same_toll = [i for i in open_ if toll is not None and (q := i._count("fatalities")) and q.best == toll]
+    return (same_toll or open_)[0]
+
+
+def document_events(mentions: list[Mention]) -> list[Event]:
+    """The document's events, one per incident, in the order the text first tells them."""
+    incidents: list[Incident] = []
+    for mention in sorted((m for m in mentions if not m.headline), key=lambda m: m.sentence):
+        target = _body_target(incidents, mention)
+        if target is None:
+            incidents.append(Incident([mention]))
+        else:
+            target.mentions.append(mention)
+    for mention in (m for m in mentions if m.headline):
+        target = _headline_target(incidents, mention)
+        if target is None:
+            incidents.append(Incident([mention]))
+        else:
+            target.mentions.insert(0, mention)
+    incidents.sort(key=lambda incident: min(m.sentence for m in incident.mentions))
+    return [incident.event() for incident in incidents]
