@@ -57,6 +57,13 @@ _FRESH_CUE = re.compile(
     r"\b(?:in|during) (?:a|another) (?:separate|related|similar) (?:incident|attack|clash|raid|strike)\b",
     re.IGNORECASE,
 )
+# Within one sentence these readings win over a more confident one (how a protest went over the force it
+# met, a capture over its fighting); otherwise the most confident wins.
+SENTENCE_PRECEDENCE = ["Excessive force against protesters", "Violent demonstration", "Protest with intervention",
+                       "Peaceful protest", "Government regains territory", "Non-state actor overtakes territory",
+                       "Suicide bomb", "Chemical weapon"]
+# A sentence's reading names the incident's type only if told with this share of the strongest confidence.
+STRONG_SHARE = 0.6
 # What an attack also does, told in its sentences: the houses it burned, the convoy it hit, the weapons
 # found after it. A coder folds these into the attack rather than coding them apart.
 SUBSIDIARY_TYPES = {"Looting/property destruction", "Change to group/activity", "Other", "Disrupted weapons use"}
@@ -75,6 +82,7 @@ class Mention:
     fresh: bool = False
     anaphoric: bool = False
     adds: bool = False  # its dead and wounded are further to those told before ("were also killed")
+    reading: str = "incident"  # what the incident classifier reads its clause as (incident_classifier.CLASSES)
 
 
 def announces_another(sent: Span, trigger: Token) -> bool:
@@ -143,6 +151,11 @@ def kinds_join(a: Event, b: Event) -> bool:
     if {kind_a, kind_b} == {"Arrests", "demonstration"}:  # protesters detained: the protest met force
         return any(mentions_protest(e.evidence.text) for e in (a, b) if kind_of(e) == "Arrests")
     return False
+
+
+def _precedence(event: Event) -> int:
+    sub = event.acled_sub_event_type
+    return SENTENCE_PRECEDENCE.index(sub) if sub in SENTENCE_PRECEDENCE else len(SENTENCE_PRECEDENCE)
 
 
 def _rank(event: Event) -> int:
@@ -224,9 +237,33 @@ class Incident:
             return mention.anaphoric or mention.sentence - self.mentions[-1].sentence <= NEARBY_SENTENCES
         return all(places_agree(m.event.location, event.location) for m in self.mentions if m.place_stated)
 
+    def reported(self) -> Event | None:
+        """The incident as one event, unless no sentence of it reads as one specific incident: a toll, a
+        trend or a statement gives none, history a historical event."""
+        event = self.event()
+        readings = {m.reading for m in self.mentions}
+        if event.status != "occurred" or "incident" in readings:
+            return event
+        if readings == {"background"}:
+            return event.model_copy(update={"status": "historical"})
+        return None
+
+    def _base(self) -> Event:
+        """The event whose type the incident takes. Within a sentence the most confident reading wins (a
+        capture, a suicide bombing or a chemical attack over the fighting it ends or causes); across
+        sentences the most specific of the sentences' readings, among those told with some confidence
+        (a weak "operation" or "violence" does not name an air strike's type)."""
+        by_sentence: dict[int, list[Event]] = {}
+        for m in self.body:  # the headline's compressed words ("Bomber kills 50") name the type only alone
+            by_sentence.setdefault(m.sentence, []).append(m.event)
+        readings = [min(events, key=lambda e: (_precedence(e), -e.confidence)) for events in by_sentence.values()]
+        strongest = max(e.confidence for e in readings)
+        told = [e for e in readings if e.confidence >= STRONG_SHARE * strongest]
+        return min(told, key=lambda e: (_rank(e), -e.confidence))
+
     def event(self) -> Event:
         """The incident as one event."""
-        base = min(self.mentions, key=lambda m: (_rank(m.event), m.headline, -m.event.confidence)).event
+        base = self._base()
         update: dict[str, object] = {
             "location": self.place(),
             "date": self.date(),
@@ -270,6 +307,29 @@ class Incident:
         return next((list(getattr(m.event, role)) for m in self.mentions if getattr(m.event, role)), [])
 
 
+def split_by_place(event: Event, places: list[tuple[Location, int | None]]) -> list[Event]:
+    """One event per place of a list ("air strikes on Houla, Shiheen and Qana"), as a coder codes one event
+    per location. A count the list gives a place is its own ("two in Kangemi, one in Kitengela"); a toll
+    told for all of them is shared out evenly, the remainder to the first place."""
+    if kind_of(event) not in ("violence", "demonstration") or len(places) < 2:
+        return [event]
+    split: list[dict[str, Quantity | None]] = [{} for _ in places]
+    for name in ("fatalities", "injured"):
+        total = getattr(event, name)
+        if total is None or not total.best:
+            continue
+        given = [count for _, count in places]
+        rest = total.best - sum(c for c in given[1:] if c)
+        if all(c is not None for c in given[1:]) and rest >= 1:
+            shares = [rest, *(c or 0 for c in given[1:])]
+        else:
+            share, remainder = divmod(total.best, len(places))
+            shares = [share + (remainder if i == 0 else 0) for i in range(len(places))]
+        for i, value in enumerate(shares):
+            split[i][name] = Quantity(low=value, best=value, high=value) if value else None
+    return [event.model_copy(update={"location": location, **split[i]}) for i, (location, _) in enumerate(places)]
+
+
 def _body_target(incidents: list[Incident], mention: Mention) -> Incident | None:
     open_ = [incident for incident in incidents if incident.accepts(mention)]
     if mention.fresh:  # another incident: only the other events of its own sentence are part of it
@@ -310,4 +370,4 @@ def document_events(mentions: list[Mention]) -> list[Event]:
         else:
             target.mentions.insert(0, mention)
     incidents.sort(key=lambda incident: min(m.sentence for m in incident.mentions))
-    return [incident.event() for incident in incidents]
+    return [event for incident in incidents if (event := incident.reported()) is not None]

@@ -71,7 +71,7 @@ def read_training(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def _blank_pipeline() -> Language:
+def _blank_pipeline(labels: tuple[str, ...]) -> Language:
     nlp = spacy.blank("en")
     textcat = nlp.add_pipe(
         "textcat",
@@ -85,7 +85,7 @@ def _blank_pipeline() -> Language:
             }
         },
     )
-    for label in LABELS:
+    for label in labels:
         textcat.add_label(label)
     return nlp
 
@@ -99,7 +99,9 @@ class TrainReport:
     held_out_accuracy: float
 
 
-def train(pairs: list[tuple[str, str]], out_dir: Path, epochs: int = 25, seed: int = 13) -> TrainReport:
+def train(
+    pairs: list[tuple[str, str]], out_dir: Path, epochs: int = 25, seed: int = 13, labels: tuple[str, ...] = LABELS
+) -> TrainReport:
     """Train on (text, label) pairs, report accuracy on a 10% held-out split, save to ``out_dir``."""
     rng = random.Random(seed)
     shuffled = pairs[:]
@@ -107,11 +109,11 @@ def train(pairs: list[tuple[str, str]], out_dir: Path, epochs: int = 25, seed: i
     cut = max(1, len(shuffled) // 10) if len(shuffled) >= 20 else 0
     held_out, training = shuffled[:cut], shuffled[cut:]
     spacy.util.fix_random_seed(seed)
-    nlp = _blank_pipeline()
+    nlp = _blank_pipeline(labels)
 
     def examples(items: list[tuple[str, str]]) -> list[Example]:
         return [
-            Example.from_dict(nlp.make_doc(text), {"cats": {label: float(label == gold) for label in LABELS}})
+            Example.from_dict(nlp.make_doc(text), {"cats": {label: float(label == gold) for label in labels}})
             for text, gold in items
         ]
 

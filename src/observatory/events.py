@@ -163,7 +163,8 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"\bself-detonat\w*", re.I)),
     ("Air/drone strike", "aerial", re.compile(
         r"\b(air ?strikes?|air-strikes?|air raids?|airstrikes?|warplanes?|war planes?|(fighter )?jets|drones?|"
-        r"aircraft|helicopters?|gunships?|air force|aerial|bombers?|UAVs?|air power|barrel bombs?|"
+        r"aircraft|helicopters?|gunships?|air force|aerial|(?<!suicide )bombers|(?:jet|fighter|strategic|heavy) bomber|"
+        r"UAVs?|air power|barrel bombs?|"
         r"bombed from the air)\b", re.I)),
     ("Remote explosive/landmine/IED", "explosives", re.compile(
         r"\b(IEDs?|improvised explosive|roadside bombs?|landmines?|land mines?|(anti-\w+ )?mines?|car bombs?|"
@@ -476,7 +477,7 @@ def _family_to_types(family: str, mode: str | None, sent_text: str, token: Token
 
 def _armed_protest(token: Token, family: str | None) -> bool:
     """A 'protest' word whose doers are armed or things ("bandits blocked the highway", "one of the trucks
-    blocked the entrance"): an act of an armed group, not a demonstration."""
+    blocked the entrance"): an obstruction by an armed group, not a demonstration."""
     if family != PROTEST:
         return False
     doers = _participants(token)[0]
@@ -890,8 +891,6 @@ def detect(sent: Span) -> list[Trigger]:
             metaphorical or accident or _natural_cause(token) or _claimed(token) or _died_of_illness(token)
         ):
             continue
-        if _armed_protest(token, kind):
-            continue
         if kind.isupper():
             plover_type, plover_mode = kind, mode
             sub = None if kind in _NON_ACLED else _ACLED_OF_PLOVER.get(kind)
@@ -907,5 +906,7 @@ def detect(sent: Span) -> list[Trigger]:
                 score = max(score, 0.75)  # a named weapon tells the event better than "wounded" or "killed"
         if kind == VIOLENCE and token.lemma_ == "fire" and not _fires_at_something(token, sent_text):
             continue
+        if _armed_protest(token, kind):
+            plover_mode, sub = "obstruct", None  # rebels blocking a road obstruct it: no demonstration for ACLED
         triggers.append(Trigger(token, plover_type, plover_mode, sub, round(score * salience(token), 3), family))
     return triggers

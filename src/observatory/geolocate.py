@@ -147,6 +147,35 @@ class DocumentPlaces:
             return self._refine(before[-1].location)
         return self.main_place or self.dateline_place
 
+    def listed(self, sent: Span) -> list[tuple[Location, int | None]]:
+        """The places of a list that ``sent`` names ("in Houla, Ayta al-Shaab and Shiheen", "two in Kangemi,
+        one in Kitengela"), in order, each with the count the list gives it; empty unless two or more
+        places stand in one coordinated run. A listed name the gazetteer lacks keeps its own name, with
+        the sentence's place for coordinates at region precision."""
+        names = [t for t in self.toponyms if sent.start_char <= t.start < sent.end_char and not t.actor_origin
+                 and not t.in_dateline and not t.qualifier
+                 and (t.place is None or t.place.kind in ("city", "curated", "admin1"))]
+        runs: list[list[tuple[Toponym, int | None]]] = []
+        for t in names:
+            gap = _LIST_GAP.fullmatch(sent.doc.text[runs[-1][-1][0].end:t.start]) if runs else None
+            if gap is not None:
+                runs[-1].append((t, _count_word(gap.group("n"))))
+            else:
+                runs.append([(t, None)])
+        run = max(runs, key=len, default=[])
+        if len({t.text for t, _ in run}) < 2 or all(t.place is None for t, _ in run):
+            return []
+        fallback = self.for_sentence(sent)
+        listed = []
+        for t, count in run:
+            location = t.location
+            if location is None and fallback is not None:
+                location = fallback.model_copy(update={"text": t.text, "name": t.text, "geonameid": None,
+                                                       "admin2": None, "precision": 3})
+            if location is not None:
+                listed.append((location, count))
+        return listed if len(listed) >= 2 else []
+
     def states_place(self, sent: Span) -> bool:
         """Whether ``sent`` names an event place of its own (else ``for_sentence`` carries one over)."""
         return any(sent.start_char <= t.start < sent.end_char for t in self._event_toponyms())
@@ -193,6 +222,22 @@ class DocumentPlaces:
         return best.location
 
 
+# What separates the places of one list: "Houla, Ayta al-Shaab, and Shiheen", "in Kangemi, one in Kitengela,
+# and another in Olkalou"; ``n`` is the count a place is given.
+_LIST_GAP = re.compile(
+    r"\s*(?:,\s*(?:and|or)?|and|or|&)\s*(?:(?P<n>one|another|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})"
+    r"\s+(?:more\s+|others?\s+)?(?:were\s+|was\s+)?(?:\w+\s+)?(?:in|at)\s+)?"
+    r"(?:(?:the\s+)?(?:towns?|villages?|cities|districts?|provinces?)\s+of\s+)?",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {"one": 1, "another": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10}
+
+
+def _count_word(word: str | None) -> int | None:
+    if word is None:
+        return None
+    return int(word) if word.isdigit() else _COUNT_WORDS[word.lower()]
 # Confidence factors of an event placed outside the article's main region, in its country or abroad.
 OTHER_REGION_FIT = 0.97
 ABROAD_FIT = 0.9

@@ -10,12 +10,23 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from observatory import assemble, dates, events, quantities, roles, speech, status
+from observatory import assemble, background, dates, events, quantities, roles, speech, status
 from observatory.actors import ActorDictionary
 from observatory.classifier import SentenceClassifier
 from observatory.geolocate import DocumentPlaces, Geolocator
+from observatory.incident_classifier import default_classifier
 from observatory.layout import Layout, analyse
-from observatory.models import ActorRef, Attribution, DateSpan, Document, DocumentResult, Event, Evidence, Quantity
+from observatory.models import (
+    ActorRef,
+    Attribution,
+    DateSpan,
+    Document,
+    DocumentResult,
+    Event,
+    Evidence,
+    Location,
+    Quantity,
+)
 from observatory.nlp import get_nlp
 from observatory.taxonomy import acled_type_of
 
@@ -27,46 +38,8 @@ SPACY_MAX_CHARS = 200_000
 HISTORICAL_DAYS = 90
 CLASSIFIER_ENV = "OBSERVATORY_CLASSIFIER"
 REFUSALS = {"refuse", "decline", "reject", "rule"}
-
-
-_GENERIC_QUANTIFIERS = {"dozens", "hundreds", "thousands", "several", "many", "numerous", "series", "wave", "spate"}
-_HABITUAL = {"frequently", "often", "regularly", "routinely", "repeatedly", "usually", "sometimes", "occasionally"}
-_TREND_VERBS = {
-    "intensify",
-    "escalate",
-    "increase",
-    "rage",
-    "persist",
-    "spread",
-    "subside",
-    "decline",
-    "spare",
-    "rise",
-    "grow",
-    "surge",
-}
-
-
-def _generic_mention(token: Token) -> bool:
-    """A trigger that speaks of many events or a trend, not one event: "dozens of bombings", "has been
-    spared attacks", "fighting has intensified"."""
-    if token.pos_ not in ("NOUN", "PROPN"):
-        return False
-    if token.tag_ == "NNS" and any(
-        a.lower_ in _GENERIC_QUANTIFIERS for a in [*token.children, token.head, *token.head.children]
-    ):
-        return True
-    head = token.head
-    if (head.lemma_.lower() in _TREND_VERBS or head.lower_ in ("spared", "sparing")) and token.dep_ in (
-        "nsubj",
-        "dobj",
-        "nsubjpass",
-        "attr",
-    ):
-        return True
-    if any(c.lower_ in _HABITUAL for node in (token, token.head) for c in node.children):
-        return True
-    return token.tag_ == "NNS" and any(a.dep_ == "relcl" for a in token.ancestors)
+# The incident classifier overrules the rules only when this sure that a clause tells no incident.
+INCIDENT_CONFIDENCE = float(os.environ.get("OBSERVATORY_INCIDENT_CONFIDENCE", "0.8"))
 
 
 def _purpose(token: Token) -> bool:
@@ -158,6 +131,7 @@ class Extractor:
             Path(os.environ[CLASSIFIER_ENV]) if os.environ.get(CLASSIFIER_ENV) else None
         )
         self.classifier = SentenceClassifier(classifier_dir) if classifier_dir else None
+        self.incidents = default_classifier()
 
     def extract(self, doc: Document) -> DocumentResult:
         """Events of one document."""
@@ -260,12 +234,16 @@ class Extractor:
             return self.actors.resolve(span.text, when=when, country_hint=country_hint, event_type=kind)
 
         built: list[Event] = []
-        cues: dict[int, tuple[bool, bool]] = {}  # id of a built event -> (tells another incident, refers back)
+        # id of a built event -> (tells another incident, refers back, how the incident classifier reads it)
+        cues: dict[int, tuple[bool, bool, str]] = {}
         for trigger in sorted(triggers, key=lambda t: -t.score):
-            if _generic_mention(trigger.token):  # "dozens of bombings", "fighting has intensified": no one event
+            reading = background.non_incident(trigger.token)
+            if reading in ("many", "charge"):  # "dozens of bombings", "convicted of murder": no one event
                 continue
             recent = sentence_date is not None and not _long_before(sentence_date, doc.published)
             event_status = status.detect_status(sent, trigger.token, doc.published, recent)
+            if reading == "history" and event_status == "occurred":
+                event_status = "historical"  # "the anniversary of the school attack"
             if trigger.token.dep_ == "xcomp" and trigger.token.head.lemma_.lower() in REFUSALS:
                 event_status = "negated"
             elif event_status == "occurred" and (
@@ -297,7 +275,8 @@ class Extractor:
                 evidence=evidence,
                 confidence=round(min(1.0, trigger.score * (1.0 if actor_spans else 0.9) * position * fit), 3),
             )
-            cues[id(event)] = (assemble.announces_another(sent, trigger.token), assemble.refers_back(trigger.token))
+            cues[id(event)] = (assemble.announces_another(sent, trigger.token), assemble.refers_back(trigger.token),
+                               self._reading(trigger.token, event))
             built.append(event)
         if act is not None and not any(e.plover_type == act.plover_type for e in built):
             actor_spans, recipient_spans = roles.find_roles(act.token)
@@ -320,8 +299,29 @@ class Extractor:
                     event.acled_sub_event_type = self.classifier.refine_sub_type(sent.text, event.acled_sub_event_type)
         if built:
             _assign_counts(built, quantities.extract_counts(sent))
-        return [assemble.Mention(event, 0, fresh=cues.get(id(event), (False, False))[0],
-                                 anaphoric=cues.get(id(event), (False, False))[1]) for event in built]
+            listed = places.listed(sent)
+            if listed:
+                built = [copy for event in built for copy in self._copies(event, listed, cues)]
+        return [assemble.Mention(event, 0, fresh=cues.get(id(event), (False, False, "incident"))[0],
+                                 anaphoric=cues.get(id(event), (False, False, "incident"))[1],
+                                 reading=cues.get(id(event), (False, False, "incident"))[2]) for event in built]
+
+    @staticmethod
+    def _copies(event: Event, listed: list[tuple[Location, int | None]],
+                cues: dict[int, tuple[bool, bool, str]]) -> list[Event]:
+        """An event split by the places its sentence lists, each copy with the sentence cues of the event."""
+        copies = assemble.split_by_place(event, listed)
+        for copy in copies:
+            cues[id(copy)] = cues.get(id(event), (False, False, "incident"))
+        return copies
+
+    def _reading(self, trigger: Token, event: Event) -> str:
+        """The incident classifier's reading of an occurred violent event or demonstration (what it was
+        trained on), when it is sure enough to overrule the rules."""
+        if event.status != "occurred" or assemble.kind_of(event) not in ("violence", "demonstration"):
+            return "incident"
+        judgement = self.incidents.judge(trigger)
+        return judgement.label if judgement.probability >= INCIDENT_CONFIDENCE else "incident"
 
     @staticmethod
     def _fallback_date(published: dt.date | None) -> DateSpan | None:

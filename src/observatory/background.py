@@ -1,0 +1,89 @@
+"""Event words that report no specific incident, read from the dependency parse.
+
+Many events and trends ("dozens of bombings", "a series of attacks", "fighting has intensified"), habits
+("often attack convoys"), cumulative tolls ("have been killed since January"), anniversaries ("the 8th
+anniversary of the school attack") and the charges of a trial ("convicted of murder and rape") mention
+violence but report no incident a coder would count. ``non_incident`` says which, if any, a trigger is.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from spacy.tokens import Token
+
+Reading = Literal["many", "history", "charge"]
+
+_GENERIC_QUANTIFIERS = {"dozens", "hundreds", "thousands", "several", "many", "numerous", "series", "wave", "spate"}
+_HABITUAL = {"frequently", "often", "regularly", "routinely", "repeatedly", "usually", "sometimes", "occasionally",
+             "constantly", "periodically", "habitually"}
+_TREND_VERBS = {"intensify", "escalate", "increase", "rage", "persist", "spread", "subside", "decline", "spare",
+                "rise", "grow", "surge", "simmer", "worsen"}
+# "since January", "so far", "in total", "this year": a count over a period, not one incident's toll.
+_PERIOD_WORDS = {"since", "so far", "in total", "to date", "this year", "over the past", "in recent", "altogether",
+                 "in all", "over the years", "over the last", "in the past"}
+_COMMEMORATION = {"anniversary", "commemoration", "memory", "memorial", "remembrance", "commemorate", "mark", "mourn"}
+_LEGAL = {"convict", "guilty", "charge", "count", "indict", "acquit", "sentence", "trial", "verdict", "prosecute",
+          "prosecution", "crime", "conviction"}
+_CHAIN = {"pobj", "pcomp", "prep", "dobj", "conj", "appos", "compound", "nmod", "poss", "acl"}
+
+
+def generic_mention(token: Token) -> bool:
+    """A trigger that speaks of many events or a trend, not one event: "dozens of bombings", "a series of
+    attacks", "has been spared attacks", "fighting has intensified", "often attack convoys"."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return any(c.lower_ in _HABITUAL for c in token.children)
+    quantifiers = [*token.children, token.head, *token.head.children]
+    if token.dep_ == "pobj" and token.head.lower_ == "of":  # "a series of attacks"
+        quantifiers.append(token.head.head)
+    if token.tag_ in ("NNS", "NNPS") and any(a.lower_ in _GENERIC_QUANTIFIERS for a in quantifiers):
+        return True
+    head = token.head
+    if (head.lemma_.lower() in _TREND_VERBS or head.lower_ in ("spared", "sparing")) and token.dep_ in (
+        "nsubj", "dobj", "nsubjpass", "attr",
+    ):
+        return True
+    if any(c.lower_ in _HABITUAL for node in (token, token.head) for c in node.children):
+        return True
+    return token.tag_ == "NNS" and any(a.dep_ == "relcl" for a in token.ancestors)
+
+
+def cumulative(token: Token) -> bool:
+    """A present-perfect count over a period: "more than 6,000 people have been killed since 2004", "at
+    least 300 civilians have died in air strikes this year", "have been arrested so far"."""
+    if not any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("has", "have", "'ve") for c in token.children):
+        return False
+    clause = " ".join(t.lower_ for t in token.subtree)
+    return any(f" {words} " in f" {clause} " for words in _PERIOD_WORDS)
+
+
+def _governors(token: Token) -> list[Token]:
+    """The words a trigger hangs from through prepositions, objects and noun modifiers."""
+    found = []
+    node = token
+    while node.dep_ in _CHAIN and node.head.i != node.i:
+        node = node.head
+        found.append(node)
+    return found
+
+
+def commemorated(token: Token) -> bool:
+    """An attack named as what an anniversary, a memorial or a mourning recalls: history, not news."""
+    return any(g.lemma_.lower() in _COMMEMORATION for g in _governors(token))
+
+
+def charged(token: Token) -> bool:
+    """A crime named as a charge, a count or a conviction of a trial: "convicted of murder and rape"."""
+    return any(g.lemma_.lower() in _LEGAL for g in _governors(token))
+
+
+def non_incident(token: Token) -> Reading | None:
+    """How a trigger reports no specific incident: many events, a trend or a toll ("many"), history
+    recalled ("history"), or a trial's charge ("charge"); None for a trigger that may report one."""
+    if generic_mention(token) or cumulative(token):
+        return "many"
+    if commemorated(token):
+        return "history"
+    if charged(token):
+        return "charge"
+    return None
