@@ -45,9 +45,9 @@ SUB_TYPE_RANK = [
     "Sexual violence",
     "Attack",
 ]
-# A sentence that names no place and does not refer back ("the attack") continues an incident told at
-# most this many sentences before.
-NEARBY_SENTENCES = 2
+# A sentence that neither names the incident's place nor refers back to it ("the attack") continues an
+# incident told at most this many sentences before.
+NEARBY_SENTENCES = 3
 # Two places this close are one scene: a village and the town beside it.
 SAME_SCENE_KM = 15.0
 # A toll this much larger than another report's is a running total or a sum, not the same count.
@@ -226,27 +226,35 @@ class Incident:
         return best.event.date
 
     def accepts(self, mention: Mention) -> bool:
-        """Whether a mention can tell this incident: same kind and status, agreeing place and date."""
+        """Whether a mention can tell this incident: a kind that joins the incident's own, the same status,
+        agreeing places and dates, and told next to it, in the same place, or referring back to it."""
         event = mention.event
-        if event.status != self.status or not any(kinds_join(m.event, event) for m in self.mentions):
+        base = self._base()
+        violent_protest = kind_of(base) == "demonstration" and kind_of(event) == "violence" and any(
+            kind_of(m.event) == "violence" for m in self.mentions)  # more of the force a protest met
+        if event.status != self.status or not (kinds_join(base, event) or violent_protest):
             return False
         if not all(_dates_agree(m.event.date, event.date) for m in self.mentions):
             return False
-        if not mention.place_stated:
-            # a sentence that names no place and does not refer back continues only what was just told
-            return mention.anaphoric or mention.sentence - self.mentions[-1].sentence <= NEARBY_SENTENCES
-        return all(places_agree(m.event.location, event.location) for m in self.mentions if m.place_stated)
+        if any(m.sentence == mention.sentence and m.event.location and event.location
+               and m.event.location.name != event.location.name for m in self.mentions):
+            return False  # one sentence's list of places: one incident per place
+        stated = [m for m in self.mentions if m.place_stated and m.event.location is not None]
+        if mention.place_stated and not all(places_agree(m.event.location, event.location) for m in stated):
+            return False
+        same_place = mention.place_stated and event.location is not None and any(
+            m.event.location.name == event.location.name for m in stated)  # type: ignore[union-attr]
+        gap = mention.sentence - self.mentions[-1].sentence
+        if mention.place_stated and not stated:  # a place named now, for an incident told without one
+            return gap <= NEARBY_SENTENCES // 2 or mention.anaphoric
+        return gap <= NEARBY_SENTENCES or same_place or mention.anaphoric or mention.adds
 
-    def reported(self) -> Event | None:
-        """The incident as one event, unless no sentence of it reads as one specific incident: a toll, a
-        trend or a statement gives none, history a historical event."""
+    def reported(self) -> Event:
+        """The incident as one event; history when every sentence of it reads as history."""
         event = self.event()
-        readings = {m.reading for m in self.mentions}
-        if event.status != "occurred" or "incident" in readings:
-            return event
-        if readings == {"background"}:
+        if event.status == "occurred" and all(m.reading == "background" for m in self.mentions):
             return event.model_copy(update={"status": "historical"})
-        return None
+        return event
 
     def _base(self) -> Event:
         """The event whose type the incident takes. Within a sentence the most confident reading wins (a
@@ -357,6 +365,7 @@ def _headline_target(incidents: list[Incident], mention: Mention) -> Incident | 
 def document_events(mentions: list[Mention]) -> list[Event]:
     """The document's events, one per incident, in the order the text first tells them."""
     incidents: list[Incident] = []
+    mentions = [m for m in mentions if m.reading in ("incident", "background")]  # a toll, a trend: no mention
     for mention in sorted((m for m in mentions if not m.headline), key=lambda m: m.sentence):
         target = _body_target(incidents, mention)
         if target is None:
@@ -370,4 +379,4 @@ def document_events(mentions: list[Mention]) -> list[Event]:
         else:
             target.mentions.insert(0, mention)
     incidents.sort(key=lambda incident: min(m.sentence for m in incident.mentions))
-    return [event for incident in incidents if (event := incident.reported()) is not None]
+    return [incident.reported() for incident in incidents]

@@ -414,7 +414,7 @@ class Geolocator:
             return True  # "in X", "X district", or a name ending in its type: "Biu Local Council of Borno State"
         if re.search(rf"(?:[A-Z][\w'’-]+|\b(?:{_TYPE_WORDS})),\s+$", window):
             return True
-        gap = re.search(r"\bin\s+$", window)
+        gap = re.search(r"\bin\s+$|,?\s+(?:and|or)\s+$", window)  # "killed two in X", "in Saraqib, Binnish and X"
         return gap is not None and any(end == match.start() - len(gap.group(0)) for _, end in found)
 
     def _add(self, found: dict[tuple[int, int], Toponym], text: str, start: int, end: int,

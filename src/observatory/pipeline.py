@@ -39,7 +39,7 @@ HISTORICAL_DAYS = 90
 CLASSIFIER_ENV = "OBSERVATORY_CLASSIFIER"
 REFUSALS = {"refuse", "decline", "reject", "rule"}
 # The incident classifier overrules the rules only when this sure that a clause tells no incident.
-INCIDENT_CONFIDENCE = float(os.environ.get("OBSERVATORY_INCIDENT_CONFIDENCE", "0.8"))
+INCIDENT_CONFIDENCE = float(os.environ.get("OBSERVATORY_INCIDENT_CONFIDENCE", "0.9"))
 
 
 def _purpose(token: Token) -> bool:
@@ -184,8 +184,9 @@ class Extractor:
             )
             if sentence_mentions:
                 position = 0.9  # the lead sentence reports the main event
-            if sentence_date is not None and any(m.event.status == "occurred" for m in sentence_mentions):
-                context_date = sentence_date  # the date of news told, not of background
+            background_only = sentence_mentions and all(m.event.status != "occurred" for m in sentence_mentions)
+            if sentence_date is not None and not background_only:
+                context_date = sentence_date  # the date of the news told, not of background
             headline = sent.start_char < layout.headline_end
             stated = places.states_place(sent)
             for mention in sentence_mentions:
@@ -276,7 +277,7 @@ class Extractor:
                 confidence=round(min(1.0, trigger.score * (1.0 if actor_spans else 0.9) * position * fit), 3),
             )
             cues[id(event)] = (assemble.announces_another(sent, trigger.token), assemble.refers_back(trigger.token),
-                               self._reading(trigger.token, event))
+                               self._reading(trigger.token, event) if position < 1.0 else "incident")
             built.append(event)
         if act is not None and not any(e.plover_type == act.plover_type for e in built):
             actor_spans, recipient_spans = roles.find_roles(act.token)
@@ -317,7 +318,8 @@ class Extractor:
 
     def _reading(self, trigger: Token, event: Event) -> str:
         """The incident classifier's reading of an occurred violent event or demonstration (what it was
-        trained on), when it is sure enough to overrule the rules."""
+        trained on), when it is sure enough to overrule the rules. The caller asks only after the lead
+        sentence: a headline, a lede or a one-sentence report tells the news; background comes later."""
         if event.status != "occurred" or assemble.kind_of(event) not in ("violence", "demonstration"):
             return "incident"
         judgement = self.incidents.judge(trigger)

@@ -462,7 +462,7 @@ def _has_number(nominal: Token) -> bool:
 
 def _field_of(nominal: Token) -> str | None:
     """The count field a counted nominal belongs to, from its place in the parse, else its noun."""
-    if nominal.lemma_.lower() in _NOT_PEOPLE or _of_another_event(nominal):
+    if nominal.lemma_.lower() in _NOT_PEOPLE or _of_another_event(nominal) or _counts_things(nominal):
         return None
     anchor = _first_conjunct(nominal)
     head, dep = anchor.head, anchor.dep_
@@ -513,6 +513,13 @@ def _field_of(nominal: Token) -> str | None:
             return _verb_field(head)
     field = _noun_field(nominal)
     return None if _mixed_count(nominal, field) else field
+
+
+def _counts_things(nominal: Token) -> bool:
+    """ "dozens of houses", "hundreds of vehicles": a vague count of things, not of people."""
+    return nominal.lower_ in _VAGUE_WORDS and any(
+        c.lemma_.lower() in _NOT_PEOPLE for p in nominal.children if p.dep_ == "prep" and p.lower_ == "of"
+        for c in p.children if c.dep_ == "pobj")
 
 
 def _dies(anchor: Token) -> bool:

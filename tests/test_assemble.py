@@ -1,0 +1,134 @@
+"""One incident, one event: whole short reports written for these tests, run through the extractor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from observatory import assemble
+from observatory.models import Document, Event, Location, Quantity
+from observatory.pipeline import Extractor
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def occurred(extractor: Extractor, text: str, published: str = "2024-03-06") -> list[Event]:
+    doc = Document(id="t", text=text, published=dt.date.fromisoformat(published))
+    return [e for e in extractor.extract(doc).events if e.status == "occurred" and e.acled_event_type]
+
+
+def deaths(event: Event) -> int | None:
+    return event.fatalities.best if event.fatalities else None
+
+
+def test_headline_lede_and_details_are_one_event(extractor: Extractor) -> None:
+    text = (
+        "Roadside bomb kills four soldiers in northern Burkina Faso\n\n"
+        "A roadside bomb struck a military convoy near Djibo on Monday, killing four soldiers, security "
+        "sources said.\n\n"
+        "The blast destroyed two armoured vehicles. The soldiers were escorting a fuel convoy, one source said."
+    )
+    events = occurred(extractor, text)
+    assert len(events) == 1
+    event = events[0]
+    assert event.acled_sub_event_type == "Remote explosive/landmine/IED"
+    assert deaths(event) == 4  # the toll told twice is one toll
+    assert event.date is not None and event.date.start == dt.date(2024, 3, 4)  # "on Monday", not the report's day
+    assert event.location is not None and "Djibo" in event.location.name  # the lede's town, not the country
+
+
+def test_a_roundup_stays_several_events_and_its_headline_total_is_no_further_one(extractor: Extractor) -> None:
+    text = (
+        "Attacks kill nine in Burkina Faso\n\n"
+        "Gunmen killed five villagers in Dori on Monday, residents said.\n\n"
+        "Separately, a bomb killed four soldiers near Djibo on Sunday, the army said."
+    )
+    events = occurred(extractor, text)
+    assert len(events) == 2
+    assert sorted(deaths(e) or 0 for e in events) == [4, 5]
+    assert sum(deaths(e) or 0 for e in events) == 9  # not 18 with the headline's total
+
+
+def test_what_an_attack_also_did_is_part_of_it(extractor: Extractor) -> None:
+    text = ("Gunmen attacked the village of Konduga in Borno State on Tuesday, killing seven people, and "
+            "burned dozens of houses, residents said.")
+    events = occurred(extractor, text)
+    assert [e.acled_event_type for e in events] == ["Violence against civilians"]
+    assert deaths(events[0]) == 7
+
+
+def test_the_other_side_s_dead_are_added(extractor: Extractor) -> None:
+    text = ("Militants attacked a police post in Bannu on Tuesday night, killing three policemen, officials "
+            "said. Two of the attackers were also killed, police said.")
+    events = occurred(extractor, text)
+    assert len(events) == 1
+    assert deaths(events[0]) == 5
+
+
+def test_a_list_of_towns_gives_one_event_per_town(extractor: Extractor) -> None:
+    text = "Air strikes hit the towns of Saraqib, Binnish and Sarmin in Idlib province on Friday."
+    events = occurred(extractor, text)
+    assert len(events) == 3
+    assert len({e.location.name for e in events if e.location}) == 3
+    assert {e.acled_sub_event_type for e in events} == {"Air/drone strike"}
+
+
+def test_tolls_trends_and_history_are_no_occurred_events(extractor: Extractor) -> None:
+    text = (
+        "Gunmen killed three farmers in Dori on Monday, officials said. "
+        "The insurgency has killed more than 10,000 people since 2015. "
+        "The region has seen a series of attacks over the past months. "
+        "The town marked the fifth anniversary of the market bombing on Sunday."
+    )
+    events = occurred(extractor, text)
+    assert len(events) == 1
+    assert deaths(events[0]) == 3
+    assert sum(deaths(e) or 0 for e in events) == 3  # not 10,003
+
+
+def test_a_trial_s_charges_are_no_incidents(extractor: Extractor) -> None:
+    text = ("A court in Bamako convicted the former commander of murder, rape and the attack on civilians in "
+            "Mopti, and sentenced him to 20 years in prison.")
+    assert occurred(extractor, text) == []
+
+
+def test_a_date_that_names_another_event_does_not_date_this_one(extractor: Extractor) -> None:
+    text = "Thousands marched in Khartoum on Tuesday against the October 25 coup, witnesses said."
+    events = occurred(extractor, text, published="2022-11-02")
+    assert events and all(e.date is not None and e.date.start == dt.date(2022, 11, 1) for e in events)
+
+
+def test_a_date_restated_after_a_reporting_date_is_the_report_s(extractor: Extractor) -> None:
+    text = ("Two soldiers and four rebels were killed in a clash in Malaybalay on Thursday night, the army said "
+            "on Friday (Feb 15).")
+    events = occurred(extractor, text, published="2019-02-15")
+    assert events and events[0].date is not None and events[0].date.start == dt.date(2019, 2, 14)
+
+
+def _place(name: str, lat: float, lon: float) -> Location:
+    return Location(text=name, name=name, lat=lat, lon=lon, country="BFA", admin1="Sahel", precision=1)
+
+
+def test_split_by_place_shares_a_toll_out_and_keeps_counts_the_list_gives() -> None:
+    event = Event(plover_type="ASSAULT", acled_event_type="Violence against civilians", acled_sub_event_type="Attack",
+                  fatalities=Quantity(low=7, best=7), evidence={"text": "x", "start": 0, "end": 1})
+    places = [(_place("Dori", 14.0, -0.03), None), (_place("Gorom", 14.4, -0.2), 1), (_place("Seytenga", 14.2, 0.5), 1)]
+    split = assemble.split_by_place(event, places)
+    assert [deaths(e) for e in split] == [5, 1, 1]
+    even = assemble.split_by_place(event, [(p, None) for p, _ in places])
+    assert [deaths(e) for e in even] == [3, 2, 2]
+    assert [e.location.name for e in even] == ["Dori", "Gorom", "Seytenga"]  # type: ignore[union-attr]
+
+
+def test_places_agree_when_one_contains_the_other_or_they_are_near() -> None:
+    town = _place("Dori", 14.03, -0.03)
+    region = Location(text="Sahel", name="Sahel", lat=14.0, lon=-0.5, country="BFA", admin1="Sahel", precision=3)
+    far = _place("Djibo", 14.1, -1.63)
+    assert assemble.places_agree(town, region)
+    assert assemble.places_agree(town, _place("Dori south", 14.0, -0.05))
+    assert not assemble.places_agree(town, far)
+    assert assemble.places_agree(None, far)
