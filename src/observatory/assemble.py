@@ -82,6 +82,7 @@ class Mention:
     fresh: bool = False
     anaphoric: bool = False
     adds: bool = False  # its dead and wounded are further to those told before ("were also killed")
+    clause: str | None = None  # what the incident classifier reads of it, when it is asked
     reading: str = "incident"  # what the incident classifier reads its clause as (incident_classifier.CLASSES)
 
 
@@ -196,6 +197,7 @@ class Incident:
     """The mentions of one incident, in text order."""
 
     mentions: list[Mention] = field(default_factory=list)
+    _type: Event | None = field(default=None, repr=False)  # the event whose type the incident takes (cached)
 
     @property
     def body(self) -> list[Mention]:
@@ -249,6 +251,11 @@ class Incident:
             return gap <= NEARBY_SENTENCES // 2 or mention.anaphoric
         return gap <= NEARBY_SENTENCES or same_place or mention.anaphoric or mention.adds
 
+    def add(self, mention: Mention, first: bool = False) -> None:
+        """Tell the incident once more (the headline goes first)."""
+        self.mentions.insert(0 if first else len(self.mentions), mention)
+        self._type = None
+
     def reported(self) -> Event:
         """The incident as one event; history when every sentence of it reads as history."""
         event = self.event()
@@ -257,6 +264,11 @@ class Incident:
         return event
 
     def _base(self) -> Event:
+        if self._type is None:
+            self._type = self._choose_base()
+        return self._type
+
+    def _choose_base(self) -> Event:
         """The event whose type the incident takes. Within a sentence the most confident reading wins (a
         capture, a suicide bombing or a chemical attack over the fighting it ends or causes); across
         sentences the most specific of the sentences' readings, among those told with some confidence
@@ -371,12 +383,12 @@ def document_events(mentions: list[Mention]) -> list[Event]:
         if target is None:
             incidents.append(Incident([mention]))
         else:
-            target.mentions.append(mention)
+            target.add(mention)
     for mention in (m for m in mentions if m.headline):
         target = _headline_target(incidents, mention)
         if target is None:
             incidents.append(Incident([mention]))
         else:
-            target.mentions.insert(0, mention)
+            target.add(mention, first=True)
     incidents.sort(key=lambda incident: min(m.sentence for m in incident.mentions))
     return [incident.reported() for incident in incidents]

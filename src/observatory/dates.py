@@ -351,13 +351,24 @@ def _names_another_thing(ent: Span) -> bool:
     return head.dep_ == "pobj" and head.head.lower_ in _BACKGROUND_PREPS
 
 
+def _date_entities(sent: Span) -> list[Span]:
+    """The DATE entities of a sentence, read from its tokens (``Span.ents`` walks the whole document)."""
+    found = []
+    doc = sent.doc
+    for token in sent:
+        if token.ent_type_ == "DATE" and token.ent_iob_ == "B":
+            end = token.i + 1
+            while end < sent.end and doc[end].ent_iob_ == "I":
+                end += 1
+            found.append(doc[token.i:end])
+    return found
+
+
 def event_date_text(sent: Span) -> str:
     """The sentence's text with the dates that only name another thing blanked out: "an October 25 coup",
     "the 2020 truce", "the 1967 war" date the coup, the truce and the war, not the event reported."""
     text = sent.text
-    for ent in sent.ents:
-        if ent.label_ != "DATE":
-            continue
+    for ent in _date_entities(sent):
         if _names_another_thing(ent):
             start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char
             text = text[:start] + " " * (end - start) + text[end:]

@@ -792,8 +792,9 @@ def _is_non_conflict_story(sent: Span) -> bool:
     """A sports or natural-disaster story with no armed actors: its "attacks" and "battles" are metaphors."""
     doc = sent.doc
     if "non_conflict" not in doc.user_data:
-        topical = max(len(_SPORTS.findall(doc.text)), len(_DISASTER.findall(doc.text)))
-        doc.user_data["non_conflict"] = topical >= 3 and len(_CONFLICT_ACTORS.findall(doc.text)) < 2
+        text = doc.text  # built anew from the tokens on every access
+        topical = max(len(_SPORTS.findall(text)), len(_DISASTER.findall(text)))
+        doc.user_data["non_conflict"] = topical >= 3 and len(_CONFLICT_ACTORS.findall(text)) < 2
     return bool(doc.user_data["non_conflict"])
 
 

@@ -157,7 +157,8 @@ class DocumentPlaces:
                  and (t.place is None or t.place.kind in ("city", "curated", "admin1"))]
         runs: list[list[tuple[Toponym, int | None]]] = []
         for t in names:
-            gap = _LIST_GAP.fullmatch(sent.doc.text[runs[-1][-1][0].end:t.start]) if runs else None
+            gap = _LIST_GAP.fullmatch(sent.text[runs[-1][-1][0].end - sent.start_char:t.start - sent.start_char]) \
+                if runs else None
             if gap is not None:
                 runs[-1].append((t, _count_word(gap.group("n"))))
             else:

@@ -100,9 +100,15 @@ class IncidentClassifier:
 
     def judge(self, trigger: Token) -> Judgement:
         """The most probable class of a trigger's clause."""
-        cats = self.nlp(features(trigger)).cats
-        label = max(cats, key=cats.get)  # type: ignore[arg-type]
-        return Judgement(label, float(cats[label]))
+        return self.judge_many([features(trigger)])[0]
+
+    def judge_many(self, clauses: list[str]) -> list[Judgement]:
+        """The most probable class of each clause text (as ``features`` writes it), in one batch."""
+        judgements = []
+        for doc in self.nlp.pipe(clauses):
+            label = max(doc.cats, key=doc.cats.get)  # type: ignore[arg-type]
+            judgements.append(Judgement(label, float(doc.cats[label])))
+        return judgements
 
 
 @lru_cache(maxsize=1)

@@ -19,10 +19,10 @@ def _hard_wrapped(text: str) -> bool:
     return len(lengths) >= 2 and lengths[-1] <= 120 and lengths[len(lengths) // 2] >= 40
 
 
-def _bullet_near(doc: Doc, token: object) -> bool:
+def _bullet_near(text: str, token: object) -> bool:
     """Whether the line break before ``token`` starts or ends a bulleted key-point line."""
-    line_start = doc.text.rfind("\n", 0, token.idx - 1) + 1  # type: ignore[attr-defined]
-    return doc.text[token.idx : token.idx + 2] in ("- ", "• ", "* ") or doc.text[line_start : line_start + 2] in (  # type: ignore[attr-defined]
+    line_start = text.rfind("\n", 0, token.idx - 1) + 1  # type: ignore[attr-defined]
+    return text[token.idx : token.idx + 2] in ("- ", "• ", "* ") or text[line_start : line_start + 2] in (  # type: ignore[attr-defined]
         "- ",
         "• ",
         "* ",
@@ -33,14 +33,15 @@ def _bullet_near(doc: Doc, token: object) -> bool:
 def line_breaks_end_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence (headlines, key points and paragraphs often lack a full stop), and so
     does a dateline ("KABUL (AP) —"), so that the place a report was filed from is never a subject."""
-    end_of_dateline = dateline_end(doc.text)
-    if "\n" not in doc.text and not end_of_dateline:
+    text = doc.text  # built anew from the tokens on every access
+    end_of_dateline = dateline_end(text)
+    if "\n" not in text and not end_of_dateline:
         return doc  # one paragraph, no dateline: nothing to mark
-    wrapped = _hard_wrapped(doc.text)
+    wrapped = _hard_wrapped(text)
     for token in doc[1:]:
         previous = doc[token.i - 1]
         gap = previous.whitespace_ + (previous.text if previous.is_space else "")
-        line_break = "\n" in gap and (not wrapped or gap.count("\n") > 1 or _bullet_near(doc, token))
+        line_break = "\n" in gap and (not wrapped or gap.count("\n") > 1 or _bullet_near(text, token))
         after_dateline = end_of_dateline and previous.idx < end_of_dateline <= token.idx
         if line_break or after_dateline:
             token.is_sent_start = True

@@ -15,6 +15,7 @@ from observatory.actors import ActorDictionary
 from observatory.classifier import SentenceClassifier
 from observatory.geolocate import DocumentPlaces, Geolocator
 from observatory.incident_classifier import default_classifier
+from observatory.incident_classifier import features as incident_features
 from observatory.layout import Layout, analyse
 from observatory.models import (
     ActorRef,
@@ -194,6 +195,7 @@ class Extractor:
                 mention.fresh = mention.fresh and not headline  # "Gangs launch fresh attack": news, not another
                 mention.adds = assemble.adds_victims(sent)
             mentions.extend(sentence_mentions)
+        self._read(mentions)
         found = assemble.document_events(mentions)
         return [_refine_protest(event, doc.text, layout, offset) for event in found]
 
@@ -235,8 +237,8 @@ class Extractor:
             return self.actors.resolve(span.text, when=when, country_hint=country_hint, event_type=kind)
 
         built: list[Event] = []
-        # id of a built event -> (tells another incident, refers back, how the incident classifier reads it)
-        cues: dict[int, tuple[bool, bool, str]] = {}
+        # id of a built event -> (tells another incident, refers back, the clause the incident classifier reads)
+        cues: dict[int, tuple[bool, bool, str | None]] = {}
         for trigger in sorted(triggers, key=lambda t: -t.score):
             reading = background.non_incident(trigger.token)
             if reading in ("many", "charge"):  # "dozens of bombings", "convicted of murder": no one event
@@ -277,7 +279,7 @@ class Extractor:
                 confidence=round(min(1.0, trigger.score * (1.0 if actor_spans else 0.9) * position * fit), 3),
             )
             cues[id(event)] = (assemble.announces_another(sent, trigger.token), assemble.refers_back(trigger.token),
-                               self._reading(trigger.token, event) if position < 1.0 else "incident")
+                               self._clause(trigger.token, event) if position < 1.0 else None)
             built.append(event)
         if act is not None and not any(e.plover_type == act.plover_type for e in built):
             actor_spans, recipient_spans = roles.find_roles(act.token)
@@ -303,9 +305,11 @@ class Extractor:
             listed = places.listed(sent)
             if listed:
                 built = [copy for event in built for copy in self._copies(event, listed, cues)]
-        return [assemble.Mention(event, 0, fresh=cues.get(id(event), (False, False, "incident"))[0],
-                                 anaphoric=cues.get(id(event), (False, False, "incident"))[1],
-                                 reading=cues.get(id(event), (False, False, "incident"))[2]) for event in built]
+        mentions = []
+        for event in built:
+            fresh, anaphoric, clause = cues.get(id(event), (False, False, None))
+            mentions.append(assemble.Mention(event, 0, fresh=fresh, anaphoric=anaphoric, clause=clause))
+        return mentions
 
     @staticmethod
     def _copies(event: Event, listed: list[tuple[Location, int | None]],
@@ -316,14 +320,22 @@ class Extractor:
             cues[id(copy)] = cues.get(id(event), (False, False, "incident"))
         return copies
 
-    def _reading(self, trigger: Token, event: Event) -> str:
-        """The incident classifier's reading of an occurred violent event or demonstration (what it was
-        trained on), when it is sure enough to overrule the rules. The caller asks only after the lead
-        sentence: a headline, a lede or a one-sentence report tells the news; background comes later."""
+    @staticmethod
+    def _clause(trigger: Token, event: Event) -> str | None:
+        """What the incident classifier reads of an occurred violent event or demonstration (what it was
+        trained on). The caller asks only after the lead sentence: a headline, a lede or a one-sentence
+        report tells the news; background comes later."""
         if event.status != "occurred" or assemble.kind_of(event) not in ("violence", "demonstration"):
-            return "incident"
-        judgement = self.incidents.judge(trigger)
-        return judgement.label if judgement.probability >= INCIDENT_CONFIDENCE else "incident"
+            return None
+        return incident_features(trigger)
+
+    def _read(self, mentions: list[assemble.Mention]) -> None:
+        """The incident classifier's reading of each mention it reads, when it is sure enough to overrule
+        the rules; one batch per document."""
+        asked = [m for m in mentions if m.clause is not None]
+        for mention, judgement in zip(asked, self.incidents.judge_many([m.clause for m in asked]), strict=True):
+            if judgement.probability >= INCIDENT_CONFIDENCE:
+                mention.reading = judgement.label
 
     @staticmethod
     def _fallback_date(published: dt.date | None) -> DateSpan | None:
