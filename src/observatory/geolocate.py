@@ -150,32 +150,45 @@ class DocumentPlaces:
     def listed(self, sent: Span) -> list[tuple[Location, int | None]]:
         """The places of a list that ``sent`` names ("in Houla, Ayta al-Shaab and Shiheen", "two in Kangemi,
         one in Kitengela"), in order, each with the count the list gives it; empty unless two or more
-        places stand in one coordinated run. A listed name the gazetteer lacks keeps its own name, with
-        the sentence's place for coordinates at region precision."""
-        names = [t for t in self.toponyms if sent.start_char <= t.start < sent.end_char and not t.actor_origin
-                 and not t.in_dateline and not t.qualifier
+        places stand in one coordinated run. A run holds known places, and names the gazetteer lacks when
+        the parser calls them places or the run follows a word for places ("the border towns of"); such a
+        name keeps its own name, with the sentence's place for coordinates at region precision."""
+        base, text = sent.start_char, sent.text
+        items = [(t.start - base, t.end - base, t) for t in self.toponyms if base <= t.start < sent.end_char
+                 and not t.actor_origin and not t.in_dateline and not t.qualifier
                  and (t.place is None or t.place.kind in ("city", "curated", "admin1"))]
-        runs: list[list[tuple[Toponym, int | None]]] = []
-        for t in names:
-            gap = _LIST_GAP.fullmatch(sent.text[runs[-1][-1][0].end - sent.start_char:t.start - sent.start_char]) \
-                if runs else None
-            if gap is not None:
-                runs[-1].append((t, _count_word(gap.group("n"))))
+        places = {(e.start_char - base, e.end_char - base) for e in sent.ents if e.label_ in _PLACE_LABELS}
+        for match in re.finditer(_NAME, text):
+            if not any(s < match.end() and match.start() < e for s, e, _ in items):
+                items.append((match.start(), match.end(), None))
+        items.sort(key=lambda item: item[0])
+        runs: list[list[tuple[int, int, Toponym | None, int | None]]] = []
+        for start, end, toponym in items:
+            gap = _LIST_GAP.fullmatch(text[runs[-1][-1][1]:start]) if runs else None
+            if gap is not None and gap.group(0).strip():
+                runs[-1].append((start, end, toponym, _count_word(gap.group("n"))))
             else:
-                runs.append([(t, None)])
-        run = max(runs, key=len, default=[])
-        if len({t.text for t, _ in run}) < 2 or all(t.place is None for t, _ in run):
-            return []
+                runs.append([(start, end, toponym, None)])
         fallback = self.for_sentence(sent)
-        listed = []
-        for t, count in run:
-            location = t.location
-            if location is None and fallback is not None:
-                location = fallback.model_copy(update={"text": t.text, "name": t.text, "geonameid": None,
-                                                       "admin2": None, "precision": 3})
-            if location is not None:
-                listed.append((location, count))
-        return listed if len(listed) >= 2 else []
+        for run in sorted(runs, key=len, reverse=True):
+            cue = _PLACES_CUE.search(text[:run[0][0]]) is not None
+            members = [(start, end, t, n) for start, end, t, n in run
+                       if (t is not None and t.location is not None) or cue
+                       or (start, end) in places or t is not None]
+            if len({text[start:end] for start, end, _, _ in members}) < 2 or not (
+                    cue or any(t is not None and t.location is not None for _, _, t, _ in members)):
+                continue
+            listed = []
+            for start, end, t, count in members:
+                location = t.location if t is not None else None
+                if location is None and fallback is not None:
+                    location = fallback.model_copy(update={"text": text[start:end], "name": text[start:end],
+                                                           "geonameid": None, "admin2": None, "precision": 3})
+                if location is not None:
+                    listed.append((location, count))
+            if len(listed) >= 2:
+                return listed
+        return []
 
     def states_place(self, sent: Span) -> bool:
         """Whether ``sent`` names an event place of its own (else ``for_sentence`` carries one over)."""
@@ -229,6 +242,13 @@ _LIST_GAP = re.compile(
     r"\s*(?:,\s*(?:and|or)?|and|or|&)\s*(?:(?P<n>one|another|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})"
     r"\s+(?:more\s+|others?\s+)?(?:were\s+|was\s+)?(?:\w+\s+)?(?:in|at)\s+)?"
     r"(?:(?:the\s+)?(?:towns?|villages?|cities|districts?|provinces?)\s+of\s+)?",
+    re.IGNORECASE,
+)
+# Words for several places before a list of their names: "the border towns of", "villages including".
+_PLACES_CUE = re.compile(
+    r"\b(?:towns|villages|townships|cities|localities|areas|neighbou?rhoods|districts|provinces|outposts|"
+    r"positions|camps|settlements|communities|hamlets)\b(?:\s+(?:of|including|such as|like|in))?"
+    r"(?:\s+[\w’'-]+){0,3}?\s*[:,]?\s*$",
     re.IGNORECASE,
 )
 _COUNT_WORDS = {"one": 1, "another": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

@@ -40,7 +40,7 @@ HISTORICAL_DAYS = 90
 CLASSIFIER_ENV = "OBSERVATORY_CLASSIFIER"
 REFUSALS = {"refuse", "decline", "reject", "rule"}
 # The incident classifier overrules the rules only when this sure that a clause tells no incident.
-INCIDENT_CONFIDENCE = float(os.environ.get("OBSERVATORY_INCIDENT_CONFIDENCE", "0.9"))
+INCIDENT_CONFIDENCE = float(os.environ.get("OBSERVATORY_INCIDENT_CONFIDENCE", "0.95"))
 
 
 def _purpose(token: Token) -> bool:
