@@ -68,6 +68,12 @@ STRONG_SHARE = 0.6
 # found after it. A coder folds these into the attack rather than coding them apart.
 SUBSIDIARY_TYPES = {"Looting/property destruction", "Change to group/activity", "Other", "Disrupted weapons use"}
 _FRESH_MODIFIERS = {"another", "second", "third", "separate", "similar", "new", "fresh", "further", "other"}
+# People whom "the" makes known from the incident told: "the attackers fled", "the victims were buried".
+_ROLE_NOUNS = {"attackers", "assailants", "gunmen", "protesters", "demonstrators", "victims", "dead", "wounded",
+               "injured", "rioters", "raiders", "bombers", "kidnappers", "abductees", "hostages", "deceased"}
+# Words of reacting to, claiming or looking into an incident.
+_REACTIONS = {"condemn", "denounce", "deplore", "blame", "claim", "responsibility", "investigate", "investigation",
+              "probe", "inquiry", "condemnation", "comment", "statement", "mourn", "regret", "decry"}
 _BACK_DETERMINERS = {"the", "this", "that", "these", "those", "its"}
 
 
@@ -82,6 +88,7 @@ class Mention:
     fresh: bool = False
     anaphoric: bool = False
     adds: bool = False  # its dead and wounded are further to those told before ("were also killed")
+    presupposed: bool = False  # named as what someone reacts to ("condemned the attack")
     clause: str | None = None  # what the incident classifier reads of it, when it is asked
     reading: str = "incident"  # what the incident classifier reads its clause as (incident_classifier.CLASSES)
 
@@ -119,13 +126,28 @@ def _plus(total: Quantity | None, more: Quantity) -> Quantity:
 
 
 def refers_back(trigger: Token) -> bool:
-    """Whether a noun trigger names an incident already told: "the attack", "Saturday's blast"."""
+    """Whether a trigger's words point to an incident already told: "the attack", "Saturday's blast", or a
+    sentence about "the attackers", "the protesters", "the victims"."""
+    if any(t.lower_ in _ROLE_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in t.children)
+           for t in trigger.sent):
+        return True
     if trigger.pos_ not in ("NOUN", "PROPN"):
         return False
     return any(
         (c.dep_ == "det" and c.lower_ in _BACK_DETERMINERS) or (c.dep_ == "poss" and c.ent_type_ in ("DATE", "TIME"))
         for c in trigger.children
     )
+
+
+def presupposed(trigger: Token) -> bool:
+    """A noun trigger named as what someone reacts to or looks into ("condemned the attack", "claimed
+    responsibility for the bombing", "an investigation into the shooting"): the incident is told elsewhere."""
+    if trigger.pos_ not in ("NOUN", "PROPN"):
+        return False
+    head = trigger.head
+    if trigger.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
+        head = head.head  # "responsibility for the bombing"
+    return head.lemma_.lower() in _REACTIONS
 
 
 def kind_of(event: Event) -> str:
@@ -138,13 +160,14 @@ def kind_of(event: Event) -> str:
 
 
 def kinds_join(a: Event, b: Event) -> bool:
-    """Whether two events can be one incident by their kinds: the same kind; an attack and what it also did
-    (burned houses, a convoy hit); violence used at a protest and the protest."""
+    """Whether two events can be one incident by their kinds: the same kind; an attack or a protest and
+    what it also did or met (burned houses, a convoy hit, police deployed); violence at a protest and the
+    protest."""
     kind_a, kind_b = kind_of(a), kind_of(b)
     if kind_a == kind_b:
         return True
-    if "violence" in (kind_a, kind_b) and (a.acled_sub_event_type in SUBSIDIARY_TYPES
-                                           or b.acled_sub_event_type in SUBSIDIARY_TYPES):
+    if ({kind_a, kind_b} & {"violence", "demonstration"}) and (a.acled_sub_event_type in SUBSIDIARY_TYPES
+                                                              or b.acled_sub_event_type in SUBSIDIARY_TYPES):
         return True
     if {kind_a, kind_b} == {"violence", "demonstration"}:
         return any(mentions_protest(e.evidence.text) or crowd_control(e.evidence.text)
@@ -277,6 +300,7 @@ class Incident:
         for m in self.body:  # the headline's compressed words ("Bomber kills 50") name the type only alone
             by_sentence.setdefault(m.sentence, []).append(m.event)
         readings = [min(events, key=lambda e: (_precedence(e), -e.confidence)) for events in by_sentence.values()]
+        readings = [e for e in readings if e.acled_sub_event_type not in SUBSIDIARY_TYPES] or readings
         strongest = max(e.confidence for e in readings)
         told = [e for e in readings if e.confidence >= STRONG_SHARE * strongest]
         return min(told, key=lambda e: (_rank(e), -e.confidence))
@@ -374,12 +398,20 @@ def _headline_target(incidents: list[Incident], mention: Mention) -> Incident | 
     return (same_toll or open_)[0]
 
 
+def _tells_details(event: Event) -> bool:
+    """Whether an event says more than that it happened: a count of victims or a date of its own."""
+    counted = any(getattr(event, name) is not None for name in ("fatalities", "injured", "abducted"))
+    return counted or (event.date is not None and event.date.basis == "text")
+
+
 def document_events(mentions: list[Mention]) -> list[Event]:
     """The document's events, one per incident, in the order the text first tells them."""
     incidents: list[Incident] = []
     mentions = [m for m in mentions if m.reading in ("incident", "background")]  # a toll, a trend: no mention
     for mention in sorted((m for m in mentions if not m.headline), key=lambda m: m.sentence):
         target = _body_target(incidents, mention)
+        if target is None and mention.presupposed and not _tells_details(mention.event):
+            continue  # "the minister condemned the attack": nothing to code of its own
         if target is None:
             incidents.append(Incident([mention]))
         else:

@@ -22,6 +22,8 @@ _TREND_VERBS = {"intensify", "escalate", "increase", "rage", "persist", "spread"
 # "since January", "so far", "in total", "this year": a count over a period, not one incident's toll.
 _PERIOD_WORDS = {"since", "so far", "in total", "to date", "this year", "over the past", "in recent", "altogether",
                  "in all", "over the years", "over the last", "in the past"}
+# This many events counted together are a tally, not incidents told one by one.
+MANY_EVENTS = 10
 _COMMEMORATION = {"anniversary", "commemoration", "memory", "memorial", "remembrance", "commemorate", "mark", "mourn"}
 _LEGAL = {"convict", "guilty", "charge", "count", "indict", "acquit", "sentence", "trial", "verdict", "prosecute",
           "prosecution", "crime", "conviction"}
@@ -38,6 +40,8 @@ def generic_mention(token: Token) -> bool:
         quantifiers.append(token.head.head)
     if token.tag_ in ("NNS", "NNPS") and any(a.lower_ in _GENERIC_QUANTIFIERS for a in quantifiers):
         return True
+    if token.tag_ in ("NNS", "NNPS") and any(_many(c) for c in token.children if c.dep_ == "nummod"):
+        return True  # "over 100 attacks after the election": a count of events, not one
     head = token.head
     if (head.lemma_.lower() in _TREND_VERBS or head.lower_ in ("spared", "sparing")) and token.dep_ in (
         "nsubj", "dobj", "nsubjpass", "attr",
@@ -46,6 +50,12 @@ def generic_mention(token: Token) -> bool:
     if any(c.lower_ in _HABITUAL for node in (token, token.head) for c in node.children):
         return True
     return token.tag_ == "NNS" and any(a.dep_ == "relcl" for a in token.ancestors)
+
+
+def _many(number: Token) -> bool:
+    """A number of events too large for one report to tell each ("100 attacks", "dozens of raids")."""
+    text = number.text.replace(",", "")
+    return text.isdigit() and int(text) >= MANY_EVENTS
 
 
 def cumulative(token: Token) -> bool:

@@ -849,13 +849,20 @@ _LIFTING_VERBS = {"lift", "ease", "end", "shorten", "relax", "remove", "scrap", 
 
 
 def _names_people(token: Token) -> bool:
-    """A participle used as a noun names people, not an event: "evacuated the wounded", "the accused were"."""
+    """A participle used as a noun names people, not an event: "evacuated the wounded", "the accused were",
+    "those arrested had attacked"."""
+    if token.tag_ == "VBN" and token.dep_ == "acl" and token.head.lower_ in _PEOPLE_PRONOUNS and not any(
+            c.dep_ in ("agent", "prep", "npadvmod") for c in token.children):
+        return True
     return (
         token.tag_ in ("VBN", "VBD")
         and token.dep_ in _NOMINAL_DEPS
         and any(c.dep_ == "det" for c in token.children)
         and not any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "aux", "auxpass") for c in token.children)
     )
+
+
+_PEOPLE_PRONOUNS = {"those", "anyone", "everyone", "all", "many", "some", "most", "none"}
 
 
 def _targeted_crowd(token: Token) -> bool:
@@ -897,6 +904,8 @@ def detect(sent: Span) -> list[Trigger]:
             sub = None if kind in _NON_ACLED else _ACLED_OF_PLOVER.get(kind)
             if kind == "AGREE" and not _PEACE_DEAL.search(sent_text):
                 sub = None  # ACLED codes ceasefires and peace deals, not every promise or arrangement
+            if kind == "RETREAT" and not (_GROUND.search(sent_text) or _FORCES_SUBJECT.search(sent_text)):
+                sub = None  # a bill or a candidacy withdrawn hands over no territory
             if kind == "COERCE" and mode in _SECURITY_MEASURES:
                 sub = "Change to group/activity"  # curfews, bans, lockdowns, closures
             family = None

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
@@ -25,7 +26,6 @@ from observatory.models import (
     DocumentResult,
     Event,
     Evidence,
-    Location,
     Quantity,
 )
 from observatory.nlp import get_nlp
@@ -236,9 +236,7 @@ class Extractor:
         def resolve(span: Span, kind: str | None = None) -> ActorRef:
             return self.actors.resolve(span.text, when=when, country_hint=country_hint, event_type=kind)
 
-        built: list[Event] = []
-        # id of a built event -> (tells another incident, refers back, the clause the incident classifier reads)
-        cues: dict[int, tuple[bool, bool, str | None]] = {}
+        built: list[assemble.Mention] = []
         for trigger in sorted(triggers, key=lambda t: -t.score):
             reading = background.non_incident(trigger.token)
             if reading in ("many", "charge"):  # "dozens of bombings", "convicted of murder": no one event
@@ -278,12 +276,15 @@ class Extractor:
                 evidence=evidence,
                 confidence=round(min(1.0, trigger.score * (1.0 if actor_spans else 0.9) * position * fit), 3),
             )
-            cues[id(event)] = (assemble.announces_another(sent, trigger.token), assemble.refers_back(trigger.token),
-                               self._clause(trigger.token, event) if position < 1.0 else None)
-            built.append(event)
-        if act is not None and not any(e.plover_type == act.plover_type for e in built):
+            presupposed = assemble.presupposed(trigger.token)
+            built.append(assemble.Mention(
+                event, 0, fresh=assemble.announces_another(sent, trigger.token),
+                anaphoric=presupposed or assemble.refers_back(trigger.token), presupposed=presupposed,
+                clause=self._clause(trigger.token, event) if position < 1.0 else None,
+            ))
+        if act is not None and not any(m.event.plover_type == act.plover_type for m in built):
             actor_spans, recipient_spans = roles.find_roles(act.token)
-            built.append(
+            built.append(assemble.Mention(
                 Event(
                     plover_type=act.plover_type,
                     actors=[resolve(span) for span in actor_spans],
@@ -294,31 +295,19 @@ class Extractor:
                     attribution=attribution,
                     evidence=evidence,
                     confidence=round(act.score * position * fit, 3),
-                )
-            )
+                ), 0,
+            ))
         if self.classifier is not None:
-            for event in built:
-                if event.acled_sub_event_type:
-                    event.acled_sub_event_type = self.classifier.refine_sub_type(sent.text, event.acled_sub_event_type)
+            for mention in built:
+                if mention.event.acled_sub_event_type:
+                    mention.event.acled_sub_event_type = self.classifier.refine_sub_type(
+                        sent.text, mention.event.acled_sub_event_type)
         if built:
-            _assign_counts(built, quantities.extract_counts(sent))
+            _assign_counts([m.event for m in built], quantities.extract_counts(sent))
             listed = places.listed(sent)
             if listed:
-                built = [copy for event in built for copy in self._copies(event, listed, cues)]
-        mentions = []
-        for event in built:
-            fresh, anaphoric, clause = cues.get(id(event), (False, False, None))
-            mentions.append(assemble.Mention(event, 0, fresh=fresh, anaphoric=anaphoric, clause=clause))
-        return mentions
-
-    @staticmethod
-    def _copies(event: Event, listed: list[tuple[Location, int | None]],
-                cues: dict[int, tuple[bool, bool, str]]) -> list[Event]:
-        """An event split by the places its sentence lists, each copy with the sentence cues of the event."""
-        copies = assemble.split_by_place(event, listed)
-        for copy in copies:
-            cues[id(copy)] = cues.get(id(event), (False, False, "incident"))
-        return copies
+                built = [replace(m, event=copy) for m in built for copy in assemble.split_by_place(m.event, listed)]
+        return built
 
     @staticmethod
     def _clause(trigger: Token, event: Event) -> str | None:

@@ -35,6 +35,8 @@ _PLANNING_NOUNS = frozenset({"arrangement", "preparation", "plan", "plot", "blue
 _PLANNED_MODIFIERS = frozenset(
     {"planned", "scheduled", "proposed", "upcoming", "impending", "future", "looming"}
 )
+# "potential looting", "a possible attack", "feared reprisals": not (yet) an event.
+_HYPOTHETICAL_MODIFIERS = frozenset({"potential", "possible", "feared", "hypothetical", "prospective"})
 _HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "must"})
 _PLANNED_AUX = frozenset({"will", "shall", "'ll"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
@@ -109,6 +111,8 @@ def _cue(token: Token, relation: str, is_trigger: bool) -> Status | None:
         return "failed"
     if any(c.dep_ in ("amod", "compound") and c.lower_ in _PLANNED_MODIFIERS for c in children):
         return "planned"
+    if any(c.dep_ == "amod" and c.lower_ in _HYPOTHETICAL_MODIFIERS for c in children):
+        return "hypothetical"
     if _inverted_conditional(children):
         return "hypothetical"
     for child in children:
