@@ -22,6 +22,9 @@ _TREND_VERBS = {"intensify", "escalate", "increase", "rage", "persist", "spread"
 # "since January", "so far", "in total", "this year": a count over a period, not one incident's toll.
 _PERIOD_WORDS = {"since", "so far", "in total", "to date", "this year", "over the past", "in recent", "altogether",
                  "in all", "over the years", "over the last", "in the past"}
+# Nouns of whole events; "20 explosions near Troitske" or "15 bursts of fire" count what one event was made of.
+_WHOLE_EVENTS = {"attack", "raid", "incident", "clash", "bombing", "killing", "protest", "demonstration", "assault",
+                 "ambush", "abduction", "kidnapping", "massacre", "riot", "rally", "arrest"}
 # This many events counted together are a tally, not incidents told one by one.
 MANY_EVENTS = 10
 _COMMEMORATION = {"anniversary", "commemoration", "memory", "memorial", "remembrance", "commemorate", "mark", "mourn"}
@@ -40,7 +43,8 @@ def generic_mention(token: Token) -> bool:
         quantifiers.append(token.head.head)
     if token.tag_ in ("NNS", "NNPS") and any(a.lower_ in _GENERIC_QUANTIFIERS for a in quantifiers):
         return True
-    if token.tag_ in ("NNS", "NNPS") and any(_many(c) for c in token.children if c.dep_ == "nummod"):
+    if token.lemma_.lower() in _WHOLE_EVENTS and token.tag_ in ("NNS", "NNPS") and any(
+            _many(c) for c in token.children if c.dep_ == "nummod"):
         return True  # "over 100 attacks after the election": a count of events, not one
     head = token.head
     if (head.lemma_.lower() in _TREND_VERBS or head.lower_ in ("spared", "sparing")) and token.dep_ in (

@@ -4,9 +4,10 @@
 "twenty-three", "dozens", "a man"). ``extract_counts`` finds, in a parsed sentence, the numbers that
 count the people an event affects and files each under its field using the dependency parse.
 
-Vague quantity words take the smallest value the word allows, as ``low`` and ``best`` with no ``high``:
-"a dozen" 12, "dozens" 24, "scores" 40, "hundreds" 200, "thousands" 2,000, "tens of thousands" 20,000,
-"hundreds of thousands" 200,000, "millions" 2,000,000. "Several", "a few" and "many" are not counts.
+Vague quantity words take the conservative value of ACLED's codebook, as ``low`` and ``best`` with no
+``high``: "several", "many" and "numerous" 10, "a dozen" and "dozens" 12, "scores" 20, "hundreds" 100,
+"thousands" 1,000, "tens of thousands" 10,000, "hundreds of thousands" 100,000, "millions" 1,000,000.
+"A few" is not a count.
 "More than 20" is recorded as 20, as conflict coders record a stated floor.
 """
 
@@ -26,15 +27,20 @@ _UNITS = {
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# Vague counts read the conservative way of ACLED's codebook: "several" and "many" dead are 10, "dozens"
+# 12, "hundreds" 100, and so on, one of the unit named.
 _VAGUE = {
-    "tens of thousands": 20_000,
-    "hundreds of thousands": 200_000,
+    "tens of thousands": 10_000,
+    "hundreds of thousands": 100_000,
     "a dozen": 12,
-    "dozens": 24,
-    "scores": 40,
-    "hundreds": 200,
-    "thousands": 2_000,
-    "millions": 2_000_000,
+    "dozens": 12,
+    "scores": 20,
+    "hundreds": 100,
+    "thousands": 1_000,
+    "millions": 1_000_000,
+    "several": 10,
+    "many": 10,
+    "numerous": 10,
 }
 _NUMBER_WORD = "|".join([*_UNITS, *_SCALES, "a", "an", "and", "half"])
 _DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s*(?:" + "|".join(_SCALES) + "))?"
@@ -248,7 +254,7 @@ _SUBSET_PREPS = {"including", "among", "includes", "include", "excluding", "exce
 _COMPANION_PREPS = {"alongside", "with"}
 _COLLECTIVE_NOUNS = {"family", "total", "group"}
 _NON_COUNT_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"}
-_VAGUE_WORDS = {"dozen", "dozens", "scores", "hundreds", "thousands", "millions", "tens"}
+_VAGUE_WORDS = {"dozen", "dozens", "scores", "hundreds", "thousands", "millions", "tens", "several", "many", "numerous"}
 _TOLL_VALUE_DEPS = {"attr", "dobj", "oprd", "appos", "npadvmod"}
 
 

@@ -1,0 +1,46 @@
+"""Event words that report no incident: many events, trends, habits, tolls over a period, history, charges."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Token
+
+from observatory.background import non_incident
+from observatory.nlp import get_nlp
+
+
+def trigger(sentence: str, word: str) -> Token:
+    doc = get_nlp()(sentence)
+    return next(t for t in doc if t.lower_ == word)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "reading"),
+    [
+        ("Dozens of bombings have hit the province this year.", "bombings", "many"),
+        ("The town has seen a series of attacks on aid convoys.", "attacks", "many"),
+        ("Fighting has intensified along the front line.", "fighting", "many"),
+        ("Bandits often attack convoys on the highway.", "attack", "many"),
+        ("Observers counted over 100 attacks after the election.", "attacks", "many"),
+        ("More than 6,000 people have been killed since 2004.", "killed", "many"),
+        ("At least 300 civilians have died in air strikes this year.", "died", "many"),
+        ("Mourners marked the anniversary of the school attack.", "attack", "history"),
+        ("The court convicted him of murder and rape.", "murder", "charge"),
+    ],
+)
+def test_non_incidents(sentence: str, word: str, reading: str) -> None:
+    assert non_incident(trigger(sentence, word)) == reading
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("Gunmen attacked a police post near the border on Monday.", "attacked"),
+        ("Three people were killed when a bomb exploded in the market.", "killed"),
+        ("Monitors recorded 20 explosions near the village overnight.", "explosions"),  # one shelling's blasts
+        ("Two attacks on Tuesday killed five soldiers.", "attacks"),  # two incidents, each reportable
+        ("The protest against fuel prices turned violent.", "protest"),
+    ],
+)
+def test_incidents_pass(sentence: str, word: str) -> None:
+    assert non_incident(trigger(sentence, word)) is None
