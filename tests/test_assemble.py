@@ -132,3 +132,32 @@ def test_places_agree_when_one_contains_the_other_or_they_are_near() -> None:
     assert assemble.places_agree(town, _place("Dori south", 14.0, -0.05))
     assert not assemble.places_agree(town, far)
     assert assemble.places_agree(None, far)
+
+
+def test_lede_summing_up_the_body_is_no_incident_of_its_own(extractor: Extractor) -> None:
+    text = (
+        "Violence flares again in Kenya's Rift Valley\n\n"
+        "At least three people were killed in overnight clashes in Rift Valley province, police said on "
+        "Tuesday.\n\n"
+        "In Nakuru, one man was killed when rival groups fought with machetes near the market. "
+        "In Eldoret, two people were killed after a mob attacked a bus station."
+    )
+    events = occurred(extractor, text, "2024-03-05")
+    towns = sorted(e.location.name for e in events if e.location)
+    assert towns == ["Eldoret", "Nakuru"]
+    assert sorted(deaths(e) or 0 for e in events) == [1, 2]  # the lede's three is their sum, not a third event
+    nakuru = next(e for e in events if e.location and e.location.name == "Nakuru")
+    assert nakuru.evidence.text.startswith("In Nakuru")
+
+
+def test_every_sentence_reporting_an_event_is_kept(extractor: Extractor) -> None:
+    text = (
+        "Roadside bomb kills four soldiers in northern Burkina Faso\n\n"
+        "A roadside bomb struck a military convoy near Djibo on Monday, killing four soldiers, security "
+        "sources said."
+    )
+    (event,) = occurred(extractor, text)
+    quotes = [text[m.start:m.end] for m in event.mentions]
+    assert quotes == [m.text for m in event.mentions]
+    assert quotes[0].startswith("Roadside bomb kills") and quotes[1].startswith("A roadside bomb struck")
+    assert event.evidence in event.mentions

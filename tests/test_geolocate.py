@@ -381,3 +381,19 @@ def test_country_whose_capital_is_spelled_otherwise_is_known(geolocator: Geoloca
         assert any(p.kind == "country" and p.country == iso3 for p in geolocator.gazetteer.candidates(country))
     capital = geolocator.gazetteer.capital_of("COL")
     assert capital is not None and capital.name == "Bogotá"
+
+
+def test_sentence_opening_preposition_is_not_part_of_the_name(geolocator: Geolocator) -> None:
+    text = ("Police fired tear gas at protesters in two Kenyan towns on Tuesday. "
+            "In Eldoret, two men were shot dead near the market.")
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(_sentence_with(sents, "In Eldoret"))
+    assert loc is not None and loc.text == "Eldoret" and loc.country == "KEN"
+
+
+def test_a_name_told_twice_is_no_second_witness_for_its_own_country(geolocator: Geolocator) -> None:
+    text = ("Serbian police entered the village of Banjska in northern Kosovo on Sunday. "
+            "A Kosovo police officer was killed in Banjska and two attackers died in Leposavic.")
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country != "BGR"

@@ -11,7 +11,7 @@ adds only what the body does not say, so a roundup's headline total is never a f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
@@ -312,6 +312,7 @@ class Incident:
             "location": self.place(),
             "date": self.date(),
             "evidence": self._evidence(),
+            "mentions": self._mentions(),
             "actors": self._parties("actors"),
             "recipients": self._parties("recipients"),
             "attribution": next((m.event.attribution for m in self.body if m.event.attribution), None),
@@ -342,6 +343,11 @@ class Incident:
                 if m.event.fatalities is not None and m.event.fatalities.best == fatalities.best:
                     return m.event.evidence
         return self.mentions[0].event.evidence
+
+    def _mentions(self) -> list[Evidence]:
+        """Every sentence that reports the incident, once each, in text order."""
+        spans = {(m.event.evidence.start, m.event.evidence.end): m.event.evidence for m in self.mentions}
+        return [spans[span] for span in sorted(spans)]
 
     def _parties(self, role: str) -> list[ActorRef]:
         """The parties named by the most confident body sentence that names any; implied ones otherwise."""
@@ -404,10 +410,42 @@ def _tells_details(event: Event) -> bool:
     return counted or (event.date is not None and event.date.basis == "text")
 
 
+def _summary_lede(incidents: list[Incident]) -> Mention | None:
+    """The lede when it sums up incidents the body tells one by one: "two were killed in overnight violence
+    in Gujarat" before a death in Ahmedabad and one in Vadodara. It names no town of its own, and at least
+    two incidents of its kind follow at towns that are not one scene."""
+    body = [m for incident in incidents for m in incident.mentions if not m.headline]
+    if not body:
+        return None
+    lede = min(body, key=lambda m: m.sentence)
+    if lede.place_stated and lede.event.location is not None and lede.event.location.precision < 3:
+        return None
+    towns = [
+        next((m.event.location for m in incident.body if m is not lede and m.event.location is not None
+              and m.event.location.precision < 3), None)
+        for incident in incidents
+        if incident.status == lede.event.status and any(
+            m is not lede and kinds_join(m.event, lede.event) for m in incident.body)
+    ]
+    towns = [town for town in towns if town is not None]
+    return lede if len(towns) >= 2 and not places_agree(towns[0], towns[1]) else None
+
+
 def document_events(mentions: list[Mention]) -> list[Event]:
-    """The document's events, one per incident, in the order the text first tells them."""
-    incidents: list[Incident] = []
+    """The document's events, one per incident, in the order the text first tells them; a lede that sums
+    up the body's incidents is read as the headline is."""
     mentions = [m for m in mentions if m.reading in ("incident", "background")]  # a toll, a trend: no mention
+    incidents = _incidents(mentions)
+    lede = _summary_lede(incidents)
+    if lede is not None:
+        incidents = _incidents([replace(m, headline=True) if m is lede else m for m in mentions])
+    incidents.sort(key=lambda incident: min(m.sentence for m in incident.mentions))
+    return [incident.reported() for incident in incidents]
+
+
+def _incidents(mentions: list[Mention]) -> list[Incident]:
+    """The mentions grouped into incidents: the body's in text order, then the headline's."""
+    incidents: list[Incident] = []
     for mention in sorted((m for m in mentions if not m.headline), key=lambda m: m.sentence):
         target = _body_target(incidents, mention)
         if target is None and mention.presupposed and not _tells_details(mention.event):
@@ -422,5 +460,4 @@ def document_events(mentions: list[Mention]) -> list[Event]:
             incidents.append(Incident([mention]))
         else:
             target.add(mention, first=True)
-    incidents.sort(key=lambda incident: min(m.sentence for m in incident.mentions))
-    return [incident.reported() for incident in incidents]
+    return incidents

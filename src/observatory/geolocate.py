@@ -60,9 +60,14 @@ _NEAR_TYPES = {"district", "sub-district", "subdistrict", "countryside", "area",
                "suburb", "neighbourhood", "neighborhood", "plain", "plains", "valley", "desert", "mountains"}
 _TOWN_TYPES = {"town", "city", "village", "villages", "camp", "crossing", "checkpoint", "airport", "airbase"}
 _TYPE_SET = set(_TYPE_WORDS.split("|"))
+# Capitalised words that open a sentence before a name: "In Eldoret", "Near Gao", "Meanwhile Kharkiv".
+_LEADING_FUNCTION_WORDS = {"in", "at", "on", "near", "from", "outside", "inside", "around", "across", "along",
+                           "after", "before", "during", "since", "when", "while", "but", "and", "meanwhile",
+                           "elsewhere", "also", "then", "as", "if", "into", "to", "towards"}
 _STOP = {normalise(w) for w in (
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
+    "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
     "Sunday", "God", "Allah", "The", "A", "An", "He", "She", "It", "They", "We", "I", "This", "That",
     "These", "Those", "Mr", "Mrs", "Ms", "Dr", "President", "Minister", "General", "Colonel", "Sheikh",
     "Imam", "Police", "Army", "Islamic", "State", "Reuters", "AFP", "AP", "Brigade", "Division",
@@ -347,6 +352,9 @@ class Geolocator:
             elif ent.label_ in _NON_PLACE_LABELS:
                 blocked.append((ent.start_char, ent.end_char))
         for match in self._name_re.finditer(text):
+            first = match.group().split(maxsplit=1)
+            if len(first) == 2 and first[0].lower() in _LEADING_FUNCTION_WORDS:  # "In Eldoret, two were killed"
+                match = self._name_re.match(text, match.start() + len(first[0]) + 1) or match
             window = text[max(0, match.start() - 40):match.start()]
             cue = bool(_CUE_BEFORE.search(window)) or bool(_TYPE_AFTER.match(text, match.end()))
             if not cue or _NOT_PLACE_AFTER.match(text, match.end()):
@@ -482,7 +490,9 @@ class Geolocator:
         for t in toponyms:
             t.candidates = _filter_by_type(t, self.gazetteer)
         sure = [set() if t.loose else _sure_countries(t.candidates) for t in toponyms]
-        support = Counter(c for countries in sure for c in countries)
+        # each name supports a country once: "Banjska" told twice is no second witness for its own country
+        support = Counter(c for countries in {normalise(t.text): own for t, own in zip(toponyms, sure, strict=True)
+                                              }.values() for c in countries)
         known = set(support) | set(demonym_countries)
         for t in toponyms:
             if t.capital and not t.candidates:  # "the capital": of a country the text is about

@@ -124,6 +124,11 @@ class Event(BaseModel):
     status: Status = "occurred"
     attribution: Attribution | None = None
     evidence: Evidence
+    mentions: list[Evidence] = Field(
+        default_factory=list,
+        description="Every sentence of the document that reports this event (the headline, the lede, a toll "
+        "restated), in text order; the evidence is one of them",
+    )
     confidence: float = Field(0.5, ge=0.0, le=1.0)
 
 
