@@ -161,3 +161,37 @@ def test_every_sentence_reporting_an_event_is_kept(extractor: Extractor) -> None
     assert quotes == [m.text for m in event.mentions]
     assert quotes[0].startswith("Roadside bomb kills") and quotes[1].startswith("A roadside bomb struck")
     assert event.evidence in event.mentions
+
+
+def test_one_scene_one_day_told_apart_is_one_event(extractor: Extractor) -> None:
+    text = (
+        "Police detain three activists in Minsk\n\n"
+        "Police in Belarus detained at least three activists in Minsk on Tuesday for laying flowers at a memorial, "
+        "a rights group said.\n\n"
+        "The group has documented a wave of prosecutions since the disputed election. Several of its own members "
+        "have left the country. Its lawyers said courts now hear such cases behind closed doors.\n\n"
+        "Plain-clothes officers also detained the artist Olga Petrova in Minsk on Tuesday as she left her flat."
+    )
+    events = occurred(extractor, text)
+    arrests = [e for e in events if e.acled_sub_event_type == "Arrests"]
+    assert len(arrests) == 1, [e.evidence.text for e in arrests]
+    assert any("Olga Petrova" in m.text for m in arrests[0].mentions)
+
+
+def test_same_kind_on_other_days_stays_apart(extractor: Extractor) -> None:
+    text = (
+        "Gunmen attacked a police post in the town of Bama on Monday, killing two officers, officials said.\n\n"
+        "The army said it had sent reinforcements. Residents said many shops stayed shut. Schools were closed "
+        "for the rest of the week.\n\n"
+        "Gunmen attacked a police post in Bama on Saturday, killing one officer."
+    )
+    events = occurred(extractor, text)
+    attacks = [e for e in events if e.acled_event_type in assemble.VIOLENT_TYPES]
+    assert sorted(deaths(e) for e in attacks) == [1, 2]
+
+
+def test_withdrawal_and_recapture_in_one_sentence_is_one_event(extractor: Extractor) -> None:
+    text = ("Rebel fighters withdrew from the town of Gondar on Friday as government soldiers recaptured it "
+            "after two days of fighting, residents said.")
+    events = [e for e in occurred(extractor, text) if e.acled_sub_event_type in assemble.TERRITORY_TYPES]
+    assert len(events) == 1

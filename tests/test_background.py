@@ -26,6 +26,9 @@ def trigger(sentence: str, word: str) -> Token:
         ("At least 300 civilians have died in air strikes this year.", "died", "many"),
         ("Mourners marked the anniversary of the school attack.", "attack", "history"),
         ("The court convicted him of murder and rape.", "murder", "charge"),
+        ("The tribunal found the two men guilty of conspiracy and of the killing of 21 people.", "killing", "charge"),
+        ("Fears are rising two years after a landmark truce ended the fighting.", "truce", "history"),
+        ("The vote comes a decade after the massacre of 300 villagers.", "massacre", "history"),
     ],
 )
 def test_non_incidents(sentence: str, word: str, reading: str) -> None:
@@ -40,6 +43,8 @@ def test_non_incidents(sentence: str, word: str, reading: str) -> None:
         ("Monitors recorded 20 explosions near the village overnight.", "explosions"),  # one shelling's blasts
         ("Two attacks on Tuesday killed five soldiers.", "attacks"),  # two incidents, each reportable
         ("The protest against fuel prices turned violent.", "protest"),
+        ("Two days after the bombing, police arrested three suspects.", "bombing"),  # days: still the news
+        ("Gunmen killed five people on Monday, months after a truce.", "killed"),
     ],
 )
 def test_incidents_pass(sentence: str, word: str) -> None:

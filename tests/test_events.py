@@ -227,3 +227,12 @@ def test_a_mob_fired_at_is_a_target_not_a_mob_attack() -> None:
     assert not any(sub == "Mob violence" for _, sub in _typed("Police opened fire on a mob near the mosque."))
     assert not any(sub == "Mob violence" for _, sub in _typed("Troops dispersed the mob with tear gas."))
     assert ("ASSAULT", "Mob violence") in _typed("A mob torched a bus and beat its driver in Kano.")
+
+
+@pytest.mark.parametrize(("text", "disrupted"), [
+    ("Police confiscated his passport and took him to a station.", False),
+    ("Investigators dismantled the smuggling network after a year of surveillance.", False),
+    ("Soldiers confiscated 40 rifles and a cache of grenades at the checkpoint.", True),
+])
+def test_confiscation_disrupts_weapons_only_when_it_takes_weapons(text: str, disrupted: bool) -> None:
+    assert ("Disrupted weapons use" in [sub for _, sub in _typed(text)]) is disrupted

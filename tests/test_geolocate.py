@@ -397,3 +397,11 @@ def test_a_name_told_twice_is_no_second_witness_for_its_own_country(geolocator: 
     places, sents = _analyse(geolocator, text)
     loc = places.for_sentence(sents[0])
     assert loc is not None and loc.country != "BGR"
+
+
+def test_head_of_a_facility_name_is_no_town(geolocator: Geolocator) -> None:
+    text = ("Police in Minsk detained two women on Tuesday. "
+            "Both had laid flowers at the Wall of Grief on Sunday, a rights group said.")
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(_sentence_with(sents, "Wall of Grief"))
+    assert loc is None or loc.country == "BLR"

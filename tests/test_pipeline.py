@@ -174,3 +174,18 @@ def test_years_ago_is_historical(extractor: Extractor) -> None:
     text = "Two years ago, a lecturer at the same university was shot dead by unknown gunmen."
     events = extractor.extract(Document(id="old", text=text, published=dt.date(2019, 3, 4))).events
     assert events and all(e.status == "historical" for e in events)
+
+
+def test_a_date_weeks_before_the_report_is_background(extractor: Extractor) -> None:
+    text = ("Security forces fired on protesters in Zahedan on Friday, killing two, activists said.\n\n"
+            "The unrest began after a cleric was shot dead in the city on September 20.")
+    events = extractor.extract(Document(id="weeks", text=text, published=dt.date(2022, 11, 5))).events
+    occurred = [e for e in events if e.status == "occurred" and e.acled_event_type]
+    assert occurred and all(e.date is not None and e.date.start == dt.date(2022, 11, 4) for e in occurred)
+    assert any(e.status == "historical" and "September 20" in e.evidence.text for e in events)
+
+
+def test_an_aim_given_to_a_force_is_no_deed(extractor: Extractor) -> None:
+    text = "He led a militia armed by the government to kill villagers in the region, prosecutors said."
+    events = extractor.extract(Document(id="aim", text=text, published=dt.date(2022, 11, 5))).events
+    assert not [e for e in events if e.status == "occurred" and e.acled_event_type]

@@ -22,6 +22,8 @@ from observatory.models import ActorRef, DateSpan, Event, Evidence, Location, Qu
 
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 DEMONSTRATION_TYPES = {"Protests", "Riots"}
+TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory",
+                   "Non-violent transfer of territory"}
 COUNT_FIELDS = ("fatalities", "injured", "abducted", "arrested", "displaced", "participants")
 # Sub-types a coder prefers when the mentions of one incident differ: how a protest went sums it up, a
 # capture sums up its fighting, an air strike or a suicide bombing is what it is, an exchange of fire is a
@@ -152,6 +154,8 @@ def presupposed(trigger: Token) -> bool:
 
 def kind_of(event: Event) -> str:
     """What an incident is, for grouping: political violence, a demonstration, or the event's own type."""
+    if event.acled_sub_event_type in TERRITORY_TYPES:  # "withdrew from the town as the army recaptured it"
+        return "territory"
     if event.acled_event_type in VIOLENT_TYPES or event.acled_sub_event_type == "Mob violence":
         return "violence"
     if event.acled_event_type in DEMONSTRATION_TYPES:
@@ -161,10 +165,10 @@ def kind_of(event: Event) -> str:
 
 def kinds_join(a: Event, b: Event) -> bool:
     """Whether two events can be one incident by their kinds: the same kind; an attack or a protest and
-    what it also did or met (burned houses, a convoy hit, police deployed); violence at a protest and the
-    protest."""
+    what it also did or met (burned houses, a convoy hit, police deployed); a capture of ground and the
+    fighting for it; violence at a protest and the protest."""
     kind_a, kind_b = kind_of(a), kind_of(b)
-    if kind_a == kind_b:
+    if kind_a == kind_b or {kind_a, kind_b} == {"territory", "violence"}:  # a capture and its fighting
         return True
     if ({kind_a, kind_b} & {"violence", "demonstration"}) and (a.acled_sub_event_type in SUBSIDIARY_TYPES
                                                               or b.acled_sub_event_type in SUBSIDIARY_TYPES):
@@ -361,7 +365,7 @@ def split_by_place(event: Event, places: list[tuple[Location, int | None]]) -> l
     """One event per place of a list ("air strikes on Houla, Shiheen and Qana"), as a coder codes one event
     per location. A count the list gives a place is its own ("two in Kangemi, one in Kitengela"); a toll
     told for all of them is shared out evenly, the remainder to the first place."""
-    if kind_of(event) not in ("violence", "demonstration") or len(places) < 2:
+    if kind_of(event) not in ("violence", "demonstration", "territory") or len(places) < 2:
         return [event]
     split: list[dict[str, Quantity | None]] = [{} for _ in places]
     for name in ("fatalities", "injured"):
@@ -439,8 +443,40 @@ def document_events(mentions: list[Mention]) -> list[Event]:
     lede = _summary_lede(incidents)
     if lede is not None:
         incidents = _incidents([replace(m, headline=True) if m is lede else m for m in mentions])
+    incidents = _merge_same_events(incidents)
     incidents.sort(key=lambda incident: min(m.sentence for m in incident.mentions))
     return [incident.reported() for incident in incidents]
+
+
+def _same_event(a: Incident, b: Incident) -> bool:
+    """Whether two incidents are one event as ACLED counts events: the same kind and status, on the same
+    day at one scene. A later incident told as another ("a separate attack") stays apart."""
+    if a.status != b.status or not kinds_join(a._base(), b._base()) or b.mentions[0].fresh:
+        return False
+    date_a, date_b = a.date(), b.date()
+    if date_a is None or date_b is None or date_a.start != date_b.start or date_a.end != date_b.end:
+        return False
+    place_a, place_b = a.place(), b.place()
+    if place_a is None or place_b is None:
+        return False
+    if {m.sentence for m in a.mentions} & {m.sentence for m in b.mentions}:
+        return False  # one sentence's two readings or list of places, kept apart when the text was read
+    same = (place_a.geonameid is not None and place_a.geonameid == place_b.geonameid) or place_a.name == place_b.name
+    return same or _contains(place_a, place_b) or _contains(place_b, place_a)
+
+
+def _merge_same_events(incidents: list[Incident]) -> list[Incident]:
+    """Incidents told apart in the text but one event by ACLED's definition, merged into the first told."""
+    merged: list[Incident] = []
+    for incident in sorted(incidents, key=lambda i: min(m.sentence for m in i.mentions)):
+        target = next((kept for kept in merged if _same_event(kept, incident)), None)
+        if target is None:
+            merged.append(incident)
+            continue
+        for mention in incident.mentions:
+            target.add(mention, first=mention.headline)
+        target.mentions.sort(key=lambda m: (not m.headline, m.sentence))
+    return merged
 
 
 def _incidents(mentions: list[Mention]) -> list[Incident]:

@@ -30,6 +30,9 @@ MANY_EVENTS = 10
 _COMMEMORATION = {"anniversary", "commemoration", "memory", "memorial", "remembrance", "commemorate", "mark", "mourn"}
 _LEGAL = {"convict", "guilty", "charge", "count", "indict", "acquit", "sentence", "trial", "verdict", "prosecute",
           "prosecution", "crime", "conviction"}
+_INTERVAL_MARKERS = {"after", "since"}
+_LONG_UNITS = {"year", "decade", "month", "century"}
+_VERDICTS = {"guilty", "innocent", "responsible", "liable"}  # "found him guilty of"
 _CHAIN = {"pobj", "pcomp", "prep", "dobj", "conj", "appos", "compound", "nmod", "poss", "acl"}
 
 
@@ -86,9 +89,24 @@ def commemorated(token: Token) -> bool:
     return any(g.lemma_.lower() in _COMMEMORATION for g in _governors(token))
 
 
+def long_ago(token: Token) -> bool:
+    """An event recalled as the start of a long interval: "two years after a landmark truce", "a decade
+    after the massacre", "months after the coup"."""
+    for node in (token, *_governors(token), token.head):
+        markers = [node] if node.lower_ in _INTERVAL_MARKERS else [
+            c for c in node.children if c.dep_ == "mark" and c.lower_ in _INTERVAL_MARKERS]
+        # the interval hangs from the marker ("a decade after the massacre") or sits just before it
+        if any(m.i > 0 and m.doc[m.i - 1].lemma_.lower() in _LONG_UNITS for m in markers) or any(
+                c.dep_ == "npadvmod" and c.lemma_.lower() in _LONG_UNITS for m in markers for c in m.children):
+            return True
+    return False
+
+
 def charged(token: Token) -> bool:
-    """A crime named as a charge, a count or a conviction of a trial: "convicted of murder and rape"."""
-    return any(g.lemma_.lower() in _LEGAL for g in _governors(token))
+    """A crime named as a charge, a count or a conviction of a trial: "convicted of murder and rape", "finds
+    him guilty of ... the killing of 21 people"."""
+    return any(g.lemma_.lower() in _LEGAL or any(c.lower_ in _VERDICTS for c in g.children)
+               for g in _governors(token))
 
 
 def non_incident(token: Token) -> Reading | None:
@@ -96,7 +114,7 @@ def non_incident(token: Token) -> Reading | None:
     recalled ("history"), or a trial's charge ("charge"); None for a trigger that may report one."""
     if generic_mention(token) or cumulative(token):
         return "many"
-    if commemorated(token):
+    if commemorated(token) or long_ago(token):
         return "history"
     if charged(token):
         return "charge"

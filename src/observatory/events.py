@@ -564,6 +564,8 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
             lemma != "shoot" or token.head.lower_ == "down" or any(c.lower_ == "down" for c in token.children)
         ):
             return (DISRUPT, "confiscate", 0.8)
+        if lemma in ("confiscate", "dismantle") and not _object_names(token, _WEAPONS_OBJECT):
+            return None  # "confiscated his passport", "dismantled the network": no weapons disrupted
         if entry and entry[0] == TERRITORY and lemma in ("capture", "seize") and _object_names(token, _CAPTIVES):
             return _captured_people(token)
         return entry

@@ -337,6 +337,7 @@ class Geolocator:
         if layout.lower_cased:
             text = restore_place_case(text, self.gazetteer.candidates, layout.dateline and layout.dateline[:2])
         blocked: list[tuple[int, int]] = []
+        facilities = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "FAC"]
         found: dict[tuple[int, int], Toponym] = {}
         for ent in doc.ents:
             if ent.label_ in _PLACE_LABELS:
@@ -359,6 +360,9 @@ class Geolocator:
             cue = bool(_CUE_BEFORE.search(window)) or bool(_TYPE_AFTER.match(text, match.end()))
             if not cue or _NOT_PLACE_AFTER.match(text, match.end()):
                 continue
+            if text.startswith(" of ", match.end()) and any(s <= match.start() and match.end() < e
+                                                            for s, e in facilities):
+                continue  # the head of a facility's name: "the Wall of Grief", "the Church of the Nativity"
             if any(s < match.end() and match.start() < e for s, e in blocked) \
                     and not self._place_despite_label(text, match, found):
                 continue

@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 _CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite"}
 SPACY_MAX_CHARS = 200_000
-HISTORICAL_DAYS = 90
+HISTORICAL_DAYS = 30
 CLASSIFIER_ENV = "OBSERVATORY_CLASSIFIER"
 REFUSALS = {"refuse", "decline", "reject", "rule"}
 # The incident classifier overrules the rules only when this sure that a clause tells no incident.
@@ -44,11 +44,13 @@ INCIDENT_CONFIDENCE = float(os.environ.get("OBSERVATORY_INCIDENT_CONFIDENCE", "0
 
 
 def _purpose(token: Token) -> bool:
-    """An aim, not a deed: "an offensive to seize the capital", "in order to capture"."""
+    """An aim, not a deed: "an offensive to seize the capital", "in order to capture", "a force armed to
+    kill", "troops sent to quell the protest"."""
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
     return infinitive and (
         (token.dep_ == "acl" and token.head.pos_ == "NOUN")
         or (token.dep_ == "advcl" and any(c.lower_ == "order" for c in token.children))
+        or (token.dep_ in ("xcomp", "advcl") and token.head.tag_ == "VBN" and token.head.dep_ in ("acl", "amod"))
     )
 
 
@@ -314,7 +316,7 @@ class Extractor:
         """What the incident classifier reads of an occurred violent event or demonstration (what it was
         trained on). The caller asks only after the lead sentence: a headline, a lede or a one-sentence
         report tells the news; background comes later."""
-        if event.status != "occurred" or assemble.kind_of(event) not in ("violence", "demonstration"):
+        if event.status != "occurred" or assemble.kind_of(event) not in ("violence", "demonstration", "territory"):
             return None
         return incident_features(trigger)
 
