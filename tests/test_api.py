@@ -251,7 +251,11 @@ def test_post_documents_without_configured_token_is_unavailable(sample_db: Path)
         (b"{", "body is not valid JSON"),
         (b'{"documents": []}', "documents: List should have at least 1 item"),
         (b'{"documents": [{"text": "no id"}]}', "documents.0.id: Field required"),
+        (b'{"documents": [{"id": "latin-1", "text": "caf\xe9 protest"}]}', "body is not UTF-8"),
+        (b'{"documents": ' + b"[" * 5_000 + b"]" * 5_000 + b"}", "body is not valid JSON"),
+        (b'{"documents": [{"id": "s", "text": "\\ud800 protest"}]}', "body is not valid JSON"),
     ],
+    ids=["truncated", "empty", "no-id", "not-utf-8", "nested-too-deep", "lone-surrogate"],
 )
 def test_post_documents_bad_bodies(client: TestClient, body: bytes, message: str) -> None:
     response = client.post(

@@ -7,7 +7,6 @@ token OBSERVATORY_API_TOKEN. Bad parameters answer 400 with a message, never 500
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import secrets
@@ -70,6 +69,25 @@ def _validation_message(exc: ValidationError | RequestValidationError) -> str:
         msg = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
         parts.append(f"{'.'.join(loc)}: {msg}" if loc else msg)
     return "; ".join(parts) or "invalid request"
+
+
+def documents_from_json(body: bytes) -> list[Document]:
+    """The documents of a JSON body (UTF-8, a BOM allowed); 400 with the reason when it is not valid.
+
+    Pydantic parses the JSON itself, so a body nested too deep is an error like any other, not a crash.
+    """
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _bad_request(f"body is not UTF-8 (invalid byte at position {exc.start})") from None
+    try:
+        return DocumentsIn.model_validate_json(text).documents
+    except ValidationError as exc:
+        invalid = [e for e in exc.errors() if e["type"] == "json_invalid"]
+        if invalid:
+            reason = str(invalid[0]["msg"]).removeprefix("Invalid JSON: ")
+            raise _bad_request(f"body is not valid JSON ({reason})") from None
+        raise _bad_request(_validation_message(exc)) from None
 
 
 def event_filter(
@@ -384,13 +402,7 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
                         else:
                             docs.append(item)
         elif content_type in ("application/json", ""):
-            body = await read_body(request, cap)
-            try:
-                docs = DocumentsIn.model_validate(json.loads(body)).documents
-            except json.JSONDecodeError as exc:
-                raise _bad_request(f"body is not valid JSON ({exc.msg})") from None
-            except ValidationError as exc:
-                raise _bad_request(_validation_message(exc)) from None
+            docs = documents_from_json(await read_body(request, cap))
         else:
             raise HTTPException(415, "send application/json or multipart/form-data")
         if not docs:
