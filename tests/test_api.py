@@ -142,6 +142,19 @@ def test_aggregates(client: TestClient) -> None:
     assert client.get("/api/aggregates", params={"by": "grid", "cell": "0"}).status_code == 400
 
 
+@pytest.mark.parametrize("cell", ["5e-324", "1e-300", "0.00009", "nan", "inf", "-1", "91"])
+def test_grid_cell_out_of_range_answers_400(client: TestClient, cell: str) -> None:
+    response = client.get("/api/aggregates", params={"by": "grid", "cell": cell})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("cell: ")
+
+
+def test_finest_grid_cell_keeps_every_event_apart(client: TestClient) -> None:
+    grid = client.get("/api/aggregates", params={"by": "grid", "cell": "0.0001"}).json()["buckets"]
+    assert sum(b["events"] for b in grid) == 9
+    assert len(grid) == 8  # the two occurred events in Nairobi share the town's coordinates
+
+
 def test_meta(client: TestClient) -> None:
     meta = client.get("/api/meta").json()
     assert (meta["articles"], meta["events"]) == (5, 12)

@@ -271,7 +271,15 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
             Literal["day", "week", "month", "type", "acled_type", "country", "admin1", "status", "grid"],
             Query(description="grouping"),
         ] = "day",
-        cell: Annotated[float, Query(gt=0, le=90, description="grid cell size in degrees (by=grid)")] = 1.0,
+        cell: Annotated[
+            float,
+            Query(
+                ge=queries.MIN_GRID_CELL,
+                le=queries.MAX_GRID_CELL,
+                allow_inf_nan=False,
+                description="grid cell size in degrees (by=grid), 0.0001 to 90",
+            ),
+        ] = 1.0,
     ) -> dict[str, Any]:
         """Event and fatality counts per day/week/month, type, country, admin1, status or map grid cell."""
         if by in PERIOD_KEYS:
