@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import FORMULA_CELLS
 from observatory.api import create_app
 from observatory.config import Settings
 from observatory.models import Document, DocumentResult, Event, Evidence
@@ -188,6 +189,17 @@ def test_export_parquet_with_all_statuses(client: TestClient) -> None:
     table = pq.read_table(io.BytesIO(response.content))
     assert table.num_rows == 12
     assert set(table.column("status").to_pylist()) == {"occurred", "failed", "hypothetical"}
+
+
+def test_export_csv_neutralises_formulas_unless_raw(formula_db: Path) -> None:
+    with make_client(formula_db) as formula_client:
+        safe = formula_client.get("/api/export", params={"format": "csv"})
+        raw = formula_client.get("/api/export", params={"format": "csv", "raw": "true"})
+    [safe_row] = csv.DictReader(io.StringIO(safe.text, newline=""))
+    [raw_row] = csv.DictReader(io.StringIO(raw.text, newline=""))
+    for column, stored in FORMULA_CELLS.items():
+        assert (safe_row[column], raw_row[column]) == ("'" + stored, stored), column
+    assert (safe_row["latitude"], safe_row["longitude"]) == ("-12.05", "-77.04")
 
 
 def test_export_bad_format(client: TestClient) -> None:

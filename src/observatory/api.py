@@ -295,12 +295,19 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
         con: Db,
         f: FilterDep,
         format: Annotated[Literal["csv", "geojson", "parquet"], Query(description="file format")] = "csv",
+        raw: Annotated[
+            bool,
+            Query(description="CSV: text cells as stored, without the quote that stops spreadsheet formulas"),
+        ] = False,
     ) -> FileResponse:
-        """Every event matching the filters (paging ignored) as a CSV, GeoJSON or Parquet download."""
+        """Every event matching the filters (paging ignored) as a CSV, GeoJSON or Parquet download.
+
+        CSV text cells starting with =, +, -, @, TAB or CR get a leading single quote unless ``raw``.
+        """
         fd, path = tempfile.mkstemp(prefix="observatory-export-", suffix=f".{format}")
         try:
             with os.fdopen(fd, "wb") as handle:
-                stats = export_events(con, f, format, handle)
+                stats = export_events(con, f, format, handle, raw=raw)
         except BaseException:
             os.unlink(path)
             raise
