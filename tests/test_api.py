@@ -319,6 +319,36 @@ def test_reads_can_require_the_token(sample_db: Path) -> None:
         assert locked.get("/").status_code == 200  # the page itself loads and asks for the token
 
 
+def test_openapi_needs_the_token_when_reads_do(sample_db: Path) -> None:
+    with make_client(sample_db, api_token=TOKEN, read_token_required=True) as locked:
+        refused = locked.get("/openapi.json")
+        assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+        assert "/api/events" in locked.get("/openapi.json", headers=AUTH).json()["paths"]
+        assert locked.head("/openapi.json").status_code == 401
+        for page in ("/docs", "/redoc", "/docs/oauth2-redirect"):  # no documentation pages at all
+            assert locked.get(page).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/api/meta", "/api/events?country=KEN", "/openapi.json", "/static/app.js"])
+def test_head_answers_like_get_without_a_body(client: TestClient, path: str) -> None:
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == got.headers["content-length"]
+    assert head.headers["content-security-policy"] == got.headers["content-security-policy"]
+
+
+def test_head_follows_the_rules_of_get(sample_db: Path) -> None:
+    with make_client(sample_db, api_token=TOKEN, read_token_required=True) as locked:
+        assert locked.head("/api/events").status_code == 401
+        assert locked.head("/api/events", headers=AUTH).status_code == 200
+        assert locked.head("/api/events?limit=0", headers=AUTH).status_code == 400
+        assert locked.head("/api/events/nope", headers=AUTH).status_code == 404
+        assert locked.head("/api/documents", headers=AUTH).status_code == 405  # POST only
+        assert "head" not in locked.get("/openapi.json", headers=AUTH).json()["paths"]["/api/events"]
+
+
 def test_dashboard_is_served_with_a_strict_csp(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and '<canvas id="map"' in page.text

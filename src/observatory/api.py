@@ -1,7 +1,8 @@
 """The REST API and the dashboard: FastAPI over the store (a DuckDB file or a PostgreSQL database).
 
-Reads are open unless OBSERVATORY_READ_TOKEN_REQUIRED=1; posting documents always needs the bearer
-token OBSERVATORY_API_TOKEN. Bad parameters answer 400 with a message, never 500.
+Reads (the OpenAPI description included) are open unless OBSERVATORY_READ_TOKEN_REQUIRED=1; posting
+documents always needs the bearer token OBSERVATORY_API_TOKEN. Bad parameters answer 400 with a message,
+never 500. Every GET route answers HEAD too.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, ValidationError
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from observatory import __version__, queries
 from observatory.backends import Connection
@@ -55,6 +57,31 @@ class DocumentsIn(BaseModel):
     """The JSON body of POST /api/documents."""
 
     documents: list[Document] = Field(min_length=1, max_length=MAX_DOCUMENTS_PER_REQUEST)
+
+
+class HeadAsGet:
+    """ASGI middleware answering HEAD on every GET route: the GET answer's status and headers, no body.
+
+    FastAPI routes declared with ``@app.get`` answer only GET (405 for HEAD); Starlette's static files
+    answer HEAD already and are served the same way here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)
 
 
 def _bad_request(message: str) -> HTTPException:
@@ -175,6 +202,7 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served below, behind the read token when reads need one
         description="Conflict events extracted from news reports. Reads are open unless configured "
         "otherwise; POST /api/documents needs `Authorization: Bearer <OBSERVATORY_API_TOKEN>`.",
     )
@@ -192,6 +220,8 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
         return response
+
+    app.add_middleware(HeadAsGet)  # outermost: the GET answer is built (and compressed) as for a GET
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -211,6 +241,10 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
             check_token(request)
 
     read = [Depends(require_read)]
+
+    @app.get("/openapi.json", dependencies=read, include_in_schema=False)
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
 
     @app.get("/api/meta", dependencies=read)
     def meta(con: Db) -> dict[str, Any]:
