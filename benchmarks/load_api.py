@@ -191,7 +191,14 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def figures(
-    tally: Tally, wall: float, idle: list[float], stored: int, articles: int, clients: int, duration: float
+    tally: Tally,
+    wall: float,
+    idle: list[float],
+    stored: int,
+    articles: int,
+    clients: int,
+    duration: float,
+    load: tuple[float, float],
 ) -> str:
     """The Markdown section with the command, the measured figures and the verdict on the GET target."""
     every = tally.latencies["POST"] + tally.latencies["GET"]
@@ -214,7 +221,8 @@ def figures(
         f"Measured {dt.date.today().isoformat()} on {platform.machine()} (Python {platform.python_version()}, "
         f"{os.cpu_count()} cores): uvicorn (one process) on a loopback port, a fresh store, {clients} concurrent "
         f"clients for {duration:.0f} s, each alternately posting one new generated report and reading a page of "
-        "events, after one warm-up POST that loads the pipeline.",
+        f"events, after one warm-up POST that loads the pipeline. One-minute load average {load[0]:.1f} before the "
+        f"run, {load[1]:.1f} after (other work on the machine counts in it).",
         "",
         "```",
         f".venv/bin/python benchmarks/load_api.py --clients {clients} --duration {duration:.0f} "
@@ -256,6 +264,7 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="Markdown file whose load-test section gets the figures")
     args = parser.parse_args()
     token = secrets.token_urlsafe(24)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="observatory-load-") as tmp:
         port = free_port()
         server = start_server(Path(tmp) / "load.duckdb", port, token)
@@ -266,7 +275,8 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    section = figures(tally, wall, idle, stored, articles, args.clients, args.duration)
+    load = (load_before, os.getloadavg()[0])
+    section = figures(tally, wall, idle, stored, articles, args.clients, args.duration, load)
     print(section)
     for error in tally.errors[:20]:
         print("error:", error, file=sys.stderr)
