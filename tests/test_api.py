@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import FORMULA_CELLS
 from observatory.api import create_app
 from observatory.config import Settings
 from observatory.models import Document, DocumentResult, Event, Evidence
@@ -142,6 +143,19 @@ def test_aggregates(client: TestClient) -> None:
     assert client.get("/api/aggregates", params={"by": "grid", "cell": "0"}).status_code == 400
 
 
+@pytest.mark.parametrize("cell", ["5e-324", "1e-300", "0.00009", "nan", "inf", "-1", "91"])
+def test_grid_cell_out_of_range_answers_400(client: TestClient, cell: str) -> None:
+    response = client.get("/api/aggregates", params={"by": "grid", "cell": cell})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("cell: ")
+
+
+def test_finest_grid_cell_keeps_every_event_apart(client: TestClient) -> None:
+    grid = client.get("/api/aggregates", params={"by": "grid", "cell": "0.0001"}).json()["buckets"]
+    assert sum(b["events"] for b in grid) == 9
+    assert len(grid) == 8  # the two occurred events in Nairobi share the town's coordinates
+
+
 def test_meta(client: TestClient) -> None:
     meta = client.get("/api/meta").json()
     assert (meta["articles"], meta["events"]) == (5, 12)
@@ -175,6 +189,17 @@ def test_export_parquet_with_all_statuses(client: TestClient) -> None:
     table = pq.read_table(io.BytesIO(response.content))
     assert table.num_rows == 12
     assert set(table.column("status").to_pylist()) == {"occurred", "failed", "hypothetical"}
+
+
+def test_export_csv_neutralises_formulas_unless_raw(formula_db: Path) -> None:
+    with make_client(formula_db) as formula_client:
+        safe = formula_client.get("/api/export", params={"format": "csv"})
+        raw = formula_client.get("/api/export", params={"format": "csv", "raw": "true"})
+    [safe_row] = csv.DictReader(io.StringIO(safe.text, newline=""))
+    [raw_row] = csv.DictReader(io.StringIO(raw.text, newline=""))
+    for column, stored in FORMULA_CELLS.items():
+        assert (safe_row[column], raw_row[column]) == ("'" + stored, stored), column
+    assert (safe_row["latitude"], safe_row["longitude"]) == ("-12.05", "-77.04")
 
 
 def test_export_bad_format(client: TestClient) -> None:
@@ -251,7 +276,11 @@ def test_post_documents_without_configured_token_is_unavailable(sample_db: Path)
         (b"{", "body is not valid JSON"),
         (b'{"documents": []}', "documents: List should have at least 1 item"),
         (b'{"documents": [{"text": "no id"}]}', "documents.0.id: Field required"),
+        (b'{"documents": [{"id": "latin-1", "text": "caf\xe9 protest"}]}', "body is not UTF-8"),
+        (b'{"documents": ' + b"[" * 5_000 + b"]" * 5_000 + b"}", "body is not valid JSON"),
+        (b'{"documents": [{"id": "s", "text": "\\ud800 protest"}]}', "body is not valid JSON"),
     ],
+    ids=["truncated", "empty", "no-id", "not-utf-8", "nested-too-deep", "lone-surrogate"],
 )
 def test_post_documents_bad_bodies(client: TestClient, body: bytes, message: str) -> None:
     response = client.post(
@@ -288,6 +317,36 @@ def test_reads_can_require_the_token(sample_db: Path) -> None:
         assert locked.get("/api/export", params={"format": "csv"}).status_code == 401
         assert locked.get("/api/events", headers=AUTH).json()["total"] == 10
         assert locked.get("/").status_code == 200  # the page itself loads and asks for the token
+
+
+def test_openapi_needs_the_token_when_reads_do(sample_db: Path) -> None:
+    with make_client(sample_db, api_token=TOKEN, read_token_required=True) as locked:
+        refused = locked.get("/openapi.json")
+        assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+        assert "/api/events" in locked.get("/openapi.json", headers=AUTH).json()["paths"]
+        assert locked.head("/openapi.json").status_code == 401
+        for page in ("/docs", "/redoc", "/docs/oauth2-redirect"):  # no documentation pages at all
+            assert locked.get(page).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/api/meta", "/api/events?country=KEN", "/openapi.json", "/static/app.js"])
+def test_head_answers_like_get_without_a_body(client: TestClient, path: str) -> None:
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == got.headers["content-length"]
+    assert head.headers["content-security-policy"] == got.headers["content-security-policy"]
+
+
+def test_head_follows_the_rules_of_get(sample_db: Path) -> None:
+    with make_client(sample_db, api_token=TOKEN, read_token_required=True) as locked:
+        assert locked.head("/api/events").status_code == 401
+        assert locked.head("/api/events", headers=AUTH).status_code == 200
+        assert locked.head("/api/events?limit=0", headers=AUTH).status_code == 400
+        assert locked.head("/api/events/nope", headers=AUTH).status_code == 404
+        assert locked.head("/api/documents", headers=AUTH).status_code == 405  # POST only
+        assert "head" not in locked.get("/openapi.json", headers=AUTH).json()["paths"]["/api/events"]
 
 
 def test_dashboard_is_served_with_a_strict_csp(client: TestClient) -> None:

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
-from conftest import SUDAN, XSS_SCRIPT
+from conftest import SUDAN, XSS_SCRIPT, actor, event, place
 from observatory.api import create_app
 from observatory.config import Settings
+from observatory.models import Document, DocumentResult
+from observatory.store import Store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -43,11 +48,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def server(sample_db: Path) -> Iterator[str]:
-    """The API and dashboard on a free local port, served by uvicorn in a thread."""
+@contextmanager
+def serving(db: Path) -> Iterator[str]:
+    """The API and dashboard over ``db`` on a free local port, served by uvicorn in a thread."""
     port = free_port()
-    app = create_app(str(sample_db), Settings(api_token="secret"))
+    app = create_app(str(db), Settings(api_token="secret"))
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
@@ -56,9 +61,18 @@ def server(sample_db: Path) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(sample_db: Path) -> Iterator[str]:
+    """The dashboard over the sample store."""
+    with serving(sample_db) as url:
+        yield url
 
 
 @pytest.fixture
@@ -158,3 +172,81 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 20_000
+
+
+# Bidirectional controls in an article: a right-to-left override (U+202E) ended by U+202C, an isolate
+# (U+2067 ... U+2069). Displayed as they are, "\u202eaitilim" reads "militia" and the evidence reads backwards.
+RLO, PDF, RLI, PDI = "\u202e", "\u202c", "\u2067", "\u2069"
+BIDI_ACTOR = f"{RLO}aitilim{PDF}"
+BIDI_SENTENCE = f"Gunmen attacked a checkpoint near Kandahar on Monday, {RLO}killing two guards{PDF}, police said."
+BIDI_TEXT = f"KANDAHAR - {BIDI_SENTENCE} The {RLI}attackers{PDI} fled."
+BIDI_RE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+# Left edges (px) of the first and last letters of ``word`` as laid out inside ``element``.
+GLYPH_EDGES = """
+const [element, word] = arguments;
+const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const start = node.data.indexOf(word);
+  if (start < 0) continue;
+  const range = document.createRange();
+  const left = (i) => {
+    range.setStart(node, i);
+    range.setEnd(node, i + 1);
+    return range.getBoundingClientRect().left;
+  };
+  return [left(start), left(start + word.length - 1)];
+}
+return null;
+"""
+
+
+@pytest.fixture
+def bidi_db(tmp_path: Path) -> Path:
+    """A store with one article whose text, evidence, actor, title and source carry bidi controls."""
+    found = event(
+        BIDI_TEXT,
+        BIDI_SENTENCE,
+        plover_type="ASSAULT",
+        acled_event_type="Violence against civilians",
+        acled_sub_event_type="Attack",
+        actors=[actor(BIDI_ACTOR, 3, "AFG")],
+        location=place("Kandahar", 31.61, 65.71, "AFG", "Kandahar"),
+        fatalities=2,
+    )
+    doc = Document(id="bidi", text=BIDI_TEXT, title=f"{RLO}Checkpoint attack", source=f"{RLO}Wire")
+    path = tmp_path / "bidi.duckdb"
+    with Store(path) as store:
+        store.add_batch([(doc, DocumentResult(id=doc.id, events=[found]))])
+    return path
+
+
+def test_bidi_controls_do_not_reverse_the_display(bidi_db: Path, browser: webdriver.Chrome) -> None:
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    with serving(bidi_db) as url:
+        browser.get(url + "/")
+        wait.until(lambda d: len(table_rows(d)) == 1)
+        [row] = table_rows(browser)
+        assert row[3] == "aitilim"  # the actor as stored, controls dropped
+        cell = browser.find_element(By.CSS_SELECTOR, "#events-body tr td:nth-child(4)")
+        first, last = browser.execute_script(GLYPH_EDGES, cell, "aitilim")
+        assert first < last  # laid out left to right, not reversed into "militia"
+
+        browser.find_element(By.CSS_SELECTOR, "#events-body tr[data-event-id]").click()
+        mark = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#detail-article mark")))
+        assert mark.get_attribute("textContent") == BIDI_RE.sub("", BIDI_SENTENCE)
+        article = browser.find_element(By.ID, "detail-article")
+        assert article.get_attribute("textContent") == BIDI_RE.sub("", BIDI_TEXT)
+        first, last = browser.execute_script(GLYPH_EDGES, mark, "killing")
+        assert first < last
+        meta = browser.find_element(By.ID, "detail-article-meta").text
+        assert meta.startswith("Checkpoint attack — Wire")
+        assert not BIDI_RE.search(browser.execute_script("return document.body.textContent"))
+
+        # The stored text and the evidence offsets are unchanged.
+        event_id = browser.find_element(By.CSS_SELECTOR, "#events-body tr[data-event-id]").get_attribute(
+            "data-event-id"
+        )
+        stored = httpx.get(f"{url}/api/events/{event_id}").json()
+    assert stored["article"]["text"] == BIDI_TEXT and stored["actor1"] == BIDI_ACTOR
+    assert BIDI_TEXT[stored["evidence_start"] : stored["evidence_end"]] == stored["evidence_text"] == BIDI_SENTENCE

@@ -10,7 +10,11 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
+from conftest import FORMULA_CELLS, FORMULA_TEXT
+from observatory.cli import app
+from observatory.evaluate import read_acled_csv
 from observatory.export import FIELDS, country_name, export_events
 from observatory.queries import EventFilter
 
@@ -18,6 +22,62 @@ from observatory.queries import EventFilter
 @pytest.fixture
 def con(sample_db: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(sample_db))
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def test_csv_neutralises_formula_cells_but_not_numbers(formula_db: Path) -> None:
+    buffer = io.BytesIO()
+    with duckdb.connect(str(formula_db)) as con:
+        export_events(con, EventFilter(), "csv", buffer)
+    [row] = csv_rows(buffer.getvalue())
+    for column, stored in FORMULA_CELLS.items():
+        assert row[column] == "'" + stored, column
+    assert (row["latitude"], row["longitude"], row["fatalities"]) == ("-12.05", "-77.04", "2")
+    assert (row["event_date"], row["country"], row["inter1"]) == ("2024-07-01", "Peru", "3")
+
+
+def test_raw_csv_keeps_the_cells_as_stored(formula_db: Path) -> None:
+    buffer = io.BytesIO()
+    with duckdb.connect(str(formula_db)) as con:
+        export_events(con, EventFilter(), "csv", buffer, raw=True)
+    [row] = csv_rows(buffer.getvalue())
+    assert {column: row[column] for column in FORMULA_CELLS} == FORMULA_CELLS
+
+
+def test_neutralised_csv_loads_as_acled_data(formula_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "events.csv"
+    with duckdb.connect(str(formula_db)) as con:
+        export_events(con, EventFilter(), "csv", out)
+        types = {row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM read_csv('{out}')").fetchall()}
+        [(lat, lon, fatalities)] = con.execute(
+            f"SELECT latitude, longitude, fatalities FROM read_csv('{out}')"
+        ).fetchall()
+    assert (types["latitude"], types["longitude"], types["fatalities"]) == ("DOUBLE", "DOUBLE", "BIGINT")
+    assert (lat, lon, fatalities) == (-12.05, -77.04, 2)
+    [gold] = read_acled_csv(out)  # observatory's own ACLED reader takes the quote off again
+    assert gold.text == FORMULA_TEXT
+    [gold_event] = gold.gold["events"]
+    assert gold_event["actor1"] == FORMULA_CELLS["actor1"]
+    assert (gold_event["location"]["lat"], gold_event["location"]["lon"]) == (-12.05, -77.04)
+
+
+def test_cli_export_and_events_csv_neutralise_formulas(formula_db: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    safe, raw = tmp_path / "safe.csv", tmp_path / "raw.csv"
+    db = str(formula_db)
+    assert runner.invoke(app, ["export", "-o", str(safe), "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["export", "-o", str(raw), "--raw", "--db", db]).exit_code == 0
+    [safe_row], [raw_row] = csv_rows(safe.read_bytes()), csv_rows(raw.read_bytes())
+    assert safe_row["source"] == "'" + FORMULA_CELLS["source"]
+    assert raw_row["source"] == FORMULA_CELLS["source"]
+    listed = runner.invoke(app, ["events", "--format", "csv", "--db", db])
+    assert listed.exit_code == 0, listed.output
+    [row] = csv_rows(listed.stdout_bytes)
+    assert (row["actor1"], row["evidence_text"]) == ("'" + FORMULA_CELLS["actor1"], "'" + FORMULA_TEXT)
+    assert (row["latitude"], row["longitude"]) == ("-12.05", "-77.04")
 
 
 def test_csv_has_acled_columns_and_every_occurred_event(

@@ -223,6 +223,16 @@ def test_api_over_postgres(pg_sample: str) -> None:
         assert client.get("/api/events", params={"country": "Syria"}).status_code == 400
 
 
+@pytest.mark.parametrize("cell", ["5e-324", "1e-300"])
+def test_tiny_grid_cell_answers_400_over_postgres(pg_sample: str, cell: str) -> None:
+    with TestClient(create_app(pg_sample, Settings())) as client:
+        response = client.get("/api/aggregates", params={"by": "grid", "cell": cell})
+        assert response.status_code == 400
+        assert "greater than or equal to 0.0001" in response.json()["detail"]
+        finest = client.get("/api/aggregates", params={"by": "grid", "cell": "0.0001"})
+        assert sum(b["events"] for b in finest.json()["buckets"]) == 9
+
+
 def test_cli_reads_a_postgres_url(pg_sample: str, tmp_path: Path) -> None:
     runner = CliRunner()
     listed = runner.invoke(cli_app, ["events", "--db", pg_sample, "--country", "NGA", "--format", "json"])

@@ -167,6 +167,12 @@ def test_grid_clusters(con: duckdb.DuckDBPyConnection) -> None:
     assert (nairobi["lat"], nairobi["lon"], nairobi["fatalities"]) == (-1.29, 36.82, 5)
 
 
+@pytest.mark.parametrize("cell", [5e-324, 0.0, 90.5])
+def test_grid_clusters_refuse_a_cell_out_of_range(con: duckdb.DuckDBPyConnection, cell: float) -> None:
+    with pytest.raises(ValueError, match=r"cell must lie in \[0.0001, 90.0\] degrees"):
+        queries.grid_clusters(con, EventFilter(), cell=cell)
+
+
 def test_ensure_indexes_is_idempotent(con: duckdb.DuckDBPyConnection) -> None:
     queries.ensure_indexes(con)
     queries.ensure_indexes(con)

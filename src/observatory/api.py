@@ -1,13 +1,13 @@
 """The REST API and the dashboard: FastAPI over the store (a DuckDB file or a PostgreSQL database).
 
-Reads are open unless OBSERVATORY_READ_TOKEN_REQUIRED=1; posting documents always needs the bearer
-token OBSERVATORY_API_TOKEN. Bad parameters answer 400 with a message, never 500.
+Reads (the OpenAPI description included) are open unless OBSERVATORY_READ_TOKEN_REQUIRED=1; posting
+documents always needs the bearer token OBSERVATORY_API_TOKEN. Bad parameters answer 400 with a message,
+never 500. Every GET route answers HEAD too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import secrets
@@ -29,6 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, ValidationError
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from observatory import __version__, queries
 from observatory.backends import Connection
@@ -58,6 +59,31 @@ class DocumentsIn(BaseModel):
     documents: list[Document] = Field(min_length=1, max_length=MAX_DOCUMENTS_PER_REQUEST)
 
 
+class HeadAsGet:
+    """ASGI middleware answering HEAD on every GET route: the GET answer's status and headers, no body.
+
+    FastAPI routes declared with ``@app.get`` answer only GET (405 for HEAD); Starlette's static files
+    answer HEAD already and are served the same way here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)
+
+
 def _bad_request(message: str) -> HTTPException:
     return HTTPException(status_code=400, detail=message)
 
@@ -70,6 +96,25 @@ def _validation_message(exc: ValidationError | RequestValidationError) -> str:
         msg = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
         parts.append(f"{'.'.join(loc)}: {msg}" if loc else msg)
     return "; ".join(parts) or "invalid request"
+
+
+def documents_from_json(body: bytes) -> list[Document]:
+    """The documents of a JSON body (UTF-8, a BOM allowed); 400 with the reason when it is not valid.
+
+    Pydantic parses the JSON itself, so a body nested too deep is an error like any other, not a crash.
+    """
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _bad_request(f"body is not UTF-8 (invalid byte at position {exc.start})") from None
+    try:
+        return DocumentsIn.model_validate_json(text).documents
+    except ValidationError as exc:
+        invalid = [e for e in exc.errors() if e["type"] == "json_invalid"]
+        if invalid:
+            reason = str(invalid[0]["msg"]).removeprefix("Invalid JSON: ")
+            raise _bad_request(f"body is not valid JSON ({reason})") from None
+        raise _bad_request(_validation_message(exc)) from None
 
 
 def event_filter(
@@ -157,6 +202,7 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served below, behind the read token when reads need one
         description="Conflict events extracted from news reports. Reads are open unless configured "
         "otherwise; POST /api/documents needs `Authorization: Bearer <OBSERVATORY_API_TOKEN>`.",
     )
@@ -174,6 +220,8 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
         return response
+
+    app.add_middleware(HeadAsGet)  # outermost: the GET answer is built (and compressed) as for a GET
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -193,6 +241,10 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
             check_token(request)
 
     read = [Depends(require_read)]
+
+    @app.get("/openapi.json", dependencies=read, include_in_schema=False)
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
 
     @app.get("/api/meta", dependencies=read)
     def meta(con: Db) -> dict[str, Any]:
@@ -253,7 +305,15 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
             Literal["day", "week", "month", "type", "acled_type", "country", "admin1", "status", "grid"],
             Query(description="grouping"),
         ] = "day",
-        cell: Annotated[float, Query(gt=0, le=90, description="grid cell size in degrees (by=grid)")] = 1.0,
+        cell: Annotated[
+            float,
+            Query(
+                ge=queries.MIN_GRID_CELL,
+                le=queries.MAX_GRID_CELL,
+                allow_inf_nan=False,
+                description="grid cell size in degrees (by=grid), 0.0001 to 90",
+            ),
+        ] = 1.0,
     ) -> dict[str, Any]:
         """Event and fatality counts per day/week/month, type, country, admin1, status or map grid cell."""
         if by in PERIOD_KEYS:
@@ -269,12 +329,19 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
         con: Db,
         f: FilterDep,
         format: Annotated[Literal["csv", "geojson", "parquet"], Query(description="file format")] = "csv",
+        raw: Annotated[
+            bool,
+            Query(description="CSV: text cells as stored, without the quote that stops spreadsheet formulas"),
+        ] = False,
     ) -> FileResponse:
-        """Every event matching the filters (paging ignored) as a CSV, GeoJSON or Parquet download."""
+        """Every event matching the filters (paging ignored) as a CSV, GeoJSON or Parquet download.
+
+        CSV text cells starting with =, +, -, @, TAB or CR get a leading single quote unless ``raw``.
+        """
         fd, path = tempfile.mkstemp(prefix="observatory-export-", suffix=f".{format}")
         try:
             with os.fdopen(fd, "wb") as handle:
-                stats = export_events(con, f, format, handle)
+                stats = export_events(con, f, format, handle, raw=raw)
         except BaseException:
             os.unlink(path)
             raise
@@ -384,13 +451,7 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
                         else:
                             docs.append(item)
         elif content_type in ("application/json", ""):
-            body = await read_body(request, cap)
-            try:
-                docs = DocumentsIn.model_validate(json.loads(body)).documents
-            except json.JSONDecodeError as exc:
-                raise _bad_request(f"body is not valid JSON ({exc.msg})") from None
-            except ValidationError as exc:
-                raise _bad_request(_validation_message(exc)) from None
+            docs = documents_from_json(await read_body(request, cap))
         else:
             raise HTTPException(415, "send application/json or multipart/form-data")
         if not docs:

@@ -310,6 +310,7 @@ def events(
     """Query stored events."""
     import csv
 
+    from observatory.export import neutralise_formulas
     from observatory.queries import query_events
 
     if fmt not in ("table", "json", "csv"):
@@ -335,7 +336,7 @@ def events(
     if fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(map(neutralise_formulas, rows))
         return
     table = Table(title=f"{len(rows)} of {total} events")
     for column in columns:
@@ -399,6 +400,14 @@ def export(
     ] = None,
     db: DbOption = DEFAULT_DB,
     status: Annotated[str, typer.Option(help="Which statuses to export: occurred (default) or any.")] = "occurred",
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="CSV: write text cells as stored, without the single quote put before a leading =, +, -, @, "
+            "TAB or CR to keep spreadsheets from running them as formulas.",
+        ),
+    ] = False,
 ) -> None:
     """Write all stored events (occurred ones by default) as CSV, GeoJSON or Parquet."""
     from observatory.export import FORMATS, export_events
@@ -408,7 +417,7 @@ def export(
     target = output or Path(f"events.{fmt}")
     event_filter = _filter(None, None, None, None, None, status, 1)
     with _open_store(db, read_only=True) as store:
-        stats = export_events(store.con, event_filter, fmt, target)
+        stats = export_events(store.con, event_filter, fmt, target, raw=raw)
     note = (
         f"; {stats.omitted_without_coordinates} without coordinates left out"
         if stats.omitted_without_coordinates

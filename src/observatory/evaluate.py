@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from observatory.evaluate_articles import ArticleScores, is_article_record, score_article
+from observatory.export import FORMULA_TRIGGERS
 from observatory.gazetteer import haversine_km
 from observatory.geolocate import admin1_matches
 from observatory.models import ActorRef, Document, DocumentResult, Event
@@ -212,6 +213,13 @@ def _number(value: str | None, kind: type[int] | type[float]) -> int | float | N
         return None
 
 
+def _without_formula_quote(value: str) -> str:
+    """A cell without the single quote ``export.neutralise_formula`` put before =, +, -, @, TAB or CR."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
 def read_acled_csv(path: Path) -> list[GoldRecord]:
     """Gold records from an ACLED CSV export: the notes are the text, the coded fields the gold event."""
     try:
@@ -230,7 +238,9 @@ def read_acled_csv(path: Path) -> list[GoldRecord]:
         raise EvalInputError(f"{path}: no data rows")
     records = []
     for number, raw in enumerate(rows, start=2):
-        row = {(key or "").strip().lower(): (value or "").strip() for key, value in raw.items()}
+        row = {
+            (key or "").strip().lower(): _without_formula_quote((value or "").strip()) for key, value in raw.items()
+        }
         date = _parse_date(row["event_date"])
         if date is None:
             raise EvalInputError(f"{path}: row {number}: unreadable event_date {row['event_date']!r}")

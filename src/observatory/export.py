@@ -64,6 +64,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 FIELDS = tuple(name for name, _ in COLUMNS)
 
+# First characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
 
 @dataclass
 class ExportStats:
@@ -81,6 +84,21 @@ def country_name(iso3: str | None) -> str | None:
     if found is None:
         return iso3
     return getattr(found, "common_name", None) or found.name
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, prefixed with a single quote as OWASP recommends.
+
+    Only strings change: numbers (a negative longitude, say) are written as they are.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with every text cell passed through ``neutralise_formula``."""
+    return {key: neutralise_formula(value) for key, value in record.items()}
 
 
 def _rows(con: Connection, f: EventFilter, batch: int = 2000) -> Iterator[dict[str, Any]]:
@@ -177,12 +195,19 @@ WRITERS = {"csv": _write_csv, "geojson": _write_geojson, "parquet": _write_parqu
 
 
 def export_events(
-    con: Connection, f: EventFilter, fmt: Format, out: Path | BinaryIO
+    con: Connection, f: EventFilter, fmt: Format, out: Path | BinaryIO, raw: bool = False
 ) -> ExportStats:
-    """Write every event matching ``f`` (all pages; statuses as the filter says) to ``out`` as ``fmt``."""
+    """Write every event matching ``f`` (all pages; statuses as the filter says) to ``out`` as ``fmt``.
+
+    CSV text cells that a spreadsheet would read as a formula get a leading single quote unless ``raw``;
+    GeoJSON and Parquet always hold the values as stored.
+    """
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    records = _rows(con, f)
+    if fmt == "csv" and not raw:
+        records = map(neutralise_formulas, records)
     if isinstance(out, Path):
         with out.open("wb") as handle:
-            return WRITERS[fmt](_rows(con, f), handle)
-    return WRITERS[fmt](_rows(con, f), out)
+            return WRITERS[fmt](records, handle)
+    return WRITERS[fmt](records, out)

@@ -20,6 +20,9 @@ from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPE
 STATUSES = ("occurred", "failed", "planned", "hypothetical", "negated", "historical")
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000_000
+# Grid cells (degrees) of the map clusters: finer than 0.0001 (about 11 m) overflows PostgreSQL's division.
+MIN_GRID_CELL = 0.0001
+MAX_GRID_CELL = 90.0
 
 # Columns of the event list (everything but the stored JSON), with the article's title and source.
 LIST_COLUMNS = tuple(column for column in EVENT_COLUMNS if column != "event_json")
@@ -290,8 +293,11 @@ def grid_clusters(con: Connection, f: EventFilter, cell: float) -> list[dict[str
     """Geolocated events grouped in square cells of ``cell`` degrees: the map's clustered markers.
 
     Each cluster has its mean position, event and fatality counts, its most frequent PLOVER type (the
-    first alphabetically on a tie) and, when it holds one event, that event's id.
+    first alphabetically on a tie) and, when it holds one event, that event's id. ``cell`` must lie in
+    [MIN_GRID_CELL, MAX_GRID_CELL] (ValueError otherwise).
     """
+    if not MIN_GRID_CELL <= cell <= MAX_GRID_CELL:
+        raise ValueError(f"cell must lie in [{MIN_GRID_CELL}, {MAX_GRID_CELL}] degrees, got {cell}")
     where, params = where_clause(f)
     located = "e.latitude IS NOT NULL AND e.longitude IS NOT NULL"
     where = f"{where} AND {located}" if where else f"WHERE {located}"

@@ -1,6 +1,6 @@
 // observatory dashboard: filters, canvas map with grid-clustered markers, timeline brush, event table
 // and detail view. Every value from the API is untrusted: the DOM is built with createElement and
-// textContent only, never innerHTML.
+// textContent only, never innerHTML, and text is shown without bidirectional controls (see shown()).
 "use strict";
 
 (() => {
@@ -30,25 +30,34 @@
   };
 
   // ---------- DOM helpers ----------
+  // Bidirectional control characters (Unicode Bidi_Control: the overrides U+202D/U+202E, embeddings,
+  // isolates, marks) in article text can reverse how the text around them reads, so that "\u202Eecilop"
+  // shows as "police". They are dropped from what the page shows; the API's text and offsets keep them.
+  const BIDI_CONTROLS = /\p{Bidi_Control}/gu;
+
+  function shown(value) {
+    return String(value).replace(BIDI_CONTROLS, "");
+  }
+
   function el(tag, props, ...children) {
     const node = document.createElement(tag);
     if (props) {
       for (const [key, value] of Object.entries(props)) {
         if (key === "className") node.className = value;
-        else if (key === "text") node.textContent = value;
+        else if (key === "text") node.textContent = shown(value);
         else if (key === "dataset") Object.assign(node.dataset, value);
         else node.setAttribute(key, value);
       }
     }
     for (const child of children) {
       if (child === null || child === undefined) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+      node.append(child instanceof Node ? child : document.createTextNode(shown(child)));
     }
     return node;
   }
 
   function showError(message) {
-    $("status-line").textContent = message || "";
+    $("status-line").textContent = shown(message || "");
   }
 
   function typeColour(type) {
@@ -560,7 +569,7 @@
 
   function renderDetail(event) {
     const panel = $("detail");
-    $("detail-title").textContent = `${event.plover_type}${event.acled_sub_event_type ? " — " + event.acled_sub_event_type : ""}`;
+    $("detail-title").textContent = shown(`${event.plover_type}${event.acled_sub_event_type ? " — " + event.acled_sub_event_type : ""}`);
     const fields = $("detail-fields");
     fields.replaceChildren();
     const add = (label, value) => {
@@ -570,13 +579,13 @@
     for (const [key, label] of DETAIL_FIELDS) add(label, event[key]);
     add("All actors", actorList(event.event && event.event.actors));
     add("All recipients", actorList(event.event && event.event.recipients));
-    fields.append(el("dt", null, "Evidence"), el("dd", { className: "evidence-field" }, event.evidence_text));
+    fields.append(el("dt", null, "Evidence"), el("dd", { className: "evidence-field", dir: "auto" }, event.evidence_text));
 
     const article = event.article || {};
     const meta = $("detail-article-meta");
-    meta.replaceChildren(
-      el("strong", null, article.title || "(untitled)"),
-      ` — ${article.source || "unknown source"}${article.published ? ", " + article.published : ""}`,
+    meta.replaceChildren(  // <bdi>: a right-to-left title or source keeps its place in the line
+      el("strong", null, el("bdi", null, article.title || "(untitled)")),
+      " — ", el("bdi", null, article.source || "unknown source"), article.published ? ", " + article.published : "",
     );
     if (article.url && /^https?:\/\//i.test(article.url)) {
       meta.append(" — ", el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank" }, "original"));
@@ -590,9 +599,10 @@
     }
     const body = $("detail-article");
     if (start >= 0) {
-      body.replaceChildren(text.slice(0, start), el("mark", null, text.slice(start, end)), text.slice(end));
+      // Cut at the stored offsets first, then drop the bidi controls from each piece.
+      body.replaceChildren(shown(text.slice(0, start)), el("mark", null, text.slice(start, end)), shown(text.slice(end)));
     } else {
-      body.replaceChildren(text);
+      body.replaceChildren(shown(text));
     }
     panel.hidden = false;
     const mark = body.querySelector("mark");
