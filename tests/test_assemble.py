@@ -195,3 +195,24 @@ def test_withdrawal_and_recapture_in_one_sentence_is_one_event(extractor: Extrac
             "after two days of fighting, residents said.")
     events = [e for e in occurred(extractor, text) if e.acled_sub_event_type in assemble.TERRITORY_TYPES]
     assert len(events) == 1
+
+
+def test_a_count_for_a_whole_country_is_a_tally(extractor: Extractor) -> None:
+    text = (
+        "The interior minister said on Friday that 312 people had been arrested and 205 officers injured in "
+        "Spain on Thursday during the sixth day of protests against the labour law.\n\n"
+        "In Madrid, protesters set fire to rubbish bins and smashed shop windows near the parliament on Thursday."
+    )
+    events = occurred(extractor, text, "2024-03-08")
+    assert events and all(e.location is not None and e.location.admin1 for e in events)
+    assert not any(e.arrested and e.arrested.best == 312 for e in events)
+    assert any(e.acled_sub_event_type == "Violent demonstration" for e in events)
+
+
+def test_the_most_precise_stated_date_dates_the_incident(extractor: Extractor) -> None:
+    text = (
+        "Gunmen attacked a passenger bus near the town of Mirebalais for the fourth time this year, wounding "
+        "the driver.\n\nThe attack happened on March 2, police said."
+    )
+    attacks = [e for e in occurred(extractor, text, "2024-03-06") if e.acled_event_type in assemble.VIOLENT_TYPES]
+    assert attacks and all(e.date is not None and e.date.start == dt.date(2024, 3, 2) for e in attacks)

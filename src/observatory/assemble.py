@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import get_args
 
 from spacy.tokens import Span, Token
 
 from observatory.events import crowd_control, mentions_protest
 from observatory.gazetteer import haversine_km
 from observatory.geolocate import admin1_matches
-from observatory.models import ActorRef, DateSpan, Event, Evidence, Location, Quantity
+from observatory.models import ActorRef, DatePrecision, DateSpan, Event, Evidence, Location, Quantity
 
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 DEMONSTRATION_TYPES = {"Protests", "Riots"}
@@ -49,6 +50,8 @@ SUB_TYPE_RANK = [
 ]
 # A sentence that neither names the incident's place nor refers back to it ("the attack") continues an
 # incident told at most this many sentences before.
+# So many dead, hurt or held across a whole country are many incidents counted together.
+NATIONAL_TOTAL = 100
 NEARBY_SENTENCES = 3
 # Two places this close are one scene: a village and the town beside it.
 SAME_SCENE_KM = 15.0
@@ -69,6 +72,7 @@ STRONG_SHARE = 0.6
 # What an attack also does, told in its sentences: the houses it burned, the convoy it hit, the weapons
 # found after it. A coder folds these into the attack rather than coding them apart.
 SUBSIDIARY_TYPES = {"Looting/property destruction", "Change to group/activity", "Other", "Disrupted weapons use"}
+_DATE_PRECISIONS = list(get_args(DatePrecision))
 _FRESH_MODIFIERS = {"another", "second", "third", "separate", "similar", "new", "fresh", "further", "other"}
 # People whom "the" makes known from the incident told: "the attackers fled", "the victims were buried".
 _ROLE_NOUNS = {"attackers", "assailants", "gunmen", "protesters", "demonstrators", "victims", "dead", "wounded",
@@ -150,6 +154,13 @@ def presupposed(trigger: Token) -> bool:
     if trigger.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
         head = head.head  # "responsibility for the bombing"
     return head.lemma_.lower() in _REACTIONS
+
+
+def national_total(event: Event) -> bool:
+    """Whether an event told for a whole country counts so many ("457 people were arrested in France") that
+    it is a tally of many incidents; the caller knows the place was the country."""
+    return any((q := getattr(event, name)) is not None and (q.best or 0) >= NATIONAL_TOTAL for name in COUNT_FIELDS
+               if name != "participants")
 
 
 def kind_of(event: Event) -> str:
@@ -246,12 +257,14 @@ class Incident:
         return next(m.event.location for m in pool if m.event.location.name == best.name)  # type: ignore[union-attr]
 
     def date(self) -> DateSpan | None:
-        """The date a body sentence states, else one carried from context, else the report's."""
+        """The most precise date a body sentence states ("on November 11" over "this year"), else one carried
+        from context, else the report's."""
         order = {"text": 0, "context": 1, "publication": 2}
         dated = [m for m in self.mentions if m.event.date is not None]
         if not dated:
             return None
-        best = min(dated, key=lambda m: (order[m.event.date.basis], m.headline, m.sentence))  # type: ignore[union-attr]
+        best = min(dated, key=lambda m: (order[m.event.date.basis], _DATE_PRECISIONS.index(m.event.date.precision),  # type: ignore[union-attr]
+                                         m.headline, m.sentence))
         return best.event.date
 
     def accepts(self, mention: Mention) -> bool:

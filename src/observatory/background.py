@@ -29,7 +29,7 @@ _WHOLE_EVENTS = {"attack", "raid", "incident", "clash", "bombing", "killing", "p
 MANY_EVENTS = 10
 _COMMEMORATION = {"anniversary", "commemoration", "memory", "memorial", "remembrance", "commemorate", "mark", "mourn"}
 _LEGAL = {"convict", "guilty", "charge", "count", "indict", "acquit", "sentence", "trial", "verdict", "prosecute",
-          "prosecution", "crime", "conviction"}
+          "prosecution", "crime", "conviction", "warrant"}
 _INTERVAL_MARKERS = {"after", "since"}
 _LONG_UNITS = {"year", "decade", "month", "century"}
 _VERDICTS = {"guilty", "innocent", "responsible", "liable"}  # "found him guilty of"

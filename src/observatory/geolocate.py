@@ -195,6 +195,12 @@ class DocumentPlaces:
                 return listed
         return []
 
+    def country_only(self, sent: Span) -> bool:
+        """Whether the finest place ``sent`` names of its own is a whole country ("arrested in France")."""
+        own = [t for t in self._event_toponyms() if sent.start_char <= t.start < sent.end_char]
+        finest = self._most_specific(own) if own else None
+        return finest is not None and finest.admin1 is None and finest.precision == 3
+
     def states_place(self, sent: Span) -> bool:
         """Whether ``sent`` names an event place of its own (else ``for_sentence`` carries one over)."""
         return any(sent.start_char <= t.start < sent.end_char for t in self._event_toponyms())

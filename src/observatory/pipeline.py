@@ -15,7 +15,7 @@ from observatory import assemble, background, dates, events, quantities, roles, 
 from observatory.actors import ActorDictionary
 from observatory.classifier import SentenceClassifier
 from observatory.geolocate import DocumentPlaces, Geolocator
-from observatory.incident_classifier import default_classifier
+from observatory.incident_classifier import MANY, default_classifier
 from observatory.incident_classifier import features as incident_features
 from observatory.layout import Layout, analyse
 from observatory.models import (
@@ -309,6 +309,9 @@ class Extractor:
             listed = places.listed(sent)
             if listed:
                 built = [replace(m, event=copy) for m in built for copy in assemble.split_by_place(m.event, listed)]
+            if places.country_only(sent) and any(assemble.national_total(m.event) for m in built):
+                for mention in built:  # "457 arrested in France during the ninth day of protests": a tally
+                    mention.reading, mention.clause = MANY, None
         return built
 
     @staticmethod
