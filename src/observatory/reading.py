@@ -141,7 +141,7 @@ def _document(
         return ReadError(origin, f"invalid field {'.'.join(map(str, first['loc']))}: {first['msg']}", line)
 
 
-def _jsonl_record(raw: str, source: str, number: int) -> Document | ReadError | None:
+def _jsonl_record(raw: str, source: str, number: int, name: str | None = None) -> Document | ReadError | None:
     """The document of one JSONL line; None for a blank line."""
     if not raw.strip():
         return None
@@ -156,7 +156,7 @@ def _jsonl_record(raw: str, source: str, number: int) -> Document | ReadError | 
     text = record.get("text")
     if not isinstance(text, str):
         return ReadError(source, "missing 'text' string", number)
-    doc_id = str(record.get("id") or f"{Path(source).stem}:{number}")
+    doc_id = str(record.get("id") or f"{name or Path(source).stem}:{number}")
     fields = {k: record.get(k) for k in ("title", "published", "url", "source") if record.get(k)}
     return _document(doc_id, text, source, number, **fields)
 
@@ -180,19 +180,19 @@ def _capped_lines(handle: BinaryIO, cap: int) -> Iterator[bytes | None]:
         yield None
 
 
-def _read_jsonl_stream(handle: BinaryIO, source: str) -> Iterator[Document | ReadError]:
+def _read_jsonl_stream(handle: BinaryIO, source: str, name: str | None = None) -> Iterator[Document | ReadError]:
     """Documents of JSONL bytes, decoded line by line so one bad line or a large input never stops the rest."""
     for number, raw in enumerate(_capped_lines(handle, MAX_JSONL_LINE_BYTES), start=1):
         if raw is None:
             yield ReadError(source, f"line is longer than {MAX_JSONL_LINE_BYTES:,} bytes", number)
             continue
         text = _decode(raw, source, number)
-        item = text if isinstance(text, ReadError) else _jsonl_record(text, source, number)
+        item = text if isinstance(text, ReadError) else _jsonl_record(text, source, number, name)
         if item is not None:
             yield item
 
 
-def _read_jsonl_file(path: Path, source: str) -> Iterator[Document | ReadError]:
+def _read_jsonl_file(path: Path, source: str, name: str) -> Iterator[Document | ReadError]:
     """Documents of a JSONL file, streamed so a large file never sits in memory."""
     with path.open("rb") as handle:
         kind = binary_kind(handle.read(SNIFF_BYTES))
@@ -200,18 +200,18 @@ def _read_jsonl_file(path: Path, source: str) -> Iterator[Document | ReadError]:
             yield _binary_error(source, kind)
             return
         handle.seek(0)
-        yield from _read_jsonl_stream(handle, source)
+        yield from _read_jsonl_stream(handle, source, name)
 
 
 def _size_limit(suffix: str) -> int:
     return MAX_HTML_BYTES if suffix in HTML_SUFFIXES else MAX_DOCUMENT_BYTES
 
 
-def _read_file(path: Path, published: dt.date | None) -> Iterator[Document | ReadError]:
+def _read_file(path: Path, published: dt.date | None, name: str) -> Iterator[Document | ReadError]:
     source = str(path)
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        for item in _read_jsonl_file(path, source):
+        for item in _read_jsonl_file(path, source, name):
             if isinstance(item, Document) and item.published is None and published:
                 item.published = published
             yield item
@@ -227,25 +227,34 @@ def _read_file(path: Path, published: dt.date | None) -> Iterator[Document | Rea
     if isinstance(text, ReadError):
         yield text
     elif suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-        yield _from_html(text, source, path.stem, published)
+        yield _from_html(text, source, name, published)
     else:
-        yield _document(path.stem, text, source, published=published)
+        yield _document(name, text, source, published=published)
 
 
-def read_path(path: Path, published: dt.date | None = None) -> Iterator[Document | ReadError]:
-    """Documents from one file or a directory (recursively, supported suffixes only)."""
+def document_name(path: Path, root: Path | None = None) -> str:
+    """The id a file gives its document: its path from ``root`` (the directory read) without the suffix,
+    so that ``a/report.txt`` and ``b/report.txt`` differ; a file read on its own gives its stem."""
+    if root is None:
+        return path.stem
+    return path.relative_to(root).with_suffix("").as_posix()
+
+
+def read_path(path: Path, published: dt.date | None = None, root: Path | None = None) -> Iterator[Document | ReadError]:
+    """Documents from one file or a directory (recursively, supported suffixes only). A file of a
+    directory is named by its path from ``root`` (default: the directory), see ``document_name``."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
         if not files:
             yield ReadError(str(path), "directory holds no .txt, .html or .jsonl files")
         for file in files:
-            yield from read_path(file, published)
+            yield from read_path(file, published, root or path)
         return
     if not path.exists():
         yield ReadError(str(path), "no such file or directory")
         return
     try:
-        yield from _read_file(path, published)
+        yield from _read_file(path, published, document_name(path, root))
     except OSError as exc:
         yield ReadError(str(path), f"cannot read file ({exc.strerror or exc})")
 
