@@ -104,6 +104,9 @@ class OneAttackExtractor:
     """A stand-in for the Extractor (API and watch): one attack per document; a document whose text says
     "billion" gets a toll the store cannot hold, as an extractor without a plausibility check would give."""
 
+    def __init__(self, *_: object) -> None:
+        pass
+
     def extract(self, doc: Document) -> DocumentResult:
         return DocumentResult(id=doc.id, events=[attack(doc.text, HUGE if "billion" in doc.text else 2)])
 
@@ -162,6 +165,22 @@ def test_ingest_with_a_huge_count_stores_every_document(db_url: str, tmp_path: P
             "SELECT e.fatalities FROM events e JOIN articles a USING (article_id) WHERE a.doc_id = 'huge'"
         ).fetchall()
     assert tolls and all(toll == (None,) for toll in tolls)
+
+
+@pytest.mark.parametrize("others", [0, 2])
+def test_ingest_reports_a_document_the_database_refuses_in_one_line(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, others: int
+) -> None:
+    import observatory.pipeline
+
+    monkeypatch.setattr(observatory.pipeline, "Extractor", OneAttackExtractor)
+    records = [{"id": "huge", "text": HUGE_TEXT}] + [{"id": f"good-{i}", "text": GOOD_TEXTS[i]} for i in range(others)]
+    result = CliRunner().invoke(app, ["ingest", str(write_jsonl(tmp_path / "c.jsonl", records)), "--db", db_url])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)  # a clean exit 1
+    assert "error: huge: cannot store the document: " in result.output
+    assert f"ingested {others} documents" in result.output and "1 failed" in result.output
+    assert set(stored_docs(db_url)) == {f"good-{i}" for i in range(others)}
 
 
 def test_api_post_keeps_the_documents_the_store_can_hold(db_url: str) -> None:

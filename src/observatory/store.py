@@ -213,22 +213,21 @@ class Store:
 
     def add_batch(self, batch: list[tuple[Document, DocumentResult]]) -> IngestStats:
         """Store a batch of documents with their events in one transaction; skip known texts. When the
-        database refuses the batch, store its documents one at a time: those it refuses are in ``failed``."""
+        database refuses the batch, store its documents one at a time; those it refuses are rolled back
+        and listed in ``failed`` with the database's reason."""
         try:
             return self._insert(batch)
         except Exception as exc:
-            if len(batch) == 1 or not _is_database_error(exc):
+            if not _is_database_error(exc):
                 raise
+            if len(batch) == 1:
+                doc = batch[0][0]
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                logger.warning("document %s not stored: %s", doc.id, reason)
+                return IngestStats(failed={content_hash(doc.text): reason})
         stats = IngestStats()
         for pair in batch:
-            try:
-                stats.merge(self._insert([pair]))
-            except Exception as exc:
-                if not _is_database_error(exc):
-                    raise
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                logger.warning("document %s not stored: %s", pair[0].id, reason)
-                stats.failed[content_hash(pair[0].text)] = reason
+            stats.merge(self.add_batch([pair]))
         return stats
 
     def _insert(self, batch: list[tuple[Document, DocumentResult]]) -> IngestStats:
