@@ -293,18 +293,19 @@ def watch_command(
         console.print(f"[red]error:[/red] feed list {feeds} does not exist")
         raise typer.Exit(2)
     extractor = Extractor()
-    while True:
-        try:
-            stats = watch_once(db, feeds, folders, extractor, fetch_links=fetch_links)
-        except duckdb.Error as exc:
-            console.print(f"[red]error:[/red] cannot use the database {db}: {exc}")
-            raise typer.Exit(1) from None
-        for error in stats.errors:
-            console.print(f"[yellow]skipped:[/yellow] {error}")
-        console.print(
-            f"{dt.datetime.now():%H:%M:%S} {stats.items} new items: {stats.documents} articles stored "
-            f"({stats.events} events, {stats.incidents} incidents updated), {stats.skipped} already stored"
-        )
-        if once:
-            return
-        time.sleep(interval)
+    with GracefulShutdown():  # a signal between passes stops the watcher with one line too
+        while True:
+            try:
+                stats = watch_once(db, feeds, folders, extractor, fetch_links=fetch_links)
+            except duckdb.Error as exc:
+                console.print(f"[red]error:[/red] cannot use the database {db}: {exc}")
+                raise typer.Exit(1) from None
+            for error in stats.errors:
+                console.print(f"[yellow]skipped:[/yellow] {error}")
+            console.print(
+                f"{dt.datetime.now():%H:%M:%S} {stats.items} new items: {stats.documents} articles stored "
+                f"({stats.events} events, {stats.incidents} incidents updated), {stats.skipped} already stored"
+            )
+            if once:
+                return
+            time.sleep(interval)
