@@ -344,6 +344,12 @@ def test_articles_stored_before_normalisation_are_recognised(db_url: str) -> Non
 # ---------- 7. ids of files of one name in different folders ----------
 
 
+def extracted_ids(*inputs: Path, out: Path) -> list[str]:
+    result = CliRunner().invoke(app, ["extract", *map(str, inputs), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return sorted(json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines())
+
+
 def test_files_of_one_name_in_two_folders_get_distinct_ids(tmp_path: Path) -> None:
     root = tmp_path / "inputs"
     for folder, text in zip(("north", "south"), GOOD_TEXTS, strict=True):
@@ -351,15 +357,15 @@ def test_files_of_one_name_in_two_folders_get_distinct_ids(tmp_path: Path) -> No
         (root / folder / "report.txt").write_text(text, encoding="utf-8")
         write_jsonl(root / folder / "feed.jsonl", [{"text": text + " Residents fled."}])
     (root / "top.txt").write_text(GOOD_TEXTS[0] + " Again.", encoding="utf-8")
-    ids = sorted(doc.id for doc in read_path(root))
-    assert ids == ["north/feed:1", "north/report", "south/feed:1", "south/report", "top"]
-    assert [doc.id for doc in read_path(root / "north" / "report.txt")] == ["report"]  # a file on its own
-
+    ids = ["north/feed:1", "north/report", "south/feed:1", "south/report", "top"]
+    assert sorted(doc.id for doc in read_path(root)) == ids
     out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(app, ["extract", str(root), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    extracted = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
-    assert sorted(extracted) == ids
+    assert extracted_ids(root, out=out) == ids
+    assert extracted_ids(root / "north", root / "south", out=out) == ids[:4]
+    north, south = root / "north" / "report.txt", root / "south" / "report.txt"
+    assert extracted_ids(north, south, out=out) == ["north/report", "south/report"]
+    assert extracted_ids(north, out=out) == ["report"]  # a file on its own is named by its name
+    assert [doc.id for doc in read_path(north)] == ["report"]
 
 
 # ---------- 8. concurrent identical posts ----------

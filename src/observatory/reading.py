@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -233,11 +234,20 @@ def _read_file(path: Path, published: dt.date | None, name: str) -> Iterator[Doc
 
 
 def document_name(path: Path, root: Path | None = None) -> str:
-    """The id a file gives its document: its path from ``root`` (the directory read) without the suffix,
-    so that ``a/report.txt`` and ``b/report.txt`` differ; a file read on its own gives its stem."""
+    """The id a file gives its document: its path from ``root`` (the directory read, or the folder
+    holding every input of a run) without the suffix, so that ``a/report.txt`` and ``b/report.txt``
+    differ; a file read on its own gives its stem."""
     if root is None:
         return path.stem
-    return path.relative_to(root).with_suffix("").as_posix()
+    relative = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root)))
+    return relative.with_suffix("").as_posix()
+
+
+def common_root(paths: list[Path]) -> Path | None:
+    """The folder that holds all the existing ``paths`` (a directory counts as its own folder), by which
+    their files are named; None when there are none."""
+    folders = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths if p.exists()]
+    return Path(os.path.commonpath(folders)) if folders else None
 
 
 def read_path(path: Path, published: dt.date | None = None, root: Path | None = None) -> Iterator[Document | ReadError]:
@@ -281,7 +291,9 @@ def _from_html(html: str, source: str, doc_id: str, published: dt.date | None) -
 def read_inputs(
     paths: list[str], published: dt.date | None = None, stdin: IO[str] | None = None
 ) -> Iterator[Document | ReadError]:
-    """Documents from the command line's paths; "-" reads JSONL from stdin."""
+    """Documents from the command line's paths; "-" reads JSONL from stdin. Files are named by their path
+    from the folder that holds every input (``common_root``), so no two files of a run share an id."""
+    root = common_root([Path(name) for name in paths if name != "-"])
     for name in paths:
         if name == "-":
             if stdin is None:
@@ -294,4 +306,4 @@ def read_inputs(
                     item.published = published
                 yield item
         else:
-            yield from read_path(Path(name), published)
+            yield from read_path(Path(name), published, root)
