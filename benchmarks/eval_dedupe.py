@@ -80,7 +80,7 @@ def run(corpus: Path, db_path: Path, batch_size: int) -> tuple[dict[str, float],
 
 SYNTHETIC_ARTICLES = """
 INSERT INTO articles SELECT printf('%016x', i), 'syn-' || i, NULL, NULL, 'Outlet ' || (i % 40), DATE '2023-01-01'
-    + CAST(i % 730 AS INTEGER), 'synthetic article ' || i, now()::TIMESTAMP FROM range(?, ?) t(i)
+    + CAST(i % 730 AS INTEGER), 'synthetic article ' || i, now()::TIMESTAMP, printf('%016x', i) FROM range(?, ?) t(i)
 """
 SYNTHETIC_EVENTS = """
 INSERT INTO events (event_id, article_id, plover_type, acled_event_type, acled_sub_event_type, actor1, latitude,

@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote_plus
 
 import duckdb
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -213,6 +214,15 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=2048)
 
     @app.middleware("http")
+    async def refuse_nul(request: Request, call_next: Any) -> Any:
+        """A NUL character in the path or the query string is no valid value (PostgreSQL cannot compare
+        text with one): 400 before any handler runs."""
+        query = unquote_plus(request.scope.get("query_string", b"").decode("latin-1"))
+        if "\x00" in request.scope["path"] or "\x00" in query:
+            return JSONResponse({"detail": "the URL holds a NUL character (%00)"}, status_code=400)
+        return await call_next(request)
+
+    @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Any:
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
@@ -366,29 +376,34 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
             return app.state.extractor
 
     def ingest(docs: list[Document]) -> dict[str, Any]:
+        """Extract and store new documents; each one's status is what the store did with it: "added",
+        "duplicate" (stored before, by this or another request) or "failed" (the database refused it)."""
         extractor = get_extractor()
         with write_lock:
             known = store.known_hashes(content_hash(d.text) for d in docs)
-        pairs, report, skipped = [], [], 0
+        pairs, seen = [], set(known)
         for doc in docs:
             article_id = content_hash(doc.text)
-            if article_id in known:
-                skipped += 1
-                report.append(
-                    {"id": doc.id, "article_id": article_id, "status": "duplicate", "event_ids": []}
-                )
-                continue
-            known.add(article_id)
-            result = extractor.extract(doc)
-            pairs.append((doc, result))
-            event_ids = [f"{article_id}:{i}" for i in range(len(result.events))]
-            report.append({"id": doc.id, "article_id": article_id, "status": "added", "event_ids": event_ids})
+            if article_id not in seen:
+                seen.add(article_id)
+                pairs.append((doc, extractor.extract(doc)))
         with write_lock:
             stats = store.add_batch(pairs)
+        events = {content_hash(doc.text): len(result.events) for doc, result in pairs}
+        report, reported = [], set()
+        for doc in docs:
+            article_id = content_hash(doc.text)
+            entry: dict[str, Any] = {"id": doc.id, "article_id": article_id, "status": "duplicate", "event_ids": []}
+            if article_id in stats.failed:
+                entry.update(status="failed", error=f"cannot store the document: {stats.failed[article_id]}")
+            elif article_id in stats.added and article_id not in reported:
+                entry.update(status="added", event_ids=[f"{article_id}:{i}" for i in range(events[article_id])])
+                reported.add(article_id)
+            report.append(entry)
         return {
             "added": stats.documents,
             "events": stats.events,
-            "skipped": skipped + stats.skipped,
+            "skipped": sum(entry["status"] == "duplicate" for entry in report),
             "documents": report,
         }
 
@@ -470,7 +485,7 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
         if not english:
             raise _bad_request("no readable document: " + "; ".join(errors))
         result = await run_in_threadpool(ingest, english)
-        result["errors"] = errors
+        result["errors"] = errors + [f"{d['id']}: {d['error']}" for d in result["documents"] if d["status"] == "failed"]
         return result
 
     @app.get("/", include_in_schema=False)

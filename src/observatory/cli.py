@@ -20,6 +20,7 @@ from rich.table import Table
 from observatory.backends import redact
 from observatory.models import Document, DocumentResult
 from observatory.reading import ReadError, read_inputs
+from observatory.shutdown import GracefulShutdown, Terminated
 from observatory.store import DEFAULT_DB, IngestStats, Store, content_hash
 
 if TYPE_CHECKING:
@@ -239,10 +240,14 @@ def ingest(
 
     A directory or file of Parquet partitions written by `extract --dask` is stored without extracting again.
     """
+    from observatory.dedupe import repair
+
     pub = _parse_date(published, "--published")
     _use_classifier(classifier)
     total = IngestStats()
-    with _open_store(db) as store:
+    with _open_store(db) as store, GracefulShutdown() as shutdown:
+        with shutdown.critical():
+            repair(store.con)  # events an interrupted run (or the API) stored get their incidents first
         results, errors = _run_extraction(paths, pub, actors, workers)
         batch: list[tuple[Document, DocumentResult]] = []
         failed = 0
@@ -253,9 +258,11 @@ def ingest(
                 continue
             batch.append(pair)
             if len(batch) >= BATCH:
-                _add(store, batch, total)
+                with shutdown.critical():
+                    failed += _add(store, batch, total)
                 batch = []
-        _add(store, batch, total)
+        with shutdown.critical():
+            failed += _add(store, batch, total)
         counts = store.counts()
     console.print(
         f"ingested {total.documents} documents ({total.events} events); skipped {total.skipped} already stored; "
@@ -266,17 +273,21 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _add(store: Store, batch: list[tuple[Document, DocumentResult]], total: IngestStats) -> None:
-    """Store one batch in one transaction, then attach its events to incidents (cross-report dedupe)."""
+def _add(store: Store, batch: list[tuple[Document, DocumentResult]], total: IngestStats) -> int:
+    """Store one batch in one transaction, then attach its events to incidents (cross-report dedupe);
+    the number of documents the database refused (each reported)."""
     from observatory.dedupe import dedupe_articles
 
     if not batch:
-        return
+        return 0
     stats = store.add_batch(batch)
-    dedupe_articles(store.con, [content_hash(doc.text) for doc, _ in batch])
-    total.documents += stats.documents
-    total.skipped += stats.skipped
-    total.events += stats.events
+    for doc, _ in batch:
+        reason = stats.failed.get(content_hash(doc.text))
+        if reason is not None:
+            console.print(f"[red]error:[/red] {doc.id}: cannot store the document: {reason}")
+    dedupe_articles(store.con, sorted(stats.added))
+    total.merge(stats)
+    return len(stats.failed)
 
 
 @app.command()
@@ -537,3 +548,6 @@ def main() -> None:
     except KeyboardInterrupt:
         console.print("interrupted")
         sys.exit(130)
+    except Terminated:
+        console.print("terminated: every batch stored so far is complete")
+        sys.exit(143)

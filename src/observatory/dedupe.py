@@ -360,6 +360,13 @@ def dedupe(con: Connection, rebuild: bool = False) -> DedupeStats:
     return _recluster(con, [row[0] for row in seeds])
 
 
+def repair(con: Connection) -> DedupeStats:
+    """Incidents for the occurred events that an interrupted ingest (stopped between storing a batch and
+    deduplicating it) or the API left without one; writes nothing when there are none."""
+    left = con.execute("SELECT count(*) FROM events WHERE status = 'occurred' AND incident_id IS NULL").fetchone()[0]
+    return dedupe(con) if left else DedupeStats()
+
+
 def dedupe_articles(con: Connection, article_ids: list[str]) -> DedupeStats:
     """Incremental pass after ingesting ``article_ids``: attach their occurred events to existing
     incidents or create new ones. Gives the same incidents as a full rebuild."""

@@ -17,7 +17,9 @@ COUNT_FIELDS = ("fatalities", "injured", "abducted", "arrested", "displaced", "p
 
 
 def storable(value: str) -> str:
-    """``value`` with lone surrogates (from JSON escapes such as "\\ud800") made U+FFFD: no store can encode them."""
+    """``value`` with lone surrogates (from JSON escapes such as "\\ud800") made U+FFFD and NUL characters
+    removed: no store can encode the first, and PostgreSQL text cannot hold the second."""
+    value = value.replace("\x00", "")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -198,8 +198,16 @@ class Extractor:
                 mention.adds = assemble.adds_victims(sent)
             mentions.extend(sentence_mentions)
         self._read(mentions)
-        found = assemble.document_events(mentions)
-        return [_refine_protest(event, doc.text, layout, offset) for event in found]
+        found = [_refine_protest(event, doc.text, layout, offset) for event in assemble.document_events(mentions)]
+        return [self._plausible(event, doc.id) for event in found]
+
+    @staticmethod
+    def _plausible(event: Event, doc_id: str) -> Event:
+        """The event without counts beyond any plausible figure, each dropped with a warning."""
+        event, messages = quantities.drop_implausible(event)
+        for message in messages:
+            logger.warning("document %s: %s", doc_id, message)
+        return event
 
     def _sentence_events(
         self,

@@ -9,6 +9,10 @@ Vague quantity words take the conservative value of ACLED's codebook, as ``low``
 "thousands" 1,000, "tens of thousands" 10,000, "hundreds of thousands" 100,000, "millions" 1,000,000.
 "A few" is not a count.
 "More than 20" is recorded as 20, as conflict coders record a stated floor.
+
+A count above ``MAX_PLAUSIBLE_COUNT`` (a billion people) is no event's: ``drop_implausible`` removes it
+from an event, with a message for a warning, so a misreading or a falsehood ("killed 5 billion people")
+never reaches the store, whose count columns are 32-bit integers.
 """
 
 from __future__ import annotations
@@ -18,7 +22,11 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span, Token
 
-from observatory.models import Quantity
+from observatory.models import COUNT_FIELDS, Event, Quantity
+
+# No event has killed, displaced or gathered a billion people (the largest strikes claim a quarter of
+# that); a larger figure is a misreading or a falsehood, and would overflow a 32-bit count column.
+MAX_PLAUSIBLE_COUNT = 1_000_000_000
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -164,6 +172,22 @@ def parse_quantity(text: str) -> Quantity | None:
     if not found and _INDEFINITE_PERSON.match(text):
         return Quantity(low=1, best=1, high=1)
     return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def drop_implausible(event: Event) -> tuple[Event, list[str]]:
+    """``event`` without its counts above ``MAX_PLAUSIBLE_COUNT``, and one message per count dropped."""
+    dropped: dict[str, None] = {}
+    messages = []
+    for field in COUNT_FIELDS:
+        quantity: Quantity | None = getattr(event, field)
+        values = [v for v in (quantity.low, quantity.best, quantity.high) if v is not None] if quantity else []
+        if values and max(values) > MAX_PLAUSIBLE_COUNT:
+            dropped[field] = None
+            messages.append(
+                f"implausible count dropped: {max(values):,} {field} (more than {MAX_PLAUSIBLE_COUNT:,}) "
+                f"in {event.evidence.text[:80]!r}"
+            )
+    return (event.model_copy(update=dropped) if dropped else event), messages
 
 
 def _modified(kind: str, value: int) -> Quantity:

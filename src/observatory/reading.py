@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -141,7 +142,7 @@ def _document(
         return ReadError(origin, f"invalid field {'.'.join(map(str, first['loc']))}: {first['msg']}", line)
 
 
-def _jsonl_record(raw: str, source: str, number: int) -> Document | ReadError | None:
+def _jsonl_record(raw: str, source: str, number: int, name: str | None = None) -> Document | ReadError | None:
     """The document of one JSONL line; None for a blank line."""
     if not raw.strip():
         return None
@@ -156,7 +157,7 @@ def _jsonl_record(raw: str, source: str, number: int) -> Document | ReadError | 
     text = record.get("text")
     if not isinstance(text, str):
         return ReadError(source, "missing 'text' string", number)
-    doc_id = str(record.get("id") or f"{Path(source).stem}:{number}")
+    doc_id = str(record.get("id") or f"{name or Path(source).stem}:{number}")
     fields = {k: record.get(k) for k in ("title", "published", "url", "source") if record.get(k)}
     return _document(doc_id, text, source, number, **fields)
 
@@ -180,19 +181,19 @@ def _capped_lines(handle: BinaryIO, cap: int) -> Iterator[bytes | None]:
         yield None
 
 
-def _read_jsonl_stream(handle: BinaryIO, source: str) -> Iterator[Document | ReadError]:
+def _read_jsonl_stream(handle: BinaryIO, source: str, name: str | None = None) -> Iterator[Document | ReadError]:
     """Documents of JSONL bytes, decoded line by line so one bad line or a large input never stops the rest."""
     for number, raw in enumerate(_capped_lines(handle, MAX_JSONL_LINE_BYTES), start=1):
         if raw is None:
             yield ReadError(source, f"line is longer than {MAX_JSONL_LINE_BYTES:,} bytes", number)
             continue
         text = _decode(raw, source, number)
-        item = text if isinstance(text, ReadError) else _jsonl_record(text, source, number)
+        item = text if isinstance(text, ReadError) else _jsonl_record(text, source, number, name)
         if item is not None:
             yield item
 
 
-def _read_jsonl_file(path: Path, source: str) -> Iterator[Document | ReadError]:
+def _read_jsonl_file(path: Path, source: str, name: str) -> Iterator[Document | ReadError]:
     """Documents of a JSONL file, streamed so a large file never sits in memory."""
     with path.open("rb") as handle:
         kind = binary_kind(handle.read(SNIFF_BYTES))
@@ -200,18 +201,18 @@ def _read_jsonl_file(path: Path, source: str) -> Iterator[Document | ReadError]:
             yield _binary_error(source, kind)
             return
         handle.seek(0)
-        yield from _read_jsonl_stream(handle, source)
+        yield from _read_jsonl_stream(handle, source, name)
 
 
 def _size_limit(suffix: str) -> int:
     return MAX_HTML_BYTES if suffix in HTML_SUFFIXES else MAX_DOCUMENT_BYTES
 
 
-def _read_file(path: Path, published: dt.date | None) -> Iterator[Document | ReadError]:
+def _read_file(path: Path, published: dt.date | None, name: str) -> Iterator[Document | ReadError]:
     source = str(path)
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        for item in _read_jsonl_file(path, source):
+        for item in _read_jsonl_file(path, source, name):
             if isinstance(item, Document) and item.published is None and published:
                 item.published = published
             yield item
@@ -227,25 +228,43 @@ def _read_file(path: Path, published: dt.date | None) -> Iterator[Document | Rea
     if isinstance(text, ReadError):
         yield text
     elif suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-        yield _from_html(text, source, path.stem, published)
+        yield _from_html(text, source, name, published)
     else:
-        yield _document(path.stem, text, source, published=published)
+        yield _document(name, text, source, published=published)
 
 
-def read_path(path: Path, published: dt.date | None = None) -> Iterator[Document | ReadError]:
-    """Documents from one file or a directory (recursively, supported suffixes only)."""
+def document_name(path: Path, root: Path | None = None) -> str:
+    """The id a file gives its document: its path from ``root`` (the directory read, or the folder
+    holding every input of a run) without the suffix, so that ``a/report.txt`` and ``b/report.txt``
+    differ; a file read on its own gives its stem."""
+    if root is None:
+        return path.stem
+    relative = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root)))
+    return relative.with_suffix("").as_posix()
+
+
+def common_root(paths: list[Path]) -> Path | None:
+    """The folder that holds all the existing ``paths`` (a directory counts as its own folder), by which
+    their files are named; None when there are none."""
+    folders = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths if p.exists()]
+    return Path(os.path.commonpath(folders)) if folders else None
+
+
+def read_path(path: Path, published: dt.date | None = None, root: Path | None = None) -> Iterator[Document | ReadError]:
+    """Documents from one file or a directory (recursively, supported suffixes only). A file of a
+    directory is named by its path from ``root`` (default: the directory), see ``document_name``."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
         if not files:
             yield ReadError(str(path), "directory holds no .txt, .html or .jsonl files")
         for file in files:
-            yield from read_path(file, published)
+            yield from read_path(file, published, root or path)
         return
     if not path.exists():
         yield ReadError(str(path), "no such file or directory")
         return
     try:
-        yield from _read_file(path, published)
+        yield from _read_file(path, published, document_name(path, root))
     except OSError as exc:
         yield ReadError(str(path), f"cannot read file ({exc.strerror or exc})")
 
@@ -272,7 +291,9 @@ def _from_html(html: str, source: str, doc_id: str, published: dt.date | None) -
 def read_inputs(
     paths: list[str], published: dt.date | None = None, stdin: IO[str] | None = None
 ) -> Iterator[Document | ReadError]:
-    """Documents from the command line's paths; "-" reads JSONL from stdin."""
+    """Documents from the command line's paths; "-" reads JSONL from stdin. Files are named by their path
+    from the folder that holds every input (``common_root``), so no two files of a run share an id."""
+    root = common_root([Path(name) for name in paths if name != "-"])
     for name in paths:
         if name == "-":
             if stdin is None:
@@ -285,4 +306,4 @@ def read_inputs(
                     item.published = published
                 yield item
         else:
-            yield from read_path(Path(name), published)
+            yield from read_path(Path(name), published, root)

@@ -1,20 +1,31 @@
 """The store: articles and their events in a DuckDB file or a PostgreSQL database, with idempotent,
 transactional ingest. The schema comes from the versioned migrations of ``observatory.migrations``.
+
+An article's key is the hash of its normalised text (``normalised_text``): the same words with other
+line ends, spacing or Unicode composition are the same article and are stored once. A batch is stored
+in one transaction; when the database refuses it, its documents are stored one at a time, so one
+document the database cannot hold costs no other.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from observatory import backends
 from observatory.migrations import apply_migrations
 from observatory.models import Document, DocumentResult, Event
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_DB = "observatory.duckdb"
+ARTICLE_COLUMNS = ("article_id", "doc_id", "title", "url", "source", "published", "text", "ingested_at", "text_hash")
+BACKFILL_ROWS = 1000
 
 EVENT_COLUMNS = (
     "event_id",
@@ -63,18 +74,34 @@ EVENT_COLUMNS = (
 )
 
 
+def normalised_text(text: str) -> str:
+    """The text as hashed: Unicode NFC, every run of whitespace (line ends included) one space, and no
+    whitespace at either end."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def content_hash(text: str) -> str:
-    """The article key: the first 16 hex digits of the SHA-256 of its text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    """The article key: the first 16 hex digits of the SHA-256 of its normalised text."""
+    return hashlib.sha256(normalised_text(text).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
 class IngestStats:
-    """What one ingest added and skipped."""
+    """What one ingest added, skipped and could not store."""
 
     documents: int = 0
     skipped: int = 0
     events: int = 0
+    added: set[str] = field(default_factory=set)  # article ids stored by this ingest
+    failed: dict[str, str] = field(default_factory=dict)  # article id -> why the database refused it
+
+    def merge(self, other: IngestStats) -> None:
+        """Add another ingest's numbers to these."""
+        self.documents += other.documents
+        self.skipped += other.skipped
+        self.events += other.events
+        self.added |= other.added
+        self.failed.update(other.failed)
 
 
 def event_row(event_id: str, article_id: str, event: Event) -> tuple:
@@ -148,6 +175,7 @@ class Store:
         self.con = backends.connect(self.path, read_only=read_only)
         if not read_only:
             apply_migrations(self.con, self.dialect)
+            self._fill_text_hashes()
         elif self.dialect == "postgresql" and not self._has_events_table():
             self.con.close()
             raise FileNotFoundError(
@@ -174,17 +202,36 @@ class Store:
         if not wanted:
             return set()
         rows = self.con.execute(
-            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+            "SELECT text_hash FROM articles WHERE text_hash IN (SELECT unnest(CAST(? AS VARCHAR[])))",
             [wanted],
         ).fetchall()
         return {row[0] for row in rows}
 
     def has_document(self, doc: Document) -> bool:
-        """True when a document with the same text is already stored."""
+        """True when a document with the same normalised text is already stored."""
         return bool(self.known_hashes([content_hash(doc.text)]))
 
     def add_batch(self, batch: list[tuple[Document, DocumentResult]]) -> IngestStats:
-        """Store a batch of documents with their events in one transaction; skip known texts."""
+        """Store a batch of documents with their events in one transaction; skip known texts. When the
+        database refuses the batch, store its documents one at a time; those it refuses are rolled back
+        and listed in ``failed`` with the database's reason."""
+        try:
+            return self._insert(batch)
+        except Exception as exc:
+            if not _is_database_error(exc):
+                raise
+            if len(batch) == 1:
+                doc = batch[0][0]
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                logger.warning("document %s not stored: %s", doc.id, reason)
+                return IngestStats(failed={content_hash(doc.text): reason})
+        stats = IngestStats()
+        for pair in batch:
+            stats.merge(self.add_batch([pair]))
+        return stats
+
+    def _insert(self, batch: list[tuple[Document, DocumentResult]]) -> IngestStats:
+        """Store the batch's new documents and their events in one transaction."""
         stats = IngestStats()
         known = self.known_hashes(content_hash(doc.text) for doc, _ in batch)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -196,16 +243,22 @@ class Store:
                 stats.skipped += 1
                 continue
             known.add(article_id)
-            articles.append((article_id, doc.id, doc.title, doc.url, doc.source, doc.published, doc.text, now))
+            articles.append(
+                (article_id, doc.id, doc.title, doc.url, doc.source, doc.published, doc.text, now, article_id)
+            )
             for index, event in enumerate(result.events):
                 events.append(event_row(f"{article_id}:{index}", article_id, event))
+            stats.added.add(article_id)
             stats.documents += 1
             stats.events += len(result.events)
         if not articles:
             return stats
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", articles)
+            self.con.executemany(
+                f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
+                articles,
+            )
             if events:
                 placeholders = ", ".join("?" for _ in EVENT_COLUMNS)
                 self.con.executemany(f"INSERT INTO events VALUES ({placeholders})", events)
@@ -215,8 +268,28 @@ class Store:
             raise
         return stats
 
+    def _fill_text_hashes(self) -> None:
+        """Key the articles stored before texts were normalised (migration 002) by their normalised text."""
+        while rows := self.con.execute(
+            "SELECT article_id, text FROM articles WHERE text_hash IS NULL LIMIT ?", [BACKFILL_ROWS]
+        ).fetchall():
+            self.con.execute(
+                "UPDATE articles SET text_hash = m.text_hash FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS article_id, "
+                "unnest(CAST(? AS VARCHAR[])) AS text_hash) m WHERE articles.article_id = m.article_id",
+                [[row[0] for row in rows], [content_hash(row[1]) for row in rows]],
+            )
+
     def counts(self) -> dict[str, int]:
         """Numbers of articles and events stored."""
         articles = self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
         events = self.con.execute("SELECT count(*) FROM events").fetchone()[0]
         return {"articles": articles, "events": events}
+
+
+def _is_database_error(exc: Exception) -> bool:
+    """Whether the database refused a statement (a value it cannot hold, a constraint), as DuckDB or
+    psycopg report it."""
+    import duckdb
+    import psycopg
+
+    return isinstance(exc, duckdb.Error | psycopg.Error)

@@ -19,9 +19,10 @@ import feedparser
 import trafilatura
 import typer
 
-from observatory.dedupe import dedupe_articles
+from observatory.dedupe import dedupe_articles, repair
 from observatory.models import Document
 from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path
+from observatory.shutdown import GracefulShutdown
 from observatory.store import DEFAULT_DB, Store, content_hash
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ def folder_items(folder: Path, seen: set[str], errors: list[str]) -> Iterator[_I
         if key in seen:
             continue
         documents = []
-        for item in read_path(path):
+        for item in read_path(path, root=folder):
             if isinstance(item, ReadError):
                 errors.append(str(item))
             else:
@@ -202,20 +203,28 @@ def _seen(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     return {row[0] for row in con.execute("SELECT item_key FROM watch_state WHERE source = ?", [source]).fetchall()}
 
 
-def _ingest(store: Store, items: list[_Item], extractor: Extractor, stats: WatchStats) -> None:
-    """Extract, store (one transaction), deduplicate, then mark the items seen."""
+def _ingest(
+    store: Store, items: list[_Item], extractor: Extractor, stats: WatchStats, shutdown: GracefulShutdown
+) -> None:
+    """Extract, then store (one transaction), deduplicate and mark the items seen, uninterrupted by a
+    polite stop. A document the database refuses is reported; it costs no other."""
     documents = [doc for item in items for doc in item.documents]
-    if documents:
-        results = list(extractor.extract_many(documents))
-        added = store.add_batch(list(zip(documents, results, strict=True)))
-        stats.documents += added.documents
-        stats.skipped += added.skipped
-        stats.events += added.events
-        stats.incidents += dedupe_articles(store.con, sorted({content_hash(d.text) for d in documents})).incidents
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    store.con.executemany(
-        "INSERT OR IGNORE INTO watch_state VALUES (?, ?, ?)", [(item.source, item.key, now) for item in items]
-    )
+    results = list(extractor.extract_many(documents)) if documents else []
+    with shutdown.critical():
+        if documents:
+            added = store.add_batch(list(zip(documents, results, strict=True)))
+            for doc in documents:
+                reason = added.failed.get(content_hash(doc.text))
+                if reason is not None:
+                    stats.errors.append(f"{doc.id}: cannot store the document: {reason}")
+            stats.documents += added.documents
+            stats.skipped += added.skipped
+            stats.events += added.events
+            stats.incidents += dedupe_articles(store.con, sorted(added.added)).incidents
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        store.con.executemany(
+            "INSERT OR IGNORE INTO watch_state VALUES (?, ?, ?)", [(item.source, item.key, now) for item in items]
+        )
     stats.items += len(items)
 
 
@@ -239,16 +248,18 @@ def watch_once(
     """One pass: ingest what is new in the feeds of ``feeds_file`` and in ``folders``, in batches."""
     stats = WatchStats()
     feeds = read_feed_list(feeds_file) if feeds_file is not None else []
-    with Store(db_path) as store:
+    with Store(db_path) as store, GracefulShutdown() as shutdown:
         ensure_schema(store.con)
+        with shutdown.critical():
+            stats.incidents += repair(store.con).incidents  # repair what an interrupted pass left
         for feed in feeds:
             new = feed_items(feed, _seen(store.con, feed), fetch_links, stats.errors)
             for batch in _batches(new):
-                _ingest(store, batch, extractor, stats)
+                _ingest(store, batch, extractor, stats, shutdown)
         for folder in folders:
             new = folder_items(folder, _seen(store.con, str(folder.resolve())), stats.errors)
             for batch in _batches(new):
-                _ingest(store, batch, extractor, stats)
+                _ingest(store, batch, extractor, stats, shutdown)
     for error in stats.errors:
         log.warning(error)
     return stats
@@ -282,18 +293,19 @@ def watch_command(
         console.print(f"[red]error:[/red] feed list {feeds} does not exist")
         raise typer.Exit(2)
     extractor = Extractor()
-    while True:
-        try:
-            stats = watch_once(db, feeds, folders, extractor, fetch_links=fetch_links)
-        except duckdb.Error as exc:
-            console.print(f"[red]error:[/red] cannot use the database {db}: {exc}")
-            raise typer.Exit(1) from None
-        for error in stats.errors:
-            console.print(f"[yellow]skipped:[/yellow] {error}")
-        console.print(
-            f"{dt.datetime.now():%H:%M:%S} {stats.items} new items: {stats.documents} articles stored "
-            f"({stats.events} events, {stats.incidents} incidents updated), {stats.skipped} already stored"
-        )
-        if once:
-            return
-        time.sleep(interval)
+    with GracefulShutdown():  # a signal between passes stops the watcher with one line too
+        while True:
+            try:
+                stats = watch_once(db, feeds, folders, extractor, fetch_links=fetch_links)
+            except duckdb.Error as exc:
+                console.print(f"[red]error:[/red] cannot use the database {db}: {exc}")
+                raise typer.Exit(1) from None
+            for error in stats.errors:
+                console.print(f"[yellow]skipped:[/yellow] {error}")
+            console.print(
+                f"{dt.datetime.now():%H:%M:%S} {stats.items} new items: {stats.documents} articles stored "
+                f"({stats.events} events, {stats.incidents} incidents updated), {stats.skipped} already stored"
+            )
+            if once:
+                return
+            time.sleep(interval)
