@@ -216,3 +216,12 @@ def test_the_most_precise_stated_date_dates_the_incident(extractor: Extractor) -
     )
     attacks = [e for e in occurred(extractor, text, "2024-03-06") if e.acled_event_type in assemble.VIOLENT_TYPES]
     assert attacks and all(e.date is not None and e.date.start == dt.date(2024, 3, 2) for e in attacks)
+
+
+def test_the_evidence_is_a_body_sentence_not_the_headline(extractor: Extractor) -> None:
+    text = ("Bomb hits army patrol in southern Thailand\n\n"
+            "A roadside bomb struck an army patrol in Yala province on Monday morning, police said.")
+    events = occurred(extractor, text)
+    assert len(events) == 1
+    assert events[0].evidence.text.startswith("A roadside bomb")
+    assert [m.text for m in events[0].mentions][0].startswith("Bomb hits")  # the headline is still a mention

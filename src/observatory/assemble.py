@@ -353,13 +353,14 @@ class Incident:
         return total
 
     def _evidence(self) -> Evidence:
-        """The sentence stating the toll the event carries, else the first report of it."""
+        """The body sentence stating the toll the event carries, else the first the body tells of it: the
+        headline only summarises (and may sum up several incidents)."""
         fatalities = self._count("fatalities")
         if fatalities is not None:
-            for m in self.mentions:
+            for m in self.body:
                 if m.event.fatalities is not None and m.event.fatalities.best == fatalities.best:
                     return m.event.evidence
-        return self.mentions[0].event.evidence
+        return self.body[0].event.evidence
 
     def _mentions(self) -> list[Evidence]:
         """Every sentence that reports the incident, once each, in text order."""
