@@ -106,3 +106,32 @@ def test_cli_trains_and_extracts_with_the_model(tmp_path: Path, monkeypatch: pyt
     assert any(e["acled_event_type"] == "Battles" for e in events)
     missing = runner.invoke(app, ["extract", str(article), "--classifier", str(tmp_path / "nothing")])
     assert missing.exit_code == 2 and "not a model directory" in missing.output
+
+
+def test_cli_retrains_the_incident_classifier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from observatory import incident_classifier
+    from observatory.cli import app
+    from observatory.nlp import get_nlp
+
+    lines = incident_classifier.bundled_training_data().read_text(encoding="utf-8").splitlines()
+    data = tmp_path / "incidents.jsonl"
+    data.write_text("\n".join(lines[::8]) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    trained = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "incident"), "--task", "incidents",
+                                  "--epochs", "4"])
+    assert trained.exit_code == 0, trained.output
+    assert "held-out accuracy" in trained.output
+    monkeypatch.setenv(incident_classifier.MODEL_ENV, str(tmp_path / "incident"))
+    incident_classifier.default_classifier.cache_clear()
+    try:
+        model = incident_classifier.default_classifier()
+        assert model.nlp.path is not None and Path(model.nlp.path) == tmp_path / "incident"
+        doc = get_nlp()("Armed bandits have killed more than 2,000 people across the state since 2019.")
+        assert model.judge(next(t for t in doc if t.lower_ == "killed")).label == incident_classifier.MANY
+    finally:
+        incident_classifier.default_classifier.cache_clear()
+    bad = _write(tmp_path / "bad.jsonl", [{"text": "Gunmen killed two.", "trigger": "killed", "label": "riot"}])
+    refused = runner.invoke(app, ["train", str(bad), "-o", str(tmp_path / "x"), "--task", "incidents"])
+    assert refused.exit_code != 0 and "label must be one of" in refused.output

@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -459,21 +460,37 @@ def evaluate(
         render_report(report, out)
 
 
+class TrainTask(StrEnum):
+    """Which classifier ``train`` trains."""
+
+    events = "events"
+    incidents = "incidents"
+
+
 @app.command()
 def train(
     data: Annotated[Path, typer.Argument(help="Labelled sentences as JSONL (format: docs/training-data.md).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Directory to write the model to.")],
     epochs: Annotated[int, typer.Option(help="Training passes over the data.")] = 25,
+    task: Annotated[TrainTask, typer.Option(help="events: the event-typing classifier (used with --classifier); "
+                                                 "incidents: the incident classifier (used with "
+                                                 "$OBSERVATORY_INCIDENT_MODEL).")] = TrainTask.events,
 ) -> None:
-    """Train the sentence classifier for event typing on your own labelled data."""
+    """Train a sentence classifier on your own labelled data: event typing, or incident against toll,
+    trend, habit and history."""
+    from observatory import incident_classifier
     from observatory.classifier import TrainingDataError, read_training
     from observatory.classifier import train as train_model
 
     try:
-        pairs = read_training(data)
+        if task is TrainTask.incidents:
+            pairs = incident_classifier.training_pairs(incident_classifier.read_incident_training(data))
+            labels = incident_classifier.CLASSES
+        else:
+            pairs, labels = read_training(data), None
     except TrainingDataError as exc:
         raise _fail(str(exc)) from None
-    report = train_model(pairs, output, epochs=epochs)
+    report = train_model(pairs, output, epochs=epochs, **({"labels": labels} if labels else {}))
     console.print(
         f"trained on {report.train} sentences; held-out accuracy {report.held_out_accuracy:.3f} "
         f"on {report.held_out}; model written to {output}"

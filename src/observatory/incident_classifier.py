@@ -15,6 +15,7 @@ data/training/incidents.jsonl (docs/training-data.md); `observatory train --task
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -111,10 +112,14 @@ class IncidentClassifier:
         return judgements
 
 
+MODEL_ENV = "OBSERVATORY_INCIDENT_MODEL"
+
+
 @lru_cache(maxsize=1)
 def default_classifier() -> IncidentClassifier:
-    """The bundled model, loaded once per process."""
-    return IncidentClassifier()
+    """The model named by $OBSERVATORY_INCIDENT_MODEL (one `observatory train --task incidents` wrote), else
+    the bundled one; loaded once per process."""
+    return IncidentClassifier(Path(os.environ[MODEL_ENV]) if os.environ.get(MODEL_ENV) else None)
 
 
 def read_incident_training(path: Path) -> list[tuple[str, str, str]]:
