@@ -27,6 +27,8 @@ def trigger(sentence: str, word: str) -> Token:
         ("Mourners marked the anniversary of the school attack.", "attack", "history"),
         ("The court convicted him of murder and rape.", "murder", "charge"),
         ("The tribunal found the two men guilty of conspiracy and of the killing of 21 people.", "killing", "charge"),
+        ("A judge found the former commander guilty on Monday for the killing of 40 villagers.", "killing",
+         "charge"),
         ("Fears are rising two years after a landmark truce ended the fighting.", "truce", "history"),
         ("The vote comes a decade after the massacre of 300 villagers.", "massacre", "history"),
     ],

@@ -105,8 +105,13 @@ def long_ago(token: Token) -> bool:
 def charged(token: Token) -> bool:
     """A crime named as a charge, a count or a conviction of a trial: "convicted of murder and rape", "finds
     him guilty of ... the killing of 21 people"."""
-    return any(g.lemma_.lower() in _LEGAL or any(c.lower_ in _VERDICTS for c in g.children)
+    return any(g.lemma_.lower() in _LEGAL or any(w.lower_ in _VERDICTS for w in _near_dependents(g))
                for g in _governors(token))
+
+
+def _near_dependents(token: Token) -> list[Token]:
+    """A word's dependents and theirs: "finds [Ayyash [guilty]]"."""
+    return [w for c in token.children for w in (c, *c.children)]
 
 
 def non_incident(token: Token) -> Reading | None:
