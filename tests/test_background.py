@@ -29,6 +29,8 @@ def trigger(sentence: str, word: str) -> Token:
         ("The tribunal found the two men guilty of conspiracy and of the killing of 21 people.", "killing", "charge"),
         ("A judge found the former commander guilty on Monday for the killing of 40 villagers.", "killing",
          "charge"),
+        ('"The court finds Ahmed Karim Nasser guilty of conspiracy and of committing an act of terrorism against '
+         'the minister, as well as for the wilful killing of 12 persons.', "killing", "charge"),
         ("Fears are rising two years after a landmark truce ended the fighting.", "truce", "history"),
         ("The vote comes a decade after the massacre of 300 villagers.", "massacre", "history"),
     ],
