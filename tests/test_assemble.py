@@ -225,3 +225,13 @@ def test_the_evidence_is_a_body_sentence_not_the_headline(extractor: Extractor) 
     assert len(events) == 1
     assert events[0].evidence.text.startswith("A roadside bomb")
     assert [m.text for m in events[0].mentions][0].startswith("Bomb hits")  # the headline is still a mention
+
+
+def test_an_interception_told_on_its_own_is_an_event_of_its_own(extractor: Extractor) -> None:
+    text = (
+        "A Ukrainian drone strike on the town of Sudzha in Russia's Kursk region killed a civilian on Saturday, "
+        "the regional governor said.\n\n"
+        "The defence ministry said on Saturday that air defences had intercepted 12 drones over the Kursk region."
+    )
+    subs = sorted(e.acled_sub_event_type or "" for e in occurred(extractor, text, "2024-05-11"))
+    assert subs == ["Air/drone strike", "Disrupted weapons use"]

@@ -72,6 +72,9 @@ STRONG_SHARE = 0.6
 # What an attack also does, told in its sentences: the houses it burned, the convoy it hit, the weapons
 # found after it. A coder folds these into the attack rather than coding them apart.
 SUBSIDIARY_TYPES = {"Looting/property destruction", "Change to group/activity", "Other", "Disrupted weapons use"}
+# Subsidiary types that are an event of their own when a sentence of their own tells them (ACLED codes an
+# interception or a seizure as such), not part of the attack they stop or follow.
+OWN_EVENT_TYPES = {"Disrupted weapons use"}
 _DATE_PRECISIONS = list(get_args(DatePrecision))
 _FRESH_MODIFIERS = {"another", "second", "third", "separate", "similar", "new", "fresh", "further", "other"}
 # People whom "the" makes known from the incident told: "the attackers fled", "the victims were buried".
@@ -276,6 +279,9 @@ class Incident:
             kind_of(m.event) == "violence" for m in self.mentions)  # more of the force a protest met
         if event.status != self.status or not (kinds_join(base, event) or violent_protest):
             return False
+        if kind_of(event) != kind_of(base) and event.acled_sub_event_type in OWN_EVENT_TYPES and not any(
+                m.sentence == mention.sentence for m in self.mentions):
+            return False  # drones intercepted, weapons seized, told in a sentence of their own: their own event
         if not all(_dates_agree(m.event.date, event.date) for m in self.mentions):
             return False
         if any(m.sentence == mention.sentence and m.event.location and event.location
@@ -379,7 +385,9 @@ def split_by_place(event: Event, places: list[tuple[Location, int | None]]) -> l
     """One event per place of a list ("air strikes on Houla, Shiheen and Qana"), as a coder codes one event
     per location. A count the list gives a place is its own ("two in Kangemi, one in Kitengela"); a toll
     told for all of them is shared out evenly, the remainder to the first place."""
-    if kind_of(event) not in ("violence", "demonstration", "territory") or len(places) < 2:
+    coded_per_place = kind_of(event) in ("violence", "demonstration", "territory") or (
+        event.acled_sub_event_type in OWN_EVENT_TYPES)
+    if not coded_per_place or len(places) < 2:
         return [event]
     split: list[dict[str, Quantity | None]] = [{} for _ in places]
     for name in ("fatalities", "injured"):
@@ -465,7 +473,11 @@ def document_events(mentions: list[Mention]) -> list[Event]:
 def _same_event(a: Incident, b: Incident) -> bool:
     """Whether two incidents are one event as ACLED counts events: the same kind and status, on the same
     day at one scene. A later incident told as another ("a separate attack") stays apart."""
-    if a.status != b.status or not kinds_join(a._base(), b._base()) or b.mentions[0].fresh:
+    base_a, base_b = a._base(), b._base()
+    if a.status != b.status or not kinds_join(base_a, base_b) or b.mentions[0].fresh:
+        return False
+    own = {base_a.acled_sub_event_type, base_b.acled_sub_event_type} & OWN_EVENT_TYPES
+    if own and kind_of(base_a) != kind_of(base_b):
         return False
     date_a, date_b = a.date(), b.date()
     if date_a is None or date_b is None or date_a.start != date_b.start or date_a.end != date_b.end:
