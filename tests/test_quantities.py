@@ -82,6 +82,8 @@ def counts(text: str) -> dict[str, int | None]:
     ("text", "expected"),
     [
         ("Gunmen stormed the village, killing 6 civilians, including 2 women.", {"fatalities": 6}),
+        ("The fighting killed 16 people, among them three civilians, and wounded 52.",
+         {"fatalities": 16, "injured": 52}),
         ("Six people were killed when a bomb exploded in the market.", {"fatalities": 6}),
         ("The ambush left 5 dead and 20 wounded.", {"fatalities": 5, "injured": 20}),
         ("The death toll from the floods of violence rose to 40.", {"fatalities": 40}),

@@ -498,6 +498,9 @@ def _field_of(nominal: Token) -> str | None:
     head, dep = anchor.head, anchor.dep_
     if dep == "pobj" and head.lower_ in _SUBSET_PREPS:
         return None
+    if any(c.dep_ == "prep" and c.lower_ in _SUBSET_PREPS and any(g.pos_ == "PRON" for g in c.children)
+           for c in anchor.children):
+        return None  # "16 people, among them three civilians": part of the count before it
     if dep == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _COLLECTIVE_NOUNS:
         return _field_of(head.head)  # "killed a family of four"
     if dep == "pobj" and head.lower_ == "of" and (
