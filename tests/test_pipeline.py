@@ -189,3 +189,11 @@ def test_an_aim_given_to_a_force_is_no_deed(extractor: Extractor) -> None:
     text = "He led a militia armed by the government to kill villagers in the region, prosecutors said."
     events = extractor.extract(Document(id="aim", text=text, published=dt.date(2022, 11, 5))).events
     assert not [e for e in events if e.status == "occurred" and e.acled_event_type]
+
+
+def test_force_that_harmed_no_one_counted_is_no_excessive_force(extractor: Extractor) -> None:
+    text = ("Police fired tear gas at protesters in Accra on Thursday who were marking the anniversary of the "
+            "day soldiers killed demonstrators at the same spot.")
+    events = extractor.extract(Document(id="force", text=text, published=dt.date(2024, 3, 8))).events
+    protests = [e for e in events if e.status == "occurred" and e.acled_event_type == "Protests"]
+    assert [e.acled_sub_event_type for e in protests] == ["Protest with intervention"]

@@ -54,6 +54,7 @@ def _purpose(token: Token) -> bool:
     )
 
 
+EXCESSIVE_FORCE = "Excessive force against protesters"
 PROTEST_SEVERITY = [
     "Peaceful protest",
     "Protest with intervention",
@@ -63,16 +64,20 @@ PROTEST_SEVERITY = [
 
 
 def _refine_protest(event: Event, text: str, layout: Layout, offset: int) -> Event:
-    """Read how a protest went from its whole paragraph: "Police dispersed them" may follow the report."""
+    """Read how a protest went from its whole paragraph: "Police dispersed them" may follow the report.
+    Force is excessive only when it killed or hurt someone the event counts; else the protest met force."""
     if event.acled_sub_event_type not in PROTEST_SEVERITY:
         return event
     start, end = layout.paragraph_of(event.evidence.start - offset)
     _, mode, sub = events.protest_sub_type(text[start:end], event.plover_mode)
-    if PROTEST_SEVERITY.index(sub) <= PROTEST_SEVERITY.index(event.acled_sub_event_type):
-        return event
-    return event.model_copy(
-        update={"acled_sub_event_type": sub, "acled_event_type": acled_type_of(sub), "plover_mode": mode}
-    )
+    if PROTEST_SEVERITY.index(sub) > PROTEST_SEVERITY.index(event.acled_sub_event_type):
+        event = event.model_copy(
+            update={"acled_sub_event_type": sub, "acled_event_type": acled_type_of(sub), "plover_mode": mode})
+    harmed = any(q is not None and (q.best or 0) > 0 for q in (event.fatalities, event.injured))
+    if event.acled_sub_event_type == EXCESSIVE_FORCE and not harmed:
+        return event.model_copy(update={"acled_sub_event_type": "Protest with intervention",
+                                        "acled_event_type": acled_type_of("Protest with intervention")})
+    return event
 
 
 def _is_source(span: Span, attribution: Attribution | None) -> bool:
