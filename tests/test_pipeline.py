@@ -197,3 +197,12 @@ def test_force_that_harmed_no_one_counted_is_no_excessive_force(extractor: Extra
     events = extractor.extract(Document(id="force", text=text, published=dt.date(2024, 3, 8))).events
     protests = [e for e in events if e.status == "occurred" and e.acled_event_type == "Protests"]
     assert [e.acled_sub_event_type for e in protests] == ["Protest with intervention"]
+
+
+@pytest.mark.parametrize(("text", "junk"), [
+    ("He shot dead two traders in the market in Kano on Monday, police said.", "He"),
+    ("11 were killed when the bus hit a mine near Gao on Monday.", "11"),
+])
+def test_words_that_name_no_one_are_no_actor(extractor: Extractor, text: str, junk: str) -> None:
+    events = extractor.extract(Document(id="junk", text=text, published=dt.date(2024, 3, 8))).events
+    assert events and all(a.text != junk for e in events for a in e.actors)

@@ -54,6 +54,7 @@ def _purpose(token: Token) -> bool:
     )
 
 
+_PARTY_ENTITIES = {"PERSON", "ORG", "NORP"}
 EXCESSIVE_FORCE = "Excessive force against protesters"
 PROTEST_SEVERITY = [
     "Peaceful protest",
@@ -78,6 +79,12 @@ def _refine_protest(event: Event, text: str, layout: Layout, offset: int) -> Eve
         return event.model_copy(update={"acled_sub_event_type": "Protest with intervention",
                                         "acled_event_type": acled_type_of("Protest with intervention")})
     return event
+
+
+def _names_a_party(ref: ActorRef, span: Span) -> bool:
+    """Whether an actor span names someone: a party the dictionary knows or guesses a sector or country for,
+    or a person, group or nationality the parser names; not "he", "11", "the trigger", "a breakthrough"."""
+    return bool(ref.sector or ref.country) or any(t.ent_type_ in _PARTY_ENTITIES for t in span)
 
 
 def _is_source(span: Span, attribution: Attribution | None) -> bool:
@@ -273,7 +280,7 @@ class Extractor:
                 for spans in roles.find_roles(trigger.token)
             )
             acled_type = acled_type_of(trigger.acled_sub_event_type)
-            actors = [resolve(span, acled_type) for span in actor_spans]
+            actors = [ref for span in actor_spans if _names_a_party(ref := resolve(span, acled_type), span)]
             if not actors:
                 implied = self.actors.implied_actor(acled_type, country_hint, when)
                 actors = [implied] if implied else []
