@@ -19,6 +19,7 @@ def trigger(sentence: str, word: str) -> Token:
     [
         ("Dozens of bombings have hit the province this year.", "bombings", "many"),
         ("The town has seen a series of attacks on aid convoys.", "attacks", "many"),
+        ("The country is facing a fresh wave of unrest after the vote.", "unrest", "many"),
         ("Fighting has intensified along the front line.", "fighting", "many"),
         ("Bandits often attack convoys on the highway.", "attack", "many"),
         ("Observers counted over 100 attacks after the election.", "attacks", "many"),
