@@ -236,3 +236,8 @@ def test_a_mob_fired_at_is_a_target_not_a_mob_attack() -> None:
 ])
 def test_confiscation_disrupts_weapons_only_when_it_takes_weapons(text: str, disrupted: bool) -> None:
     assert ("Disrupted weapons use" in [sub for _, sub in _typed(text)]) is disrupted
+
+
+def test_taking_to_the_streets_is_a_protest() -> None:
+    assert _top_sub("Thousands of people took to the streets of Lagos on Tuesday to denounce fuel prices.") \
+        == "Peaceful protest"

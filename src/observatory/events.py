@@ -39,7 +39,7 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     # territory
     "capture": (TERRITORY, None, 0.75), "seize": (TERRITORY, None, 0.65), "retake": (TERRITORY, None, 0.85),
     "recapture": (TERRITORY, None, 0.85), "regain": (TERRITORY, None, 0.8), "overrun": (TERRITORY, None, 0.85),
-    "liberate": (TERRITORY, None, 0.75), "take": (TERRITORY, None, 0.0),  # only "take control/over"
+    "liberate": (TERRITORY, None, 0.75), "take": (TERRITORY, None, 0.0),  # "take control", "take to the streets"
     "retook": (TERRITORY, None, 0.85),  # tagged with its own lemma
     # protests and riots
     "protest": (PROTEST, "demo-org", 0.85), "demonstrate": (PROTEST, "demo-org", 0.85),
@@ -640,6 +640,8 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
     right = " ".join(t.lower_ for t in token.doc[token.i + 1 : token.i + 4])
     if lemma == "take" and re.match(r"(full |over |back )?(control|over)\b", right):
         return (TERRITORY, None, 0.8)
+    if lemma == "take" and re.match(r"to the streets?\b", right):
+        return (PROTEST, "demo-spon", 0.75)  # "thousands took to the streets"
     found_bodies = token.dep_ == "acl" and bool(_BODY_OBJECT.search(token.head.text))  # "three corpses found"
     if lemma == "find" and (re.match(r"(\w+ )?dead\b", right) or _object_matches(token, _BODY_OBJECT) or found_bodies):
         return (VIOLENCE, None, 0.7)
