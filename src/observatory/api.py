@@ -34,11 +34,10 @@ from observatory import __version__, queries
 from observatory.backends import Connection
 from observatory.config import Settings
 from observatory.export import FORMATS, MEDIA_TYPES, export_events
-from observatory.language import foreign_language
 from observatory.migrations import SchemaTooNewError
 from observatory.models import Document
 from observatory.queries import EventFilter
-from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path
+from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path, text_problem
 from observatory.store import Store, content_hash
 from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPES
 
@@ -394,21 +393,21 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
         else:
             raise HTTPException(415, "send application/json or multipart/form-data")
         if not docs:
-            raise _bad_request("no readable document: " + "; ".join(errors))
+            raise HTTPException(422, "no readable document: " + "; ".join(errors))
         if len(docs) > MAX_DOCUMENTS_PER_REQUEST:
             raise _bad_request(f"at most {MAX_DOCUMENTS_PER_REQUEST} documents per request")
         for doc in docs:
             check_size(doc)
-        english = []
-        for doc in docs:  # files were checked by the reader; JSON bodies are checked here
-            language = foreign_language(doc.text)
-            if language:
-                errors.append(f"{doc.id}: not English (detected: {language})")
+        articles = []
+        for doc in docs:  # files were checked by the reader; JSON bodies are checked here, the same way
+            problem = text_problem(doc.text)
+            if problem:
+                errors.append(f"{doc.id}: {problem}")
             else:
-                english.append(doc)
-        if not english:
-            raise _bad_request("no readable document: " + "; ".join(errors))
-        result = await run_in_threadpool(ingest, english)
+                articles.append(doc)
+        if not articles:
+            raise HTTPException(422, "no readable document: " + "; ".join(errors))
+        result = await run_in_threadpool(ingest, articles)
         result["errors"] = errors
         return result
 
