@@ -270,8 +270,10 @@ def watch_command(
 ) -> None:
     """Ingest new feed items and new files of folders on a schedule, resuming where it stopped."""
     from rich.console import Console
+    from rich.markup import escape
 
     from observatory.pipeline import Extractor
+    from observatory.terminal import terminal_safe
 
     console = Console(stderr=True, soft_wrap=True)
     folders = folder or []
@@ -289,7 +291,7 @@ def watch_command(
             console.print(f"[red]error:[/red] cannot use the database {db}: {exc}")
             raise typer.Exit(1) from None
         for error in stats.errors:
-            console.print(f"[yellow]skipped:[/yellow] {error}")
+            console.print(f"[yellow]skipped:[/yellow] {escape(terminal_safe(error))}")
         console.print(
             f"{dt.datetime.now():%H:%M:%S} {stats.items} new items: {stats.documents} articles stored "
             f"({stats.events} events, {stats.incidents} incidents updated), {stats.skipped} already stored"
