@@ -9,7 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -129,11 +129,24 @@ def test_max_document_bytes_must_be_positive(monkeypatch: pytest.MonkeyPatch, va
 # ---------- item 12: serve ----------
 
 
-def _serve(db: Path, port: int, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [OBSERVATORY, "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env},
-    )
+@pytest.fixture
+def serve() -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Start `observatory serve --db DB --port PORT` with extra environment; every server is stopped after."""
+    servers: list[subprocess.Popen[str]] = []
+
+    def start(db: Path, port: int, **env: str) -> subprocess.Popen[str]:
+        server = subprocess.Popen(
+            [OBSERVATORY, "serve", "--db", str(db), "--port", str(port)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env},
+        )
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        if server.poll() is None:
+            server.kill()
+        server.communicate(timeout=30)
 
 
 def _free_port() -> int:
@@ -142,12 +155,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_serve_on_a_busy_port_fails_with_one_line_before_the_url(evil_db: Path) -> None:
+def test_serve_on_a_busy_port_fails_with_one_line_before_the_url(evil_db: Path, serve: Callable) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        server = _serve(evil_db, port)
+        server = serve(evil_db, port)
         stdout, stderr = server.communicate(timeout=60)
     assert server.returncode == 1 and stdout == ""
     assert stderr == (
@@ -156,8 +169,8 @@ def test_serve_on_a_busy_port_fails_with_one_line_before_the_url(evil_db: Path) 
     )
 
 
-def test_serve_refuses_a_size_limit_of_zero_with_one_line(evil_db: Path) -> None:
-    server = _serve(evil_db, _free_port(), OBSERVATORY_MAX_DOCUMENT_BYTES="0")
+def test_serve_refuses_a_size_limit_of_zero_with_one_line(evil_db: Path, serve: Callable) -> None:
+    server = serve(evil_db, _free_port(), OBSERVATORY_MAX_DOCUMENT_BYTES="0")
     stdout, stderr = server.communicate(timeout=60)
     assert server.returncode == 1 and stdout == ""
     assert stderr == "observatory serve: OBSERVATORY_MAX_DOCUMENT_BYTES must be a positive number of bytes, got 0\n"
@@ -185,28 +198,22 @@ def read_only_copy(evil_db: Path, tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(folder)], check=True)
 
 
-def test_serve_on_read_only_storage_serves_read_only_and_says_so(read_only_copy: Path) -> None:
+def test_serve_on_read_only_storage_serves_read_only_and_says_so(read_only_copy: Path, serve: Callable) -> None:
     import httpx
 
     port = _free_port()
-    server = _serve(read_only_copy, port, OBSERVATORY_API_TOKEN="t0ken")
-    try:
-        assert server.stdout is not None
-        notice, url = server.stdout.readline(), server.stdout.readline()
-        assert notice == (
-            f"observatory serve: {read_only_copy} is on read-only storage: serving it read-only (no posting)\n"
-        ), server.stderr.read() if server.stderr else ""
-        assert url.startswith(f"observatory dashboard: http://127.0.0.1:{port}/")
-        meta = httpx.get(f"http://127.0.0.1:{port}/api/meta", timeout=30).json()
-        assert (meta["articles"], meta["events"], meta["write_enabled"]) == (1, 1, False)
-        post = httpx.post(
-            f"http://127.0.0.1:{port}/api/documents", timeout=30, headers={"Authorization": "Bearer t0ken"},
-            json={"documents": [{"id": "a", "text": "Police fired tear gas at protesters in Lagos."}]},
-        )
-        assert post.status_code == 503 and "read-only" in post.json()["detail"]
-    finally:
-        server.terminate()
-        server.communicate(timeout=30)
+    server = serve(read_only_copy, port, OBSERVATORY_API_TOKEN="t0ken")
+    assert server.stdout is not None
+    notice, url = server.stdout.readline(), server.stdout.readline()
+    assert notice == f"observatory serve: {read_only_copy} is on read-only storage: serving it read-only (no posting)\n"
+    assert url.startswith(f"observatory dashboard: http://127.0.0.1:{port}/")
+    meta = httpx.get(f"http://127.0.0.1:{port}/api/meta", timeout=30).json()
+    assert (meta["articles"], meta["events"], meta["write_enabled"]) == (1, 1, False)
+    post = httpx.post(
+        f"http://127.0.0.1:{port}/api/documents", timeout=30, headers={"Authorization": "Bearer t0ken"},
+        json={"documents": [{"id": "a", "text": "Police fired tear gas at protesters in Lagos."}]},
+    )
+    assert post.status_code == 503 and "read-only" in post.json()["detail"]
 
 
 def test_read_only_app_reads_and_refuses_posts(evil_db: Path) -> None:

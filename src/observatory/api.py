@@ -51,6 +51,7 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 PERIOD_KEYS = ("day", "week", "month")
+LISTEN_BACKLOG = 2048  # uvicorn's default
 
 
 class DocumentsIn(BaseModel):
@@ -439,12 +440,14 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host``:``port``, or SystemExit with one line saying why it cannot be."""
+    """A socket listening on ``host``:``port`` (connections wait until the server accepts them), or
+    SystemExit with one line saying why it cannot be."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
+        sock.listen(LISTEN_BACKLOG)
     except (OSError, OverflowError) as exc:
         sock.close()
         if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
