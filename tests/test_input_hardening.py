@@ -205,3 +205,22 @@ def test_api_stores_the_article_texts_of_a_mixed_request(api: TestClient) -> Non
     assert response.status_code == 200, response.text
     assert (response.json()["added"], response.json()["errors"]) == (1, ["numbers: no words in the text"])
     assert api.get("/api/meta").json()["articles"] == 1
+
+
+def test_feed_entries_are_checked_like_files(tmp_path: Path) -> None:
+    from observatory.watch import feed_items
+
+    entries = "".join(
+        f"<item><guid>{guid}</guid><title>t</title><description><![CDATA[{text}]]></description></item>"
+        for guid, text in (("ok", ENGLISH), ("numbers", "2024 - 17"), ("arabic", ARABIC))
+    )
+    feed = tmp_path / "feed.xml"
+    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>{entries}</channel></rss>',
+                    encoding="utf-8")
+    errors: list[str] = []
+    items = list(feed_items(str(feed), set(), False, errors))
+    assert [[d.id for d in item.documents] for item in items] == [["ok"], [], []]
+    assert errors == [
+        f"{feed}: entry numbers: no words in the text; skipped",
+        f"{feed}: entry arabic: not English (detected: ar); skipped",
+    ]

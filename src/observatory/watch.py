@@ -21,7 +21,7 @@ import typer
 
 from observatory.dedupe import dedupe_articles
 from observatory.models import Document
-from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path
+from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path, text_problem
 from observatory.store import DEFAULT_DB, Store, content_hash
 
 if TYPE_CHECKING:
@@ -159,8 +159,9 @@ def feed_items(
             continue
         text, sitename = _entry_text(entry, fetch_links)
         title = (entry.get("title") or "").strip() or None
-        if not text:
-            errors.append(f"{location}: entry {key} has no text; skipped")
+        problem = text_problem(text)
+        if problem is not None:
+            errors.append(f"{location}: entry {key}: {problem}; skipped")
             yield _Item(location, key, [])
             continue
         document = Document(
