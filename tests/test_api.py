@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -449,10 +450,18 @@ def test_serve_prints_the_dashboard_url(
     from observatory.api import serve
 
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
-    serve(str(tmp_path / "new.duckdb"), "127.0.0.1", 8123)
-    assert "http://127.0.0.1:8123/" in capsys.readouterr().out
-    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning"}]
+
+    def run(server: uvicorn.Server, sockets: list) -> None:
+        calls.append((server.config.host, server.config.port, server.config.log_level, sockets[0].getsockname()))
+        sockets[0].close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serve(str(tmp_path / "new.duckdb"), "127.0.0.1", port)
+    assert f"http://127.0.0.1:{port}/" in capsys.readouterr().out
+    assert calls == [("127.0.0.1", port, "warning", ("127.0.0.1", port))]
     monkeypatch.setenv("OBSERVATORY_MAX_DOCUMENT_BYTES", "lots")
     with pytest.raises(SystemExit, match="OBSERVATORY_MAX_DOCUMENT_BYTES must be an integer"):
         serve(str(tmp_path / "new.duckdb"), "127.0.0.1", 8123)

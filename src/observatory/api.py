@@ -8,9 +8,11 @@ never 500. Every GET route answers HEAD too.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import secrets
+import socket
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -33,14 +35,13 @@ from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from observatory import __version__, queries
-from observatory.backends import Connection
+from observatory.backends import Connection, is_postgres_url
 from observatory.config import Settings
 from observatory.export import FORMATS, MEDIA_TYPES, export_events
-from observatory.language import foreign_language
 from observatory.migrations import SchemaTooNewError
 from observatory.models import Document
 from observatory.queries import EventFilter
-from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path
+from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path, text_problem
 from observatory.store import Store, content_hash
 from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPES
 
@@ -52,6 +53,7 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 PERIOD_KEYS = ("day", "week", "month")
+LISTEN_BACKLOG = 2048  # uvicorn's default
 
 
 class DocumentsIn(BaseModel):
@@ -183,11 +185,24 @@ def _safe_filename(name: str) -> str:
     return f"{stem[:80]}{suffix.lower()}"
 
 
-def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
-    """The FastAPI app over the store at ``db_path`` (created if missing), serving the dashboard at /."""
+def storage_is_read_only(db_path: str) -> bool:
+    """True when ``db_path`` is a DuckDB file this process cannot write: on a read-only mount, or without
+    write permission on the file or on its folder (where DuckDB writes its write-ahead log)."""
+    if is_postgres_url(db_path):
+        return False
+    path = Path(db_path)
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def create_app(db_path: str, settings: Settings | None = None, read_only: bool = False) -> FastAPI:
+    """The FastAPI app over the store at ``db_path`` (created if missing), serving the dashboard at /.
+
+    With ``read_only`` the store is opened read-only (it must exist) and POST /api/documents answers 503.
+    """
     settings = settings or Settings.from_env()
-    store = Store(db_path)
-    queries.ensure_indexes(store.con)
+    store = Store(db_path, read_only=read_only)
+    if not read_only:
+        queries.ensure_indexes(store.con)
     write_lock = threading.Lock()
     extractor_lock = threading.Lock()
 
@@ -271,7 +286,7 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
             "acled_sub_event_types": list(ACLED_SUB_TYPES),
             "statuses": [*queries.STATUSES, "any"],
             "export_formats": list(FORMATS),
-            "write_enabled": bool(settings.api_token),
+            "write_enabled": bool(settings.api_token) and not read_only,
         }
 
     @app.get("/api/events", dependencies=read)
@@ -435,7 +450,11 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
                 item.source = name
         return items
 
-    @app.post("/api/documents", dependencies=[Depends(check_token)])
+    def require_writable() -> None:
+        if read_only:
+            raise HTTPException(503, "the database is open read-only (read-only storage): documents cannot be stored")
+
+    @app.post("/api/documents", dependencies=[Depends(require_writable), Depends(check_token)])
     async def post_documents(request: Request) -> dict[str, Any]:
         """Extract and store documents sent as JSON ``{"documents": [...]}`` or as uploaded files.
 
@@ -470,21 +489,21 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
         else:
             raise HTTPException(415, "send application/json or multipart/form-data")
         if not docs:
-            raise _bad_request("no readable document: " + "; ".join(errors))
+            raise HTTPException(422, "no readable document: " + "; ".join(errors))
         if len(docs) > MAX_DOCUMENTS_PER_REQUEST:
             raise _bad_request(f"at most {MAX_DOCUMENTS_PER_REQUEST} documents per request")
         for doc in docs:
             check_size(doc)
-        english = []
-        for doc in docs:  # files were checked by the reader; JSON bodies are checked here
-            language = foreign_language(doc.text)
-            if language:
-                errors.append(f"{doc.id}: not English (detected: {language})")
+        articles = []
+        for doc in docs:  # files were checked by the reader; JSON bodies are checked here, the same way
+            problem = text_problem(doc.text)
+            if problem:
+                errors.append(f"{doc.id}: {problem}")
             else:
-                english.append(doc)
-        if not english:
-            raise _bad_request("no readable document: " + "; ".join(errors))
-        result = await run_in_threadpool(ingest, english)
+                articles.append(doc)
+        if not articles:
+            raise HTTPException(422, "no readable document: " + "; ".join(errors))
+        result = await run_in_threadpool(ingest, articles)
         result["errors"] = errors + [f"{d['id']}: {d['error']}" for d in result["documents"] if d["status"] == "failed"]
         return result
 
@@ -496,14 +515,46 @@ def create_app(db_path: str, settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port`` (connections wait until the server accepts them), or
+    SystemExit with one line saying why it cannot be."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+        sock.listen(LISTEN_BACKLOG)
+    except (OSError, OverflowError) as exc:
+        sock.close()
+        if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+            reason = "the port is in use by another program; give another with --port"
+        else:
+            reason = getattr(exc, "strerror", None) or str(exc)
+        raise SystemExit(f"observatory serve: cannot listen on {host}:{port}: {reason}") from None
+    return sock
+
+
 def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the API and dashboard with uvicorn; prints the dashboard URL."""
+    """Run the API and dashboard with uvicorn; prints the dashboard URL once the port is taken.
+
+    A DuckDB file on read-only storage is served read-only, and says so.
+    """
     import uvicorn
 
+    read_only = storage_is_read_only(db_path)
     try:
-        app = create_app(db_path, Settings.from_env())
-    except (ValueError, duckdb.Error, ConnectionError, SchemaTooNewError) as exc:
+        settings = Settings.from_env()
+    except ValueError as exc:
         raise SystemExit(f"observatory serve: {exc}") from None
+    sock = _listening_socket(host, port)
+    try:
+        app = create_app(db_path, settings, read_only=read_only)
+    except (ValueError, duckdb.Error, ConnectionError, SchemaTooNewError, FileNotFoundError) as exc:
+        sock.close()
+        raise SystemExit(f"observatory serve: {exc}") from None
+    if read_only:
+        print(f"observatory serve: {db_path} is on read-only storage: serving it read-only (no posting)")
     shown = f"[{host}]" if ":" in host else host
-    print(f"observatory dashboard: http://{shown}:{port}/  (API: /api/events, OpenAPI: /openapi.json)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    print(f"observatory dashboard: http://{shown}:{port}/  (API: /api/events, OpenAPI: /openapi.json)", flush=True)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(config).run(sockets=[sock])

@@ -5,24 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from observatory.backends import redact
 from observatory.models import Document, DocumentResult
 from observatory.reading import ReadError, read_inputs
 from observatory.shutdown import GracefulShutdown, Terminated
 from observatory.store import DEFAULT_DB, IngestStats, Store, content_hash
+from observatory.terminal import terminal_safe
 
 if TYPE_CHECKING:
     from observatory.queries import EventFilter
@@ -57,9 +61,41 @@ WorkersOption = Annotated[
 BATCH = 64
 
 
+def _error(message: object) -> None:
+    """Print one error line; the message is printed as plain text, escape sequences taken out."""
+    console.print(f"[red]error:[/red] {escape(terminal_safe(str(message)))}")
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
+    _error(message)
     return typer.Exit(code)
+
+
+class _WarningLines(logging.Handler):
+    """Warnings of the readers (invalid UTF-8 bytes replaced, ...) as one line each on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        console.print(f"[yellow]warning:[/yellow] {escape(terminal_safe(record.getMessage()))}")
+
+
+logging.getLogger("observatory.reading").addHandler(_WarningLines(logging.WARNING))
+
+
+def _open_output(path: Path, mode: str = "w") -> IO:
+    """``path`` opened for writing, or one clear error line and exit 2 (a missing folder, no permission)."""
+    try:
+        return path.open(mode, encoding="utf-8") if "b" not in mode else path.open(mode)
+    except OSError as exc:
+        raise _fail(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _cell(value: object) -> Text:
+    """A table cell: the value as plain text (no Rich markup), safe for the terminal."""
+    return Text("" if value is None else terminal_safe(str(value)))
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -87,7 +123,7 @@ def _batches(items: Iterator[Document | ReadError], errors: list[ReadError]) -> 
     batch: list[Document] = []
     for item in items:
         if isinstance(item, ReadError):
-            console.print(f"[red]error:[/red] {item}")
+            _error(item)
             errors.append(item)
             continue
         batch.append(item)
@@ -165,15 +201,18 @@ def extract(
     if dask is not None:
         _extract_on_dask(paths, dask, output, partition_size, max(workers, 2), actors, pub)
         return
+    sink = _open_output(output) if output else sys.stdout
     results, errors = _run_extraction(paths, pub, actors, workers)
-    sink = output.open("w", encoding="utf-8") if output else sys.stdout
     count = failed = 0
     try:
         for _, result in results:
             if result.error:
-                console.print(f"[red]error:[/red] {result.id}: {result.error}")
+                _error(f"{result.id}: {result.error}")
                 failed += 1
-            sink.write(result.model_dump_json(exclude={"error"} if result.error is None else set()) + "\n")
+            line = result.model_dump_json(exclude={"error"} if result.error is None else set())
+            if sink is sys.stdout and _stdout_is_terminal():  # the same JSON, every non-ASCII character escaped
+                line = json.dumps(json.loads(line), separators=(",", ":"))
+            sink.write(line + "\n")
             count += 1
         for error in errors:
             sink.write(
@@ -216,7 +255,7 @@ def _extract_on_dask(
     except (WorkerError, FileExistsError, OSError) as exc:
         raise _fail(str(exc)) from None
     for message in stats.read_errors:
-        console.print(f"[red]error:[/red] {message}")
+        _error(message)
     console.print(
         f"{stats.documents} documents in {stats.partitions} partitions under {output} ({stats.events} events, "
         f"{stats.failed} failed extraction, {len(stats.read_errors)} unreadable) in {stats.seconds:.1f} s; "
@@ -254,7 +293,7 @@ def ingest(
         failed = 0
         for pair in results:
             if pair[1].error:  # not stored, so that a later run retries it
-                console.print(f"[red]error:[/red] {pair[0].id}: {pair[1].error}")
+                _error(f"{pair[0].id}: {pair[1].error}")
                 failed += 1
                 continue
             batch.append(pair)
@@ -298,7 +337,8 @@ def schema(
     """Print the JSON Schema of the output contract (one document's result)."""
     text = json.dumps(DocumentResult.model_json_schema(), indent=2) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        with _open_output(output) as handle:
+            handle.write(text)
     else:
         typer.echo(text, nl=False)
 
@@ -346,6 +386,8 @@ def events(
         "status",
     ]
     if fmt == "csv":
+        if _stdout_is_terminal():  # the data as it is when piped or redirected, printable on a terminal
+            rows = [{k: terminal_safe(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(map(neutralise_formulas, rows))
@@ -354,7 +396,7 @@ def events(
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*(_cell(row.get(c)) for c in columns))
     out.print(table)
 
 
@@ -428,8 +470,8 @@ def export(
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     target = output or Path(f"events.{fmt}")
     event_filter = _filter(None, None, None, None, None, status, 1)
-    with _open_store(db, read_only=True) as store:
-        stats = export_events(store.con, event_filter, fmt, target, raw=raw)
+    with _open_store(db, read_only=True) as store, _open_output(target, "wb") as handle:
+        stats = export_events(store.con, event_filter, fmt, handle, raw=raw)
     note = (
         f"; {stats.omitted_without_coordinates} without coordinates left out"
         if stats.omitted_without_coordinates
@@ -490,6 +532,10 @@ def train(
             pairs, labels = read_training(data), None
     except TrainingDataError as exc:
         raise _fail(str(exc)) from None
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"cannot write the model to {output}: {exc.strerror or exc}") from None
     report = train_model(pairs, output, epochs=epochs, **({"labels": labels} if labels else {}))
     console.print(
         f"trained on {report.train} sentences; held-out accuracy {report.held_out_accuracy:.3f} "
@@ -543,7 +589,7 @@ def _print_summary(db: str) -> None:
     for column in ("event type", "events", "fatalities", "countries"):
         table.add_column(column)
     for kind, count, fatalities, countries in rows:
-        table.add_row(kind, str(count), str(fatalities), countries or "")
+        table.add_row(_cell(kind), _cell(count), _cell(fatalities), _cell(countries))
     out.print(table)
 
 

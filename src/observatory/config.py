@@ -16,6 +16,12 @@ class Settings:
     read_token_required: bool = False
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
 
+    def __post_init__(self) -> None:
+        if self.max_document_bytes < 1:
+            raise ValueError(
+                f"OBSERVATORY_MAX_DOCUMENT_BYTES must be a positive number of bytes, got {self.max_document_bytes}"
+            )
+
     @classmethod
     def from_env(cls) -> Settings:
         """Settings from the environment.

@@ -2,7 +2,10 @@
 
 Nothing read here raises on bad input: every item is a ``Document`` or a ``ReadError`` saying what is
 wrong (binary or compressed data, an unknown encoding, broken JSON on line N, a text over the size
-limit, a text not in English), so one bad file or line never stops a batch.
+limit, a text not in English, a FIFO or device instead of a regular file), so one bad file or line never
+stops a batch. ``text_problem`` is the one test of what an article text is, for every input path (files,
+stdin, the API, feeds). Invalid bytes in an otherwise UTF-8 text are replaced by U+FFFD with a warning
+logged on the ``observatory.reading`` logger.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import logging
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +55,8 @@ _MAGIC = [  # (signature at offset 0, what the data is)
 _BZIP2 = re.compile(rb"BZh[1-9]1AY&SY")
 _WORD = re.compile(r"[^\W\d_]{2}")
 _CONTROL_BYTES = frozenset(range(32)) - set(b"\t\n\r\f\v\x1b") | {127}
+_REPLACEMENT_BYTES = "\ufffd".encode()
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -88,6 +95,29 @@ def _binary_error(source: str, kind: str, line: int | None = None) -> ReadError:
     return ReadError(source, f"{kind}, not a text document{hint}", line)
 
 
+def _where(source: str, line: int | None) -> str:
+    return f"{source}:{line}" if line is not None else source
+
+
+def _decode_utf8(data: bytes, source: str, line: int | None) -> str | None:
+    """``data`` as UTF-8, invalid bytes replaced (with a warning); None when it is clearly not UTF-8.
+
+    Clearly not UTF-8 means it has no valid multi-byte UTF-8 sequence, or fewer than invalid ones:
+    Windows-1252 accents ("défilé") are never valid UTF-8 sequences, UTF-8 accents almost always are.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8-sig", errors="replace")
+    invalid = text.count("\ufffd") - data.count(_REPLACEMENT_BYTES)
+    valid = sum(1 for ch in text if ord(ch) > 127) - text.count("\ufffd")
+    if valid < max(invalid, 1):
+        return None
+    log.warning("%s: %d invalid UTF-8 byte sequence(s) replaced by U+FFFD", _where(source, line), invalid)
+    return text
+
+
 def _decode(data: bytes, source: str, line: int | None = None) -> str | ReadError:
     kind = binary_kind(data[:SNIFF_BYTES])
     if kind is not None:
@@ -97,12 +127,13 @@ def _decode(data: bytes, source: str, line: int | None = None) -> str | ReadErro
             return data.decode("utf-16")
         except UnicodeDecodeError:
             return ReadError(source, "invalid UTF-16 text", line)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return ReadError(source, "unknown text encoding (not UTF-8 or Windows-1252)", line)
+    text = _decode_utf8(data, source, line)
+    if text is not None:
+        return text
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ReadError(source, "unknown text encoding (not UTF-8 or Windows-1252)", line)
 
 
 def _parse_published(value: object) -> dt.date | None:
@@ -113,14 +144,29 @@ def _parse_published(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def text_problem(text: str) -> str | None:
+    """Why ``text`` is no article text to extract events from, or None when it is one.
+
+    "empty text" (nothing but white space), "no words in the text" (numbers or symbols only) or
+    "not English (detected: ar)". The CLI, ``watch`` and the API all check texts with this.
+    """
+    if not text.strip():
+        return "empty text"
+    if not _WORD.search(text):
+        return "no words in the text"
+    language = foreign_language(text)
+    if language is not None:
+        return f"not English (detected: {language})"
+    return None
+
+
 def _document(
     doc_id: str, text: str, origin: str, line: int | None = None, **fields: object
 ) -> Document | ReadError:
-    if not text.strip():
-        return ReadError(origin, "empty text", line)
-    if not _WORD.search(text):
-        return ReadError(origin, "no words in the text", line)
     text, doc_id = storable(text), storable(doc_id)
+    problem = text_problem(text)
+    if problem is not None:
+        return ReadError(origin, problem, line)
     fields = {key: storable(value) if isinstance(value, str) else value for key, value in fields.items()}
     size = len(text.encode("utf-8"))
     if size > MAX_DOCUMENT_BYTES:
@@ -128,9 +174,6 @@ def _document(
             origin, f"text is {_megabytes(size)}, over the {_megabytes(MAX_DOCUMENT_BYTES)} limit for one document; "
             "split it into articles", line,
         )
-    language = foreign_language(text)
-    if language is not None:
-        return ReadError(origin, f"not English (detected: {language})", line)
     try:
         published = _parse_published(fields.pop("published", None))
     except ValueError:
@@ -193,38 +236,60 @@ def _read_jsonl_stream(handle: BinaryIO, source: str, name: str | None = None) -
             yield item
 
 
-def _read_jsonl_file(path: Path, source: str, name: str) -> Iterator[Document | ReadError]:
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _open_regular(path: Path) -> BinaryIO | str:
+    """``path`` opened for reading when it is a regular file (after symbolic links), else what it is.
+
+    Opened without blocking, so that a FIFO with no writer is told rather than waited for.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        return os.fdopen(fd, "rb")
+    os.close(fd)
+    return next((kind for test, kind in _SPECIAL_FILES if test(mode)), "not a regular file")
+
+
+def _read_jsonl_file(handle: BinaryIO, source: str, name: str) -> Iterator[Document | ReadError]:
     """Documents of a JSONL file, streamed so a large file never sits in memory."""
-    with path.open("rb") as handle:
-        kind = binary_kind(handle.read(SNIFF_BYTES))
-        if kind is not None:
-            yield _binary_error(source, kind)
-            return
-        handle.seek(0)
-        yield from _read_jsonl_stream(handle, source, name)
+    kind = binary_kind(handle.read(SNIFF_BYTES))
+    if kind is not None:
+        yield _binary_error(source, kind)
+        return
+    handle.seek(0)
+    yield from _read_jsonl_stream(handle, source, name)
 
 
 def _size_limit(suffix: str) -> int:
     return MAX_HTML_BYTES if suffix in HTML_SUFFIXES else MAX_DOCUMENT_BYTES
 
 
-def _read_file(path: Path, published: dt.date | None, name: str) -> Iterator[Document | ReadError]:
+def _read_file(path: Path, handle: BinaryIO, published: dt.date | None, name: str) -> Iterator[Document | ReadError]:
     source = str(path)
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        for item in _read_jsonl_file(path, source, name):
+        for item in _read_jsonl_file(handle, source, name):
             if isinstance(item, Document) and item.published is None and published:
                 item.published = published
             yield item
         return
-    size, limit = path.stat().st_size, _size_limit(suffix)
-    if size > limit:
+    limit = _size_limit(suffix)
+    data = handle.read(limit + 1)  # never more, whatever the file says its size is
+    if len(data) > limit:
+        size = max(os.fstat(handle.fileno()).st_size, len(data))
         yield ReadError(
             source, f"file is {_megabytes(size)}, over the {_megabytes(limit)} limit for one document; "
             "split it into articles (one JSONL line each)",
         )
         return
-    text = _decode(path.read_bytes(), source)
+    text = _decode(data, source)
     if isinstance(text, ReadError):
         yield text
     elif suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
@@ -252,19 +317,28 @@ def common_root(paths: list[Path]) -> Path | None:
 
 def read_path(path: Path, published: dt.date | None = None, root: Path | None = None) -> Iterator[Document | ReadError]:
     """Documents from one file or a directory (recursively, supported suffixes only). A file of a
-    directory is named by its path from ``root`` (default: the directory), see ``document_name``."""
+    directory is named by its path from ``root`` (default: the directory), see ``document_name``.
+
+    Only regular files are read (symbolic links to them too); a FIFO, a device or a socket is one error.
+    """
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES and not p.is_dir())
         if not files:
             yield ReadError(str(path), "directory holds no .txt, .html or .jsonl files")
         for file in files:
             yield from read_path(file, published, root or path)
         return
     if not path.exists():
-        yield ReadError(str(path), "no such file or directory")
+        message = "broken symbolic link" if path.is_symlink() else "no such file or directory"
+        yield ReadError(str(path), message)
         return
     try:
-        yield from _read_file(path, published, document_name(path, root))
+        handle = _open_regular(path)
+        if isinstance(handle, str):
+            yield ReadError(str(path), f"{handle}, not a regular file; skipped")
+            return
+        with handle:
+            yield from _read_file(path, handle, published, document_name(path, root))
     except OSError as exc:
         yield ReadError(str(path), f"cannot read file ({exc.strerror or exc})")
 

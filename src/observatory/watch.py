@@ -21,7 +21,7 @@ import typer
 
 from observatory.dedupe import dedupe_articles, repair
 from observatory.models import Document
-from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path
+from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path, text_problem
 from observatory.shutdown import GracefulShutdown
 from observatory.store import DEFAULT_DB, Store, content_hash
 
@@ -160,8 +160,9 @@ def feed_items(
             continue
         text, sitename = _entry_text(entry, fetch_links)
         title = (entry.get("title") or "").strip() or None
-        if not text:
-            errors.append(f"{location}: entry {key} has no text; skipped")
+        problem = text_problem(text)
+        if problem is not None:
+            errors.append(f"{location}: entry {key}: {problem}; skipped")
             yield _Item(location, key, [])
             continue
         document = Document(
@@ -281,8 +282,10 @@ def watch_command(
 ) -> None:
     """Ingest new feed items and new files of folders on a schedule, resuming where it stopped."""
     from rich.console import Console
+    from rich.markup import escape
 
     from observatory.pipeline import Extractor
+    from observatory.terminal import terminal_safe
 
     console = Console(stderr=True, soft_wrap=True)
     folders = folder or []
@@ -301,7 +304,7 @@ def watch_command(
                 console.print(f"[red]error:[/red] cannot use the database {db}: {exc}")
                 raise typer.Exit(1) from None
             for error in stats.errors:
-                console.print(f"[yellow]skipped:[/yellow] {error}")
+                console.print(f"[yellow]skipped:[/yellow] {escape(terminal_safe(error))}")
             console.print(
                 f"{dt.datetime.now():%H:%M:%S} {stats.items} new items: {stats.documents} articles stored "
                 f"({stats.events} events, {stats.incidents} incidents updated), {stats.skipped} already stored"
