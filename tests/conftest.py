@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -345,3 +349,26 @@ def formula_db(tmp_path: Path) -> Path:
     with Store(path) as store:
         store.add_batch([(doc, DocumentResult(id=doc.id, events=[found]))])
     return path
+
+
+PG_ENV = "OBSERVATORY_TEST_PG"
+
+
+def pg_schema_url() -> Iterator[str]:
+    """A URL to a fresh, empty schema of the PostgreSQL test server, dropped afterwards. Without the
+    server (``source scripts/start_postgres.sh`` sets OBSERVATORY_TEST_PG) the test is skipped, or fails
+    under CI."""
+    import psycopg
+
+    base = os.environ.get(PG_ENV)
+    if not base:
+        message = f"{PG_ENV} is not set: `source scripts/start_postgres.sh` starts a test PostgreSQL server"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+        separator = "&" if "?" in base else "?"
+        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -11,11 +11,8 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import duckdb
 import psycopg
@@ -24,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from conftest import sample_batch
+from conftest import pg_schema_url, sample_batch
 from observatory import queries
 from observatory.api import create_app
 from observatory.backends import PgConnection, is_postgres_url, redact, to_pyformat
@@ -35,24 +32,11 @@ from observatory.migrations import SchemaTooNewError, apply_migrations, availabl
 from observatory.queries import EventFilter
 from observatory.store import Store, content_hash
 
-ENV = "OBSERVATORY_TEST_PG"
-
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A URL to a fresh, empty schema of the test server (dropped afterwards)."""
-    base = os.environ.get(ENV)
-    if not base:
-        message = f"{ENV} is not set: `source scripts/start_postgres.sh` starts a test PostgreSQL server"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-        separator = "&" if "?" in base else "?"
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    yield from pg_schema_url()
 
 
 @pytest.fixture

@@ -11,15 +11,14 @@ import logging
 import os
 import signal
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from conftest import pg_schema_url
 from observatory.api import create_app
 from observatory.cli import app
 from observatory.config import Settings
@@ -34,7 +33,6 @@ from observatory.watch import watch_once
 
 TOKEN = "reliability-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-PG_ENV = "OBSERVATORY_TEST_PG"
 MOGADISHU = Location(text="Mogadishu", name="Mogadishu", lat=2.04, lon=45.34, country="SOM", admin1="Banaadir")
 HUGE = 5_000_000_000  # "killed 5 billion people": more than a 32-bit count column holds
 HUGE_TEXT = "MOGADISHU: Gunmen attacked a market in Mogadishu on Monday and killed 5 billion people, police said."
@@ -44,29 +42,13 @@ GOOD_TEXTS = [
 ]
 
 
-def _pg_schema_url(base: str) -> Iterator[str]:
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-        separator = "&" if "?" in base else "?"
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-        admin.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
 @pytest.fixture(params=["duckdb", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty store: a DuckDB file, or a schema of the PostgreSQL test server."""
     if request.param == "duckdb":
         yield str(tmp_path / "store.duckdb")
         return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail(f"{PG_ENV} is not set")
-        pytest.skip(f"{PG_ENV} is not set: `source scripts/start_postgres.sh` starts a test PostgreSQL server")
-    yield from _pg_schema_url(base)
+    yield from pg_schema_url()
 
 
 @pytest.fixture(scope="module")
