@@ -49,6 +49,7 @@ def test_non_incidents(sentence: str, word: str, reading: str) -> None:
         ("Two attacks on Tuesday killed five soldiers.", "attacks"),  # two incidents, each reportable
         ("The protest against fuel prices turned violent.", "protest"),
         ("Two days after the bombing, police arrested three suspects.", "bombing"),  # days: still the news
+        ("Israeli aircraft carried out a string of airstrikes on Gaza overnight.", "airstrikes"),  # one raid
         ("Gunmen killed five people on Monday, months after a truce.", "killed"),
     ],
 )

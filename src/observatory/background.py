@@ -15,7 +15,7 @@ from spacy.tokens import Token
 Reading = Literal["many", "history", "charge"]
 
 _GENERIC_QUANTIFIERS = {"dozens", "hundreds", "thousands", "several", "many", "numerous", "series", "wave", "spate"}
-_SERIES = {"series", "wave", "waves", "spate", "string", "spree", "cycle"}
+_SERIES = {"series", "wave", "waves", "spate", "cycle"}
 _HABITUAL = {"frequently", "often", "regularly", "routinely", "repeatedly", "usually", "sometimes", "occasionally",
              "constantly", "periodically", "habitually"}
 _TREND_VERBS = {"intensify", "escalate", "increase", "rage", "persist", "spread", "subside", "decline", "spare",
@@ -47,8 +47,8 @@ def generic_mention(token: Token) -> bool:
         quantifiers.append(token.head.head)
     if token.tag_ in ("NNS", "NNPS") and any(a.lower_ in _GENERIC_QUANTIFIERS for a in quantifiers):
         return True
-    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in _SERIES:
-        return True  # "a fresh wave of unrest", "a spate of violence": many events, whatever the noun's number
+    if token.tag_ == "NN" and token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in _SERIES:
+        return True  # "a fresh wave of unrest", "a spate of violence": many events told by a mass noun
     if token.lemma_.lower() in _WHOLE_EVENTS and token.tag_ in ("NNS", "NNPS") and any(
             _many(c) for c in token.children if c.dep_ == "nummod"):
         return True  # "over 100 attacks after the election": a count of events, not one
