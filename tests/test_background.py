@@ -32,6 +32,8 @@ def trigger(sentence: str, word: str) -> Token:
          "charge"),
         ('"The court finds Ahmed Karim Nasser guilty of conspiracy and of committing an act of terrorism against '
          'the minister, as well as for the wilful killing of 12 persons.', "killing", "charge"),
+        ("The verdict comes at a hard time for the country, which is in crisis and where a blast at the port "
+         "killed more than 200 people.", "killed", "history"),
         ("Fears are rising two years after a landmark truce ended the fighting.", "truce", "history"),
         ("The vote comes a decade after the massacre of 300 villagers.", "massacre", "history"),
     ],
@@ -51,6 +53,7 @@ def test_non_incidents(sentence: str, word: str, reading: str) -> None:
         ("Two days after the bombing, police arrested three suspects.", "bombing"),  # days: still the news
         ("Israeli aircraft carried out a string of airstrikes on Gaza overnight.", "airstrikes"),  # one raid
         ("Gunmen killed five people on Monday, months after a truce.", "killed"),
+        ("Troops entered the village, where gunmen had killed five farmers on Monday.", "killed"),
     ],
 )
 def test_incidents_pass(sentence: str, word: str) -> None:

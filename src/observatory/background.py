@@ -31,6 +31,7 @@ MANY_EVENTS = 10
 _COMMEMORATION = {"anniversary", "commemoration", "memory", "memorial", "remembrance", "commemorate", "mark", "mourn"}
 _LEGAL = {"convict", "guilty", "charge", "count", "indict", "acquit", "sentence", "trial", "verdict", "prosecute",
           "prosecution", "crime", "conviction", "warrant"}
+_WHOLE_LANDS = {"country", "nation", "continent", "world"}
 _INTERVAL_MARKERS = {"after", "since"}
 _LONG_UNITS = {"year", "decade", "month", "century"}
 _VERDICTS = {"guilty", "innocent", "responsible", "liable"}  # "found him guilty of"
@@ -92,6 +93,15 @@ def commemorated(token: Token) -> bool:
     return any(g.lemma_.lower() in _COMMEMORATION for g in _governors(token))
 
 
+def describes_a_country(token: Token) -> bool:
+    """An event told in a relative clause that describes a whole country: "the country ..., where an
+    explosion at the port killed more than 170 people" is what the country has been through, not news."""
+    clause = token if token.pos_ in ("VERB", "AUX") else token.head
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head
+    return clause.dep_ == "relcl" and clause.head.lemma_.lower() in _WHOLE_LANDS
+
+
 def long_ago(token: Token) -> bool:
     """An event recalled as the start of a long interval: "two years after a landmark truce", "a decade
     after the massacre", "months after the coup"."""
@@ -122,7 +132,7 @@ def non_incident(token: Token) -> Reading | None:
     recalled ("history"), or a trial's charge ("charge"); None for a trigger that may report one."""
     if generic_mention(token) or cumulative(token):
         return "many"
-    if commemorated(token) or long_ago(token):
+    if commemorated(token) or long_ago(token) or describes_a_country(token):
         return "history"
     if charged(token):
         return "charge"
