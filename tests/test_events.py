@@ -241,3 +241,13 @@ def test_confiscation_disrupts_weapons_only_when_it_takes_weapons(text: str, dis
 def test_taking_to_the_streets_is_a_protest() -> None:
     assert _top_sub("Thousands of people took to the streets of Lagos on Tuesday to denounce fuel prices.") \
         == "Peaceful protest"
+
+
+@pytest.mark.parametrize(("text", "territorial"), [
+    ("Police were overwhelmed at first before regaining control, witnesses said.", False),
+    ("Riot police took control of the situation after an hour.", False),
+    ("The army regained control of the town of Kidal on Monday.", True),
+])
+def test_control_changes_hands_only_over_ground(text: str, territorial: bool) -> None:
+    subs = [sub for _, sub in _typed(text)]
+    assert any(s and "territory" in s for s in subs) is territorial

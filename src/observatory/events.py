@@ -234,6 +234,7 @@ _LABOUR_STRIKE = re.compile(
     r"nurses|drivers|employees|staff|pay|wages|salaries|labou?r|industrial action)\b", re.I)
 _BODY_OBJECT = re.compile(r"\b(body|bodies|corpses?|remains|dead)\b", re.I)
 _SEXUAL = re.compile(r"\b(rap(e|es|ed|ing)|sexual(ly)?|gang-?raped?|molest\w*)\b", re.I)
+_SITUATIONS = {"situation", "crowd", "crowds", "protest", "protesters", "fire", "blaze", "unrest", "riot", "mob"}
 _WEAPONS_OBJECT = re.compile(
     r"\b(weapons?|arms|ammunitions?|ammo|explosives?|IEDs?|bombs?|mines?|caches?|rifles?|guns?|grenades?|pistols?|"
     r"bullets|cartridges|firearms|"
@@ -564,6 +565,8 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
             lemma != "shoot" or token.head.lower_ == "down" or any(c.lower_ == "down" for c in token.children)
         ):
             return (DISRUPT, "confiscate", 0.8)
+        if entry and entry[0] == TERRITORY and _controls_no_ground(token):
+            return None  # "police regained control", "seized control of the situation": no ground changed hands
         if lemma in ("confiscate", "dismantle") and not _object_names(token, _WEAPONS_OBJECT):
             return None  # "confiscated his passport", "dismantled the network": no weapons disrupted
         if entry and entry[0] == TERRITORY and lemma in ("capture", "seize") and _object_names(token, _CAPTIVES):
@@ -618,6 +621,14 @@ def _casualties(token: Token) -> bool:
     return lemma == "martyr" and token.tag_ == "NNS"
 
 
+def _controls_no_ground(token: Token) -> bool:
+    """Whether a verb takes "control" of no place: "police regained control", "took control of the situation"."""
+    if not any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() == "control" for c in token.children):
+        return False
+    of = [g for p in token.subtree if p.lower_ in ("of", "over") for g in p.children if g.dep_ == "pobj"]
+    return not of or all(g.lemma_.lower() in _SITUATIONS for g in of)  # "took control by force of several areas"
+
+
 def _object_names(token: Token, pattern: re.Pattern[str]) -> bool:
     """Whether the object's own noun (or its "of" complement) matches: "seized weapons", "a cache of arms",
     not "seized a rocket-launching site"."""
@@ -638,7 +649,7 @@ def _object_matches(token: Token, pattern: re.Pattern[str]) -> bool:
 def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
     """Triggers that count only in a phrase: "take control", "round up", "reach a deal", "call for"."""
     right = " ".join(t.lower_ for t in token.doc[token.i + 1 : token.i + 4])
-    if lemma == "take" and re.match(r"(full |over |back )?(control|over)\b", right):
+    if lemma == "take" and re.match(r"(full |over |back )?(control|over)\b", right) and not _controls_no_ground(token):
         return (TERRITORY, None, 0.8)
     if lemma == "take" and re.match(r"to the streets?\b", right):
         return (PROTEST, "demo-spon", 0.75)  # "thousands took to the streets"
