@@ -32,6 +32,7 @@ def day(value: dt.date) -> tuple[dt.date, dt.date, str]:
         ("Militants raided the village on 3 December.", day(dt.date(2017, 12, 3))),
         ("The army retook the town the previous day.", day(dt.date(2018, 7, 30))),
         ("The convoy was ambushed last week.", (dt.date(2018, 7, 23), dt.date(2018, 7, 29), "week")),
+        ("Bombs hit three towns over the weekend.", (dt.date(2018, 7, 28), dt.date(2018, 7, 29), "week")),
         ("Fighting resumed earlier this month.", (dt.date(2018, 7, 1), TUESDAY, "month")),
         ("The militia seized the district in March.", (dt.date(2018, 3, 1), dt.date(2018, 3, 31), "month")),
         (

@@ -189,6 +189,16 @@ def _last_week(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
     return _week_of(published - dt.timedelta(days=7), published) if published else None
 
 
+def _weekend(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
+    """"Over the weekend", "last weekend": the latest Saturday and Sunday up to the report."""
+    if published is None:
+        return None
+    saturday = published - dt.timedelta(days=(published.weekday() - calendar.SATURDAY) % 7)
+    if m.group(0).lower().startswith(("last", "past")) and published.weekday() >= calendar.SATURDAY:
+        saturday -= dt.timedelta(days=7)  # told on a weekend, "last weekend" is the one before
+    return DateSpan(start=saturday, end=min(saturday + dt.timedelta(days=1), published), precision="week")
+
+
 def _this_week(m: re.Match[str], published: dt.date | None) -> DateSpan | None:
     return _week_of(published, published) if published else None
 
@@ -257,8 +267,10 @@ _PATTERNS: list[tuple[re.Pattern[str], _Resolver, bool, int]] = [
         False,
         3,
     ),
-    (re.compile(r"\blast\s+week(?:end)?\b|\bthe\s+(?:previous|past)\s+week\b", re.I), _last_week, False, 3),
-    (re.compile(r"\b(?:earlier\s+)?this\s+week(?:end)?\b", re.I), _this_week, False, 3),
+    (re.compile(r"\b(?:over|at|during|on)\s+the\s+weekend\b|\b(?:this|last|past)\s+weekend\b", re.I), _weekend,
+     False, 2),
+    (re.compile(r"\blast\s+week\b|\bthe\s+(?:previous|past)\s+week\b", re.I), _last_week, False, 3),
+    (re.compile(r"\b(?:earlier\s+)?this\s+week\b", re.I), _this_week, False, 3),
     (re.compile(rf"\b(?P<month>{_FULL_MONTHS}),?\s+(?:of\s+)?(?P<year>{_YEAR})\b"), _month_year, True, 4),
     (re.compile(r"\b(?:earlier\s+|later\s+)?this\s+month\b", re.I), _this_month, False, 4),
     (re.compile(r"\blast\s+month\b|\bthe\s+previous\s+month\b", re.I), _last_month, False, 4),
