@@ -5,7 +5,9 @@ with the most specific place, the stated date, the sub-type the fullest sentence
 reconciled. Mentions join an incident of the same kind when their places and stated dates agree and
 their sentence does not announce another incident ("Separately, ...", "a second attack", "in a related
 incident"). The headline is read as a summary of the body: it joins the body's incident of its kind and
-adds only what the body does not say, so a roundup's headline total is never a further event.
+adds only what the body does not say, so a roundup's headline total is never a further event. Incidents
+told apart but of one kind on the same day at one scene are then merged, as ACLED counts one event per
+type, day and place.
 """
 
 from __future__ import annotations
