@@ -24,7 +24,7 @@ import pycountry
 import spacy
 from rapidfuzz import fuzz, process
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from observatory.models import ActorRef
@@ -694,3 +694,12 @@ class ActorDictionary:
             ref = self.resolve(span.text, when, country_hint)
             found.append((span.start_char, span.end_char, ref))
         return found
+
+
+_PARTY_ENTITIES = {"PERSON", "ORG", "NORP"}
+
+
+def names_a_party(ref: ActorRef, span: Span) -> bool:
+    """Whether an actor span names someone: a party the dictionary knows or guesses a sector or country for,
+    or a person, group or nationality the parser names; not "he", "11", "the trigger", "a breakthrough"."""
+    return bool(ref.sector or ref.country) or any(t.ent_type_ in _PARTY_ENTITIES for t in span)

@@ -12,7 +12,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from observatory import assemble, background, dates, events, quantities, roles, speech, status
-from observatory.actors import ActorDictionary
+from observatory.actors import ActorDictionary, names_a_party
 from observatory.classifier import SentenceClassifier
 from observatory.geolocate import DocumentPlaces, Geolocator
 from observatory.incident_classifier import MANY, default_classifier
@@ -54,7 +54,6 @@ def _purpose(token: Token) -> bool:
     )
 
 
-_PARTY_ENTITIES = {"PERSON", "ORG", "NORP"}
 EXCESSIVE_FORCE = "Excessive force against protesters"
 PROTEST_SEVERITY = [
     "Peaceful protest",
@@ -79,12 +78,6 @@ def _refine_protest(event: Event, text: str, layout: Layout, offset: int) -> Eve
         return event.model_copy(update={"acled_sub_event_type": "Protest with intervention",
                                         "acled_event_type": acled_type_of("Protest with intervention")})
     return event
-
-
-def _names_a_party(ref: ActorRef, span: Span) -> bool:
-    """Whether an actor span names someone: a party the dictionary knows or guesses a sector or country for,
-    or a person, group or nationality the parser names; not "he", "11", "the trigger", "a breakthrough"."""
-    return bool(ref.sector or ref.country) or any(t.ent_type_ in _PARTY_ENTITIES for t in span)
 
 
 def _is_source(span: Span, attribution: Attribution | None) -> bool:
@@ -280,7 +273,7 @@ class Extractor:
                 for spans in roles.find_roles(trigger.token)
             )
             acled_type = acled_type_of(trigger.acled_sub_event_type)
-            actors = [ref for span in actor_spans if _names_a_party(ref := resolve(span, acled_type), span)]
+            actors = [ref for span in actor_spans if names_a_party(ref := resolve(span, acled_type), span)]
             if not actors:
                 implied = self.actors.implied_actor(acled_type, country_hint, when)
                 actors = [implied] if implied else []
