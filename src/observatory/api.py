@@ -394,20 +394,20 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
         """Extract and store new documents; each one's status is what the store did with it: "added",
         "duplicate" (stored before, by this or another request) or "failed" (the database refused it)."""
         extractor = get_extractor()
+        article_ids = [content_hash(d.text) for d in docs]
         with write_lock:
-            known = store.known_hashes(content_hash(d.text) for d in docs)
-        pairs, seen = [], set(known)
-        for doc in docs:
-            article_id = content_hash(doc.text)
+            known = store.known_hashes(article_ids)
+        pairs, seen, events = [], set(known), {}
+        for doc, article_id in zip(docs, article_ids, strict=True):
             if article_id not in seen:
                 seen.add(article_id)
-                pairs.append((doc, extractor.extract(doc)))
+                result = extractor.extract(doc)
+                pairs.append((doc, result))
+                events[article_id] = len(result.events)
         with write_lock:
             stats = store.add_batch(pairs)
-        events = {content_hash(doc.text): len(result.events) for doc, result in pairs}
         report, reported = [], set()
-        for doc in docs:
-            article_id = content_hash(doc.text)
+        for doc, article_id in zip(docs, article_ids, strict=True):
             entry: dict[str, Any] = {"id": doc.id, "article_id": article_id, "status": "duplicate", "event_ids": []}
             if article_id in stats.failed:
                 entry.update(status="failed", error=f"cannot store the document: {stats.failed[article_id]}")

@@ -21,13 +21,12 @@ from spacy.tokens import Span, Token
 from observatory.events import crowd_control, mentions_protest
 from observatory.gazetteer import haversine_km
 from observatory.geolocate import admin1_matches
-from observatory.models import ActorRef, DatePrecision, DateSpan, Event, Evidence, Location, Quantity
+from observatory.models import COUNT_FIELDS, ActorRef, DatePrecision, DateSpan, Event, Evidence, Location, Quantity
 
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 DEMONSTRATION_TYPES = {"Protests", "Riots"}
 TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory",
                    "Non-violent transfer of territory"}
-COUNT_FIELDS = ("fatalities", "injured", "abducted", "arrested", "displaced", "participants")
 # Sub-types a coder prefers when the mentions of one incident differ: how a protest went sums it up, a
 # capture sums up its fighting, an air strike or a suicide bombing is what it is, an exchange of fire is a
 # clash whatever guns, grenades or mortars it used, and a named weapon says more than "attack".
@@ -50,10 +49,10 @@ SUB_TYPE_RANK = [
     "Sexual violence",
     "Attack",
 ]
-# A sentence that neither names the incident's place nor refers back to it ("the attack") continues an
-# incident told at most this many sentences before.
 # So many dead, hurt or held across a whole country are many incidents counted together.
 NATIONAL_TOTAL = 100
+# A sentence that neither names the incident's place nor refers back to it ("the attack") continues an
+# incident told at most this many sentences before.
 NEARBY_SENTENCES = 3
 # Two places this close are one scene: a village and the town beside it.
 SAME_SCENE_KM = 15.0
@@ -224,13 +223,15 @@ def _contains(wide: Location, narrow: Location) -> bool:
     return regional and wide.admin1 == narrow.admin1
 
 
+def _one_place(a: Location, b: Location) -> bool:
+    """The same place, or one inside the other (a town and its region or country)."""
+    same = (a.geonameid is not None and a.geonameid == b.geonameid) or a.name == b.name
+    return same or _contains(a, b) or _contains(b, a)
+
+
 def places_agree(a: Location | None, b: Location | None) -> bool:
     """One scene: the same place, one inside the other, or two places a few kilometres apart."""
-    if a is None or b is None:
-        return True
-    if (a.geonameid is not None and a.geonameid == b.geonameid) or a.name == b.name:
-        return True
-    if _contains(a, b) or _contains(b, a):
+    if a is None or b is None or _one_place(a, b):
         return True
     return a.country == b.country and haversine_km(a.lat, a.lon, b.lat, b.lon) <= SAME_SCENE_KM
 
@@ -467,9 +468,7 @@ def document_events(mentions: list[Mention]) -> list[Event]:
     lede = _summary_lede(incidents)
     if lede is not None:
         incidents = _incidents([replace(m, headline=True) if m is lede else m for m in mentions])
-    incidents = _merge_same_events(incidents)
-    incidents.sort(key=lambda incident: min(m.sentence for m in incident.mentions))
-    return [incident.reported() for incident in incidents]
+    return [incident.reported() for incident in _merge_same_events(incidents)]
 
 
 def _same_event(a: Incident, b: Incident) -> bool:
@@ -489,12 +488,12 @@ def _same_event(a: Incident, b: Incident) -> bool:
         return False
     if {m.sentence for m in a.mentions} & {m.sentence for m in b.mentions}:
         return False  # one sentence's two readings or list of places, kept apart when the text was read
-    same = (place_a.geonameid is not None and place_a.geonameid == place_b.geonameid) or place_a.name == place_b.name
-    return same or _contains(place_a, place_b) or _contains(place_b, place_a)
+    return _one_place(place_a, place_b)
 
 
 def _merge_same_events(incidents: list[Incident]) -> list[Incident]:
-    """Incidents told apart in the text but one event by ACLED's definition, merged into the first told."""
+    """The incidents in the order the text first tells them, those told apart but one event by ACLED's
+    definition merged into the first told (its mentions kept headline first, then in text order)."""
     merged: list[Incident] = []
     for incident in sorted(incidents, key=lambda i: min(m.sentence for m in i.mentions)):
         target = next((kept for kept in merged if _same_event(kept, incident)), None)
@@ -502,7 +501,7 @@ def _merge_same_events(incidents: list[Incident]) -> list[Incident]:
             merged.append(incident)
             continue
         for mention in incident.mentions:
-            target.add(mention, first=mention.headline)
+            target.add(mention)
         target.mentions.sort(key=lambda m: (not m.headline, m.sentence))
     return merged
 

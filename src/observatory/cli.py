@@ -25,7 +25,7 @@ from observatory.backends import redact
 from observatory.models import Document, DocumentResult
 from observatory.reading import ReadError, read_inputs
 from observatory.shutdown import GracefulShutdown, Terminated
-from observatory.store import DEFAULT_DB, IngestStats, Store, content_hash
+from observatory.store import DEFAULT_DB, IngestStats, Store
 from observatory.terminal import terminal_safe
 
 if TYPE_CHECKING:
@@ -321,10 +321,8 @@ def _add(store: Store, batch: list[tuple[Document, DocumentResult]], total: Inge
     if not batch:
         return 0
     stats = store.add_batch(batch)
-    for doc, _ in batch:
-        reason = stats.failed.get(content_hash(doc.text))
-        if reason is not None:
-            console.print(f"[red]error:[/red] {doc.id}: cannot store the document: {reason}")
+    for line in stats.refusals(doc for doc, _ in batch):
+        _error(line)
     dedupe_articles(store.con, sorted(stats.added))
     total.merge(stats)
     return len(stats.failed)

@@ -95,6 +95,11 @@ class IngestStats:
     added: set[str] = field(default_factory=set)  # article ids stored by this ingest
     failed: dict[str, str] = field(default_factory=dict)  # article id -> why the database refused it
 
+    def refusals(self, docs: Iterable[Document]) -> list[str]:
+        """One line for each of ``docs`` the database refused: "ID: cannot store the document: REASON"."""
+        reasons = ((doc.id, self.failed.get(content_hash(doc.text))) for doc in docs)
+        return [f"{doc_id}: cannot store the document: {reason}" for doc_id, reason in reasons if reason is not None]
+
     def merge(self, other: IngestStats) -> None:
         """Add another ingest's numbers to these."""
         self.documents += other.documents

@@ -23,7 +23,7 @@ from observatory.dedupe import dedupe_articles, repair
 from observatory.models import Document
 from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path, text_problem
 from observatory.shutdown import GracefulShutdown
-from observatory.store import DEFAULT_DB, Store, content_hash
+from observatory.store import DEFAULT_DB, Store
 
 if TYPE_CHECKING:
     from observatory.pipeline import Extractor
@@ -214,10 +214,7 @@ def _ingest(
     with shutdown.critical():
         if documents:
             added = store.add_batch(list(zip(documents, results, strict=True)))
-            for doc in documents:
-                reason = added.failed.get(content_hash(doc.text))
-                if reason is not None:
-                    stats.errors.append(f"{doc.id}: cannot store the document: {reason}")
+            stats.errors.extend(added.refusals(documents))
             stats.documents += added.documents
             stats.skipped += added.skipped
             stats.events += added.events
