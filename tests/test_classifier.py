@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,21 @@ def test_cli_retrains_the_incident_classifier(tmp_path: Path, monkeypatch: pytes
     bad = _write(tmp_path / "bad.jsonl", [{"text": "Gunmen killed two.", "trigger": "killed", "label": "riot"}])
     refused = runner.invoke(app, ["train", str(bad), "-o", str(tmp_path / "x"), "--task", "incidents"])
     assert refused.exit_code != 0 and "label must be one of" in refused.output
+
+
+def test_incident_features_do_not_depend_on_the_hash_seed() -> None:
+    import subprocess
+    import sys
+
+    program = (
+        "from observatory.incident_classifier import features; from observatory.nlp import get_nlp; "
+        "doc = get_nlp()('He said the involvement of militants in the market bombing could not be ruled out.'); "
+        "print(features(next(t for t in doc if t.lower_ == 'bombing')))"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+        for seed in range(8)
+    }
+    assert len(outputs) == 1, outputs
+    assert "det_the" in outputs.pop()

@@ -416,7 +416,7 @@ def _clash_sides(token: Token) -> list[Token]:
     """The parties of a clash: "A clashed with B", "clashes between A and B", "A and B fought each other"."""
     sides: list[Token] = []
     verb = token if token.pos_ == "VERB" else token.head
-    for node in {token, verb}:
+    for node in dict.fromkeys((token, verb)):  # in this order: a set of tokens iterates by hash
         for child in node.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("it", "they", "which"):
                 sides.append(child)

@@ -58,7 +58,7 @@ def features(trigger: Token) -> str:
               and not (c.left_edge.i <= trigger.i <= c.right_edge.i) for t in c.subtree}
     words = [t.lower_ for t in head.subtree if t.i not in nested and not t.is_punct and not t.is_space]
     markers = [f"trigger_{trigger.lemma_.lower()}", f"tag_{trigger.tag_}", f"dep_{trigger.dep_}"]
-    for node in {trigger, head}:
+    for node in dict.fromkeys((trigger, head)):  # in this order: a set of tokens iterates by hash
         for child in node.children:
             if child.dep_ in ("aux", "auxpass"):
                 markers.append(f"aux_{child.lower_}")
