@@ -235,3 +235,27 @@ def test_an_interception_told_on_its_own_is_an_event_of_its_own(extractor: Extra
     )
     subs = sorted(e.acled_sub_event_type or "" for e in occurred(extractor, text, "2024-05-11"))
     assert subs == ["Air/drone strike", "Disrupted weapons use"]
+
+
+def test_an_armed_response_to_an_attack_on_a_civilian_is_a_battle_of_its_own(extractor: Extractor) -> None:
+    text = (
+        "Gunman kills town councillor in Sinaloa\n\n"
+        "A gunman shot dead town councillor Rosa Ibarra outside her home in Guasave on Tuesday, state "
+        "prosecutors said. Police officers who were nearby returned fire, killing the attacker at the scene."
+    )
+    events = occurred(extractor, text, "2024-04-17")
+    by_sub = {e.acled_sub_event_type: e for e in events}
+    assert set(by_sub) == {"Attack", "Armed clash"}  # the attack on her, and the police's fight with him
+    assert deaths(by_sub["Attack"]) == 1 and deaths(by_sub["Armed clash"]) == 1
+    assert by_sub["Armed clash"].evidence.text.startswith("Police officers who were nearby returned fire")
+
+
+def test_soldiers_firing_back_at_attackers_is_the_same_battle(extractor: Extractor) -> None:
+    text = (
+        "Militants attack army post in Borno\n\n"
+        "Militants attacked an army post in Gajiram on Monday, killing three soldiers, the army said. "
+        "The soldiers fought back, killing five of the attackers, it said."
+    )
+    events = occurred(extractor, text, "2024-04-16")
+    assert len(events) == 1
+    assert events[0].acled_sub_event_type == "Armed clash"

@@ -251,3 +251,19 @@ def test_taking_to_the_streets_is_a_protest() -> None:
 def test_control_changes_hands_only_over_ground(text: str, territorial: bool) -> None:
     subs = [sub for _, sub in _typed(text)]
     assert any(s and "territory" in s for s in subs) is territorial
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a named person shot at a gathering was attacked; the gathering is where it happened
+    ("Mayor Ana Lucia Ortega was shot dead by two gunmen at a campaign rally in Tlapa on Sunday.", "Attack"),
+    ("Trade unionist Peter Mwangi was stabbed by a man at a meeting in Nakuru.", "Attack"),
+    # force used on the crowd of a protest is a protest event
+    ("Riot police fired rubber bullets at demonstrators at a rally in Lima.", "Protest with intervention"),
+])
+def test_a_person_attacked_at_a_gathering_is_not_force_on_a_crowd(text: str, expected: str) -> None:
+    assert _top_sub(text) == expected
+
+
+def test_people_detained_at_a_rally_are_protesters_met_by_force() -> None:
+    text = "Police detained a number of people at rallies held in memory of the dead journalist on Friday."
+    assert _top_sub(text) == "Protest with intervention"

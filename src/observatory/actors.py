@@ -73,6 +73,8 @@ GENERIC_KINDS: dict[str, tuple[str, str, int]] = {
     "UMF": ("Unidentified Military Forces", "MIL", 8),
 }
 STATE_KINDS = ("MIL", "POL", "GOV")
+# Kinds of people who back a party without being it: "supporters of the president".
+_FOLLOWER_KINDS = ("PTY",)
 # Kinds whose generic actor belongs to no country.
 COUNTRYLESS_KINDS = ("UMF",)
 # Unidentified aircraft belong to some state's air force: ACLED's Unidentified Military Forces (8).
@@ -438,6 +440,9 @@ def _phrase_kind(words: list[str]) -> str | None:
 def head_kind(text: str) -> str | None:
     """The actor kind (a GENERIC_KINDS key or a sector code) that a phrase's head noun suggests, or None."""
     key = _key(text.replace("-", " "))
+    of = re.search(r"\b(?:of|from)\b", key)
+    if of and of.start() > 0 and (kind := head_kind(key[: of.start()])) is not None:
+        return kind  # the head comes before its "of": "supporters of the president" are supporters
     stripped = _head_words(_LEADING.sub("", key))
     kind = _phrase_kind(_head_words(key)) or _phrase_kind(stripped)
     if kind is None:
@@ -513,7 +518,8 @@ class ActorDictionary:
         hint = country_hint.upper() if country_hint else None
         ref = self._resolve(raw, when, hint)
         crowd = CROWD_KINDS.get(event_type or "")
-        if crowd and ref.acled_inter in CROWD_INTERS:
+        followers = ref.sector in _FOLLOWER_KINDS and not self.knows(raw)  # "supporters of the president"
+        if crowd and (ref.acled_inter in CROWD_INTERS or followers):
             country = ref.country or hint
             if country in self.countries:
                 crowd_entry = self.generic_actor(country, crowd, when)
@@ -561,8 +567,8 @@ class ActorDictionary:
         core = _LEADING.sub("", linked)
         variants = [raw, plain, linked, core, _TRAILING.sub("", core)]
         of = re.search(r"\b(?:of|from)\s+(?:the\s+)?(.+)$", core, flags=re.I)
-        if of and head_kind(_key(core[: of.start()])) is not None:
-            variants.append(of.group(1))
+        if of and head_kind(_key(core[: of.start()])) not in (None, *_FOLLOWER_KINDS):
+            variants.append(of.group(1))  # "fighters of the Islamic State" are the group; its supporters are not
         return [v for v in dict.fromkeys(v.strip() for v in variants) if v]
 
     def _lookup_variants(self, raw: str, when: dt.date | None, hint: str | None) -> ActorEntry | None:

@@ -99,6 +99,7 @@ class Mention:
     anaphoric: bool = False
     adds: bool = False  # its dead and wounded are further to those told before ("were also killed")
     presupposed: bool = False  # named as what someone reacts to ("condemned the attack")
+    responds: bool = False  # an armed response to what was told ("guards returned fire, killing the gunman")
     clause: str | None = None  # what the incident classifier reads of it, when it is asked
     reading: str = "incident"  # what the incident classifier reads its clause as (incident_classifier.CLASSES)
 
@@ -109,6 +110,28 @@ def announces_another(sent: Span, trigger: Token) -> bool:
     if _FRESH_CUE.search(sent.text):
         return True
     return any(c.lower_ in _FRESH_MODIFIERS and c.dep_ in ("amod", "det") for c in trigger.children)
+
+
+_RESPONSE = re.compile(
+    r"\b(?:return(?:ed|ing|s)? (?:the )?fire|fir(?:ed|ing) back|fought back|fight(?:s|ing)? back|hit back|"
+    r"shot back|retaliat\w+|respond(?:ed|ing) with (?:gun)?fire)\b", re.IGNORECASE)
+
+
+def responds(trigger: Token) -> bool:
+    """Whether a trigger tells an armed response to what was told: "returned fire, killing the gunman",
+    "the soldiers fought back", "retaliated": a response phrase of its sentence at or before it."""
+    sent = trigger.sent
+    found = _RESPONSE.search(sent.text)
+    return found is not None and sent.start_char + found.start() <= trigger.idx + len(trigger.text)
+
+
+def _answers_one_sided(incident: Incident, mention: Mention) -> bool:
+    """An armed response to one-sided violence: ACLED codes the forces' fight with the attackers as a
+    battle of its own, between other parties, not as part of the attack on civilians."""
+    bases = [incident._base(), *(m.event for m in incident.mentions if m.responds)]
+    return mention.responds and any(b.acled_event_type == "Violence against civilians" for b in bases[:1]) or (
+        not mention.responds and mention.event.acled_event_type == "Violence against civilians"
+        and all(m.responds for m in incident.mentions))
 
 
 _FURTHER_VICTIMS = re.compile(
@@ -281,6 +304,8 @@ class Incident:
         violent_protest = kind_of(base) == "demonstration" and kind_of(event) == "violence" and any(
             kind_of(m.event) == "violence" for m in self.mentions)  # more of the force a protest met
         if event.status != self.status or not (kinds_join(base, event) or violent_protest):
+            return False
+        if _answers_one_sided(self, mention):
             return False
         if kind_of(event) != kind_of(base) and event.acled_sub_event_type in OWN_EVENT_TYPES and not any(
                 m.sentence == mention.sentence for m in self.mentions):
@@ -476,6 +501,8 @@ def _same_event(a: Incident, b: Incident) -> bool:
     day at one scene. A later incident told as another ("a separate attack") stays apart."""
     base_a, base_b = a._base(), b._base()
     if a.status != b.status or not kinds_join(base_a, base_b) or b.mentions[0].fresh:
+        return False
+    if any(_answers_one_sided(x, m) for x, y in ((a, b), (b, a)) for m in y.mentions):
         return False
     own = {base_a.acled_sub_event_type, base_b.acled_sub_event_type} & OWN_EVENT_TYPES
     if own and kind_of(base_a) != kind_of(base_b):

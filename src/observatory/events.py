@@ -223,6 +223,8 @@ _PRIMITIVE = re.compile(
 _PROTESTERS = re.compile(
     r"\b(protest\w*|demonstrat\w*|rioters?|marchers|strikers|(general|hunger|labou?r) strikes?|on strike|"
     r"strike action|sit-in|rally|rallies)\b", re.I)
+# Words for the gathering rather than its people: a named person shot "at a rally" was attacked, not a crowd.
+_GATHERINGS = {"rally", "protest", "demonstration", "march", "sit-in", "strike", "meeting", "gathering"}
 _GOV = re.compile(
     r"\b(army|government|regime|troops|troopers|soldiers|military|security forces|state forces|national army|"
     r"armed forces|police|pro-government|loyalist|Assad|FARDC|SNA|ANA|ANDSF|Iraqi forces|Tatmadaw|"
@@ -358,7 +360,9 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
     doer_text, victim_text = _phrase(doers), _phrase(victims)
     if _PROTESTERS.search(doer_text) and family in (CLASH, VIOLENCE, RIOT):
         return "PROTEST", "riot-spon", "Violent demonstration"
-    if _PROTESTERS.search(victim_text) and not _ARMED.search(victim_text):
+    gathering_only = all(v.lemma_.lower() in _GATHERINGS for v in victims if _PROTESTERS.search(_phrase([v])))
+    at_a_gathering = gathering_only and any(v.ent_type_ == "PERSON" for v in victims)  # "Cabrera, at a rally"
+    if _PROTESTERS.search(victim_text) and not _ARMED.search(victim_text) and not at_a_gathering:
         return protest_sub_type(sent_text, "demo-org", forced=True)  # "police fired on demonstrators"
     if family == CLASH and token.lemma_.lower() in _CLASH_WORDS:
         sides = _phrase(_clash_sides(token))
@@ -439,10 +443,11 @@ def _unarmed_side(sides: list[Token]) -> bool:
 def _at_a_protest(token: Token) -> bool:
     """An arrest made at a protest: "detained while trying to hold a rally", "arrests were made during a march"."""
     verb = token.head if token.pos_ == "NOUN" and token.dep_ in ("nsubjpass", "dobj") else token
+    held = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]  # "detained people at rallies"
     return any(
         c.dep_ in ("advcl", "prep") and c.lower_ not in ("for", "over", "after", "of")
         and _PROTESTERS.search(" ".join(t.text for t in c.subtree))
-        for c in verb.children
+        for head in (verb, *held) for c in head.children
     )
 
 

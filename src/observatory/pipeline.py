@@ -29,12 +29,13 @@ from observatory.models import (
     Quantity,
 )
 from observatory.nlp import get_nlp
+from observatory.parties import acled_parties
 from observatory.taxonomy import acled_type_of
 
 logger = logging.getLogger(__name__)
 
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-_CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite"}
+_CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite", "at"}
 SPACY_MAX_CHARS = 200_000
 HISTORICAL_DAYS = 30
 CLASSIFIER_ENV = "OBSERVATORY_CLASSIFIER"
@@ -203,7 +204,8 @@ class Extractor:
                 mention.adds = assemble.adds_victims(sent)
             mentions.extend(sentence_mentions)
         self._read(mentions)
-        found = [_refine_protest(event, doc.text, layout, offset) for event in assemble.document_events(mentions)]
+        found = [acled_parties(_refine_protest(event, doc.text, layout, offset), self.actors)
+                 for event in assemble.document_events(mentions)]
         return [self._plausible(event, doc.id) for event in found]
 
     @staticmethod
@@ -295,6 +297,7 @@ class Extractor:
             built.append(assemble.Mention(
                 event, 0, fresh=assemble.announces_another(sent, trigger.token),
                 anaphoric=presupposed or assemble.refers_back(trigger.token), presupposed=presupposed,
+                responds=assemble.responds(trigger.token),
                 clause=self._clause(trigger.token, event) if position < 1.0 else None,
             ))
         if act is not None and not any(m.event.plover_type == act.plover_type for m in built):

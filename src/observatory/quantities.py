@@ -366,10 +366,10 @@ def _is_one_person(token: Token) -> bool:
         child.dep_ in _NUMBER_CHAIN and child.like_num for child in token.children
     ):
         return False
+    if any(child.dep_ == "appos" and child.ent_type_ == "PERSON" for child in token.children):
+        return True  # "(the) councillor Rosa Ibarra"
     if not any(child.dep_ in ("det", "poss") for child in token.children):
         return False
-    if any(child.dep_ == "appos" and child.ent_type_ == "PERSON" for child in token.children):
-        return True
     return token.lemma_.lower() in _PERSON_NOUNS or bool(_PERSON_SUFFIX.search(token.lower_))
 
 
@@ -403,6 +403,9 @@ def _verb_field(verb: Token) -> str | None:
         return "displaced"
     if lemma == "lose" and any(c.lemma_ == "life" for c in verb.children):
         return "fatalities"
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if following is not None and following.lower_ == "dead" and lemma in ("shoot", "gun", "stab", "beat"):
+        return "fatalities"  # "shot dead a councillor", however the parser attaches "dead"
     if _kills_without_killing_verb(verb):
         return "fatalities"
     for conj in verb.children:  # "was shot and killed", "were attacked and wounded"
