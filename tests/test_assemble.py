@@ -259,3 +259,41 @@ def test_soldiers_firing_back_at_attackers_is_the_same_battle(extractor: Extract
     events = occurred(extractor, text, "2024-04-16")
     assert len(events) == 1
     assert events[0].acled_sub_event_type == "Armed clash"
+
+
+def test_villages_the_gazetteer_lacks_are_one_event_each_and_dated_from_the_day_before(extractor: Extractor) -> None:
+    text = (
+        "Junta jets bomb villages in Sagaing\n\n"
+        "Resistance fighters attacked an army outpost near Kanbalu on Wednesday, a spokesman said. "
+        "The following day, junta aircraft bombed Nyaung Pin Thar and Kyauk Ye Twin villages with airstrikes."
+    )
+    events = occurred(extractor, text, "2024-02-02")
+    strikes = [e for e in events if e.acled_sub_event_type == "Air/drone strike"]
+    assert sorted(e.location.name for e in strikes if e.location) == ["Kyauk Ye Twin", "Nyaung Pin Thar"]
+    assert all(e.date is not None and e.date.start == dt.date(2024, 2, 1) for e in strikes)  # Thursday
+    assert all(e.actors[0].name.startswith("Military Forces of Myanmar") for e in strikes)  # "junta"
+
+
+def test_an_attack_named_beside_earlier_bombings_is_the_news_and_they_keep_their_own_days(
+        extractor: Extractor) -> None:
+    text = (
+        "Bomb kills soldier in Pattani\n\n"
+        "A soldier was killed and four more were wounded by a roadside bomb in Pattani today, police said. "
+        "A police spokesman blamed the attack on insurgents.\n\n"
+        "Today's attack followed bombings in Songkhla and Yala over the weekend, targeting shops and banks."
+    )
+    events = occurred(extractor, text, "2015-07-14")
+    today = [e for e in events if e.date and e.date.start == dt.date(2015, 7, 14)]
+    weekend = [e for e in events if e.date and e.date.start == dt.date(2015, 7, 11)]
+    assert len(today) == 1 and len(weekend) == 2 and len(events) == 3
+    lede = today[0]
+    assert lede.acled_sub_event_type == "Remote explosive/landmine/IED"  # not typed by "blamed the attack"
+    assert deaths(lede) == 1  # "four more were wounded" adds no dead
+    assert sorted(e.location.name for e in weekend if e.location) == ["Songkhla", "Yala"]
+
+
+def test_the_toll_of_a_spate_of_attacks_is_no_one_events_toll(extractor: Extractor) -> None:
+    text = ("A policeman was shot dead in Maiduguri on Monday, the latest in a spate of attacks that have "
+            "claimed 40 lives this month, officials said.")
+    events = occurred(extractor, text, "2024-03-05")
+    assert len(events) == 1 and deaths(events[0]) == 1

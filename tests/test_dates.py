@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from observatory.dates import best_date_mention, resolve_date
+from observatory.dates import best_date_mention, follow_on, resolve_date
+from observatory.models import DateSpan
 
 TUESDAY = dt.date(2018, 7, 31)
 
@@ -125,3 +126,23 @@ def test_never_after_publication(
         assert span is not None, expression
     if span is not None:
         assert span.start <= span.end <= published
+
+
+@pytest.mark.parametrize(("text", "offset"), [
+    ("The following day, rebels shelled the market.", 1),
+    ("Two days later, gunmen returned to the village.", 2),
+    ("Later that day, a second bomb went off near the mosque.", 0),
+])
+def test_a_day_told_from_the_day_before(text: str, offset: int) -> None:
+    monday = DateSpan(start=dt.date(2024, 3, 4), end=dt.date(2024, 3, 4), precision="day", basis="text")
+    found = follow_on(text, monday, dt.date(2024, 3, 9))
+    assert found is not None and found.start == dt.date(2024, 3, 4) + dt.timedelta(days=offset)
+
+
+def test_a_follow_on_day_needs_a_known_day_and_is_not_the_day_bodies_were_found() -> None:
+    march = DateSpan(start=dt.date(2024, 3, 1), end=dt.date(2024, 3, 31), precision="month", basis="text")
+    monday = DateSpan(start=dt.date(2024, 3, 4), end=dt.date(2024, 3, 4), precision="day", basis="text")
+    assert follow_on("The following day, rebels shelled the market.", march, dt.date(2024, 4, 2)) is None
+    assert follow_on("The following day, rebels shelled the market.", None, dt.date(2024, 4, 2)) is None
+    assert follow_on("Their bodies were found the next day by a river.", monday, dt.date(2024, 3, 9)) is None
+    assert follow_on("The next day, troops raided the camp.", monday, dt.date(2024, 3, 4)) is None  # after publication

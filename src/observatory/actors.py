@@ -90,7 +90,7 @@ VIOLENT_EVENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Viole
 # Head nouns (and a few multiword heads) -> kind. Kinds outside GENERIC_KINDS are plain sectors.
 _HEAD_WORDS: dict[str, str] = {
     "MIL": (
-        "soldier soldiers troop troops army armies military militaries forces force servicemen serviceman "
+        "soldier soldiers troop troops army armies military militaries forces force servicemen serviceman junta "
         "marines commandos paratroopers warplane warplanes jet jets aircraft helicopter helicopters gunships "
         "drone drones navy artillery tanks battalion battalions regiment troopers sailors airmen garrison "
         "personnel air-force airforce units"

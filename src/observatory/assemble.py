@@ -97,7 +97,7 @@ class Mention:
     place_stated: bool = False
     fresh: bool = False
     anaphoric: bool = False
-    adds: bool = False  # its dead and wounded are further to those told before ("were also killed")
+    adds: frozenset[str] = frozenset()  # counts further to those told before ("were also killed")
     presupposed: bool = False  # named as what someone reacts to ("condemned the attack")
     responds: bool = False  # an armed response to what was told ("guards returned fire, killing the gunman")
     clause: str | None = None  # what the incident classifier reads of it, when it is asked
@@ -135,17 +135,31 @@ def _answers_one_sided(incident: Incident, mention: Mention) -> bool:
 
 
 _FURTHER_VICTIMS = re.compile(
-    r"\b(also|too|as well|more|another|other)\b[^.;]{0,60}\b(killed|dead|died|injured|wounded|hurt)\b|"
+    r"\b(?P<cue>also|too|as well|more|another|other)\b[^.;]{0,60}"
+    r"\b(?P<outcome>killed|dead|died|injured|wounded|hurt)\b|"
     r"\b(of the|the) (attackers|assailants|gunmen|militants|raiders|insurgents|terrorists)\b[^.;]{0,40}"
-    r"\b(were|was) (also |reportedly |reported )?(killed|shot dead|dead|injured|wounded)\b",
+    r"\b(were|was) (also |reportedly |reported )?(?P<side>killed|shot dead|dead|injured|wounded)\b",
     re.IGNORECASE,
 )
+_KILLED_WORDS = re.compile(r"\b(?:killed|dead|died|shot dead|death)\b", re.IGNORECASE)
+_HURT_WORDS = re.compile(r"\b(?:injured|wounded|hurt)\b", re.IGNORECASE)
+_CONTRAST_CUES = {"more", "another", "other"}
 
 
-def adds_victims(sent: Span) -> bool:
-    """Whether a sentence tells further dead or wounded of an incident already told: "Two police constables
-    were also injured", "Two of the attackers were reported killed" (the other side's losses)."""
-    return _FURTHER_VICTIMS.search(sent.text) is not None
+def adds_victims(sent: Span) -> frozenset[str]:
+    """The counts ("fatalities", "injured") a sentence adds to an incident already told: "Two police
+    constables were also injured", "Two of the attackers were reported killed" (the other side's losses).
+    "A ranger was killed and six more were injured" adds nothing: its "more" is set against its own dead."""
+    fields = set()
+    for found in _FURTHER_VICTIMS.finditer(sent.text):
+        outcome = (found.group("outcome") or found.group("side")).lower()
+        hurt = _HURT_WORDS.fullmatch(outcome) is not None
+        before = sent.text[:found.start()]
+        if found.group("cue") and found.group("cue").lower() in _CONTRAST_CUES and (
+                _KILLED_WORDS if hurt else _HURT_WORDS).search(before):
+            continue
+        fields.add("injured" if hurt else "fatalities")
+    return frozenset(fields)
 
 
 def _plus(total: Quantity | None, more: Quantity) -> Quantity:
@@ -246,9 +260,17 @@ def _contains(wide: Location, narrow: Location) -> bool:
     return regional and wide.admin1 == narrow.admin1
 
 
+def _unplaced(loc: Location) -> bool:
+    """A place the gazetteer lacks, known by its name and given its region's coordinates ("Kan Gyi village")."""
+    return loc.geonameid is None and loc.precision == 3 and loc.admin1 is not None and not admin1_matches(
+        loc.name, loc.admin1)
+
+
 def _one_place(a: Location, b: Location) -> bool:
     """The same place, or one inside the other (a town and its region or country)."""
     same = (a.geonameid is not None and a.geonameid == b.geonameid) or a.name == b.name
+    if not same and _unplaced(a) and _unplaced(b):
+        return False  # two villages the gazetteer lacks, both given their region's coordinates
     return same or _contains(a, b) or _contains(b, a)
 
 
@@ -256,6 +278,8 @@ def places_agree(a: Location | None, b: Location | None) -> bool:
     """One scene: the same place, one inside the other, or two places a few kilometres apart."""
     if a is None or b is None or _one_place(a, b):
         return True
+    if _unplaced(a) and _unplaced(b):
+        return False  # their shared coordinates are their region's, not theirs
     return a.country == b.country and haversine_km(a.lat, a.lon, b.lat, b.lon) <= SAME_SCENE_KM
 
 
@@ -269,6 +293,11 @@ class Incident:
     @property
     def body(self) -> list[Mention]:
         return [m for m in self.mentions if not m.headline] or self.mentions
+
+    def _telling(self) -> list[Mention]:
+        """The body's mentions that tell the incident, not those that only name it ("a police officer blamed
+        the attack on terrorists" says nothing of its type or its parties)."""
+        return [m for m in self.body if not m.presupposed] or self.body
 
     @property
     def status(self) -> str:
@@ -323,7 +352,7 @@ class Incident:
         gap = mention.sentence - self.mentions[-1].sentence
         if mention.place_stated and not stated:  # a place named now, for an incident told without one
             return gap <= NEARBY_SENTENCES // 2 or mention.anaphoric
-        return gap <= NEARBY_SENTENCES or same_place or mention.anaphoric or mention.adds
+        return gap <= NEARBY_SENTENCES or same_place or mention.anaphoric or bool(mention.adds)
 
     def add(self, mention: Mention, first: bool = False) -> None:
         """Tell the incident once more (the headline goes first)."""
@@ -348,7 +377,7 @@ class Incident:
         sentences the most specific of the sentences' readings, among those told with some confidence
         (a weak "operation" or "violence" does not name an air strike's type)."""
         by_sentence: dict[int, list[Event]] = {}
-        for m in self.body:  # the headline's compressed words ("Bomber kills 50") name the type only alone
+        for m in self._telling():  # the headline's compressed words ("Bomber kills 50") name the type only alone
             by_sentence.setdefault(m.sentence, []).append(m.event)
         readings = [min(events, key=lambda e: (_precedence(e), -e.confidence)) for events in by_sentence.values()]
         readings = [e for e in readings if e.acled_sub_event_type not in SUBSIDIARY_TYPES] or readings
@@ -377,8 +406,8 @@ class Incident:
         """A toll repeated is one toll: the largest the body states, plus the further dead and wounded a
         sentence adds ("Two of the attackers were also killed"); the headline's only if the body has none."""
         body = [m for m in self.mentions if not m.headline and getattr(m.event, name)]
-        repeated = [getattr(m.event, name) for m in body if not m.adds]
-        added = [getattr(m.event, name) for m in body if m.adds]
+        repeated = [getattr(m.event, name) for m in body if name not in m.adds]
+        added = [getattr(m.event, name) for m in body if name in m.adds]
         if not body:
             return next((getattr(m.event, name) for m in self.mentions if getattr(m.event, name)), None)
         total = max(repeated, key=lambda q: q.best or 0) if repeated else None
@@ -403,7 +432,7 @@ class Incident:
 
     def _parties(self, role: str) -> list[ActorRef]:
         """The parties named by the most confident body sentence that names any; implied ones otherwise."""
-        named = [m for m in self.body if any(a.text for a in getattr(m.event, role))]
+        named = [m for m in self._telling() if any(a.text for a in getattr(m.event, role))]
         if named:
             return list(getattr(max(named, key=lambda m: m.event.confidence).event, role))
         return next((list(getattr(m.event, role)) for m in self.mentions if getattr(m.event, role)), [])
@@ -445,7 +474,14 @@ def _body_target(incidents: list[Incident], mention: Mention) -> Incident | None
                                         and m.event.location.name == mention.event.location.name
                                         for m in i.mentions)]
         open_ = same or open_
-    return max(open_, key=lambda incident: incident.mentions[-1].sentence)  # the latest told
+    return max(open_, key=_last_told)  # the latest told
+
+
+def _last_told(incident: Incident) -> int:
+    """The last sentence telling an incident, not counting those that only name it ("condemned the attack",
+    "Today's attack followed ...")."""
+    told = [m.sentence for m in incident.mentions if not m.presupposed] or [m.sentence for m in incident.mentions]
+    return max(told)
 
 
 def _headline_target(incidents: list[Incident], mention: Mention) -> Incident | None:

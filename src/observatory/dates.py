@@ -395,3 +395,52 @@ def resolve_date(text: str, published: dt.date | None) -> DateSpan | None:
     """
     mention = best_date_mention(text, published)
     return mention.span if mention else None
+
+
+# Days told relative to the day the text was just telling of: "The following day, the junta retaliated".
+_FOLLOW_ON = re.compile(
+    r"\b(?:(?P<next>the\s+(?:following|next)\s+(?:day|morning|night|evening)|a\s+day\s+later|the\s+day\s+after)"
+    r"|(?P<n>two|three|four|five|\d)\s+days\s+later"
+    r"|(?P<same>(?:on\s+)?the\s+same\s+day|later\s+(?:that|the\s+same)\s+(?:day|night|evening)"
+    r"|(?:earlier|later)\s+that\s+day|hours\s+later))\b",
+    re.IGNORECASE,
+)
+_DISCOVERY = re.compile(r"\b(?:found|discovered|recovered|retrieved|located|identified)\b", re.IGNORECASE)
+_SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def follow_on(text: str, context: DateSpan | None, published: dt.date | None) -> DateSpan | None:
+    """The day of a sentence that dates its event from the day told before ("the following day", "two days
+    later", "later that day"), when that day is known; None otherwise. Never after ``published``."""
+    found = _FOLLOW_ON.search(text)
+    if found is None or context is None or context.precision != "day" or _DISCOVERY.search(text):
+        return None  # "the bodies were found the next day": the day of finding, not of the deed
+    if found.group("next"):
+        offset = 1
+    elif found.group("n"):
+        word = found.group("n").lower()
+        offset = int(word) if word.isdigit() else _SMALL_NUMBERS[word]
+    else:
+        offset = 0
+    day = context.start + dt.timedelta(days=offset)
+    if published is not None and day > published:
+        return None
+    return DateSpan(start=day, end=day, precision="day", basis="text")
+
+
+def own_dates(sent: Span, published: dt.date | None) -> tuple[dict[int, DateSpan], DateSpan | None]:
+    """Dates that belong to one noun of a sentence ("Today's attack", "the Sunday bombing"), by the index of
+    that noun, and the date the sentence's other events take once those are set aside ("Today's attack
+    followed bombings over the weekend": the weekend). Empty and None when no date belongs to a noun."""
+    owned: dict[int, DateSpan] = {}
+    text = event_date_text(sent)
+    for ent in _date_entities(sent):
+        root = ent.root
+        if root.dep_ not in ("poss", "compound") or root.head.pos_ != "NOUN" or _names_another_thing(ent):
+            continue
+        span = resolve_date(ent.text, published)
+        if span is not None:
+            owned[root.head.i] = span
+            start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char
+            text = text[:start] + " " * (end - start) + text[end:]
+    return owned, resolve_date(text, published) if owned else None

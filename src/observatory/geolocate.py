@@ -156,7 +156,8 @@ class DocumentPlaces:
         """The places of a list that ``sent`` names ("in Houla, Ayta al-Shaab and Shiheen", "two in Kangemi,
         one in Kitengela"), in order, each with the count the list gives it; empty unless two or more
         places stand in one coordinated run. A run holds known places, and names the gazetteer lacks when
-        the parser calls them places or the run follows a word for places ("the border towns of"); such a
+        the parser calls them places or a word for places stands before or after the run ("the border towns
+        of", "Zee Phyu Kone and Kan Gyi villages"); such a
         name keeps its own name, with the sentence's place for coordinates at region precision."""
         base, text = sent.start_char, sent.text
         items = [(t.start - base, t.end - base, t) for t in self.toponyms if base <= t.start < sent.end_char
@@ -176,7 +177,7 @@ class DocumentPlaces:
                 runs.append([(start, end, toponym, None)])
         fallback = self.for_sentence(sent)
         for run in sorted(runs, key=len, reverse=True):
-            cue = _PLACES_CUE.search(text[:run[0][0]]) is not None
+            cue = _PLACES_CUE.search(text[:run[0][0]]) is not None or _PLACES_AFTER.match(text[run[-1][1]:]) is not None
             members = [(start, end, t, n) for start, end, t, n in run
                        if (t is not None and t.location is not None) or cue
                        or (start, end) in places or t is not None]
@@ -262,6 +263,10 @@ _PLACES_CUE = re.compile(
     r"(?:\s+[\w’'-]+){0,3}?\s*[:,]?\s*$",
     re.IGNORECASE,
 )
+# ... or after them: "Zee Phyu Kone and Kan Gyi villages".
+_PLACES_AFTER = re.compile(
+    r"\s+(?:towns|villages|townships|localities|neighbou?rhoods|districts|provinces|camps|settlements|"
+    r"hamlets|communities)\b", re.IGNORECASE)
 _COUNT_WORDS = {"one": 1, "another": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10}
 

@@ -187,10 +187,14 @@ class Extractor:
             outside = sent.end_char <= max(layout.body_start, layout.dateline_end) or sent.start_char >= layout.body_end
             if outside or not sent.text.strip():
                 continue  # front matter, a lone dateline, links to other stories
-            sentence_date = dates.resolve_date(dates.event_date_text(sent), doc.published)
+            date_text = dates.event_date_text(sent)
+            sentence_date = dates.resolve_date(date_text, doc.published) or dates.follow_on(
+                date_text, context_date, doc.published)
+            owned = dates.own_dates(sent, doc.published)
             sentence_mentions = self._sentence_events(
-                sent, doc, places, (sentence_date, context_date), offset, position, layout.dateline_end
+                sent, doc, places, (sentence_date, context_date, owned), offset, position, layout.dateline_end
             )
+            sentence_date = owned[1] or sentence_date  # after "Today's attack followed weekend bombings": the weekend
             if sentence_mentions:
                 position = 0.9  # the lead sentence reports the main event
             background_only = sentence_mentions and all(m.event.status != "occurred" for m in sentence_mentions)
@@ -221,14 +225,15 @@ class Extractor:
         sent: Span,
         doc: Document,
         places: DocumentPlaces,
-        sentence_dates: tuple[DateSpan | None, DateSpan | None],
+        sentence_dates: tuple[DateSpan | None, DateSpan | None, tuple[dict[int, DateSpan], DateSpan | None]],
         offset: int,
         position: float,
         dateline_end: int,
     ) -> list[assemble.Mention]:
-        """Event mentions of one sentence; ``sentence_dates`` is its own date and the date in force (its own or
-        earlier). The caller sets where the sentence stands in the document."""
-        sentence_date, context_date = sentence_dates
+        """Event mentions of one sentence; ``sentence_dates`` is its own date, the date in force (its own or
+        earlier) and the dates its nouns own (dates.own_dates). The caller sets where the sentence stands in
+        the document."""
+        sentence_date, context_date, (owned, others_date) = sentence_dates
         triggers = [t for t in events.detect(sent) if not status.is_reporting_verb(t.token)]
         act = speech.speech_act(sent)
         if not triggers and act is None:
@@ -254,9 +259,16 @@ class Extractor:
             return self.actors.resolve(span.text, when=when, country_hint=country_hint, event_type=kind)
 
         built: list[assemble.Mention] = []
+        aside: list[Token] = []  # triggers of many events, whose counts are no one event's
         for trigger in sorted(triggers, key=lambda t: -t.score):
+            own_date = owned.get(trigger.token.i) or others_date  # "Today's attack followed weekend bombings"
+            event_date = own_date or date
+            # "Today's attack" beside another dated event names the incident told, as "the attack" would:
+            # it is not one of the places or days the sentence goes on to
+            reference = trigger.token.i in owned and others_date is not None
             reading = background.non_incident(trigger.token)
             if reading in ("many", "charge"):  # "dozens of bombings", "convicted of murder": no one event
+                aside.append(trigger.token)
                 continue
             recent = sentence_date is not None and not _long_before(sentence_date, doc.published)
             event_status = status.detect_status(sent, trigger.token, doc.published, recent)
@@ -286,20 +298,21 @@ class Extractor:
                 acled_sub_event_type=trigger.acled_sub_event_type,
                 actors=actors,
                 recipients=[resolve(span) for span in recipient_spans],
-                location=location,
-                date=date,
+                location=None if reference else location,
+                date=event_date,
                 status=event_status,
                 attribution=attribution,
                 evidence=evidence,
                 confidence=round(min(1.0, trigger.score * (1.0 if actor_spans else 0.9) * position * fit), 3),
             )
-            presupposed = assemble.presupposed(trigger.token)
-            built.append(assemble.Mention(
+            presupposed = assemble.presupposed(trigger.token) or reference
+            mention = assemble.Mention(
                 event, 0, fresh=assemble.announces_another(sent, trigger.token),
                 anaphoric=presupposed or assemble.refers_back(trigger.token), presupposed=presupposed,
                 responds=assemble.responds(trigger.token),
                 clause=self._clause(trigger.token, event) if position < 1.0 else None,
-            ))
+            )
+            built.insert(0 if reference else len(built), mention)  # the incident referred to is told first
         if act is not None and not any(m.event.plover_type == act.plover_type for m in built):
             actor_spans, recipient_spans = roles.find_roles(act.token)
             built.append(assemble.Mention(
@@ -321,10 +334,11 @@ class Extractor:
                     mention.event.acled_sub_event_type = self.classifier.refine_sub_type(
                         sent.text, mention.event.acled_sub_event_type)
         if built:
-            _assign_counts([m.event for m in built], quantities.extract_counts(sent))
+            _assign_counts([m.event for m in built], quantities.extract_counts(sent, aside))
             listed = places.listed(sent)
             if listed:
-                built = [replace(m, event=copy) for m in built for copy in assemble.split_by_place(m.event, listed)]
+                built = [replace(m, event=copy) for m in built for copy in (
+                    assemble.split_by_place(m.event, listed) if m.event.location else [m.event])]
             if places.country_only(sent) and any(assemble.national_total(m.event) for m in built):
                 for mention in built:  # "457 arrested in France during the ninth day of protests": a tally
                     mention.reading, mention.clause = MANY, None

@@ -694,8 +694,9 @@ def _add(total: Quantity | None, more: Quantity) -> Quantity:
     )
 
 
-def extract_counts(sent: Span) -> dict[str, Quantity]:
-    """Counts of people killed, injured, abducted, arrested, displaced or taking part in ``sent``.
+def extract_counts(sent: Span, aside: Iterable[Token] = ()) -> dict[str, Quantity]:
+    """Counts of people killed, injured, abducted, arrested, displaced or taking part in ``sent``; none from
+    the phrases of the ``aside`` tokens ("a spate of attacks that claimed six lives": many events' toll).
 
     Coordinated groups add up ("killed 4 soldiers and 3 civilians" is 7); subsets do not ("killing 6
     civilians, including 2 women" is 6). A reported death toll wins over the sentence's own count only
@@ -703,9 +704,14 @@ def extract_counts(sent: Span) -> dict[str, Quantity]:
     total over a period, a place or a war ("the toll in the state rose to 500") is no one event's count.
     """
     toll, running_total, toll_tokens = _toll(sent)
+    set_aside = {t.i for token in aside for t in token.subtree}
+    if set_aside.intersection(toll_tokens):
+        toll = None
     counts: dict[str, Quantity] = {}
     bodies: Quantity | None = None
     for nominal, quantity, _ in _counted(sent):
+        if nominal.i in set_aside:
+            continue
         field = _field_of(nominal) if nominal.i not in toll_tokens else None
         if field == "fatalities" and nominal.lemma_.lower() in _BODY_NOUNS:
             bodies = _add(bodies, quantity)
