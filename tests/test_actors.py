@@ -205,3 +205,14 @@ def test_crowd_of_a_protest_without_a_country_is_still_protesters(actors: ActorD
     ref = actors.resolve("hundreds of teachers", event_type="Protests")
     assert (ref.name, ref.acled_inter) == ("Protesters", 6)
     assert actors.resolve("shopkeepers", event_type="Riots").acled_inter == 5
+
+
+@pytest.mark.parametrize("text", ["Sagaing People's Defense Forces", "the Kale People’s Defense Force", "Kanbalu PDF"])
+def test_a_local_branch_of_a_named_group_is_the_group(actors: ActorDictionary, text: str) -> None:
+    ref = actors.resolve(text, when=dt.date(2024, 2, 1), country_hint="MMR")
+    assert ref.name == "PDF: People's Defense Force" and ref.acled_inter == 2
+
+
+def test_a_state_force_named_with_its_country_is_that_countrys(actors: ActorDictionary) -> None:
+    ref = actors.resolve("Sudan Armed Forces", when=dt.date(2024, 2, 1), country_hint="TCD")
+    assert ref.name.startswith("Military Forces of Sudan") and ref.acled_inter == 8  # acting abroad

@@ -297,3 +297,28 @@ def test_the_toll_of_a_spate_of_attacks_is_no_one_events_toll(extractor: Extract
             "claimed 40 lives this month, officials said.")
     events = occurred(extractor, text, "2024-03-05")
     assert len(events) == 1 and deaths(events[0]) == 1
+
+
+def test_each_clause_of_a_sentence_keeps_the_place_it_names(extractor: Extractor) -> None:
+    text = (
+        "Security forces kill militants in northwest Pakistan\n\n"
+        "Last month, four militants were killed in a raid in Lakki Marwat, while another was shot dead "
+        "in a separate clash in Dera Ismail Khan, the military said."
+    )
+    events = occurred(extractor, text, "2025-08-04")
+    places = sorted(e.location.name for e in events if e.location)
+    assert len(events) == 2 and places[0] == "Dera Ismail Khan" and places[1].startswith("Lakki")
+
+
+def test_a_place_opening_a_compound_modifier_is_no_scene(extractor: Extractor) -> None:
+    text = ("A Moscow-installed official said two people were killed when a missile struck a fuel depot "
+            "in Berdiansk, causing a large fire.")
+    events = occurred(extractor, text, "2024-05-11")
+    assert [e.location.name for e in events if e.location] == ["Berdyansk"]
+
+
+def test_a_count_glued_to_the_datelines_dash_is_read(extractor: Extractor) -> None:
+    text = "KHARKIV (Reuters) -Three people were killed in a Russian missile strike on Kharkiv on Friday."
+    events = occurred(extractor, text, "2024-05-11")
+    assert len(events) == 1 and deaths(events[0]) == 3
+    assert events[0].evidence.text.startswith("Three people")

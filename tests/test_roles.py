@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from observatory.nlp import get_nlp
 from observatory.roles import find_roles
@@ -182,3 +183,20 @@ def test_the_firing_or_clash_a_death_happened_in_names_the_actor(nlp: Language, 
     trigger = next(t for t in doc if t.lemma_ in ("kill", "die"))
     actors, _ = find_roles(trigger)
     assert actor in [span.text for span in actors]
+
+
+def test_an_instrument_takes_the_subject_of_the_verb_it_serves(nlp: Language) -> None:
+    actors, _ = roles(nlp, "The next morning, the army hit back, shelling Tal Abyad and two nearby villages "
+                           "with rockets.", "rockets")
+    assert actors == ["the army"]
+
+
+def test_of_two_subjects_the_one_next_to_the_verb_acts(nlp: Language) -> None:
+    # the parse the model gives "North of Pale, junta forces launched airstrikes ...": two subjects
+    words = ["North", "of", "Pale", ",", "junta", "forces", "launched", "airstrikes", "."]
+    heads = [6, 0, 1, 6, 5, 6, 6, 6, 6]
+    deps = ["nsubj", "prep", "pobj", "punct", "compound", "nsubj", "ROOT", "dobj", "punct"]
+    pos = ["PROPN", "ADP", "PROPN", "PUNCT", "NOUN", "NOUN", "VERB", "NOUN", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=[w.lower() for w in words])
+    actors, _ = find_roles(doc[7])
+    assert [s.text for s in actors] == ["junta forces"]

@@ -205,7 +205,7 @@ _TRAILING = re.compile(
 )
 # "Iranian-backed militias" and "pro-Iranian militias" are not Iran.
 _BACKED = re.compile(
-    r"\b(?:pro[- ][\w.]+|[\w.]+[- ](?:backed|supported|sponsored|aligned|allied|trained|funded|armed))\b",
+    r"\b(?:pro[- ][\w.]+|[\w.]+[- ](?:backed|supported|sponsored|aligned|allied|trained|funded)|[\w.]+-armed)\b",
     re.I,
 )
 
@@ -540,7 +540,8 @@ class ActorDictionary:
         return self._ref("", entry, country)
 
     def _resolve(self, raw: str, when: dt.date | None, hint: str | None) -> ActorRef:
-        entry = self._lookup_variants(raw, when, hint)
+        # a phrase naming its country picks that country's entry ("Sudan Armed Forces" in a report on Chad)
+        entry = self._lookup_variants(raw, when, self.country_in(raw) or hint)
         if entry is None:
             entry = self._generic(raw, when, hint)
         if entry is None:
@@ -578,7 +579,16 @@ class ActorDictionary:
             entry = self._lookup(variant, when, hint)
             if entry is not None:
                 return entry
-        return None
+        return self._lookup_branch(raw, when, hint)
+
+    def _lookup_branch(self, raw: str, when: dt.date | None, hint: str | None) -> ActorEntry | None:
+        """A named group's local branch, a place's name before the group's ("Pale People's Defense Forces",
+        "Kanbalu PDF"), is the group; a country's name before it is handled as that country's forces."""
+        first, _, rest = re.sub(r"^(?:the|a|an)\s+", "", raw, flags=re.I).partition(" ")
+        group_like = len(rest.split()) >= 2 or (len(rest) >= 2 and rest.isupper())  # "... Defense Forces", "PDF"
+        if not group_like or not first[:1].isupper() or first.lower() in _HEAD_KIND or self.country_in(first):
+            return None
+        return self._lookup(rest, when, hint)
 
     def knows(self, text: str) -> bool:
         """Whether a phrase (or its core, without quantities and member nouns) is a listed actor's alias."""

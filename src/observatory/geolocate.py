@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from observatory.gazetteer import (
     DATA_DIR,
@@ -54,7 +54,9 @@ _NEAR_BEFORE = re.compile(
     r"(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:from|of))\s+(?:the\s+)?(?:\w+\s+of\s+)?)$",
     re.IGNORECASE,
 )
-_ACTOR_AFTER = re.compile(r"(?:-(?:based|backed|led|sponsored|supported|allied|aligned|born|funded|trained))")
+# A place that opens a compound modifier names an actor's patron or home, not a scene: "Moscow-installed",
+# "Kyiv-controlled", "Iran-backed", "Gaza-based", "Kremlin-run", "Sinaloa-born".
+_ACTOR_AFTER = re.compile(r"-(?:[a-z]+ed|held|run|born)\b")
 _ADMIN1_TYPES = {"province", "governorate", "state", "region", "oblast", "department", "prefecture", "county"}
 _NEAR_TYPES = {"district", "sub-district", "subdistrict", "countryside", "area", "municipality",
                "suburb", "neighbourhood", "neighborhood", "plain", "plains", "valley", "desert", "mountains"}
@@ -151,6 +153,19 @@ class DocumentPlaces:
                 return self._refine(self._most_specific(same or before[-1:]))
             return self._refine(before[-1].location)
         return self.main_place or self.dateline_place
+
+    def by_clause(self, clauses: list[list[Token] | None]) -> list[Location | None]:
+        """The place each clause of a sentence names (None for a clause without one, or the whole sentence),
+        when two or more clauses name different places ("three were killed in Bannu, while another died in
+        Malakand"); all None otherwise, so the sentence's place stands for every event in it."""
+        found = [self._clause_place(clause) if clause else None for clause in clauses]
+        distinct = {(loc.name, loc.country) for loc in found if loc is not None}
+        return found if len(distinct) > 1 else [None] * len(clauses)
+
+    def _clause_place(self, tokens: list[Token]) -> Location | None:
+        starts = {t.idx for t in tokens}
+        own = [t for t in self._event_toponyms() if t.start in starts]
+        return self._refine(self._most_specific(own)) if own else None
 
     def listed(self, sent: Span) -> list[tuple[Location, int | None]]:
         """The places of a list that ``sent`` names ("in Houla, Ayta al-Shaab and Shiheen", "two in Kangemi,

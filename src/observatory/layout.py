@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# "BEIRUT:", "BEIRUT (Reuters) -", "KABUL, Afghanistan (AP) —", "Mogadishu, 12 May:"
+# "BEIRUT:", "BEIRUT (Reuters) -", "MOSCOW (Reuters) -Two people", "KABUL, Afghanistan (AP) —", "Mogadishu, 12 May:"
 _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Za-z'\.\- ]{1,40}?)(?:,\s*[A-Z][A-Za-z\. ]{1,30})?"
-    r"(?:\s*\((?:[A-Za-z\.\' ]{1,40})\))?\s*(?::|—|–|--|-\s)",
+    r"(?:\s*\((?:[A-Za-z\.\' ]{1,40})\))?\s*(?::|—|–|--|-\s|(?<=[\s)])-(?=[A-Z0-9]))",
     re.MULTILINE,
 )
 # In a lower-cased text only the colon marks a dateline ("ahmedabad: at least ...").

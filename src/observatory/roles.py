@@ -146,7 +146,7 @@ def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
         elif child.dep_ == "acl":
             recipients += [t for obj in child.children if obj.dep_ == "dobj" for t in _target_of(obj)]
     head = noun.head
-    if head is not noun and head.pos_ in ("VERB", "AUX"):
+    if head.i != noun.i and head.pos_ in ("VERB", "AUX"):
         # "clashes broke out between A and B": the verb carries the noun's participants
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in ACTOR_PREPS:
@@ -154,14 +154,26 @@ def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
         if not actors and noun.dep_ in ("dobj", "attr", "conj"):
             # light verbs: "militants launched an attack", "protesters staged a sit-in"
             actors += _subject_of(head, depth=0)
+    elif not actors and noun.dep_ == "pobj" and head.lower_ == "with":
+        actors += _wielder(head)  # the instrument: "the junta bombarded two villages with airstrikes"
     return actors, recipients
+
+
+def _wielder(with_: Token) -> list[Token]:
+    """Who used the instrument "with" introduces: the subject of the verb it goes with, through the verb's
+    objects the parser may hang it on ("bombarded Kone and Gyi villages with airstrikes")."""
+    governor = with_.head
+    while governor.pos_ in ("NOUN", "PROPN") and governor.dep_ in ("dobj", "conj") and governor.head.i != governor.i:
+        governor = governor.head
+    return _subject_of(governor, depth=0) if governor.pos_ == "VERB" else []
 
 
 def _subject_of(verb: Token, depth: int) -> list[Token]:
     """The subject of a verb, or of the verb it depends on (xcomp, conj, advcl, acl), never a reporter's."""
     if depth > MAX_CLIMB or verb.lemma_ in REPORTING_VERBS:
         return []
-    for child in verb.children:
+    # of two subjects the parser gives one verb, the one nearest it ("North of Pale, junta forces launched")
+    for child in sorted(verb.children, key=lambda c: -c.i if c.dep_ == "nsubj" and c.i < verb.i else c.i):
         if child.dep_ == "nsubj":
             return _agents_of(_resolve_relative(child))
         if child.dep_ == "agent":
@@ -179,7 +191,7 @@ def _climb_for_subject(verb: Token) -> list[Token]:
 
 def _climb_from(verb: Token, depth: int) -> list[Token]:
     head = verb.head
-    if head is verb:
+    if head.i == verb.i:
         return []
     if verb.dep_ in ("xcomp", "conj", "advcl", "aux") and head.pos_ in ("VERB", "AUX"):
         return _subject_of(head, depth + 1)
@@ -335,3 +347,27 @@ def _split_modifier_conjunction(head: Token) -> list[Span]:
 
 def _overlaps(span: Span, others: list[Span]) -> bool:
     return any(span.start < o.end and o.start < span.end for o in others)
+
+
+# Clauses of their own inside a sentence: "..., while another died in an encounter in Malakand".
+_CLAUSE_DEPS = frozenset({"advcl", "conj", "ccomp", "relcl", "parataxis"})
+
+
+def _clause_head(token: Token) -> Token:
+    """The verb heading the clause a token belongs to (itself, for a verb)."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def own_clause(trigger: Token, others: list[Token]) -> list[Token] | None:
+    """The tokens of the clause that tells ``trigger``'s event, without the clauses inside it that tell the
+    ``others`` (the sentence's other triggers); None when the trigger shares its clause with all of them,
+    so the whole sentence is its clause."""
+    head = _clause_head(trigger)
+    heads = {_clause_head(other).i for other in others}
+    if not others or heads == {head.i}:
+        return None
+    inner = [c for c in head.subtree if c.i != head.i and c.i in heads and c.dep_ in _CLAUSE_DEPS]
+    cut = {t.i for c in inner for t in c.subtree}
+    return [t for t in head.subtree if t.i not in cut]
