@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from conftest import event
 from observatory import assemble
-from observatory.models import Document, Event, Location, Quantity
+from observatory.models import DateSpan, Document, Event, Location, Quantity
 from observatory.pipeline import Extractor
 
 
@@ -322,3 +323,28 @@ def test_a_count_glued_to_the_datelines_dash_is_read(extractor: Extractor) -> No
     events = occurred(extractor, text, "2024-05-11")
     assert len(events) == 1 and deaths(events[0]) == 3
     assert events[0].evidence.text.startswith("Three people")
+
+
+def test_a_sentence_stating_another_day_after_carried_days_is_another_incident(extractor: Extractor) -> None:
+    text = (
+        "Gunmen attack market in Port-au-Prince\n\n"
+        "Gunmen attacked a market in Port-au-Prince early Tuesday, killing three vendors, police said.\n\n"
+        "In a separate attack, gang members stormed a school in Petion-Ville, wounding two teachers. "
+        "The attack on the school forced it to close. "
+        "On November 11, gunmen opened fire on a bus near the school, wounding the driver."
+    )
+    events = occurred(extractor, text, "2024-11-19")
+    days = sorted(e.date.start for e in events if e.date)
+    assert days == [dt.date(2024, 11, 11), dt.date(2024, 11, 19), dt.date(2024, 11, 19)]
+
+
+def test_a_day_carried_into_an_incident_told_as_of_this_year_dates_it() -> None:
+    text = "Gunmen stormed the post, killing two officers. The attack was the third on the post this year."
+    year = DateSpan(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31), precision="year", basis="text")
+    sunday = DateSpan(start=dt.date(2024, 3, 3), end=dt.date(2024, 3, 3), precision="day", basis="context")
+    first, second = text.split(". ")
+    incident = assemble.Incident([
+        assemble.Mention(event(text, first, plover_type="ASSAULT", date=sunday), 1),
+        assemble.Mention(event(text, second, plover_type="ASSAULT", date=year), 2),
+    ])
+    assert incident.date() == sunday

@@ -243,11 +243,15 @@ def _rank(event: Event) -> int:
     return SUB_TYPE_RANK.index(sub) if sub in SUB_TYPE_RANK else len(SUB_TYPE_RANK)
 
 
-def _dates_agree(a: DateSpan | None, b: DateSpan | None) -> bool:
-    """Dates conflict only when both are stated in their own sentences and do not overlap."""
-    if a is None or b is None or a.basis != "text" or b.basis != "text":
+def _dates_agree(told: DateSpan | None, new: DateSpan | None) -> bool:
+    """Dates conflict only when they do not overlap and the new mention states its own, against a date
+    stated in its sentence or a day carried there from the sentences before ("On November 11, gunmen opened
+    fire on a plane" after sentences on Tuesday's attack)."""
+    if told is None or new is None or new.basis != "text" or told.basis == "publication":
         return True
-    return a.start <= b.end and b.start <= a.end
+    if told.basis == "context" and (told.precision != "day" or new.precision != "day"):
+        return True
+    return told.start <= new.end and new.start <= told.end
 
 
 def _contains(wide: Location, narrow: Location) -> bool:
@@ -322,8 +326,10 @@ class Incident:
         if not dated:
             return None
         best = min(dated, key=lambda m: (order[m.event.date.basis], _DATE_PRECISIONS.index(m.event.date.precision),  # type: ignore[union-attr]
-                                         m.headline, m.sentence))
-        return best.event.date
+                                         m.headline, m.sentence)).event.date
+        # a day carried from the sentences before, inside the span stated ("this year"), is the finer date
+        return next((m.event.date for m in dated if m.event.date.basis == "context" and best.precision != "day"  # type: ignore[union-attr]
+                     and m.event.date.precision == "day" and best.start <= m.event.date.start <= best.end), best)  # type: ignore[union-attr]
 
     def accepts(self, mention: Mention) -> bool:
         """Whether a mention can tell this incident: a kind that joins the incident's own, the same status,
