@@ -348,3 +348,16 @@ def test_a_day_carried_into_an_incident_told_as_of_this_year_dates_it() -> None:
         assemble.Mention(event(text, second, plover_type="ASSAULT", date=year), 2),
     ])
     assert incident.date() == sunday
+
+
+def test_an_act_told_as_done_later_is_another_incident_a_later_death_is_not(extractor: Extractor) -> None:
+    text = (
+        "Two roadside bombs wounded three soldiers on a patrol in Yala province on Monday, police said. "
+        "Later on Monday, gunmen shot dead a village headman in Yala as he rode home."
+    )
+    events = occurred(extractor, text, "2015-07-14")
+    assert sorted(e.acled_sub_event_type or "" for e in events) == ["Attack", "Remote explosive/landmine/IED"]
+    text = ("Gunmen shot a village headman in Yala on Monday as he rode home, police said. "
+            "The headman later died in hospital.")
+    events = occurred(extractor, text, "2015-07-14")
+    assert len(events) == 1 and deaths(events[0]) == 1

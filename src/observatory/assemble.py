@@ -77,6 +77,8 @@ SUBSIDIARY_TYPES = {"Looting/property destruction", "Change to group/activity", 
 # interception or a seizure as such), not part of the attack they stop or follow.
 OWN_EVENT_TYPES = {"Disrupted weapons use"}
 _DATE_PRECISIONS = list(get_args(DatePrecision))
+# died of the wounds told, or found dead: no further act
+_LATER_DEATHS = {"die", "succumb", "perish", "pass", "death", "find", "recover", "discover"}
 _FRESH_MODIFIERS = {"another", "second", "third", "separate", "similar", "new", "fresh", "further", "other"}
 # People whom "the" makes known from the incident told: "the attackers fled", "the victims were buried".
 _ROLE_NOUNS = {"attackers", "assailants", "gunmen", "protesters", "demonstrators", "victims", "dead", "wounded",
@@ -109,7 +111,22 @@ def announces_another(sent: Span, trigger: Token) -> bool:
     "a second attack", "another blast", "similar clashes"."""
     if _FRESH_CUE.search(sent.text):
         return True
-    return any(c.lower_ in _FRESH_MODIFIERS and c.dep_ in ("amod", "det") for c in trigger.children)
+    if any(c.lower_ in _FRESH_MODIFIERS and c.dep_ in ("amod", "det") for c in trigger.children):
+        return True
+    return _done_later(trigger)
+
+
+def _done_later(trigger: Token) -> bool:
+    """A further act told as done later ("a man was later shot dead", "Later on Friday, gunmen attacked
+    ..."), not a victim who later died of the wounds told."""
+    verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
+    if verb.lemma_.lower() in _LATER_DEATHS or trigger.lemma_.lower() in _LATER_DEATHS:
+        return False
+    def later(token: Token) -> bool:
+        return token.lower_ in ("later", "subsequently") and token.dep_ == "advmod"
+
+    return any(later(c) or (c.dep_ in ("prep", "npadvmod") and any(later(g) for g in c.children))  # "Later on Friday"
+               for v in (verb, *verb.ancestors) if v.pos_ in ("VERB", "AUX") for c in v.children)
 
 
 _RESPONSE = re.compile(
