@@ -361,3 +361,14 @@ def test_an_act_told_as_done_later_is_another_incident_a_later_death_is_not(extr
             "The headman later died in hospital.")
     events = occurred(extractor, text, "2015-07-14")
     assert len(events) == 1 and deaths(events[0]) == 1
+
+
+def test_sentences_dated_by_a_week_and_by_a_month_tell_two_incidents(extractor: Extractor) -> None:
+    text = (
+        "Militants attack police in Lakki Marwat\n\n"
+        "Last week, four policemen were wounded in a drone attack on a police station in Lakki Marwat. "
+        "In July, two militants were killed in a raid in Lakki Marwat, officials said."
+    )
+    events = occurred(extractor, text, "2025-08-03")
+    assert len(events) == 2
+    assert sorted(e.date.precision for e in events if e.date) == ["month", "week"]

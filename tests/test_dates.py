@@ -146,3 +146,13 @@ def test_a_follow_on_day_needs_a_known_day_and_is_not_the_day_bodies_were_found(
     assert follow_on("The following day, rebels shelled the market.", None, dt.date(2024, 4, 2)) is None
     assert follow_on("Their bodies were found the next day by a river.", monday, dt.date(2024, 3, 9)) is None
     assert follow_on("The next day, troops raided the camp.", monday, dt.date(2024, 3, 4)) is None  # after publication
+
+
+@pytest.mark.parametrize(("text", "start", "precision"), [
+    ("In July, three fighters were killed in a raid.", dt.date(2025, 7, 1), "month"),
+    ("During March the army lost two posts.", dt.date(2025, 3, 1), "month"),
+    ("In 2019, the group seized the town.", dt.date(2019, 1, 1), "year"),
+])
+def test_a_month_or_year_opening_a_sentence_dates_it(text: str, start: dt.date, precision: str) -> None:
+    span = resolve_date(text, dt.date(2025, 8, 3))
+    assert span is not None and span.start == start and span.precision == precision

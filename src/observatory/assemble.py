@@ -268,6 +268,8 @@ def _dates_agree(told: DateSpan | None, new: DateSpan | None) -> bool:
         return True
     if told.basis == "context" and (told.precision != "day" or new.precision != "day"):
         return True
+    if told.basis == new.basis == "text" and told.precision != new.precision:
+        return False  # "Last week, six were wounded ..." then "In July, three were killed ...": two frames
     return told.start <= new.end and new.start <= told.end
 
 

@@ -276,7 +276,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Resolver, bool, int]] = [
     (re.compile(r"\blast\s+month\b|\bthe\s+previous\s+month\b", re.I), _last_month, False, 4),
     (
         re.compile(
-            rf"\b(?:in|since|during|until|by|from|of)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>{_FULL_MONTHS})"
+            rf"\b(?i:in|since|during|until|by|from|of)\s+(?:(?i:early|mid|late)[\s-]+)?(?P<month>{_FULL_MONTHS})"
             rf"(?!\s+\d)\b"
         ),
         _month_only,
@@ -284,7 +284,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Resolver, bool, int]] = [
         4,
     ),
     (
-        re.compile(rf"\b(?:in|since|during|until|by|from|of|early|mid|late)[\s-]+(?P<year>{_YEAR})(?![\w-])"),
+        re.compile(rf"\b(?i:in|since|during|until|by|from|of|early|mid|late)[\s-]+(?P<year>{_YEAR})(?![\w-])"),
         _year_only,
         True,
         5,

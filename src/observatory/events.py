@@ -164,7 +164,7 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Air/drone strike", "aerial", re.compile(
         r"\b(air ?strikes?|air-strikes?|air raids?|airstrikes?|warplanes?|war planes?|(fighter )?jets|drones?|"
         r"aircraft|helicopters?|gunships?|air force|aerial|(?<!suicide )bombers|(?:jet|fighter|strategic|heavy) bomber|"
-        r"UAVs?|air power|barrel bombs?|"
+        r"UAVs?|quadcopters?|air power|barrel bombs?|"
         r"bombed from the air)\b", re.I)),
     ("Remote explosive/landmine/IED", "explosives", re.compile(
         r"\b(IEDs?|improvised explosive|roadside bombs?|landmines?|land mines?|(anti-\w+ )?mines?|car bombs?|"
