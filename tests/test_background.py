@@ -34,6 +34,8 @@ def trigger(sentence: str, word: str) -> Token:
          'the minister, as well as for the wilful killing of 12 persons.', "killing", "charge"),
         ("The verdict comes at a hard time for the country, which is in crisis and where a blast at the port "
          "killed more than 200 people.", "killed", "history"),
+        ("Those arrested for the riots, which have claimed over 700 lives, were charged.", "riots", "many"),
+        ("Police held 40 men over the clashes in Jos, which have left 90 dead.", "clashes", "many"),
         ("Fears are rising two years after a landmark truce ended the fighting.", "truce", "history"),
         ("The vote comes a decade after the massacre of 300 villagers.", "massacre", "history"),
     ],
@@ -53,6 +55,7 @@ def test_non_incidents(sentence: str, word: str, reading: str) -> None:
         ("Two days after the bombing, police arrested three suspects.", "bombing"),  # days: still the news
         ("Israeli aircraft carried out a string of airstrikes on Gaza overnight.", "airstrikes"),  # one raid
         ("Gunmen killed five people on Monday, months after a truce.", "killed"),
+        ("The attack, which has claimed 12 lives, was the deadliest in months.", "attack"),  # one attack's toll
         ("Troops entered the village, where gunmen had killed five farmers on Monday.", "killed"),
     ],
 )

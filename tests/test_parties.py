@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from observatory.actors import ActorDictionary
+from observatory.layout import analyse
 from observatory.models import ActorRef, DateSpan, Document, Event, Evidence, Location, Quantity
 from observatory.parties import acled_parties
-from observatory.pipeline import Extractor
+from observatory.pipeline import Extractor, _refine_protest
 
 NAIROBI = Location(text="Nairobi", name="Nairobi", lat=-1.28, lon=36.82, country="KEN", admin1="Nairobi",
                    precision=1)
@@ -81,3 +82,19 @@ def test_a_report_of_police_breaking_up_a_protest_codes_the_protesters_first() -
     protests = [e for e in events if e.status == "occurred" and e.acled_event_type == "Protests"]
     assert protests and all(e.actors[0].acled_inter == 6 for e in protests)
     assert any(r.acled_inter == 1 for e in protests for r in e.recipients)
+
+
+def test_a_protest_where_people_died_facing_the_police_is_excessive_force(actors: ActorDictionary) -> None:
+    text = "x"
+    march = demonstration("Peaceful protest", [PROTESTERS], [POLICE], killed=3)
+    refined = acled_parties(_refine_protest(march, text, analyse(text), 0), actors)
+    assert refined.acled_sub_event_type == "Excessive force against protesters"
+    assert [a.name for a in refined.actors] == ["Police Forces of Kenya"]
+    unopposed = demonstration("Peaceful protest", [PROTESTERS], [], killed=3)  # who killed is not told
+    assert _refine_protest(unopposed, text, analyse(text), 0).acled_sub_event_type == "Peaceful protest"
+
+
+def test_excessive_force_by_an_unnamed_force_is_the_polices(actors: ActorDictionary) -> None:
+    shot = acled_parties(demonstration("Excessive force against protesters", [PROTESTERS], [], killed=2), actors)
+    assert [a.name for a in shot.actors] == ["Police Forces of Kenya"]
+    assert [r.name for r in shot.recipients] == ["Protesters (Kenya)"]

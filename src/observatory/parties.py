@@ -37,7 +37,13 @@ def acled_parties(event: Event, dictionary: ActorDictionary) -> Event:
     and a demonstration that names no crowd gets the country's generic one."""
     sub = event.acled_sub_event_type
     if sub in FORCE_FIRST:
-        return _lead(event, list(event.actors), list(event.recipients), FORCE_INTERS)
+        actors, recipients = list(event.actors), list(event.recipients)
+        country = event.location.country if event.location else None
+        if not any(p.acled_inter in FORCE_INTERS for p in (*actors, *recipients)) and country in dictionary.countries:
+            police = dictionary.generic_actor(country, "POL", event.date.start if event.date else None)
+            actors, recipients = [ActorRef(text="", name=police.name, country=police.country, sector=police.sector,
+                                           acled_inter=police.acled_inter)], _distinct([*actors, *recipients])
+        return _lead(event, actors, recipients, FORCE_INTERS)  # an unnamed force at a protest: the police
     if sub not in CROWD_FIRST:
         return event
     kind, inter = CROWD_FIRST[sub]
@@ -63,6 +69,11 @@ def acled_parties(event: Event, dictionary: ActorDictionary) -> Event:
             recipients = [*actors, *recipients]
             actors = [implied]
     return _lead(event, actors, recipients, (5, 6))
+
+
+def _distinct(parties: list[ActorRef]) -> list[ActorRef]:
+    """The parties without repeats of a name, in order."""
+    return [p for i, p in enumerate(parties) if all(q.name != p.name for q in parties[:i])]
 
 
 def _lead(event: Event, actors: list[ActorRef], recipients: list[ActorRef], first: tuple[int, ...]) -> Event:

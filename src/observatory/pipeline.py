@@ -75,6 +75,12 @@ def _refine_protest(event: Event, text: str, layout: Layout, offset: int) -> Eve
         event = event.model_copy(
             update={"acled_sub_event_type": sub, "acled_event_type": acled_type_of(sub), "plover_mode": mode})
     harmed = any(q is not None and (q.best or 0) > 0 for q in (event.fatalities, event.injured))
+    killed = event.fatalities is not None and (event.fatalities.best or 0) > 0
+    if killed and event.acled_sub_event_type in PROTEST_SEVERITY[:2] and any(
+            party.sector in ("POL", "MIL") for party in (*event.actors, *event.recipients)):
+        # a protest where people died facing the police or army was not peaceful: the force was excessive
+        return event.model_copy(update={"acled_sub_event_type": EXCESSIVE_FORCE,
+                                        "acled_event_type": acled_type_of(EXCESSIVE_FORCE)})
     if event.acled_sub_event_type == EXCESSIVE_FORCE and not harmed:
         return event.model_copy(update={"acled_sub_event_type": "Protest with intervention",
                                         "acled_event_type": acled_type_of("Protest with intervention")})
