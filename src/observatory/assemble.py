@@ -260,16 +260,18 @@ def _rank(event: Event) -> int:
     return SUB_TYPE_RANK.index(sub) if sub in SUB_TYPE_RANK else len(SUB_TYPE_RANK)
 
 
-def _dates_agree(told: DateSpan | None, new: DateSpan | None) -> bool:
-    """Dates conflict only when they do not overlap and the new mention states its own, against a date
-    stated in its sentence or a day carried there from the sentences before ("On November 11, gunmen opened
-    fire on a plane" after sentences on Tuesday's attack)."""
+def _dates_agree(told: DateSpan | None, new: DateSpan | None, refers_back: bool = False) -> bool:
+    """Dates conflict only when the new mention states its own and it does not overlap a date stated in its
+    sentence or a day carried there from the sentences before ("On November 11, gunmen opened fire on a
+    plane" after sentences on Tuesday's attack), or when both are stated at different precisions and the new
+    mention does not refer back ("Last week, ..." then "In July, ..."; but "this year" then "The attack
+    happened on March 2")."""
     if told is None or new is None or new.basis != "text" or told.basis == "publication":
         return True
     if told.basis == "context" and (told.precision != "day" or new.precision != "day"):
         return True
-    if told.basis == new.basis == "text" and told.precision != new.precision:
-        return False  # "Last week, six were wounded ..." then "In July, three were killed ...": two frames
+    if told.basis == new.basis == "text" and told.precision != new.precision and not refers_back:
+        return False
     return told.start <= new.end and new.start <= told.end
 
 
@@ -364,7 +366,7 @@ class Incident:
         if kind_of(event) != kind_of(base) and event.acled_sub_event_type in OWN_EVENT_TYPES and not any(
                 m.sentence == mention.sentence for m in self.mentions):
             return False  # drones intercepted, weapons seized, told in a sentence of their own: their own event
-        if not all(_dates_agree(m.event.date, event.date) for m in self.mentions):
+        if not all(_dates_agree(m.event.date, event.date, mention.anaphoric) for m in self.mentions):
             return False
         if any(m.sentence == mention.sentence and m.event.location and event.location
                and m.event.location.name != event.location.name for m in self.mentions):
