@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -62,11 +63,12 @@ DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 
 @dataclass
 class Run:
-    """One mode's end-to-end wall time on ``documents`` documents."""
+    """One mode's end-to-end wall time on ``size`` documents, and the CPU time of its processes."""
 
     size: int
     mode: str
     seconds: float
+    cpu: float
 
     @property
     def rate(self) -> float:
@@ -92,11 +94,15 @@ def short_notes(count: int, seed: int = 18) -> list[dict]:
     ]
 
 
-def timed(command: list[str]) -> float:
-    """Wall seconds of one process, from launch to exit (it must succeed)."""
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds of one process, from launch to exit (it must succeed), and the CPU seconds (user and
+    system) of it and the processes it waited for (its workers): a measure other load does not inflate."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def run_size(size: int, workers: int, repeat: int, dask: bool, tmp: Path) -> list[Run]:
@@ -114,7 +120,7 @@ def run_size(size: int, workers: int, repeat: int, dask: bool, tmp: Path) -> lis
         modes[f"observatory extract --dask local --workers {workers}"] = lambda attempt: [
             str(OBSERVATORY), "extract", str(corpus), "--dask", "local", "--workers", str(workers),
             "-o", str(tmp / f"parts-{size}-{attempt}")]
-    runs = [Run(size, mode, min(timed(command(attempt)) for attempt in range(repeat)))
+    runs = [Run(size, mode, *min(timed(command(attempt)) for attempt in range(repeat)))
             for mode, command in modes.items()]
     if out[1].read_bytes() != out[workers].read_bytes():
         raise SystemExit(f"the outputs of 1 and {workers} workers differ on {size} notes")
@@ -123,14 +129,14 @@ def run_size(size: int, workers: int, repeat: int, dask: bool, tmp: Path) -> lis
 
 def table(runs: list[Run]) -> str:
     """The Markdown table of the runs."""
-    lines = ["| notes | mode | wall s (start-up included) | notes/s | x 1 worker | x raw spaCy |",
-             "| ---: | --- | ---: | ---: | ---: | ---: |"]
+    lines = ["| notes | mode | wall s (start-up included) | notes/s | x 1 worker | x raw spaCy | CPU s |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
     for run in runs:
         same = [r for r in runs if r.size == run.size]
         single = next(r for r in same if r.mode.endswith("--workers 1"))
         raw = same[0]
         lines.append(f"| {run.size:,} | {run.mode} | {run.seconds:.1f} | {run.rate:.1f} | "
-                     f"{single.seconds / run.seconds:.2f} | {raw.seconds / run.seconds:.2f} |")
+                     f"{single.seconds / run.seconds:.2f} | {raw.seconds / run.seconds:.2f} | {run.cpu:.1f} |")
     return "\n".join(lines)
 
 
