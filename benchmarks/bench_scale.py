@@ -3,7 +3,7 @@ LocalCluster, next to raw spaCy, each a fresh process timed from launch to exit.
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 1200 5000] [--workers 2] [--repeat 1] [--no-dask]
 
-The documents are short notes (about 250 characters, like ACLED notes) that this script writes: the
+The documents are short notes (about 220 characters, like ACLED notes) that this script writes: the
 paragraphs of the bundled sample articles and notes made from templates, cycled to each size with
 distinct ids and dates. Every mode reads the same JSONL file and writes its output to a temporary
 directory. Modes:
@@ -86,7 +86,8 @@ def short_notes(count: int, seed: int = 18) -> list[dict]:
     for _ in range(len(texts) * 2):
         act = rng.choice(ACTS).format(place=rng.choice(PLACES), n=rng.randint(2, 40))
         texts.append(f"{rng.choice(ACTORS)} {act} on {rng.choice(DAYS)}, {rng.choice(SOURCES)}. The attack was "
-                     f"the {rng.choice(['second', 'third', 'latest'])} in the area this month.")
+                     f"the {rng.choice(['second', 'third', 'latest'])} in the area this month, and dozens of "
+                     f"families fled towards {rng.choice(PLACES)} the next morning.")
     rng.shuffle(texts)
     return [
         {"id": f"note-{i}", "published": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "text": texts[i % len(texts)]}
