@@ -56,7 +56,7 @@ def main() -> None:
     print(f"documents: {len(docs)} from {args.jsonl}")
     print(f"raw spaCy en_core_web_sm: {raw:8.1f} docs/s")
     print(f"observatory extraction:   {full:8.1f} docs/s ({events} events)")
-    print(f"ratio: {full / raw:.2f} (target >= 0.75)")
+    print(f"ratio: {full / raw:.2f} (target >= 0.85)")
 
 
 if __name__ == "__main__":

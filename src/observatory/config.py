@@ -1,10 +1,11 @@
-"""Server settings read from the environment."""
+"""Defaults, and server settings read from the environment (a light module: the CLI imports it at start)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 
+DEFAULT_DB = "observatory.duckdb"
 DEFAULT_MAX_DOCUMENT_BYTES = 1_000_000
 
 

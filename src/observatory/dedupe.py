@@ -18,15 +18,11 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated
 
-import typer
 from rapidfuzz import fuzz
 
-from observatory.backends import Connection, is_postgres_url
+from observatory.backends import Connection
 from observatory.gazetteer import haversine_km
-from observatory.store import DEFAULT_DB
 
 DATE_WINDOW_DAYS = 2
 LINK_THRESHOLD = 0.6
@@ -376,33 +372,3 @@ def dedupe_articles(con: Connection, article_ids: list[str]) -> DedupeStats:
         [list(article_ids)],
     ).fetchall()
     return _recluster(con, [row[0] for row in seeds])
-
-
-def dedupe_command(
-    db: Annotated[str, typer.Option("--db", help="DuckDB database file, or a postgresql:// URL.")] = DEFAULT_DB,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget all incidents and recompute them.")] = False,
-) -> None:
-    """Group the stored events that report one incident into incidents (`observatory dedupe`)."""
-    from rich.console import Console
-
-    from observatory.backends import redact
-    from observatory.store import Store
-
-    console = Console(stderr=True, soft_wrap=True)
-    if not is_postgres_url(db) and not Path(db).exists():
-        console.print(f"[red]error:[/red] database {db} does not exist; run `observatory ingest` first")
-        raise typer.Exit(2)
-    try:
-        with Store(db) as store:
-            stats = dedupe(store.con, rebuild=rebuild)
-            merged = store.con.execute(
-                "SELECT count(*), coalesce(sum(n_events), 0) FROM incidents WHERE n_reports > 1"
-            ).fetchone()
-    except Exception as exc:  # DuckDB or PostgreSQL errors: one line, no traceback
-        console.print(f"[red]error:[/red] cannot deduplicate {redact(db)}: {exc}")
-        raise typer.Exit(1) from None
-    console.print(
-        f"{'rebuilt' if rebuild else 'updated'} {stats.incidents} incidents from {stats.events} events. "
-        f"Database {redact(db)}: {stats.total_events} occurred events in {stats.total_incidents} incidents; "
-        f"{merged[0]} incidents are reported by several articles ({merged[1]} events)."
-    )

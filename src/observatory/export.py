@@ -7,15 +7,17 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pycountry
 
 from observatory.backends import Connection
 from observatory.queries import EventFilter, where_clause
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Format = Literal["csv", "geojson", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "geojson", "parquet")
@@ -161,36 +163,32 @@ def _write_geojson(records: Iterator[dict[str, Any]], out: BinaryIO) -> ExportSt
 
 
 def _write_parquet(records: Iterator[dict[str, Any]], out: BinaryIO) -> ExportStats:
-    table = pa.Table.from_pylist(list(records), schema=PARQUET_SCHEMA)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pylist(list(records), schema=parquet_schema())
     pq.write_table(table, out)
     return ExportStats(written=table.num_rows)
 
 
-PARQUET_SCHEMA = pa.schema(
-    [
-        (
-            name,
-            pa.int64()
-            if name
-            in {
-                "year",
-                "time_precision",
-                "inter1",
-                "inter2",
-                "geo_precision",
-                "fatalities",
-                "injured",
-                "abducted",
-                "arrested",
-                "displaced",
-            }
-            else pa.float64()
-            if name in {"latitude", "longitude", "confidence"}
-            else pa.string(),
-        )
+INTEGER_FIELDS = frozenset({
+    "year", "time_precision", "inter1", "inter2", "geo_precision", "fatalities", "injured", "abducted", "arrested",
+    "displaced",
+})
+FLOAT_FIELDS = frozenset({"latitude", "longitude", "confidence"})
+
+
+@lru_cache(maxsize=1)
+def parquet_schema() -> pa.Schema:
+    """The pyarrow schema of a Parquet export (pyarrow is imported only when one is written)."""
+    import pyarrow as pa
+
+    return pa.schema([
+        (name, pa.int64() if name in INTEGER_FIELDS else pa.float64() if name in FLOAT_FIELDS else pa.string())
         for name in FIELDS
-    ]
-)
+    ])
+
+
 WRITERS = {"csv": _write_csv, "geojson": _write_geojson, "parquet": _write_parquet}
 
 

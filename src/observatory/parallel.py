@@ -1,19 +1,28 @@
 """Throughput: extraction over several processes on one machine, and over a Dask cluster to Parquet.
 
-- ``extract_parallel`` / ``extract_parallel_pairs``: a process pool whose workers each load the spaCy model,
-  the actor dictionary and the gazetteer once; documents travel in batches, results come back in input
-  order and are streamed (at most a few batches per worker are in flight).
+- ``extract_parallel`` / ``extract_parallel_pairs``: a process pool. On Linux the parent loads the spaCy
+  model, the actor dictionary and the gazetteer once and its workers are forked from it (copy-on-write),
+  so a worker starts in milliseconds; elsewhere each worker loads them once when it starts. Documents
+  travel in batches, results come back in input order and are streamed (at most a few batches per worker
+  are in flight). ``workers="auto"`` is one worker per available core, or this process alone for inputs
+  under ``AUTO_MIN_DOCUMENTS`` documents.
 - ``extract_dask``: the same extraction on a Dask cluster (a scheduler address, or ``"local"`` for a
-  LocalCluster of worker processes); each partition of documents becomes one Parquet file, one row per
-  document (its fields, its events as JSON, its error), which ``read_partitions`` turns back into
-  ``(Document, DocumentResult)`` pairs for ingest without extracting again.
+  LocalCluster of worker processes); every worker loads the Extractor once, before the first partition,
+  and keeps it; each partition of documents becomes one Parquet file, one row per document (its fields,
+  its events as JSON, its error), which ``read_partitions`` turns back into ``(Document, DocumentResult)``
+  pairs for ingest without extracting again.
+
+pyarrow and distributed are imported only by the functions that need them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
+import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -23,34 +32,33 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import TypeAdapter, ValidationError
 
 from observatory.models import Document, DocumentResult, Event
 from observatory.reading import ReadError, read_inputs
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
     from distributed import Client
     from distributed import Future as DaskFuture
 
     from observatory.pipeline import Extractor
 
 IN_FLIGHT_PER_WORKER = 2  # batches queued per worker: keeps workers busy while bounding memory
-PARTITION_SCHEMA = pa.schema([
-    ("id", pa.string()),
-    ("events", pa.string()),  # JSON array of models.Event
-    ("error", pa.string()),
-    ("text", pa.string()),
-    ("title", pa.string()),
-    ("published", pa.date32()),
-    ("url", pa.string()),
-    ("source", pa.string()),
-])
+# With workers="auto", inputs under this many documents stay in this process: below it a second worker
+# gains less than it costs (the batches are too few to share out; see docs/performance.md).
+AUTO_MIN_DOCUMENTS = 200
+Workers = int | Literal["auto"]
+# The columns of a Parquet partition: name and pyarrow type (events: a JSON array of models.Event).
+PARTITION_COLUMNS = (
+    ("id", "string"), ("events", "string"), ("error", "string"), ("text", "string"), ("title", "string"),
+    ("published", "date32"), ("url", "string"), ("source", "string"),
+)
 _EVENTS = TypeAdapter(list[Event])
 _EXTRACT_LOCK = threading.Lock()
 
@@ -82,15 +90,42 @@ def extract_batch_safely(extractor: Extractor, docs: list[Document]) -> list[Doc
 
 # --- process pool -------------------------------------------------------------------------------------
 
+# The extractor of a pool's workers: set in the parent before forking (the workers inherit it), or loaded
+# by ``_init_worker`` in a worker started afresh.
 _worker_extractor: Extractor | None = None
 _worker_start_error: str | None = None
 
 
-def _init_worker(actors_file: Path | None) -> None:
-    """Process initializer: load the Extractor (spaCy model, actors, gazetteer) once for this worker.
-    Ctrl-C is left to the parent, which shuts the pool down."""
-    global _worker_extractor, _worker_start_error
+def available_cores() -> int:
+    """The number of cores this process may run on (its CPU affinity where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def resolve_workers(docs: Iterable[Document], workers: Workers) -> tuple[int, Iterator[Document]]:
+    """The number of processes to use and the documents to give them (the same ones, in order).
+
+    ``"auto"`` reads up to ``AUTO_MIN_DOCUMENTS`` documents ahead: fewer than that run in this process,
+    more on one process per available core. A number is returned as given."""
+    iterator = iter(docs)
+    if workers != "auto":
+        return workers, iterator
+    ahead = list(islice(iterator, AUTO_MIN_DOCUMENTS))
+    count = available_cores() if len(ahead) >= AUTO_MIN_DOCUMENTS else 1
+    return count, chain(ahead, iterator)
+
+
+def _ignore_interrupts() -> None:
+    """Process initializer: Ctrl-C is left to the parent, which shuts the pool down."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _init_worker(actors_file: Path | None) -> None:
+    """Process initializer of a worker started afresh: load the Extractor (spaCy model, actors,
+    gazetteer) once for this worker."""
+    global _worker_extractor, _worker_start_error
+    _ignore_interrupts()
     try:
         from observatory.pipeline import Extractor
 
@@ -105,14 +140,52 @@ def _extract_in_worker(docs: list[Document]) -> list[DocumentResult]:
     return extract_batch_safely(_worker_extractor, docs)
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """forkserver where available (no fork of a threaded parent), with the heavy imports preloaded so each
-    worker starts from a process that has already imported spaCy; spawn elsewhere."""
+def forks_workers() -> bool:
+    """Whether pool workers are forked from this process with its Extractor already loaded.
+
+    Only on Linux: there a forked worker runs nothing but the extraction and leaves with ``os._exit``,
+    so it never touches what the parent's other threads (DuckDB, a progress bar) hold. macOS and
+    Windows start workers afresh."""
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _fresh_context() -> multiprocessing.context.BaseContext:
+    """forkserver where available, with the heavy imports preloaded so that each worker starts from a
+    process that has already imported spaCy; spawn elsewhere."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["observatory.pipeline"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+@contextmanager
+def _pool(workers: int, actors_file: Path | None) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` processes that extract with ``_extract_in_worker``.
+
+    Forked workers share the parent's Extractor, loaded here first (raises ``WorkerError`` when it
+    cannot load); the objects alive at the fork are frozen out of the garbage collector meanwhile, so that
+    collections in the workers do not copy the pages that hold them."""
+    global _worker_extractor
+    if not forks_workers():
+        with ProcessPoolExecutor(workers, mp_context=_fresh_context(), initializer=_init_worker,
+                                 initargs=(actors_file,)) as pool:
+            yield pool
+        return
+    from observatory.pipeline import Extractor
+
+    try:
+        _worker_extractor = Extractor(actors_file)
+    except Exception as exc:
+        raise WorkerError(f"worker could not load the extractor: {type(exc).__name__}: {exc}") from None
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_ignore_interrupts) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
+        _worker_extractor = None
 
 
 def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -122,29 +195,29 @@ def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 
 def extract_parallel_pairs(
-    docs: Iterable[Document], workers: int, batch_size: int = 32, actors_file: Path | None = None
+    docs: Iterable[Document], workers: Workers, batch_size: int = 32, actors_file: Path | None = None
 ) -> Iterator[tuple[Document, DocumentResult]]:
-    """Each document with its result, in input order, extracted by ``workers`` processes.
+    """Each document with its result, in input order, extracted by ``workers`` processes (a number, or
+    ``"auto"``: see ``resolve_workers``).
 
-    With ``workers <= 1`` the extraction runs in this process. Memory stays bounded: documents are read
+    With one worker the extraction runs in this process. Memory stays bounded: documents are read
     from ``docs`` only as workers free up (``IN_FLIGHT_PER_WORKER`` batches each). Raises ``WorkerError``
     when a worker cannot start or dies.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    workers, documents = resolve_workers(docs, workers)
     if workers <= 1:
         from observatory.pipeline import Extractor
 
         extractor = Extractor(actors_file)
-        for batch in _chunks(docs, batch_size):
+        for batch in _chunks(documents, batch_size):
             yield from zip(batch, extract_batch_safely(extractor, batch), strict=True)
         return
     pending: deque[tuple[list[Document], Future[list[DocumentResult]]]] = deque()
-    batches = _chunks(docs, batch_size)
-    with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker,
-                             initargs=(actors_file,)) as pool:
+    with _pool(workers, actors_file) as pool:
         try:
-            for batch in batches:
+            for batch in _chunks(documents, batch_size):
                 pending.append((batch, pool.submit(_extract_in_worker, batch)))
                 if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                     sent, future = pending.popleft()
@@ -160,7 +233,7 @@ def extract_parallel_pairs(
 
 
 def extract_parallel(
-    docs: Iterable[Document], workers: int, batch_size: int = 32, actors_file: Path | None = None
+    docs: Iterable[Document], workers: Workers, batch_size: int = 32, actors_file: Path | None = None
 ) -> Iterator[DocumentResult]:
     """Results of ``docs`` in input order, extracted by ``workers`` processes (see extract_parallel_pairs)."""
     for _, result in extract_parallel_pairs(docs, workers, batch_size, actors_file):
@@ -196,8 +269,18 @@ def _load_on_worker(actors_file: str | None) -> None:
     _dask_worker_extractor(actors_file)
 
 
+@lru_cache(maxsize=1)
+def partition_schema() -> pa.Schema:
+    """The pyarrow schema of a Parquet partition (``PARTITION_COLUMNS``)."""
+    import pyarrow as pa
+
+    return pa.schema([(name, getattr(pa, type_name)()) for name, type_name in PARTITION_COLUMNS])
+
+
 def partition_table(pairs: Iterable[tuple[Document, DocumentResult]]) -> pa.Table:
     """One Parquet partition's rows: document fields, events as a JSON array, error."""
+    import pyarrow as pa
+
     rows = [
         {
             "id": doc.id, "events": _EVENTS.dump_json(result.events).decode(), "error": result.error,
@@ -206,11 +289,13 @@ def partition_table(pairs: Iterable[tuple[Document, DocumentResult]]) -> pa.Tabl
         }
         for doc, result in pairs
     ]
-    return pa.Table.from_pylist(rows, schema=PARTITION_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=partition_schema())
 
 
 def _extract_partition(docs: list[Document], target: str, actors_file: str | None) -> tuple[int, int, int]:
     """Dask task: extract one partition and write it to ``target``; returns (documents, events, failed)."""
+    import pyarrow.parquet as pq
+
     with _EXTRACT_LOCK:  # one extraction at a time per process, should a worker run several threads
         results = extract_batch_safely(_dask_worker_extractor(actors_file), docs)
     tmp = Path(target).with_suffix(".parquet.tmp")
@@ -311,6 +396,9 @@ def is_partition_input(path: str | Path) -> bool:
 def read_partitions(path: str | Path) -> Iterator[tuple[Document, DocumentResult]]:
     """The documents and precomputed results stored by ``extract_dask`` in a .parquet file or a directory
     of them (read in file-name order, a record batch at a time). Raises PartitionError on other files."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     path = Path(path)
     if not path.exists():
         raise PartitionError(f"{path}: no such file or directory")
@@ -325,7 +413,7 @@ def read_partitions(path: str | Path) -> Iterator[tuple[Document, DocumentResult
         missing = {"id", "events", "text"} - set(parquet.schema_arrow.names)
         if missing:
             raise PartitionError(f"{file}: not an observatory partition (missing columns {sorted(missing)})")
-        columns = [name for name in PARTITION_SCHEMA.names if name in parquet.schema_arrow.names]
+        columns = [name for name, _ in PARTITION_COLUMNS if name in parquet.schema_arrow.names]
         for number, row in enumerate(_rows(parquet, columns), start=1):
             try:
                 yield _pair(row)

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
-import trafilatura
 from pydantic import ValidationError
 
 from observatory.language import foreign_language
@@ -344,6 +343,8 @@ def read_path(path: Path, published: dt.date | None = None, root: Path | None = 
 
 
 def _from_html(html: str, source: str, doc_id: str, published: dt.date | None) -> Document | ReadError:
+    import trafilatura  # only HTML inputs need it
+
     try:
         extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     except Exception as exc:  # a parser failure on one malformed page must not stop a batch

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from observatory import backends
+from observatory.config import DEFAULT_DB
 from observatory.migrations import apply_migrations
 from observatory.models import Document, DocumentResult, Event
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DB = "observatory.duckdb"
 ARTICLE_COLUMNS = ("article_id", "doc_id", "title", "url", "source", "published", "text", "ingested_at", "text_hash")
 BACKFILL_ROWS = 1000
 

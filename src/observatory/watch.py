@@ -6,24 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import duckdb
 import feedparser
 import trafilatura
-import typer
 
 from observatory.dedupe import dedupe_articles, repair
 from observatory.models import Document
 from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_path, text_problem
 from observatory.shutdown import GracefulShutdown
-from observatory.store import DEFAULT_DB, Store
+from observatory.store import Store
 
 if TYPE_CHECKING:
     from observatory.pipeline import Extractor
@@ -261,51 +259,3 @@ def watch_once(
     for error in stats.errors:
         log.warning(error)
     return stats
-
-
-def watch_command(
-    feeds: Annotated[
-        Path | None, typer.Option("--feeds", help="File of feed URLs or local feed files, one a line ('#' comments).")
-    ] = None,
-    folder: Annotated[
-        list[Path] | None, typer.Option("--folder", help="Folder of articles to watch (repeatable).")
-    ] = None,
-    db: Annotated[str, typer.Option("--db", help="DuckDB database file.")] = DEFAULT_DB,
-    interval: Annotated[float, typer.Option("--interval", help="Seconds between passes.", min=1.0)] = 300.0,
-    once: Annotated[bool, typer.Option("--once", help="Run one pass and exit.")] = False,
-    fetch_links: Annotated[
-        bool, typer.Option("--fetch-links", help="Fetch each feed item's linked page for the full text.")
-    ] = False,
-) -> None:
-    """Ingest new feed items and new files of folders on a schedule, resuming where it stopped."""
-    from rich.console import Console
-    from rich.markup import escape
-
-    from observatory.pipeline import Extractor
-    from observatory.terminal import terminal_safe
-
-    console = Console(stderr=True, soft_wrap=True)
-    folders = folder or []
-    if feeds is None and not folders:
-        console.print("[red]error:[/red] give --feeds FILE and/or --folder DIR")
-        raise typer.Exit(2)
-    if feeds is not None and not feeds.is_file():
-        console.print(f"[red]error:[/red] feed list {feeds} does not exist")
-        raise typer.Exit(2)
-    extractor = Extractor()
-    with GracefulShutdown():  # a signal between passes stops the watcher with one line too
-        while True:
-            try:
-                stats = watch_once(db, feeds, folders, extractor, fetch_links=fetch_links)
-            except duckdb.Error as exc:
-                console.print(f"[red]error:[/red] cannot use the database {db}: {exc}")
-                raise typer.Exit(1) from None
-            for error in stats.errors:
-                console.print(f"[yellow]skipped:[/yellow] {escape(terminal_safe(error))}")
-            console.print(
-                f"{dt.datetime.now():%H:%M:%S} {stats.items} new items: {stats.documents} articles stored "
-                f"({stats.events} events, {stats.incidents} incidents updated), {stats.skipped} already stored"
-            )
-            if once:
-                return
-            time.sleep(interval)
