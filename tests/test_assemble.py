@@ -372,3 +372,14 @@ def test_sentences_dated_by_a_week_and_by_a_month_tell_two_incidents(extractor: 
     events = occurred(extractor, text, "2025-08-03")
     assert len(events) == 2
     assert sorted(e.date.precision for e in events if e.date) == ["month", "week"]
+
+
+def test_forces_exchanging_fire_with_kidnappers_fight_a_battle_of_their_own(extractor: Extractor) -> None:
+    text = (
+        "Gunmen kidnap travellers on Zamfara highway\n\n"
+        "Gunmen on Sunday abducted at least 15 travellers on the Gusau-Funtua highway in Zamfara State, "
+        "residents said. A police spokesman said officers exchanged fire with the kidnappers but could not "
+        "stop them."
+    )
+    events = occurred(extractor, text, "2022-05-16")
+    assert {e.acled_sub_event_type for e in events} == {"Abduction/forced disappearance", "Armed clash"}

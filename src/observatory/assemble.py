@@ -131,7 +131,8 @@ def _done_later(trigger: Token) -> bool:
 
 _RESPONSE = re.compile(
     r"\b(?:return(?:ed|ing|s)? (?:the )?fire|fir(?:ed|ing) back|fought back|fight(?:s|ing)? back|hit back|"
-    r"shot back|retaliat\w+|respond(?:ed|ing) with (?:gun)?fire)\b", re.IGNORECASE)
+    r"shot back|retaliat\w+|respond(?:ed|ing) with (?:gun)?fire|exchang(?:ed|ing|es?) (?:gun)?fire)\b",
+    re.IGNORECASE)
 
 
 def responds(trigger: Token) -> bool:
