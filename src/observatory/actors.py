@@ -203,6 +203,7 @@ _TRAILING = re.compile(
     r"factions|affiliates|men|activists|partisans|guerrillas|attackers|assailants|positions|reinforcements))+$",
     re.I,
 )
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 # "Iranian-backed militias" and "pro-Iranian militias" are not Iran.
 _BACKED = re.compile(
     r"\b(?:pro[- ][\w.]+|[\w.]+[- ](?:backed|supported|sponsored|aligned|allied|trained|funded)|[\w.]+-armed)\b",
@@ -522,8 +523,7 @@ class ActorDictionary:
         if crowd and (ref.acled_inter in CROWD_INTERS or followers):
             country = ref.country or hint
             if country in self.countries:
-                crowd_entry = self.generic_actor(country, crowd, when)
-                return self._ref(raw, crowd_entry, hint)
+                return self.generic_ref(country, crowd, when, text=raw)
             template, sector, inter = GENERIC_KINDS[crowd]  # no country known: the crowd all the same
             return ActorRef(text=raw, name=template.split(" (")[0], sector=sector, acled_inter=inter)
         return ref
@@ -536,14 +536,14 @@ class ActorDictionary:
         kind = CROWD_KINDS.get(event_type or "") or ("UAG" if event_type in VIOLENT_EVENT_TYPES else None)
         if kind is None or country not in self.countries:
             return None
-        entry = self.generic_actor(country, kind, when)
-        return self._ref("", entry, country)
+        return self.generic_ref(country, kind, when)
 
     def _resolve(self, raw: str, when: dt.date | None, hint: str | None) -> ActorRef:
+        named = self.country_in(raw)
         # a phrase naming its country picks that country's entry ("Sudan Armed Forces" in a report on Chad)
-        entry = self._lookup_variants(raw, when, self.country_in(raw) or hint)
+        entry = self._lookup_variants(raw, when, named or hint)
         if entry is None:
-            entry = self._generic(raw, when, hint)
+            entry = self._generic(raw, named, when, hint)
         if entry is None:
             entry = self._fuzzy(raw, when, hint)
         if entry is None:
@@ -563,7 +563,7 @@ class ActorDictionary:
 
     def _variants(self, raw: str) -> list[str]:
         """The phrase, then versions of it without quantities, modifiers, member nouns and 'of' heads."""
-        plain = re.sub(r"^(?:the|a|an)\s+", "", raw.replace("’", "'"), flags=re.I)
+        plain = _ARTICLE.sub("", raw.replace("’", "'"))
         linked = re.sub(r"-(?:linked|affiliated|led|run|controlled|loyal)\b", "", plain, flags=re.I)
         core = _LEADING.sub("", linked)
         variants = [raw, plain, linked, core, _TRAILING.sub("", core)]
@@ -584,7 +584,7 @@ class ActorDictionary:
     def _lookup_branch(self, raw: str, when: dt.date | None, hint: str | None) -> ActorEntry | None:
         """A named group's local branch, a place's name before the group's ("Pale People's Defense Forces",
         "Kanbalu PDF"), is the group; a country's name before it is handled as that country's forces."""
-        first, _, rest = re.sub(r"^(?:the|a|an)\s+", "", raw, flags=re.I).partition(" ")
+        first, _, rest = _ARTICLE.sub("", raw).partition(" ")
         group_like = len(rest.split()) >= 2 or (len(rest) >= 2 and rest.isupper())  # "... Defense Forces", "PDF"
         if not group_like or not first[:1].isupper() or first.lower() in _HEAD_KIND or self.country_in(first):
             return None
@@ -604,9 +604,9 @@ class ActorDictionary:
             return self._country_exact[exact.group(1)]
         return self._country_folded[folded.group(1)] if folded else None
 
-    def _generic(self, raw: str, when: dt.date | None, hint: str | None) -> ActorEntry | None:
+    def _generic(self, raw: str, country: str | None, when: dt.date | None, hint: str | None) -> ActorEntry | None:
+        """The generic actor a phrase names (``country``: the country it names, if any)."""
         key = _key(raw.replace("-", " "))
-        country = self.country_in(raw)
         kind = head_kind(key)
         if kind is None and country and is_country_word(raw):
             kind = "GOV"  # "Israel", "Turkish" alone stand for the state
@@ -628,6 +628,10 @@ class ActorDictionary:
             w[0].isupper() and w.lower() not in _HEAD_KIND and w.lower() not in _GENERIC_MODIFIERS
             for w in re.findall(r"[\w'.-]+", rest)
         )
+
+    def generic_ref(self, iso3: str, kind: str, when: dt.date | None = None, text: str = "") -> ActorRef:
+        """The generic actor of a kind for a country as a reference, with ``text`` as written (none if implied)."""
+        return self._ref(text, self.generic_actor(iso3, kind, when), iso3)
 
     def generic_actor(self, iso3: str, kind: str, when: dt.date | None = None) -> ActorEntry:
         """The generic actor of a kind (a GENERIC_KINDS key) for a country, e.g. Police Forces of India."""

@@ -122,11 +122,12 @@ def _done_later(trigger: Token) -> bool:
     verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
     if verb.lemma_.lower() in _LATER_DEATHS or trigger.lemma_.lower() in _LATER_DEATHS:
         return False
-    def later(token: Token) -> bool:
-        return token.lower_ in ("later", "subsequently") and token.dep_ == "advmod"
-
-    return any(later(c) or (c.dep_ in ("prep", "npadvmod") and any(later(g) for g in c.children))  # "Later on Friday"
+    return any(_later(c) or (c.dep_ in ("prep", "npadvmod") and any(_later(g) for g in c.children))  # "Later on Friday"
                for v in (verb, *verb.ancestors) if v.pos_ in ("VERB", "AUX") for c in v.children)
+
+
+def _later(token: Token) -> bool:
+    return token.lower_ in ("later", "subsequently") and token.dep_ == "advmod"
 
 
 _RESPONSE = re.compile(
@@ -261,7 +262,7 @@ def _rank(event: Event) -> int:
     return SUB_TYPE_RANK.index(sub) if sub in SUB_TYPE_RANK else len(SUB_TYPE_RANK)
 
 
-def _dates_agree(told: DateSpan | None, new: DateSpan | None, refers_back: bool = False) -> bool:
+def _dates_agree(told: DateSpan | None, new: DateSpan | None, refers_back: bool) -> bool:
     """Dates conflict only when the new mention states its own and it does not overlap a date stated in its
     sentence or a day carried there from the sentences before ("On November 11, gunmen opened fire on a
     plane" after sentences on Tuesday's attack), or when both are stated at different precisions and the new
@@ -349,9 +350,12 @@ class Incident:
             return None
         best = min(dated, key=lambda m: (order[m.event.date.basis], _DATE_PRECISIONS.index(m.event.date.precision),  # type: ignore[union-attr]
                                          m.headline, m.sentence)).event.date
+        if best is None or best.precision == "day":
+            return best
         # a day carried from the sentences before, inside the span stated ("this year"), is the finer date
-        return next((m.event.date for m in dated if m.event.date.basis == "context" and best.precision != "day"  # type: ignore[union-attr]
-                     and m.event.date.precision == "day" and best.start <= m.event.date.start <= best.end), best)  # type: ignore[union-attr]
+        carried = (m.event.date for m in dated)
+        return next((d for d in carried if d is not None and d.basis == "context" and d.precision == "day"
+                     and best.start <= d.start <= best.end), best)
 
     def accepts(self, mention: Mention) -> bool:
         """Whether a mention can tell this incident: a kind that joins the incident's own, the same status,

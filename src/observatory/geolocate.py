@@ -158,13 +158,16 @@ class DocumentPlaces:
         """The place each clause of a sentence names (None for a clause without one, or the whole sentence),
         when two or more clauses name different places ("three were killed in Bannu, while another died in
         Malakand"); all None otherwise, so the sentence's place stands for every event in it."""
-        found = [self._clause_place(clause) if clause else None for clause in clauses]
+        if sum(1 for clause in clauses if clause) < 2:
+            return [None] * len(clauses)
+        toponyms = self._event_toponyms()
+        found = [self._clause_place(clause, toponyms) if clause else None for clause in clauses]
         distinct = {(loc.name, loc.country) for loc in found if loc is not None}
         return found if len(distinct) > 1 else [None] * len(clauses)
 
-    def _clause_place(self, tokens: list[Token]) -> Location | None:
+    def _clause_place(self, tokens: list[Token], toponyms: list[Toponym]) -> Location | None:
         starts = {t.idx for t in tokens}
-        own = [t for t in self._event_toponyms() if t.start in starts]
+        own = [t for t in toponyms if t.start in starts]
         return self._refine(self._most_specific(own)) if own else None
 
     def listed(self, sent: Span) -> list[tuple[Location, int | None]]:

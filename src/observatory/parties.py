@@ -40,9 +40,8 @@ def acled_parties(event: Event, dictionary: ActorDictionary) -> Event:
         actors, recipients = list(event.actors), list(event.recipients)
         country = event.location.country if event.location else None
         if not any(p.acled_inter in FORCE_INTERS for p in (*actors, *recipients)) and country in dictionary.countries:
-            police = dictionary.generic_actor(country, "POL", event.date.start if event.date else None)
-            actors, recipients = [ActorRef(text="", name=police.name, country=police.country, sector=police.sector,
-                                           acled_inter=police.acled_inter)], _distinct([*actors, *recipients])
+            police = dictionary.generic_ref(country, "POL", event.date.start if event.date else None)
+            actors, recipients = [police], _distinct([*actors, *recipients])
         return _lead(event, actors, recipients, FORCE_INTERS)  # an unnamed force at a protest: the police
     if sub not in CROWD_FIRST:
         return event
@@ -53,9 +52,7 @@ def acled_parties(event: Event, dictionary: ActorDictionary) -> Event:
         country = ref.country or (event.location.country if event.location else None)
         if ref.acled_inter == inter or not _is_generic_crowd(ref) or country not in dictionary.countries:
             return ref
-        entry = dictionary.generic_actor(country, kind, when)
-        return ActorRef(text=ref.text, name=entry.name, country=entry.country, sector=entry.sector,
-                        acled_inter=entry.acled_inter)
+        return dictionary.generic_ref(country, kind, when, text=ref.text)
 
     actors = [crowd(a) for a in event.actors]
     recipients = [crowd(r) for r in event.recipients]
