@@ -23,6 +23,15 @@ def test_islamic_state_aliases_resolve_to_one_actor(actors: ActorDictionary, tex
     assert ref.text == text
 
 
+@pytest.mark.parametrize(
+    "text", ["militants", "armed terrorists", "suspected Islamist insurgents", "an insurgent group", "jihadists"])
+def test_an_armed_group_the_report_does_not_name_is_an_unidentified_armed_group(actors: ActorDictionary,
+                                                                                  text: str) -> None:
+    ref = actors.resolve(text, country_hint="MOZ")
+    assert (ref.name, ref.acled_inter) == ("Unidentified Armed Group (Mozambique)", 3)
+    assert actors.resolve("Boko Haram militants", country_hint="NGA").acled_inter == 2  # a named group keeps its own
+
+
 def test_houthis_and_ansar_allah_are_the_same_actor(actors: ActorDictionary) -> None:
     houthis = actors.resolve("Houthi rebels")
     assert houthis.name == actors.resolve("Ansar Allah").name == actors.resolve("the Houthis").name

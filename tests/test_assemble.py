@@ -78,6 +78,20 @@ def test_a_list_of_towns_gives_one_event_per_town(extractor: Extractor) -> None:
     assert {e.acled_sub_event_type for e in events} == {"Air/drone strike"}
 
 
+@pytest.mark.parametrize("text", [
+    "On 9 May 2020, in Fresnillo, Zacatecas, armed men driving two vehicles attacked a police patrol using "
+    "grenades and firearms in Plateros community. Two officers died.",
+    "On 6 May 2020, clashes were reported between government forces and Houthi fighters at the border between "
+    "Marib and Al Jawf governorates. Two fighters were killed.",
+    "On 2 May 2020, in Rathedaung Township, Sittwe District, Rakhine State, the military and the AA clashed. "
+    "Two soldiers died.",
+])
+def test_a_town_with_its_region_a_boundary_or_a_chain_of_units_is_one_place(extractor: Extractor, text: str) -> None:
+    events = occurred(extractor, text, "2020-05-12")
+    assert len(events) == 1
+    assert deaths(events[0]) == 2
+
+
 def test_tolls_trends_and_history_are_no_occurred_events(extractor: Extractor) -> None:
     text = (
         "Gunmen killed three farmers in Dori on Monday, officials said. "
@@ -309,6 +323,19 @@ def test_each_clause_of_a_sentence_keeps_the_place_it_names(extractor: Extractor
     events = occurred(extractor, text, "2025-08-04")
     places = sorted(e.location.name for e in events if e.location)
     assert len(events) == 2 and places[0] == "Dera Ismail Khan" and places[1].startswith("Lakki")
+    by_place = {e.location.name[:5]: deaths(e) for e in events if e.location}
+    assert by_place == {"Dera ": 1, "Lakki": 4}  # each clause's dead to its own event
+
+
+def test_a_toll_told_after_a_list_of_places_is_no_one_place_s(extractor: Extractor) -> None:
+    text = (
+        "Gunmen attack villages in northwest Nigeria\n\n"
+        "On Tuesday, armed bandits attacked the villages of Gusau, Kaura Namoda and Talata Mafara "
+        "in Zamfara state. The attacks killed nine people, residents said."
+    )
+    events = occurred(extractor, text, "2024-05-09")
+    assert len(events) == 3
+    assert all(deaths(e) is None for e in events)
 
 
 def test_a_place_opening_a_compound_modifier_is_no_scene(extractor: Extractor) -> None:

@@ -116,13 +116,13 @@ _HEAD_WORDS: dict[str, str] = {
     "JRN": "journalist journalists reporter reporters photographer photographers cameraman",
     "MED": "doctors doctor nurses nurse medics medic paramedics",
     "REF": "refugees refugee migrants migrant idps",
-    "UAG": (
+    "UAG": (  # ACLED codes an armed group the report does not name as Unidentified Armed Group (COUNTRY)
         "gunmen gunman assailants assailant attackers attacker bandits bandit kidnappers kidnapper abductors "
-        "hitmen hitman"
+        "hitmen hitman militants militant jihadists jihadist jihadis terrorists terrorist extremists islamists "
+        "insurgents insurgent"
     ),
     "GANG": "gang gangs gangsters gangster cartel cartels traffickers criminals",
-    "REB": "rebels rebel insurgents insurgent guerrillas guerrilla separatists separatist fighters fighter",
-    "INS": "militants militant jihadists jihadist jihadis terrorists terrorist extremists islamists",
+    "REB": "rebels rebel guerrillas guerrilla separatists separatist fighters fighter",
     "MLA": "militia militias militiamen militiaman paramilitaries paramilitary vigilantes vigilante",
     "ETH": "tribesmen tribesman clansmen herders herdsmen herdsman",
     "PKO": "peacekeepers peacekeeper",
@@ -169,11 +169,11 @@ _HEAD_PHRASES: dict[str, str] = {
 _MODIFIER_KINDS: dict[str, str] = {
     "rebel": "REB",
     "opposition": "REB",
-    "insurgent": "REB",
     "separatist": "REB",
-    "jihadist": "INS",
-    "islamist": "INS",
-    "extremist": "INS",
+    "insurgent": "UAG",
+    "jihadist": "UAG",
+    "islamist": "UAG",
+    "extremist": "UAG",
     "tribal": "ETH",
     "clan": "ETH",
     "communal": "ETH",
@@ -450,7 +450,7 @@ def head_kind(text: str) -> str | None:
         kind = next((_HEAD_KIND[w] for w in reversed(stripped) if w in _HEAD_KIND), None)
     for word in stripped:
         modifier = _MODIFIER_KINDS.get(word)
-        if modifier == "UAG" and _AIRCRAFT.intersection(stripped):
+        if word in ("unidentified", "unknown") and _AIRCRAFT.intersection(stripped):
             return "UMF"
         if modifier and kind not in _PEOPLE_KINDS and not (modifier == "UAG" and kind in {"GANG", "MLA"}):
             return modifier

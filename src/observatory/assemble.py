@@ -20,7 +20,7 @@ from spacy.tokens import Span, Token
 
 from observatory.events import crowd_control, mentions_protest
 from observatory.gazetteer import haversine_km
-from observatory.geolocate import admin1_matches
+from observatory.geolocate import SAME_SCENE_KM, admin1_matches
 from observatory.models import COUNT_FIELDS, ActorRef, DatePrecision, DateSpan, Event, Evidence, Location, Quantity
 
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -54,8 +54,6 @@ NATIONAL_TOTAL = 100
 # A sentence that neither names the incident's place nor refers back to it ("the attack") continues an
 # incident told at most this many sentences before.
 NEARBY_SENTENCES = 3
-# Two places this close are one scene: a village and the town beside it.
-SAME_SCENE_KM = 15.0
 # A toll this much larger than another report's is a running total or a sum, not the same count.
 _FRESH_CUE = re.compile(
     r"^\W*(?:separately|elsewhere|meanwhile|in (?:a|another) (?:separate|related|similar|different) "
@@ -102,6 +100,7 @@ class Mention:
     adds: frozenset[str] = frozenset()  # counts further to those told before ("were also killed")
     presupposed: bool = False  # named as what someone reacts to ("condemned the attack")
     responds: bool = False  # an armed response to what was told ("guards returned fire, killing the gunman")
+    listed: bool = False  # told at one of the places of a list ("air strikes on Houla, Shiheen and Qana")
     clause: str | None = None  # what the incident classifier reads of it, when it is asked
     reading: str = "incident"  # what the incident classifier reads its clause as (incident_classifier.CLASSES)
 
@@ -509,6 +508,16 @@ def _body_target(incidents: list[Incident], mention: Mention) -> Incident | None
     return max(open_, key=_last_told)  # the latest told
 
 
+def _listed_with_others(target: Incident, incidents: list[Incident], mention: Mention) -> bool:
+    """Whether the incident a placeless mention joins is one of a list of places its last sentence named
+    ("airstrikes on Thin Taw, Zaw Chaung and Ma Gyi Kone", then "The attacks killed six"): the toll told
+    after a list is of all of them, no one place's."""
+    last = _last_told(target)
+    places = {m.event.location.name for incident in incidents if incident.accepts(mention)
+              for m in incident.mentions if m.sentence == last and m.listed and m.event.location}
+    return len(places) >= 2
+
+
 def _last_told(incident: Incident) -> int:
     """The last sentence telling an incident, not counting those that only name it ("condemned the attack",
     "Today's attack followed ...")."""
@@ -606,6 +615,8 @@ def _incidents(mentions: list[Mention]) -> list[Incident]:
     incidents: list[Incident] = []
     for mention in sorted((m for m in mentions if not m.headline), key=lambda m: m.sentence):
         target = _body_target(incidents, mention)
+        if target is not None and not mention.place_stated and _listed_with_others(target, incidents, mention):
+            mention = replace(mention, event=mention.event.model_copy(update={"fatalities": None, "injured": None}))
         if target is None and mention.presupposed and not _tells_details(mention.event):
             continue  # "the minister condemned the attack": nothing to code of its own
         if target is None:

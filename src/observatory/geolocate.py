@@ -162,8 +162,9 @@ class DocumentPlaces:
             return [None] * len(clauses)
         toponyms = self._event_toponyms()
         found = [self._clause_place(clause, toponyms) if clause else None for clause in clauses]
-        distinct = {(loc.name, loc.country) for loc in found if loc is not None}
-        return found if len(distinct) > 1 else [None] * len(clauses)
+        named = [loc for loc in found if loc is not None]
+        apart = any(_apart(a, b) for i, a in enumerate(named) for b in named[i + 1:])
+        return found if apart else [None] * len(clauses)
 
     def _clause_place(self, tokens: list[Token], toponyms: list[Toponym]) -> Location | None:
         starts = {t.idx for t in tokens}
@@ -182,8 +183,9 @@ class DocumentPlaces:
                  and not t.actor_origin and not t.in_dateline and not t.qualifier
                  and (t.place is None or t.place.kind in ("city", "curated", "admin1"))]
         places = {(e.start_char - base, e.end_char - base) for e in sent.ents if e.label_ in _PLACE_LABELS}
-        for match in re.finditer(_NAME, text):
-            if not any(s < match.end() and match.start() < e for s, e, _ in items):
+        known = [(t.start - base, t.end - base) for t in self.toponyms if base <= t.start < sent.end_char]
+        for match in re.finditer(_NAME, text):  # names the gazetteer lacks: not a toponym set aside above
+            if not any(s < match.end() and match.start() < e for s, e in known + [(s, e) for s, e, _ in items]):
                 items.append((match.start(), match.end(), None))
         items.sort(key=lambda item: item[0])
         runs: list[list[tuple[int, int, Toponym | None, int | None]]] = []
@@ -195,6 +197,8 @@ class DocumentPlaces:
                 runs.append([(start, end, toponym, None)])
         fallback = self.for_sentence(sent)
         for run in sorted(runs, key=len, reverse=True):
+            if _BOUNDARY.search(text[:run[0][0]]) or _nested_units(text, run):
+                continue  # "the border between Marib and Al Bayda", "Minbya Township, Mrauk-u District": one place
             cue = _PLACES_CUE.search(text[:run[0][0]]) is not None or _PLACES_AFTER.match(text[run[-1][1]:]) is not None
             members = [(start, end, t, n) for start, end, t, n in run
                        if (t is not None and t.location is not None) or cue
@@ -285,6 +289,32 @@ _PLACES_CUE = re.compile(
 _PLACES_AFTER = re.compile(
     r"\s+(?:towns|villages|townships|localities|neighbou?rhoods|districts|provinces|camps|settlements|"
     r"hamlets|communities)\b", re.IGNORECASE)
+# Two places this close are one scene: a village and the town beside it.
+SAME_SCENE_KM = 15.0
+_BOUNDARY = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+_UNIT_WORD = re.compile(rf"(?:^|\s)({_TYPE_WORDS})$|^\s+({_TYPE_WORDS})\b", re.IGNORECASE)
+
+
+def _apart(a: Location, b: Location) -> bool:
+    """Two scenes: neither place is the other, holds the other (a region and its town) or lies beside it."""
+    if a.name == b.name or a.country != b.country:
+        return a.name != b.name
+    if (a.precision == 3 and a.admin1 == b.admin1) or (b.precision == 3 and b.admin1 == a.admin1):
+        return False
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) > SAME_SCENE_KM
+
+
+def _nested_units(text: str, run: list[tuple[int, int, Toponym | None, int | None]]) -> bool:
+    """Whether a run of names is a chain of administrative units, each inside the next ("Minbya Township,
+    Mrauk-u District, Rakhine State"): its names carry different unit words."""
+    units = set()
+    for start, end, _, _ in run:
+        match = _UNIT_WORD.search(text[start:end]) or _UNIT_WORD.match(text[end:])
+        if match:
+            units.add((match.group(1) or match.group(2)).lower())
+    return len(units) >= 2
+
+
 _COUNT_WORDS = {"one": 1, "another": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10}
 

@@ -26,6 +26,7 @@ from observatory.models import (
     DocumentResult,
     Event,
     Evidence,
+    Location,
     Quantity,
 )
 from observatory.nlp import get_nlp
@@ -131,6 +132,36 @@ def _assign_counts(sentence_events: list[Event], counts: dict[str, Quantity]) ->
         target = routes.get(field)
         if target is not None:
             setattr(target, field, quantity)
+
+
+_CONTRAST_MARKS = frozenset({"while", "whereas", "whilst"})
+
+
+def _split_by_place(mention: assemble.Mention, listed: list[tuple[Location, int | None]],
+                    placed: bool) -> list[assemble.Mention]:
+    """A mention told at a list of places as one mention per place; as it is, when its own clause names
+    its place or it has none."""
+    if placed or mention.event.location is None:
+        return [mention]
+    copies = assemble.split_by_place(mention.event, listed)
+    return [replace(mention, event=copy, listed=len(copies) > 1) for copy in copies]
+
+
+def _assign_sentence_counts(built: list[assemble.Mention], placed: dict[int, set[int]], sent: Span,
+                            aside: list[Token]) -> None:
+    """Counts to a sentence's events; where a contrasted clause tells an event at another place ("three
+    were killed in Bannu, while another died in Malakand"), each clause's counts to its own event."""
+    contrasted = any(t.dep_ == "mark" and t.lower_ in _CONTRAST_MARKS for t in sent)
+    if len(placed) < 2 or not contrasted:
+        _assign_counts([m.event for m in built], quantities.extract_counts(sent, aside))
+        return
+    for clause in {frozenset(tokens) for tokens in placed.values()}:
+        told = [m.event for m in built if placed.get(id(m)) == clause]
+        _assign_counts(told, quantities.extract_counts(sent, aside, set(clause)))
+    rest = [m.event for m in built if id(m) not in placed]
+    if rest:
+        outside = {t.i for t in sent} - set().union(*placed.values())
+        _assign_counts(rest, quantities.extract_counts(sent, aside, outside))
 
 
 class Extractor:
@@ -266,11 +297,11 @@ class Extractor:
 
         built: list[assemble.Mention] = []
         aside: list[Token] = []  # triggers of many events, whose counts are no one event's
-        placed: set[int] = set()  # mentions whose own clause names their place
+        placed: dict[int, set[int]] = {}  # mentions whose own clause names their place: that clause
         ordered = sorted(triggers, key=lambda t: -t.score)
-        clause_places = places.by_clause([roles.own_clause(t.token, [o.token for o in ordered if o is not t])
-                                          for t in ordered])  # "..., while another died in Malakand"
-        for trigger, clause_place in zip(ordered, clause_places, strict=True):
+        clauses = [roles.own_clause(t.token, [o.token for o in ordered if o is not t]) for t in ordered]
+        clause_places = places.by_clause(clauses)  # "..., while another died in Malakand"
+        for trigger, clause, clause_place in zip(ordered, clauses, clause_places, strict=True):
             own_date = owned.get(trigger.token.i) or others_date  # "Today's attack followed weekend bombings"
             event_date = own_date or date
             # "Today's attack" beside another dated event names the incident told, as "the attack" would:
@@ -323,8 +354,8 @@ class Extractor:
                 clause=self._clause(trigger.token, event) if position < 1.0 else None,
             )
             built.insert(0 if reference else len(built), mention)  # the incident referred to is told first
-            if clause_place is not None:
-                placed.add(id(mention))
+            if clause_place is not None and clause is not None:
+                placed[id(mention)] = {t.i for t in clause}
         if act is not None and not any(m.event.plover_type == act.plover_type for m in built):
             actor_spans, recipient_spans = roles.find_roles(act.token)
             built.append(assemble.Mention(
@@ -346,12 +377,10 @@ class Extractor:
                     mention.event.acled_sub_event_type = self.classifier.refine_sub_type(
                         sent.text, mention.event.acled_sub_event_type)
         if built:
-            _assign_counts([m.event for m in built], quantities.extract_counts(sent, aside))
+            _assign_sentence_counts(built, placed, sent, aside)
             listed = places.listed(sent)
             if listed:
-                built = [replace(m, event=copy) for m in built for copy in (
-                    assemble.split_by_place(m.event, listed) if m.event.location and id(m) not in placed
-                    else [m.event])]
+                built = [split for m in built for split in _split_by_place(m, listed, id(m) in placed)]
             if places.country_only(sent) and any(assemble.national_total(m.event) for m in built):
                 for mention in built:  # "457 arrested in France during the ninth day of protests": a tally
                     mention.reading, mention.clause = MANY, None

@@ -360,6 +360,8 @@ def _is_single_person(token: Token) -> bool:
 def _is_one_person(token: Token) -> bool:
     if token.lower_ in ("him", "her"):
         return True
+    if token.lower_ == "another" and token.dep_ in ("nsubj", "nsubjpass"):
+        return True  # "while another died in Malakand": one more person
     if token.ent_type_ == "PERSON":
         return token.i + 1 >= len(token.doc) or token.doc[token.i + 1].ent_iob_ != "I"
     if token.tag_ not in ("NN", "NNP") or any(
@@ -694,9 +696,10 @@ def _add(total: Quantity | None, more: Quantity) -> Quantity:
     )
 
 
-def extract_counts(sent: Span, aside: Iterable[Token] = ()) -> dict[str, Quantity]:
+def extract_counts(sent: Span, aside: Iterable[Token] = (), within: set[int] | None = None) -> dict[str, Quantity]:
     """Counts of people killed, injured, abducted, arrested, displaced or taking part in ``sent``; none from
-    the phrases of the ``aside`` tokens ("a spate of attacks that claimed six lives": many events' toll).
+    the phrases of the ``aside`` tokens ("a spate of attacks that claimed six lives": many events' toll),
+    and, given ``within`` (token indices of one clause), only that clause's.
 
     Coordinated groups add up ("killed 4 soldiers and 3 civilians" is 7); subsets do not ("killing 6
     civilians, including 2 women" is 6). A reported death toll wins over the sentence's own count only
@@ -705,12 +708,12 @@ def extract_counts(sent: Span, aside: Iterable[Token] = ()) -> dict[str, Quantit
     """
     toll, running_total, toll_tokens = _toll(sent)
     set_aside = {t.i for token in aside for t in token.subtree}
-    if set_aside.intersection(toll_tokens):
+    if set_aside.intersection(toll_tokens) or (within is not None and not within.intersection(toll_tokens)):
         toll = None
     counts: dict[str, Quantity] = {}
     bodies: Quantity | None = None
     for nominal, quantity, _ in _counted(sent):
-        if nominal.i in set_aside:
+        if nominal.i in set_aside or (within is not None and nominal.i not in within):
             continue
         field = _field_of(nominal) if nominal.i not in toll_tokens else None
         if field == "fatalities" and nominal.lemma_.lower() in _BODY_NOUNS:
