@@ -225,3 +225,10 @@ def test_a_local_branch_of_a_named_group_is_the_group(actors: ActorDictionary, t
 def test_a_state_force_named_with_its_country_is_that_countrys(actors: ActorDictionary) -> None:
     ref = actors.resolve("Sudan Armed Forces", when=dt.date(2024, 2, 1), country_hint="TCD")
     assert ref.name.startswith("Military Forces of Sudan") and ref.acled_inter == 8  # acting abroad
+
+
+def test_an_actor_recoded_by_acled_takes_the_code_of_the_event_s_date(actors: ActorDictionary) -> None:
+    before = actors.resolve("Fano militiamen", when=dt.date(2021, 6, 1))
+    after = actors.resolve("Fano militiamen", when=dt.date(2023, 11, 9))
+    assert (before.name, before.acled_inter) == ("Fano Ethnic Militia", 4)
+    assert (after.name, after.acled_inter) == ("Fano Militia", 2)

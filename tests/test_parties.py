@@ -98,3 +98,17 @@ def test_excessive_force_by_an_unnamed_force_is_the_polices(actors: ActorDiction
     shot = acled_parties(demonstration("Excessive force against protesters", [PROTESTERS], [], killed=2), actors)
     assert [a.name for a in shot.actors] == ["Police Forces of Kenya"]
     assert [r.name for r in shot.recipients] == ["Protesters (Kenya)"]
+
+
+REBELS = ActorRef(text="the rebels", name="Unidentified Armed Group (Kenya)", country="KEN", sector="MLA",
+                  acled_inter=3)
+
+
+@pytest.mark.parametrize(("sub", "leader"), [
+    ("Government regains territory", POLICE), ("Non-state actor overtakes territory", REBELS)])
+def test_the_side_that_gains_ground_leads(actors: ActorDictionary, sub: str, leader: ActorRef) -> None:
+    gained = demonstration(sub, [REBELS if leader is POLICE else POLICE], [leader]).model_copy(
+        update={"acled_event_type": "Strategic developments" if "Government" in sub else "Battles"})
+    coded = acled_parties(gained, actors)
+    assert coded.actors[0].name == leader.name
+    assert coded.recipients[0].name != leader.name

@@ -2,8 +2,10 @@
 
 A protest's crowd is actor 1, as "Protesters (COUNTRY)" or a named group, and the force that meets it is
 actor 2; a riot's crowd is "Rioters (COUNTRY)"; excessive force against protesters is coded the other way
-round, the force first, and so is a force that killed at a riot. The sentence's grammar may say otherwise
-("Police dispersed the protesters"), so the parties are put in that order once the sub-type is settled.
+round, the force first, and so is a force that killed at a riot. A change of territory is coded with the
+side that gains it first: the state's forces when the government regains ground, the armed group when it
+takes it. The sentence's grammar may say otherwise ("Police dispersed the protesters", "the rebels withdrew
+as soldiers recaptured the town"), so the parties are put in that order once the sub-type is settled.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ FORCE_FIRST = {"Excessive force against protesters"}
 # unnamed people ("a number of people", "residents") a protest report speaks of.
 CROWD_INTERS = (5, 6, 7)
 FORCE_INTERS = (1, 8)
+# The side that gains ground, by the inter codes that may lead a territorial sub-type.
+GAINER_FIRST = {"Government regains territory": (1,), "Non-state actor overtakes territory": (2, 3, 4)}
 _GENERIC_CROWDS = ("Protesters", "Rioters", "Civilians")
 
 
@@ -43,6 +47,8 @@ def acled_parties(event: Event, dictionary: ActorDictionary) -> Event:
             police = dictionary.generic_ref(country, "POL", event.date.start if event.date else None)
             actors, recipients = [police], _distinct([*actors, *recipients])
         return _lead(event, actors, recipients, FORCE_INTERS)  # an unnamed force at a protest: the police
+    if sub in GAINER_FIRST:
+        return _lead(event, list(event.actors), list(event.recipients), GAINER_FIRST[sub])
     if sub not in CROWD_FIRST:
         return event
     kind, inter = CROWD_FIRST[sub]
