@@ -410,3 +410,14 @@ def test_forces_exchanging_fire_with_kidnappers_fight_a_battle_of_their_own(extr
     )
     events = occurred(extractor, text, "2022-05-16")
     assert {e.acled_sub_event_type for e in events} == {"Abduction/forced disappearance", "Armed clash"}
+
+
+def test_a_town_that_saw_an_event_is_its_place_and_a_list_in_another_clause_keeps_its_towns(
+        extractor: Extractor) -> None:
+    text = ("While Eldoret saw largely peaceful demonstrations on Monday, clashes and tear gas were reported "
+            "in Nyeri and Karatina.")
+    events = occurred(extractor, text, "2025-07-08")
+    places = {e.location.name for e in events if e.location}
+    assert {"Eldoret", "Nyeri", "Karatina"} <= places
+    assert {e.acled_sub_event_type for e in events if e.location and e.location.name != "Eldoret"} == {
+        "Violent demonstration"}  # clashes with tear gas, no armed side named: a riot, not a battle

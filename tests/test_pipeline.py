@@ -206,3 +206,14 @@ def test_force_that_harmed_no_one_counted_is_no_excessive_force(extractor: Extra
 def test_words_that_name_no_one_are_no_actor(extractor: Extractor, text: str, junk: str) -> None:
     events = extractor.extract(Document(id="junk", text=text, published=dt.date(2024, 3, 8))).events
     assert events and all(a.text != junk for e in events for a in e.actors)
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    ("Hezbollah said its fighters had struck Israeli positions in Metula on Tuesday.", "Hezbollah"),
+    ("The Israeli military said its jets struck a compound in Khiam overnight.", "Military Forces of Israel"),
+])
+def test_a_force_named_by_whose_it_is_belongs_to_the_speaker(extractor: Extractor, text: str, actor: str) -> None:
+    events = [e for e in extractor.extract(Document(id="own", text=text, published="2024-05-16")).events
+              if e.status == "occurred" and e.acled_event_type]
+    assert events and events[0].actors[0].name.startswith(actor)
+    assert events[0].actors[0].text.startswith("its ")

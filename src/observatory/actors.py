@@ -719,6 +719,21 @@ class ActorDictionary:
 _PARTY_ENTITIES = {"PERSON", "ORG", "NORP"}
 
 
+_ARMED_KINDS = frozenset({"MIL", "POL", "REB", "UAG", "MLA", "ETH", "GANG"})
+_ARMED_INTERS = frozenset({1, 2, 3, 4, 8})
+
+
+def own_forces(span: Span) -> bool:
+    """Whether an actor phrase names a force by whose it is: "its fighters", "their troops"."""
+    return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in span.root.children) and \
+        head_kind(span.text) in _ARMED_KINDS
+
+
+def is_armed(ref: ActorRef) -> bool:
+    """Whether a resolved party is a state force, an armed group or an external force."""
+    return ref.acled_inter in _ARMED_INTERS
+
+
 def names_a_party(ref: ActorRef, span: Span) -> bool:
     """Whether an actor span names someone: a party the dictionary knows or guesses a sector or country for,
     or a person, group or nationality the parser names; not "he", "11", "the trigger", "a breakthrough"."""

@@ -368,6 +368,8 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
         sides = _phrase(_clash_sides(token))
         if _PROTESTERS.search(sides):
             return "PROTEST", "riot-spon", "Violent demonstration"
+        if not sides and (crowd_control(sent_text) or mentions_protest(sent_text)):
+            return "PROTEST", "riot-spon", "Violent demonstration"  # "towns reported clashes and tear gas"
         if _unarmed_side(_clash_sides(token)):
             return "ASSAULT", "primitive" if _PRIMITIVE.search(sent_text) else "beat", "Mob violence"
     if _SEXUAL.search(sent_text):
@@ -416,10 +418,14 @@ _GROUP_NOUNS = re.compile(
     r"labou?rers|fans|drivers|passengers|crowds?|mobs?|residents|villages?)\b", re.I)
 
 
+# Verbs whose subject saw or told a clash rather than fought it: "other towns reported clashes".
+_WITNESS_VERBS = frozenset({"report", "see", "witness", "experience", "record"})
+
+
 def _clash_sides(token: Token) -> list[Token]:
     """The parties of a clash: "A clashed with B", "clashes between A and B", "A and B fought each other"."""
     sides: list[Token] = []
-    verb = token if token.pos_ == "VERB" else token.head
+    verb = token if token.pos_ == "VERB" or token.head.lemma_ in _WITNESS_VERBS else token.head
     for node in dict.fromkeys((token, verb)):  # in this order: a set of tokens iterates by hash
         for child in node.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("it", "they", "which"):

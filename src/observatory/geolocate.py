@@ -12,6 +12,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
+from observatory.events import NOUN_TRIGGERS
 from observatory.gazetteer import (
     DATA_DIR,
     Gazetteer,
@@ -291,6 +292,8 @@ _PLACES_AFTER = re.compile(
     r"hamlets|communities)\b", re.IGNORECASE)
 # Two places this close are one scene: a village and the town beside it.
 SAME_SCENE_KM = 15.0
+# Verbs whose subject is the scene of the event they take as object.
+_SCENE_VERBS = frozenset({"see", "witness", "experience"})
 _BOUNDARY = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _UNIT_WORD = re.compile(rf"(?:^|\s)({_TYPE_WORDS})$|^\s+({_TYPE_WORDS})\b", re.IGNORECASE)
 
@@ -426,6 +429,8 @@ class Geolocator:
                     and not self._place_despite_label(text, match, found):
                 continue
             self._add(found, text, match.start(), match.end())
+        for start, end in _scene_subjects(doc):  # "While Kisumu saw largely peaceful demonstrations"
+            self._add(found, text, start, end)
         for match in self._capital_re.finditer(text):
             country = self._demonyms.get(match.group(1) or "")
             capital = self.gazetteer.capital_of(country) if country else None
@@ -619,6 +624,20 @@ def _type_of(word: str) -> str:
 def _named_region(t: Toponym) -> bool:
     """A region named with its own word ("Borno State", "Idlib province") and found as one."""
     return t.type_word in _ADMIN1_TYPES and bool(t.candidates) and all(p.kind == "admin1" for p in t.candidates)
+
+
+def _scene_subjects(doc: Doc) -> list[tuple[int, int]]:
+    """Names that are the subject of seeing an event ("Kisumu saw peaceful demonstrations", "Kharkiv
+    witnessed heavy shelling"): the places where it happened, tagged as an entity or not."""
+    spans = []
+    for token in doc:
+        verb = token.head
+        if token.dep_ != "nsubj" or token.pos_ != "PROPN" or verb.lemma_ not in _SCENE_VERBS:
+            continue
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in NOUN_TRIGGERS for c in verb.children):
+            first = min((c for c in token.lefts if c.dep_ == "compound"), key=lambda c: c.i, default=token)
+            spans.append((first.idx, token.idx + len(token)))
+    return spans
 
 
 def _in_list(text: str, end: int, starts: set[int]) -> bool:

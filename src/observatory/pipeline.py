@@ -12,7 +12,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from observatory import assemble, background, dates, events, quantities, roles, speech, status
-from observatory.actors import ActorDictionary, names_a_party
+from observatory.actors import ActorDictionary, is_armed, names_a_party, own_forces
 from observatory.classifier import SentenceClassifier
 from observatory.geolocate import DocumentPlaces, Geolocator
 from observatory.incident_classifier import MANY, default_classifier
@@ -139,9 +139,10 @@ _CONTRAST_MARKS = frozenset({"while", "whereas", "whilst"})
 
 def _split_by_place(mention: assemble.Mention, listed: list[tuple[Location, int | None]],
                     placed: bool) -> list[assemble.Mention]:
-    """A mention told at a list of places as one mention per place; as it is, when its own clause names
-    its place or it has none."""
-    if placed or mention.event.location is None:
+    """A mention told at a list of places as one mention per place; as it is, when it has no place or its
+    own clause names a place that is not of the list."""
+    location = mention.event.location
+    if location is None or (placed and all(location.name != place.name for place, _ in listed)):
         return [mention]
     copies = assemble.split_by_place(mention.event, listed)
     return [replace(mention, event=copy, listed=len(copies) > 1) for copy in copies]
@@ -293,6 +294,10 @@ class Extractor:
         country_hint = location.country if location else None
 
         def resolve(span: Span, kind: str | None = None) -> ActorRef:
+            if attribution is not None and own_forces(span):  # "Hezbollah said its fighters struck ...": its
+                speaker = self.actors.resolve(attribution.claimant, when=when, country_hint=country_hint)
+                if is_armed(speaker):
+                    return speaker.model_copy(update={"text": span.text})
             return self.actors.resolve(span.text, when=when, country_hint=country_hint, event_type=kind)
 
         built: list[assemble.Mention] = []
