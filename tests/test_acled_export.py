@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import actor, event, place
+from observatory import acled
 from observatory.cli import app
 from observatory.export import ACLED_FIELDS, FIELDS, export_events
 from observatory.models import Document, DocumentResult, Location, Quantity
@@ -38,7 +39,8 @@ YEMEN = "ADEN - Houthi forces fired a drone at a market in Taiz on Monday; no ca
 
 
 def _daraa(lat: float = 32.62, lon: float = 36.10) -> Location:
-    return Location(text="Daraa", name="Dar‘ā", lat=lat, lon=lon, country="SYR", admin1="Darʿā", precision=1)
+    """The town as GeoNames spells it, in the governorate as the curated names spell it."""
+    return Location(text="Daraa", name="Dar‘ā", lat=lat, lon=lon, country="SYR", admin1="Daraa", precision=1)
 
 
 def acled_batch() -> list[tuple[Document, DocumentResult]]:
@@ -67,7 +69,7 @@ def acled_batch() -> list[tuple[Document, DocumentResult]]:
             acled_sub_event_type="Armed clash",
             actors=[actor("Opposition Rebels (Syria)", 2, "SYR", "REB")],
             recipients=[syr_army],
-            location=place("Buşrá al Ḩarīr", 32.84, 36.34, "SYR", "Darʿā"),
+            location=place("Buşrá al Ḩarīr", 32.84, 36.34, "SYR", "Daraa"),
             day=dt.date(2024, 3, 10),
             fatalities=2,
         ),
@@ -171,7 +173,7 @@ def test_acled_conventions_of_each_column(acled_db: Path) -> None:
     assert (shelling["inter1"], shelling["inter2"], shelling["region"], shelling["country"]) == (
         "1", "7", "Middle East", "Syria"
     )
-    assert (shelling["location"], shelling["admin1"]) == ("Dara", "Dara")  # one ASCII spelling, as GeoNames
+    assert (shelling["location"], shelling["admin1"]) == ("Daraa", "Daraa")  # one ASCII spelling of the place
     assert (shelling["url"], shelling["date_basis"], shelling["source"]) == (
         "https://example.org/daraa", "text", "Hawran News"
     )
@@ -186,6 +188,14 @@ def test_acled_conventions_of_each_column(acled_db: Path) -> None:
     drone = rows["Air/drone strike/887"]
     assert (drone["fatalities"], drone["interaction"], drone["civilian_targeting"]) == ("0", "10", "")
     assert int(drone["timestamp"]) > dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp()
+
+
+def test_ascii_place_names() -> None:
+    assert acled.ascii_place("Dar‘ā") == acled.ascii_place("Darʿā") == "Dara"
+    assert acled.ascii_place("Łuków") == "Lukow" and acled.ascii_place("Straßgang") == "Strassgang"
+    assert acled.ascii_place("Saint John’s") == "Saint John's"
+    assert acled.ascii_places("Ma’rib", "Marib", None) == ("Marib", "Marib", None)
+    assert acled.ascii_places("Tafas", "Daraa", None) == ("Tafas", "Daraa", None)
 
 
 def test_ids_are_stable_and_unique(acled_db: Path) -> None:
@@ -246,9 +256,9 @@ def _cli_export(db: Path, tmp_path: Path, *options: str) -> list[dict[str, str]]
         (("--since", "2024-04-01", "--until", "2024-04-05"), {"Monguno"}),
         (("--type", "Protests"), {"Maiduguri"}),
         (("--type", "Armed clash", "--admin1", "borno"), {"Monguno"}),
-        (("--bbox", "35,32,37,33"), {"Dara", "Busra al Harir"}),
+        (("--bbox", "35,32,37,33"), {"Daraa", "Busra al Harir"}),
         (("--q", "drone"), {"Taiz"}),
-        (("--kind", "verbal"), {"Dara"}),
+        (("--kind", "verbal"), {"Daraa"}),
     ],
 )
 def test_cli_export_takes_the_api_filters(

@@ -162,6 +162,27 @@ def ascii_place(name: str | None) -> str | None:
     return "".join(ch for ch in decomposed if ch.isascii() and not unicodedata.combining(ch))
 
 
+def _loose_key(name: str) -> str:
+    """Letters only, lower case, doubled letters once: "Daraa", "Dar'a" and "Dara" are one key."""
+    letters = [ch for ch in name.lower() if ch.isalpha()]
+    return "".join(ch for i, ch in enumerate(letters) if i == 0 or ch != letters[i - 1])
+
+
+def ascii_places(
+    location: str | None, admin1: str | None, admin2: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """Location, admin1 and admin2 in ASCII (``ascii_place``); a transliterated location (one with letters
+    or marks outside ASCII) that is its region's namesake is spelt as the region (the town "Dar‘ā" of the
+    governorate "Daraa" is "Daraa")."""
+    place, region1, region2 = ascii_place(location), ascii_place(admin1), ascii_place(admin2)
+    if place is not None and location is not None and not location.isascii():
+        for region in (region2, region1):
+            if region is not None and region != place and _loose_key(region) == _loose_key(place):
+                place = region
+                break
+    return place, region1, region2
+
+
 def tags(event_type: str | None, participants: int | None) -> str | None:
     """ACLED's tags: the crowd size of a demonstration ("crowd size=3000", "crowd size=no report")."""
     if event_type not in ("Protests", "Riots"):

@@ -119,6 +119,7 @@ def export_record(stored: dict[str, Any]) -> dict[str, Any]:
     iso3 = stored["country"]
     day = stored["date_start"]
     ingested = stored["ingested_at"]
+    location, admin1, admin2 = acled.ascii_places(stored["location"], stored["admin1"], stored["admin2"])
     return {
         "event_id_cnty": acled.event_id_cnty(stored["event_id"], iso3),
         "event_date": day,
@@ -138,10 +139,10 @@ def export_record(stored: dict[str, Any]) -> dict[str, Any]:
         "iso": acled.iso_numeric(iso3),
         "region": acled.region(iso3),
         "country": acled.country_name(iso3),
-        "admin1": acled.ascii_place(stored["admin1"]),
-        "admin2": acled.ascii_place(stored["admin2"]),
+        "admin1": admin1,
+        "admin2": admin2,
         "admin3": None,
-        "location": acled.ascii_place(stored["location"]),
+        "location": location,
         "latitude": stored["latitude"],
         "longitude": stored["longitude"],
         "geo_precision": stored["geo_precision"],
