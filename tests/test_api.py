@@ -186,10 +186,14 @@ def test_export_geojson(client: TestClient) -> None:
 
 
 def test_export_parquet_with_all_statuses(client: TestClient) -> None:
-    response = client.get("/api/export", params={"format": "parquet", "status": "any"})
+    response = client.get("/api/export", params={"format": "parquet", "status": "any", "kind": "all"})
     table = pq.read_table(io.BytesIO(response.content))
     assert table.num_rows == 12
     assert set(table.column("status").to_pylist()) == {"occurred", "failed", "hypothetical"}
+    # by default the ACLED kind: the hypothetical threat (no ACLED type) is left to kind=verbal
+    acled = pq.read_table(io.BytesIO(client.get("/api/export", params={"format": "parquet", "status": "any"}).content))
+    verbal = client.get("/api/export", params={"format": "csv", "status": "any", "kind": "verbal"})
+    assert acled.num_rows == 11 and verbal.headers["x-event-count"] == "1"
 
 
 def test_export_csv_neutralises_formulas_unless_raw(formula_db: Path) -> None:

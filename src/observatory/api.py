@@ -124,7 +124,9 @@ def event_filter(
     plover_type: Annotated[str | None, Query(description="PLOVER event type, e.g. ASSAULT")] = None,
     acled_event_type: Annotated[str | None, Query(description="ACLED event type, e.g. Battles")] = None,
     acled_sub_event_type: Annotated[str | None, Query(description="ACLED sub-event type")] = None,
-    actor: Annotated[str | None, Query(description="substring of actor1 or actor2, any case")] = None,
+    actor: Annotated[
+        str | None, Query(description="substring of actor1 or actor2, any case, or an alias of a dictionary actor")
+    ] = None,
     country: Annotated[str | None, Query(description="ISO 3166 alpha-3 code")] = None,
     admin1: Annotated[str | None, Query(description="first-level region name")] = None,
     since: Annotated[dt.date | None, Query(description="first event date included (YYYY-MM-DD)")] = None,
@@ -354,19 +356,24 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
         con: Db,
         f: FilterDep,
         format: Annotated[Literal["csv", "geojson", "parquet"], Query(description="file format")] = "csv",
+        kind: Annotated[
+            Literal["acled", "verbal", "all"],
+            Query(description="acled: events with an ACLED event type; verbal: PLOVER-only events; all: both"),
+        ] = "acled",
         raw: Annotated[
             bool,
             Query(description="CSV: text cells as stored, without the quote that stops spreadsheet formulas"),
         ] = False,
     ) -> FileResponse:
-        """Every event matching the filters (paging ignored) as a CSV, GeoJSON or Parquet download.
+        """Every event of the kind matching the filters (paging ignored) as a CSV, GeoJSON or GeoParquet
+        download, in the columns of docs/codebook.md.
 
         CSV text cells starting with =, +, -, @, TAB or CR get a leading single quote unless ``raw``.
         """
         fd, path = tempfile.mkstemp(prefix="observatory-export-", suffix=f".{format}")
         try:
             with os.fdopen(fd, "wb") as handle:
-                stats = export_events(con, f, format, handle, raw=raw)
+                stats = export_events(con, f, format, handle, raw=raw, kind=kind)
         except BaseException:
             os.unlink(path)
             raise

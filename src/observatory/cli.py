@@ -228,6 +228,7 @@ def extract(
     """Extract events from articles and write one JSON line per document (or Parquet partitions with --dask)."""
     pub = _parse_date(published, "--published")
     processes = _workers(workers)
+    _check_actors(actors)
     _use_classifier(classifier)
     if dask is not None:
         from observatory.parallel import available_cores
@@ -258,6 +259,19 @@ def extract(
     console.print(f"{count - failed} documents extracted, {len(errors) + failed} failed")
     if errors or failed:
         raise typer.Exit(1)
+
+
+def _check_actors(actors: Path | None) -> None:
+    """Read a user actor file once before any work: a bad one is one error line naming the file, line and
+    problem, and exit 2."""
+    if actors is None:
+        return
+    from observatory.actors import ActorFileError, read_actor_csv
+
+    try:
+        read_actor_csv(actors)
+    except ActorFileError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _use_classifier(classifier: Path | None) -> None:
@@ -321,6 +335,7 @@ def ingest(
 
     pub = _parse_date(published, "--published")
     processes = _workers(workers)
+    _check_actors(actors)
     _use_classifier(classifier)
     total = IngestStats()
     with _open_store(db) as store, GracefulShutdown() as shutdown:
@@ -381,33 +396,61 @@ def schema(
         typer.echo(text, nl=False)
 
 
+TypeOption = Annotated[
+    str | None, typer.Option("--type", help="PLOVER type (ASSAULT) or ACLED event/sub-event type.")
+]
+CountryOption = Annotated[str | None, typer.Option(help="ISO 3166 alpha-3 country code, e.g. SYR.")]
+Admin1Option = Annotated[str | None, typer.Option(help="First-level region name (any case), e.g. Borno.")]
+SinceOption = Annotated[str | None, typer.Option(help="First date included (YYYY-MM-DD).")]
+UntilOption = Annotated[str | None, typer.Option(help="Last date included (YYYY-MM-DD).")]
+ActorOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Text found in the first actor or recipient name, or an alias of a dictionary actor (ISWAP, Houthi)."
+    ),
+]
+StatusOption = Annotated[
+    str, typer.Option(help="occurred (default), failed, planned, hypothetical, negated, historical or any.")
+]
+BboxOption = Annotated[
+    str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat (min_lon > max_lon crosses the antimeridian).")
+]
+TextOption = Annotated[str | None, typer.Option("--q", help="Text searched in the evidence sentence.")]
+
+
 @app.command()
 def events(
     db: DbOption = DEFAULT_DB,
-    type_: Annotated[
-        str | None, typer.Option("--type", help="PLOVER type (ASSAULT) or ACLED event/sub-event type.")
+    type_: TypeOption = None,
+    country: CountryOption = None,
+    admin1: Admin1Option = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    actor: ActorOption = None,
+    status: StatusOption = "occurred",
+    bbox: BboxOption = None,
+    q: TextOption = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(help="Most events to show: table and json 1-1000 (default 100), csv any (default all)."),
     ] = None,
-    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-3 country code, e.g. SYR.")] = None,
-    since: Annotated[str | None, typer.Option(help="First date included (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Last date included (YYYY-MM-DD).")] = None,
-    actor: Annotated[str | None, typer.Option(help="Text found in the first actor or recipient name.")] = None,
-    status: Annotated[
-        str, typer.Option(help="occurred (default), failed, planned, hypothetical, negated, historical or any.")
-    ] = "occurred",
-    limit: Annotated[int, typer.Option(help="Most events to show (1-1000).")] = 100,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", help="table, json (the API's rows) or csv (the export's columns).")
+    ] = "table",
 ) -> None:
-    """Query stored events."""
-    import csv
-
+    """Query stored events, newest first; csv writes the columns of `export` (every kind of event)."""
     from rich.table import Table
 
-    from observatory.export import neutralise_formulas
     from observatory.queries import query_events
 
     if fmt not in ("table", "json", "csv"):
         raise _fail(f"--format must be table, json or csv, got {fmt!r}")
-    event_filter = _filter(type_, country, since, until, actor, status, limit)
+    if limit is not None and limit < 1:
+        raise _fail(f"--limit must be at least 1, got {limit}")
+    if fmt == "csv":
+        _events_csv(db, _filter(type_, country, admin1, since, until, actor, status, bbox, q), limit)
+        return
+    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, limit or 100)
     with _open_store(db, read_only=True) as store:
         rows, total = query_events(store.con, event_filter)
     if fmt == "json":
@@ -425,13 +468,6 @@ def events(
         "fatalities",
         "status",
     ]
-    if fmt == "csv":
-        if _stdout_is_terminal():  # the data as it is when piped or redirected, printable on a terminal
-            rows = [{k: terminal_safe(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(map(neutralise_formulas, rows))
-        return
     table = Table(title=f"{len(rows)} of {total} events")
     for column in columns:
         table.add_column(column)
@@ -440,15 +476,32 @@ def events(
     out.print(table)
 
 
+def _events_csv(db: str, event_filter: EventFilter, limit: int | None) -> None:
+    """Events as CSV on stdout in the export's columns and dialect, oldest first (at most ``limit``)."""
+    from observatory.export import export_rows, write_csv
+
+    with _open_store(db, read_only=True) as store:
+        records = export_rows(store.con, event_filter, kind="all", limit=limit)
+        if _stdout_is_terminal():  # the data as it is when piped or redirected, printable on a terminal
+            records = ({k: terminal_safe(v) if isinstance(v, str) else v for k, v in r.items()} for r in records)
+        stream = typer.get_binary_stream("stdout")
+        write_csv(records, stream)
+        stream.flush()
+
+
 def _filter(
     type_: str | None,
     country: str | None,
+    admin1: str | None,
     since: str | None,
     until: str | None,
     actor: str | None,
     status: str,
-    limit: int,
+    bbox: str | None,
+    q: str | None,
+    limit: int = 1,
 ) -> EventFilter:
+    """The EventFilter of the command-line filters (the API's), or one error line and exit 2."""
     from pydantic import ValidationError
 
     from observatory.queries import EventFilter
@@ -456,8 +509,11 @@ def _filter(
 
     fields: dict[str, object] = {
         "country": country,
+        "admin1": admin1,
         "actor": actor,
         "status": status,
+        "bbox": bbox,
+        "q": q,
         "limit": limit,
         "since": _parse_date(since, "--since"),
         "until": _parse_date(until, "--until"),
@@ -490,12 +546,27 @@ def _open_store(db: str, read_only: bool = False) -> Store:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="csv (ACLED-style columns), geojson or parquet.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", help="csv (ACLED's 31 columns first), geojson or parquet.")] = "csv",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Output file (default: events.<format>).")
     ] = None,
     db: DbOption = DEFAULT_DB,
-    status: Annotated[str, typer.Option(help="Which statuses to export: occurred (default) or any.")] = "occurred",
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="acled (default): events with an ACLED event type; verbal: PLOVER-only events (statements, "
+            "threats, appeals) that ACLED does not record; all: both."
+        ),
+    ] = "acled",
+    type_: TypeOption = None,
+    country: CountryOption = None,
+    admin1: Admin1Option = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    actor: ActorOption = None,
+    status: StatusOption = "occurred",
+    bbox: BboxOption = None,
+    q: TextOption = None,
     raw: Annotated[
         bool,
         typer.Option(
@@ -505,15 +576,30 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Write all stored events (occurred ones by default) as CSV, GeoJSON or Parquet."""
-    from observatory.export import FORMATS, export_events
+    """Write every stored event matching the filters (occurred ones of an ACLED type by default) as CSV,
+    GeoJSON or GeoParquet, oldest first; the columns are described in docs/codebook.md."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from observatory.export import FORMATS, KINDS, count_rows, export_events
 
     if fmt not in FORMATS:
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if kind not in KINDS:
+        raise _fail(f"--kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q)
     target = output or Path(f"events.{fmt}")
-    event_filter = _filter(None, None, None, None, None, status, 1)
-    with _open_store(db, read_only=True) as store, _open_output(target, "wb") as handle:
-        stats = export_events(store.con, event_filter, fmt, handle, raw=raw)
+    with _open_store(db, read_only=True) as store:
+        total = count_rows(store.con, event_filter, kind)  # type: ignore[arg-type]
+        progress = Progress(
+            TextColumn("[bold]exporting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, disable=not console.is_terminal,
+        )
+        with _open_output(target, "wb") as handle, progress:
+            task = progress.add_task("export", total=total)
+            stats = export_events(
+                store.con, event_filter, fmt, handle, raw=raw, kind=kind,  # type: ignore[arg-type]
+                advance=lambda rows: progress.advance(task, rows),
+            )
     note = (
         f"; {stats.omitted_without_coordinates} without coordinates left out"
         if stats.omitted_without_coordinates

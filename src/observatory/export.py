@@ -1,18 +1,24 @@
-"""Exports of filtered events: ACLED-style CSV, GeoJSON FeatureCollection, Parquet."""
+"""Exports of filtered events: ACLED-complete CSV, GeoJSON FeatureCollection and GeoParquet.
+
+Rows carry ACLED's 31 columns with ACLED's names, order and conventions (``observatory.acled``), then
+observatory's own. Rows are read from the database and written in batches, so an export of any size
+holds one batch in memory. The column-by-column codebook is docs/codebook.md.
+"""
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
-from collections.abc import Iterator
+import struct
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
-import pycountry
-
+from observatory import acled
 from observatory.backends import Connection
 from observatory.queries import EventFilter, where_clause
 
@@ -21,53 +27,58 @@ if TYPE_CHECKING:
 
 Format = Literal["csv", "geojson", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "geojson", "parquet")
+Kind = Literal["acled", "verbal", "all"]
+# acled: events with an ACLED event type (ACLED's scope); verbal: PLOVER-only events (statements,
+# threats, appeals) that ACLED does not record; all: both.
+KINDS: tuple[str, ...] = ("acled", "verbal", "all")
+KIND_SQL = {"acled": "e.acled_event_type IS NOT NULL", "verbal": "e.acled_event_type IS NULL", "all": None}
 MEDIA_TYPES = {
     "csv": "text/csv",
     "geojson": "application/geo+json",
     "parquet": "application/vnd.apache.parquet",
 }
+BATCH_ROWS = 2000
+ASSOCIATED_SEPARATOR = "; "  # ACLED separates the associated actors of one side with "; "
 
 # ACLED "time_precision": 1 the day is known, 2 the week, 3 the month or coarser.
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 
-# (export column, SQL expression over events e / articles a). ACLED names first, then ours.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("event_id_cnty", "e.event_id"),
-    ("event_date", "e.date_start"),
-    ("year", "CAST(extract(year FROM e.date_start) AS INTEGER)"),
-    ("time_precision", "e.date_precision"),
-    ("event_type", "e.acled_event_type"),
-    ("sub_event_type", "e.acled_sub_event_type"),
-    ("actor1", "e.actor1"),
-    ("inter1", "e.inter1"),
-    ("actor2", "e.actor2"),
-    ("inter2", "e.inter2"),
-    ("country", "e.country"),
-    ("iso3", "e.country"),
-    ("admin1", "e.admin1"),
-    ("admin2", "e.admin2"),
-    ("location", "e.location"),
-    ("latitude", "e.latitude"),
-    ("longitude", "e.longitude"),
-    ("geo_precision", "e.geo_precision"),
-    ("source", "a.source"),
-    ("notes", "e.evidence_text"),
-    ("fatalities", "e.fatalities"),
-    ("plover_type", "e.plover_type"),
-    ("plover_mode", "e.plover_mode"),
-    ("status", "e.status"),
-    ("injured", "e.injured"),
-    ("abducted", "e.abducted"),
-    ("arrested", "e.arrested"),
-    ("displaced", "e.displaced"),
-    ("claimant", "e.claimant"),
-    ("confidence", "e.confidence"),
-    ("article_id", "e.article_id"),
+ACLED_FIELDS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
 )
-FIELDS = tuple(name for name, _ in COLUMNS)
+OWN_FIELDS = (
+    "event_id", "iso3", "status", "confidence", "plover_type", "plover_mode", "injured", "abducted", "arrested",
+    "displaced", "participants", "claimant", "date_end", "date_basis", "url", "article_id", "incident_id",
+    "evidence_start", "evidence_end",
+)
+FIELDS = (*ACLED_FIELDS, *OWN_FIELDS)
+
+INTEGER_FIELDS = frozenset({
+    "year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities", "timestamp",
+    "injured", "abducted", "arrested", "displaced", "participants", "evidence_start", "evidence_end",
+})
+FLOAT_FIELDS = frozenset({"latitude", "longitude", "confidence"})
+DATE_FIELDS = frozenset({"event_date", "date_end"})
+GEOMETRY_COLUMN = "geometry"
+
+# Stored columns read for each row (events e, articles a).
+_SELECT = (
+    "e.event_id", "e.country", "e.date_start", "e.date_end", "e.date_precision", "e.acled_event_type",
+    "e.acled_sub_event_type", "e.actor1", "e.inter1", "e.actor2", "e.inter2", "e.admin1", "e.admin2", "e.location",
+    "e.latitude", "e.longitude", "e.geo_precision", "a.source", "e.evidence_text", "e.fatalities", "e.plover_type",
+    "e.plover_mode", "e.status", "e.confidence", "e.injured", "e.abducted", "e.arrested", "e.displaced",
+    "e.participants", "e.claimant", "a.url", "e.article_id", "e.incident_id", "e.evidence_start", "e.evidence_end",
+    "a.ingested_at", "e.event_json",
+)
+_STORED = tuple(column.split(".", 1)[1] for column in _SELECT)
 
 # First characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+country_name = acled.country_name
 
 
 @dataclass
@@ -76,16 +87,6 @@ class ExportStats:
 
     written: int = 0
     omitted_without_coordinates: int = 0
-
-
-def country_name(iso3: str | None) -> str | None:
-    """The English short name of an ISO 3166 alpha-3 code (the code itself when unknown)."""
-    if not iso3:
-        return None
-    found = pycountry.countries.get(alpha_3=iso3)
-    if found is None:
-        return iso3
-    return getattr(found, "common_name", None) or found.name
 
 
 def neutralise_formula(value: Any) -> Any:
@@ -103,38 +104,144 @@ def neutralise_formulas(record: dict[str, Any]) -> dict[str, Any]:
     return {key: neutralise_formula(value) for key, value in record.items()}
 
 
-def _rows(con: Connection, f: EventFilter, batch: int = 2000) -> Iterator[dict[str, Any]]:
-    """Every event matching the filter (paging ignored) as an export record, oldest first."""
+def _associated(parties: list[dict[str, Any]]) -> str | None:
+    """The names of the parties after the first of one side, as ACLED's assoc_actor column lists them."""
+    names = dict.fromkeys(party["name"] for party in parties[1:] if party.get("name"))
+    return ASSOCIATED_SEPARATOR.join(names) or None
+
+
+def export_record(stored: dict[str, Any]) -> dict[str, Any]:
+    """One export row (the columns of ``FIELDS``) from one stored event row joined to its article."""
+    event = json.loads(stored["event_json"])
+    event_type, sub_event_type = stored["acled_event_type"], stored["acled_sub_event_type"]
+    inter1, inter2 = stored["inter1"] or 0, stored["inter2"] or 0
+    disorder = acled.disorder_type(event_type, sub_event_type)
+    iso3 = stored["country"]
+    day = stored["date_start"]
+    ingested = stored["ingested_at"]
+    location, admin1, admin2 = acled.ascii_places(stored["location"], stored["admin1"], stored["admin2"])
+    return {
+        "event_id_cnty": acled.event_id_cnty(stored["event_id"], iso3),
+        "event_date": day,
+        "year": day.year if day else None,
+        "time_precision": TIME_PRECISION.get(stored["date_precision"]),
+        "disorder_type": disorder,
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "actor1": stored["actor1"],
+        "assoc_actor_1": _associated(event.get("actors") or []),
+        "inter1": inter1,
+        "actor2": stored["actor2"],
+        "assoc_actor_2": _associated(event.get("recipients") or []),
+        "inter2": inter2,
+        "interaction": acled.interaction(inter1, inter2),
+        "civilian_targeting": acled.civilian_targeting(disorder, inter2),
+        "iso": acled.iso_numeric(iso3),
+        "region": acled.region(iso3),
+        "country": acled.country_name(iso3),
+        "admin1": admin1,
+        "admin2": admin2,
+        "admin3": None,
+        "location": location,
+        "latitude": stored["latitude"],
+        "longitude": stored["longitude"],
+        "geo_precision": stored["geo_precision"],
+        "source": stored["source"],
+        "source_scale": None,
+        "notes": stored["evidence_text"],
+        "fatalities": stored["fatalities"] or 0,
+        "tags": acled.tags(event_type, stored["participants"]),
+        "timestamp": calendar.timegm(ingested.timetuple()) if ingested else None,
+        "event_id": stored["event_id"],
+        "iso3": iso3,
+        "status": stored["status"],
+        "confidence": stored["confidence"],
+        "plover_type": stored["plover_type"],
+        "plover_mode": stored["plover_mode"],
+        "injured": stored["injured"],
+        "abducted": stored["abducted"],
+        "arrested": stored["arrested"],
+        "displaced": stored["displaced"],
+        "participants": stored["participants"],
+        "claimant": stored["claimant"],
+        "date_end": stored["date_end"],
+        "date_basis": (event.get("date") or {}).get("basis"),
+        "url": stored["url"],
+        "article_id": stored["article_id"],
+        "incident_id": stored["incident_id"],
+        "evidence_start": stored["evidence_start"],
+        "evidence_end": stored["evidence_end"],
+    }
+
+
+def _where(f: EventFilter, kind: Kind) -> tuple[str, list[Any]]:
+    """The WHERE clause of the filter and the kind, and its parameters; ValueError for an unknown kind."""
+    if kind not in KIND_SQL:
+        raise ValueError(f"unknown export kind {kind!r}; expected one of {', '.join(KINDS)}")
     where, params = where_clause(f)
-    select = ", ".join(expr for _, expr in COLUMNS)
-    cursor = con.cursor()
-    cursor.execute(
-        f"SELECT {select} FROM events e JOIN articles a USING (article_id) {where} "
-        "ORDER BY e.date_start NULLS LAST, e.event_id",
-        params,
+    if KIND_SQL[kind]:
+        where = f"{where} AND {KIND_SQL[kind]}" if where else f"WHERE {KIND_SQL[kind]}"
+    return where, params
+
+
+def count_rows(con: Connection, f: EventFilter, kind: Kind = "acled") -> int:
+    """How many events an export of ``kind`` with the filter ``f`` writes (paging ignored)."""
+    where, params = _where(f, kind)
+    return con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+
+
+def export_rows(
+    con: Connection,
+    f: EventFilter,
+    kind: Kind = "acled",
+    limit: int | None = None,
+    advance: Callable[[int], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Every event of ``kind`` matching the filter (its paging ignored; at most ``limit`` when given) as
+    export rows, oldest first, read from the database ``BATCH_ROWS`` at a time; ``advance`` is told the
+    size of each batch read (a progress bar). ValueError for an unknown kind."""
+    where, params = _where(f, kind)
+    tail = ""
+    if limit is not None:
+        tail, params = " LIMIT ?", [*params, limit]
+    sql = (
+        f"SELECT {', '.join(_SELECT)} FROM events e JOIN articles a USING (article_id) {where} "
+        f"ORDER BY e.date_start NULLS LAST, e.event_id{tail}"
     )
-    names: dict[str, str | None] = {}
-    while chunk := cursor.fetchmany(batch):
-        for values in chunk:
-            record = dict(zip(FIELDS, values, strict=True))
-            if record["event_date"] is not None:
-                record["event_date"] = record["event_date"].isoformat()
-            record["time_precision"] = TIME_PRECISION.get(record["time_precision"])
-            iso3 = record["iso3"]
-            if iso3 not in names:
-                names[iso3] = country_name(iso3)
-            record["country"] = names[iso3]
-            yield record
-    cursor.close()
+    return _fetch(con, sql, params, advance)
 
 
-def _write_csv(records: Iterator[dict[str, Any]], out: BinaryIO) -> ExportStats:
+def _fetch(
+    con: Connection, sql: str, params: list[Any], advance: Callable[[int], None] | None
+) -> Iterator[dict[str, Any]]:
+    cursor = con.cursor()
+    try:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(BATCH_ROWS):
+            if advance is not None:
+                advance(len(chunk))
+            for values in chunk:
+                yield export_record(dict(zip(_STORED, values, strict=True)))
+    finally:
+        cursor.close()
+
+
+def _text_cells(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with its dates as ISO text (CSV and GeoJSON)."""
+    return {key: value.isoformat() if key in DATE_FIELDS and value is not None else value
+            for key, value in record.items()}
+
+
+def write_csv(records: Iterator[dict[str, Any]], out: BinaryIO, raw: bool = False) -> ExportStats:
+    """Write records as UTF-8 CSV (RFC 4180 quoting, CRLF line ends, a header of ``FIELDS``); text cells a
+    spreadsheet would run as formulas get a leading single quote unless ``raw``."""
     stats = ExportStats()
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     writer = csv.DictWriter(text, fieldnames=FIELDS)
     writer.writeheader()
     for record in records:
-        writer.writerow(record)
+        record = _text_cells(record)
+        writer.writerow(record if raw else neutralise_formulas(record))
         stats.written += 1
     text.flush()
     text.detach()
@@ -153,7 +260,7 @@ def _write_geojson(records: Iterator[dict[str, Any]], out: BinaryIO) -> ExportSt
             "type": "Feature",
             "id": record["event_id_cnty"],
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": record,
+            "properties": _text_cells(record),
         }
         out.write((b"," if stats.written else b"") + json.dumps(feature, ensure_ascii=False).encode("utf-8"))
         stats.written += 1
@@ -162,50 +269,92 @@ def _write_geojson(records: Iterator[dict[str, Any]], out: BinaryIO) -> ExportSt
     return stats
 
 
+def wkb_point(lon: float | None, lat: float | None) -> bytes | None:
+    """The point as ISO WKB (little-endian, geometry type 1), or None without coordinates."""
+    if lon is None or lat is None:
+        return None
+    return struct.pack("<BIdd", 1, 1, lon, lat)
+
+
 def _write_parquet(records: Iterator[dict[str, Any]], out: BinaryIO) -> ExportStats:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pylist(list(records), schema=parquet_schema())
-    pq.write_table(table, out)
-    return ExportStats(written=table.num_rows)
+    schema = parquet_schema()
+    stats = ExportStats()
+    with pq.ParquetWriter(out, schema) as writer:
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            stats.written += len(batch)
+            batch.clear()
+
+        for record in records:
+            batch.append({**record, GEOMETRY_COLUMN: wkb_point(record["longitude"], record["latitude"])})
+            if len(batch) >= BATCH_ROWS:
+                flush()
+        if batch or not stats.written:
+            flush()
+    return stats
 
 
-INTEGER_FIELDS = frozenset({
-    "year", "time_precision", "inter1", "inter2", "geo_precision", "fatalities", "injured", "abducted", "arrested",
-    "displaced",
-})
-FLOAT_FIELDS = frozenset({"latitude", "longitude", "confidence"})
+GEO_METADATA = {
+    "version": "1.1.0",
+    "primary_column": GEOMETRY_COLUMN,
+    "columns": {GEOMETRY_COLUMN: {"encoding": "WKB", "geometry_types": ["Point"]}},  # CRS: OGC:CRS84
+}
 
 
 @lru_cache(maxsize=1)
 def parquet_schema() -> pa.Schema:
-    """The pyarrow schema of a Parquet export (pyarrow is imported only when one is written)."""
+    """The pyarrow schema of a Parquet export: the columns of ``FIELDS`` typed (integers int64, dates
+    date32, coordinates float64), then a GeoParquet WKB ``geometry`` column described in the 'geo'
+    metadata (pyarrow is imported only when one is written)."""
     import pyarrow as pa
 
-    return pa.schema([
-        (name, pa.int64() if name in INTEGER_FIELDS else pa.float64() if name in FLOAT_FIELDS else pa.string())
-        for name in FIELDS
-    ])
+    def arrow_type(name: str) -> pa.DataType:
+        if name in INTEGER_FIELDS:
+            return pa.int64()
+        if name in FLOAT_FIELDS:
+            return pa.float64()
+        if name in DATE_FIELDS:
+            return pa.date32()
+        return pa.string()
+
+    fields = [(name, arrow_type(name)) for name in FIELDS]
+    return pa.schema([*fields, (GEOMETRY_COLUMN, pa.binary())], metadata={"geo": json.dumps(GEO_METADATA)})
 
 
-WRITERS = {"csv": _write_csv, "geojson": _write_geojson, "parquet": _write_parquet}
+WRITERS: dict[str, Callable[[Iterator[dict[str, Any]], BinaryIO], ExportStats]] = {
+    "geojson": _write_geojson,
+    "parquet": _write_parquet,
+}
 
 
 def export_events(
-    con: Connection, f: EventFilter, fmt: Format, out: Path | BinaryIO, raw: bool = False
+    con: Connection,
+    f: EventFilter,
+    fmt: Format,
+    out: Path | BinaryIO,
+    raw: bool = False,
+    kind: Kind = "acled",
+    advance: Callable[[int], None] | None = None,
 ) -> ExportStats:
-    """Write every event matching ``f`` (all pages; statuses as the filter says) to ``out`` as ``fmt``.
+    """Write every event of ``kind`` matching ``f`` (all pages; statuses as the filter says) to ``out`` as
+    ``fmt``.
 
     CSV text cells that a spreadsheet would read as a formula get a leading single quote unless ``raw``;
-    GeoJSON and Parquet always hold the values as stored.
+    GeoJSON and Parquet always hold the values as stored. ``advance`` is told the size of each batch read.
     """
-    if fmt not in WRITERS:
+    if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    records = _rows(con, f)
-    if fmt == "csv" and not raw:
-        records = map(neutralise_formulas, records)
+    records = export_rows(con, f, kind, advance=advance)
     if isinstance(out, Path):
         with out.open("wb") as handle:
-            return WRITERS[fmt](records, handle)
-    return WRITERS[fmt](records, out)
+            return _write(fmt, records, handle, raw)
+    return _write(fmt, records, out, raw)
+
+
+def _write(fmt: str, records: Iterator[dict[str, Any]], out: BinaryIO, raw: bool) -> ExportStats:
+    return write_csv(records, out, raw=raw) if fmt == "csv" else WRITERS[fmt](records, out)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from observatory.actor_names import canonical_names
 from observatory.backends import Connection
 from observatory.store import EVENT_COLUMNS
 from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPES
@@ -49,7 +50,9 @@ class EventFilter(BaseModel):
     plover_type: str | None = None
     acled_event_type: str | None = None
     acled_sub_event_type: str | None = None
-    actor: str | None = Field(None, max_length=200, description="substring of actor1 or actor2")
+    actor: str | None = Field(
+        None, max_length=200, description="substring of actor1 or actor2, or an alias of a dictionary actor"
+    )
     country: str | None = Field(None, description="ISO 3166 alpha-3")
     admin1: str | None = Field(None, max_length=200)
     since: dt.date | None = Field(None, description="first date_start included")
@@ -156,8 +159,7 @@ def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
         clauses.append("lower(e.admin1) = ?")
         params.append(f.admin1.lower())
     if f.actor:
-        clauses.append("(strpos(lower(e.actor1), ?) > 0 OR strpos(lower(e.actor2), ?) > 0)")
-        params += [f.actor.lower(), f.actor.lower()]
+        clauses.append(_actor_clause(f.actor, params))
     if f.q:
         clauses.append("strpos(lower(e.evidence_text), ?) > 0")
         params.append(f.q.lower())
@@ -180,6 +182,19 @@ def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
         clauses.append("e.status = ?")
         params.append(f.status)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _actor_clause(actor: str, params: list[Any]) -> str:
+    """Events whose first actor or recipient contains ``actor`` (any case) or is a canonical actor of which
+    ``actor`` is an alias in the actor dictionary ("ISWAP", "Houthi"); the parameters go to ``params``."""
+    params += [actor.lower(), actor.lower()]
+    clause = "strpos(lower(e.actor1), ?) > 0 OR strpos(lower(e.actor2), ?) > 0"
+    names = canonical_names(actor)
+    if names:
+        listed = "(SELECT unnest(CAST(? AS VARCHAR[])))"
+        clause += f" OR e.actor1 IN {listed} OR e.actor2 IN {listed}"
+        params += [names, names]
+    return f"({clause})"
 
 
 def _dicts(cursor: Connection) -> list[dict[str, Any]]:
