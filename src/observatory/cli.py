@@ -836,6 +836,7 @@ def watch_command(
     if feeds is not None and not feeds.is_file():
         console.print(f"[red]error:[/red] feed list {feeds} does not exist")
         raise typer.Exit(2)
+    _open_store(db).close()  # a database another process holds is one line now, before the model loads
     extractor = Extractor()
     with GracefulShutdown():  # a signal between passes stops the watcher with one line too
         while True:
