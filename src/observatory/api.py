@@ -558,15 +558,23 @@ def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000) -> None:
     shown = f"[{host}]" if ":" in host else host
     print(f"observatory dashboard: http://{shown}:{port}/  (API: /api/events, OpenAPI: /openapi.json)", flush=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
-    if not is_postgres_url(db_path):  # other commands on the file then name this server (see backends)
-        write_server_marker(db_path, local_url(host, port))
+    marked = False
+    if not is_postgres_url(db_path) and not read_only:  # other commands on the file then name this server
+        try:
+            write_server_marker(db_path, local_url(host, port))
+            marked = True
+        except OSError:  # a folder this process cannot write: the lock message names no URL
+            pass
+    previous = None
     if threading.current_thread() is threading.main_thread():
         # uvicorn shuts down gracefully on SIGTERM, then raises it again: leave through ``finally``
-        signal.signal(signal.SIGTERM, _exit_quietly)
+        previous = signal.signal(signal.SIGTERM, _exit_quietly)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
-        if not is_postgres_url(db_path):
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if marked:
             remove_server_marker(db_path)
 
 
