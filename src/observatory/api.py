@@ -12,6 +12,7 @@ import errno
 import os
 import re
 import secrets
+import signal
 import socket
 import tempfile
 import threading
@@ -35,7 +36,7 @@ from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from observatory import __version__, queries
-from observatory.backends import Connection, is_postgres_url
+from observatory.backends import Connection, is_postgres_url, remove_server_marker, write_server_marker
 from observatory.config import Settings
 from observatory.export import FORMATS, MEDIA_TYPES, export_events
 from observatory.migrations import SchemaTooNewError
@@ -564,4 +565,36 @@ def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000) -> None:
     shown = f"[{host}]" if ":" in host else host
     print(f"observatory dashboard: http://{shown}:{port}/  (API: /api/events, OpenAPI: /openapi.json)", flush=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
-    uvicorn.Server(config).run(sockets=[sock])
+    marked = False
+    if not is_postgres_url(db_path) and not read_only:  # other commands on the file then name this server
+        try:
+            write_server_marker(db_path, local_url(host, port))
+            marked = True
+        except OSError:  # a folder this process cannot write: the lock message names no URL
+            pass
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # uvicorn shuts down gracefully on SIGTERM, then raises it again: leave through ``finally``
+        previous = signal.signal(signal.SIGTERM, _exit_quietly)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if marked:
+            remove_server_marker(db_path)
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    """SIGTERM after the server's graceful shutdown: exit with status 0."""
+    raise SystemExit(0)
+
+
+def local_url(host: str, port: int) -> str:
+    """The URL a client on this machine reaches a server listening on ``host``:``port`` at."""
+    host = host.strip("[]")
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -9,6 +9,8 @@ placeholders, in the dialect both databases share.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -23,6 +25,80 @@ CONNECT_TIMEOUT_SECONDS = 10
 
 # Quoted literals and identifiers (kept whole), "?" placeholders and bare "%" signs.
 _SQL_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\?|%")
+# DuckDB's message when another process holds the file: 'Could not set lock on file "F": Conflicting lock
+# is held in PROGRAM (PID N)...'.
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
+
+
+class DatabaseLockedError(ConnectionError):
+    """Another process holds the DuckDB file. DuckDB lets one process open a file for writing, or several
+    processes read-only, never both: while ``observatory serve`` (or an ingest) runs on the file, no other
+    process can open it. The message is one line that names the file, the holder and the way out."""
+
+    def __init__(self, path: str, pid: int | None = None, server_url: str | None = None) -> None:
+        self.path = path
+        self.pid = pid
+        self.server_url = server_url
+        process = f"process {pid}" if pid is not None else "another process"
+        if server_url:
+            message = (
+                f"database {path} is in use by `observatory serve` at {server_url} ({process}); DuckDB lets "
+                f"one process at a time open a file that is being written: ingest through the server with "
+                f"`observatory ingest --server {server_url} ...`, read through its API ({server_url}/api/events, "
+                f"{server_url}/api/export), or stop it first"
+            )
+        else:
+            message = (
+                f"database {path} is in use by {process}; DuckDB lets one process at a time open a file that "
+                "is being written: wait for it to finish or stop it (if it is `observatory serve`, ingest "
+                "through it with `observatory ingest --server URL ...` and read through its API)"
+            )
+        super().__init__(message)
+
+    @classmethod
+    def from_duckdb(cls, path: str, message: str) -> DatabaseLockedError:
+        """The error for DuckDB's lock message ``message`` about ``path``, naming the server that holds it
+        when the holder is an ``observatory serve`` that left its marker (``write_server_marker``)."""
+        match = _LOCK_HOLDER.search(message)
+        pid = int(match.group("pid")) if match else None
+        marker = read_server_marker(path)
+        url = marker.get("url") if marker and pid is not None and marker.get("pid") == pid else None
+        return cls(path, pid, url if isinstance(url, str) else None)
+
+
+def server_marker_path(db: str | Path) -> Path:
+    """Where ``observatory serve`` says, next to a DuckDB file, which process serves it at which URL."""
+    return Path(f"{db}.server.json")
+
+
+def write_server_marker(db: str | Path, url: str) -> Path:
+    """Record that this process serves the DuckDB file ``db`` at ``url`` (written atomically)."""
+    path = server_marker_path(db)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps({"pid": os.getpid(), "url": url}), encoding="utf-8")
+    temporary.replace(path)
+    return path
+
+
+def remove_server_marker(db: str | Path) -> None:
+    """Remove this process's server marker of ``db`` (a marker another process wrote since is kept)."""
+    marker = read_server_marker(db)
+    if marker is not None and marker.get("pid") == os.getpid():
+        server_marker_path(db).unlink(missing_ok=True)
+
+
+def read_server_marker(db: str | Path) -> dict | None:
+    """The server marker of ``db`` ({"pid": N, "url": U}), or None when there is none or it is unreadable."""
+    try:
+        marker = json.loads(server_marker_path(db).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return marker if isinstance(marker, dict) else None
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """True when ``exc`` is DuckDB refusing a file that another process holds."""
+    return isinstance(exc, duckdb.IOException) and "Could not set lock on file" in str(exc)
 
 
 def is_postgres_url(db: str | Path) -> bool:
@@ -125,8 +201,14 @@ Connection = duckdb.DuckDBPyConnection | PgConnection
 
 
 def connect(db: str | Path, read_only: bool = False) -> Connection:
-    """A connection to the DuckDB file or the PostgreSQL URL ``db``."""
+    """A connection to the DuckDB file or the PostgreSQL URL ``db``; raises DatabaseLockedError when another
+    process holds the DuckDB file."""
     if is_postgres_url(db):
         return PgConnection(str(db), read_only=read_only)
-    return duckdb.connect(str(db), read_only=read_only)
+    try:
+        return duckdb.connect(str(db), read_only=read_only)
+    except duckdb.IOException as exc:
+        if is_lock_error(exc):
+            raise DatabaseLockedError.from_duckdb(str(db), str(exc)) from None
+        raise
 

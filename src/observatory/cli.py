@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
@@ -164,9 +164,14 @@ def _batches(items: Iterator[Document | ReadError], errors: list[ReadError]) -> 
 
 
 def _run_extraction(
-    paths: list[str], published: dt.date | None, actors: Path | None, workers: Workers = 1
+    paths: list[str],
+    published: dt.date | None,
+    actors: Path | None,
+    workers: Workers = 1,
+    keep: Callable[[list[Document]], list[Document]] | None = None,
 ) -> tuple[Iterator[tuple[Document, DocumentResult]], list[ReadError]]:
-    """Read the inputs and extract their events (on ``workers`` processes), with a progress bar."""
+    """Read the inputs and extract their events (on ``workers`` processes), with a progress bar.
+    ``keep(batch)`` chooses the documents of each batch read that are extracted (ingest: the unstored)."""
     from observatory.parallel import (
         PartitionError,
         WorkerError,
@@ -188,7 +193,8 @@ def _run_extraction(
         if partitions:  # events were extracted already (extract --dask): load them as they are
             pairs = itertools.chain.from_iterable(read_partitions(p) for p in partitions)
         else:
-            docs = (doc for batch in _batches(read_inputs(paths, published, stdin), errors) for doc in batch)
+            batches = _batches(read_inputs(paths, published, stdin), errors)
+            docs = (doc for batch in batches for doc in (keep(batch) if keep else batch))
             pairs = extract_parallel_pairs(docs, workers, BATCH, actors)
         with _progress() as progress:
             task = progress.add_task("extracting", total=None, rate="0.0")
@@ -276,10 +282,9 @@ def _check_actors(actors: Path | None) -> None:
 
 def _use_classifier(classifier: Path | None) -> None:
     """Make a trained model the sub-type chooser of every extractor, in this process and in workers."""
-    from observatory.pipeline import CLASSIFIER_ENV
-
     if classifier is None:
         return
+    from observatory.pipeline import CLASSIFIER_ENV
     if not (classifier / "config.cfg").exists():
         raise _fail(f"--classifier {classifier}: not a model directory written by `observatory train`")
     os.environ[CLASSIFIER_ENV] = str(classifier.resolve())
@@ -323,9 +328,19 @@ def ingest(
     actors: ActorsOption = None,
     workers: WorkersOption = "1",
     classifier: ClassifierOption = None,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            "--server",
+            help="Post the documents to a running `observatory serve` at this URL (its POST /api/documents, "
+            "with the token in $OBSERVATORY_API_TOKEN) instead of opening the database: the way to ingest "
+            "into a DuckDB file the server holds. The server extracts; --db is not used.",
+        ),
+    ] = None,
 ) -> None:
     """Extract events and store articles and events in the database (a document seen before is skipped).
 
+    A document whose text is stored already is skipped before extraction, so re-ingesting costs little.
     A directory or file of Parquet partitions written by `extract --dask` is stored without extracting again.
     """
     from observatory.backends import redact
@@ -335,13 +350,24 @@ def ingest(
 
     pub = _parse_date(published, "--published")
     processes = _workers(workers)
+    if server is not None:
+        if actors is not None or classifier is not None or processes != 1:
+            raise _fail("--server: the server extracts with its own settings; drop --actors, --classifier, --workers")
+        _ingest_through_server(paths, pub, server)
+        return
     _check_actors(actors)
     _use_classifier(classifier)
     total = IngestStats()
     with _open_store(db) as store, GracefulShutdown() as shutdown:
         with shutdown.critical():
             repair(store.con)  # events an interrupted run (or the API) stored get their incidents first
-        results, errors = _run_extraction(paths, pub, actors, processes)
+
+        def unstored(batch: list[Document]) -> list[Document]:
+            fresh = store.unstored(batch)
+            total.skipped += len(batch) - len(fresh)
+            return fresh
+
+        results, errors = _run_extraction(paths, pub, actors, processes, keep=unstored)
         batch: list[tuple[Document, DocumentResult]] = []
         failed = 0
         for pair in results:
@@ -361,6 +387,44 @@ def ingest(
         f"ingested {total.documents} documents ({total.events} events); skipped {total.skipped} already stored; "
         f"{len(errors) + failed} failed. Database {redact(db)}: {counts['articles']} articles, "
         f"{counts['events']} events."
+    )
+    if errors or failed:
+        raise typer.Exit(1)
+
+
+def _ingest_through_server(paths: list[str], published: dt.date | None, server: str) -> None:
+    """``ingest --server``: read the inputs and post them to the server's ingest API, with a progress bar."""
+    from observatory.client import ServerError, post_documents, server_url
+    from observatory.reading import read_inputs
+
+    token = os.environ.get("OBSERVATORY_API_TOKEN", "").strip()
+    try:
+        base = server_url(server)
+    except ServerError as exc:
+        raise _fail(str(exc)) from None
+    if not token:
+        raise _fail(f"--server {base}: set OBSERVATORY_API_TOKEN to the server's write token")
+    errors: list[ReadError] = []
+    stored = skipped = events = failed = 0
+    docs = (doc for batch in _batches(read_inputs(paths, published, sys.stdin if "-" in paths else None), errors)
+            for doc in batch)
+    with _progress() as progress:
+        task = progress.add_task(f"posting to {base}", total=None, rate="0.0")
+        started = time.perf_counter()
+        try:
+            for stats in post_documents(base, token, docs):
+                for line in stats.errors:
+                    _error(line)
+                stored, skipped, events = stored + stats.documents, skipped + stats.skipped, events + stats.events
+                failed += len(stats.errors)
+                done = stored + skipped + failed
+                rate = f"{done / max(time.perf_counter() - started, 1e-6):.1f}"
+                progress.update(task, completed=done, rate=rate, refresh=True)
+        except ServerError as exc:
+            raise _fail(f"{exc} ({stored} documents stored before)", 1) from None
+    console.print(
+        f"ingested {stored} documents ({events} events) through {base}; skipped {skipped} already stored; "
+        f"{len(errors) + failed} failed."
     )
     if errors or failed:
         raise typer.Exit(1)
@@ -735,25 +799,97 @@ def dedupe_command(
     """Group the stored events that report one incident into incidents (`observatory dedupe`)."""
     from observatory.backends import is_postgres_url, redact
     from observatory.dedupe import dedupe
-    from observatory.store import Store
 
     if not is_postgres_url(db) and not Path(db).exists():
         console.print(f"[red]error:[/red] database {db} does not exist; run `observatory ingest` first")
         raise typer.Exit(2)
-    try:
-        with Store(db) as store:
+    with _open_store(db) as store:
+        try:
             stats = dedupe(store.con, rebuild=rebuild)
             merged = store.con.execute(
                 "SELECT count(*), coalesce(sum(n_events), 0) FROM incidents WHERE n_reports > 1"
             ).fetchone()
-    except Exception as exc:  # DuckDB or PostgreSQL errors: one line, no traceback
-        console.print(f"[red]error:[/red] cannot deduplicate {redact(db)}: {exc}")
-        raise typer.Exit(1) from None
+        except Exception as exc:  # DuckDB or PostgreSQL errors: one line, no traceback
+            console.print(f"[red]error:[/red] cannot deduplicate {redact(db)}: {exc}")
+            raise typer.Exit(1) from None
     console.print(
         f"{'rebuilt' if rebuild else 'updated'} {stats.incidents} incidents from {stats.events} events. "
         f"Database {redact(db)}: {stats.total_events} occurred events in {stats.total_incidents} incidents; "
         f"{merged[0]} incidents are reported by several articles ({merged[1]} events)."
     )
+
+
+@app.command("reextract")
+def reextract_command(
+    db: DbOption = DEFAULT_DB,
+    actors: ActorsOption = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only articles published (else ingested) on or after this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only articles published (else ingested) on or before this date (YYYY-MM-DD).")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Only articles with a stored event in this country (ISO 3166 alpha-3, e.g. SYR).")
+    ] = None,
+    workers: WorkersOption = "1",
+    classifier: ClassifierOption = None,
+) -> None:
+    """Run the current pipeline (and --actors) over stored articles and update their events in place.
+
+    An event found again keeps its id; new events are added, events no longer found removed, and the
+    incidents of the changed articles recomputed. Prints what changed.
+    """
+    from observatory.backends import redact
+    from observatory.dedupe import repair
+    from observatory.parallel import WorkerError
+    from observatory.reextract import ArticleFilter, reextract, select_articles
+    from observatory.shutdown import GracefulShutdown
+
+    article_filter = ArticleFilter(
+        since=_parse_date(since, "--since"), until=_parse_date(until, "--until"), country=_country(country)
+    )
+    processes = _workers(workers)
+    _use_classifier(classifier)
+    if actors is not None and not actors.is_file():
+        raise _fail(f"--actors {actors}: no such file")
+    with _open_store(db) as store, GracefulShutdown() as shutdown:
+        with shutdown.critical():
+            repair(store.con)
+        article_ids = select_articles(store.con, article_filter)
+        started = time.perf_counter()
+        with _progress() as progress:
+            task = progress.add_task("re-extracting", total=len(article_ids), rate="0.0")
+
+            def advance(done: int) -> None:
+                rate = f"{done / max(time.perf_counter() - started, 1e-6):.1f}"
+                progress.update(task, completed=done, rate=rate, refresh=True)
+
+            try:
+                stats = reextract(store, article_ids, actors, processes, shutdown.critical, advance)
+            except WorkerError as exc:
+                raise _fail(str(exc), 1) from None
+        counts = store.counts()
+    for line in stats.failed:
+        _error(line)
+    console.print(
+        f"re-read {stats.articles} articles ({stats.changed} changed, {len(stats.failed)} failed and left as "
+        f"they were): {stats.added} events added, {stats.updated} updated, {stats.removed} removed, "
+        f"{stats.unchanged} unchanged; {stats.incidents} incidents recomputed. Database {redact(db)}: "
+        f"{counts['articles']} articles, {counts['events']} events."
+    )
+    if stats.failed:
+        raise typer.Exit(1)
+
+
+def _country(value: str | None) -> str | None:
+    """The --country value: an ISO 3166 alpha-3 code, upper-cased (else one error line and exit 2)."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise _fail(f"--country must be an ISO 3166 alpha-3 code such as SYR, got {value!r}")
+    return code
 
 
 @app.command("watch")
@@ -774,6 +910,7 @@ def watch_command(
     """Ingest new feed items and new files of folders on a schedule, resuming where it stopped."""
     import duckdb
 
+    from observatory.backends import DatabaseLockedError
     from observatory.pipeline import Extractor
     from observatory.shutdown import GracefulShutdown
     from observatory.watch import watch_once
@@ -785,11 +922,14 @@ def watch_command(
     if feeds is not None and not feeds.is_file():
         console.print(f"[red]error:[/red] feed list {feeds} does not exist")
         raise typer.Exit(2)
+    _open_store(db).close()  # a database another process holds is one line now, before the model loads
     extractor = Extractor()
     with GracefulShutdown():  # a signal between passes stops the watcher with one line too
         while True:
             try:
                 stats = watch_once(db, feeds, folders, extractor, fetch_links=fetch_links)
+            except DatabaseLockedError as exc:
+                raise _fail(str(exc), 1) from None
             except duckdb.Error as exc:
                 console.print(f"[red]error:[/red] cannot use the database {db}: {exc}")
                 raise typer.Exit(1) from None

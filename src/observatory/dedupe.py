@@ -356,6 +356,29 @@ def dedupe(con: Connection, rebuild: bool = False) -> DedupeStats:
     return _recluster(con, [row[0] for row in seeds])
 
 
+def release_incidents(con: Connection, article_ids: list[str]) -> int:
+    """Forget the incidents that hold an event of ``article_ids``, their events of other articles
+    included, before those articles' events are replaced (re-extraction); ``dedupe`` then recomputes
+    them as a full rebuild would. The number of incidents forgotten."""
+    ensure_schema(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _temp_table(
+            con, "dedupe_released", "SELECT DISTINCT incident_id FROM events WHERE incident_id IS NOT NULL "
+            "AND article_id IN (SELECT unnest(?::VARCHAR[]))", [list(article_ids)],
+        )
+        released = con.execute("SELECT count(*) FROM dedupe_released").fetchone()[0]
+        con.execute(
+            "UPDATE events SET incident_id = NULL WHERE incident_id IN (SELECT incident_id FROM dedupe_released)"
+        )
+        con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT incident_id FROM dedupe_released)")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return released
+
+
 def repair(con: Connection) -> DedupeStats:
     """Incidents for the occurred events that an interrupted ingest (stopped between storing a batch and
     deduplicating it) or the API left without one; writes nothing when there are none."""

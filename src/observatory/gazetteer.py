@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 import pycountry
 from rapidfuzz import fuzz
-from scipy.spatial import cKDTree
 
 FORMAT_VERSION = 12
 DATA_DIR = resources.files("observatory") / "data"
@@ -125,6 +124,8 @@ class Gazetteer:
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         self._a = arrays
         self._names = str(arrays["names"])
+        from scipy.spatial import cKDTree  # here, not at import: dedupe uses this module without the tree
+
         self._tree = cKDTree(_unit_vectors(arrays["rg_lat"], arrays["rg_lon"]))
 
     @classmethod

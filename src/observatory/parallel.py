@@ -200,13 +200,17 @@ def extract_parallel_pairs(
     """Each document with its result, in input order, extracted by ``workers`` processes (a number, or
     ``"auto"``: see ``resolve_workers``).
 
-    With one worker the extraction runs in this process. Memory stays bounded: documents are read
-    from ``docs`` only as workers free up (``IN_FLIGHT_PER_WORKER`` batches each). Raises ``WorkerError``
-    when a worker cannot start or dies.
+    With one worker the extraction runs in this process; without documents nothing is loaded. Memory
+    stays bounded: documents are read from ``docs`` only as workers free up (``IN_FLIGHT_PER_WORKER``
+    batches each). Raises ``WorkerError`` when a worker cannot start or dies.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     workers, documents = resolve_workers(docs, workers)
+    first = next(documents, None)
+    if first is None:  # nothing to extract (a re-ingest of stored texts): no model loaded, no pool started
+        return
+    documents = chain([first], documents)
     if workers <= 1:
         from observatory.pipeline import Extractor
 

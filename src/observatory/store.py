@@ -212,6 +212,18 @@ class Store:
         ).fetchall()
         return {row[0] for row in rows}
 
+    def unstored(self, docs: list[Document]) -> list[Document]:
+        """The documents of ``docs`` whose text is not stored yet, each text once (its first document):
+        what an ingest still has to extract."""
+        known = self.known_hashes(content_hash(doc.text) for doc in docs)
+        fresh = []
+        for doc in docs:
+            key = content_hash(doc.text)
+            if key not in known:
+                known.add(key)
+                fresh.append(doc)
+        return fresh
+
     def has_document(self, doc: Document) -> bool:
         """True when a document with the same normalised text is already stored."""
         return bool(self.known_hashes([content_hash(doc.text)]))
@@ -272,6 +284,74 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         return stats
+
+    def documents(self, article_ids: list[str]) -> list[tuple[str, Document]]:
+        """The stored articles ``article_ids`` as (article id, Document), in the order given."""
+        rows = self.con.execute(
+            "SELECT article_id, doc_id, text, title, published, url, source FROM articles "
+            "WHERE article_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+            [article_ids],
+        ).fetchall()
+        found = {
+            row[0]: Document(id=row[1], text=row[2], title=row[3], published=row[4], url=row[5], source=row[6])
+            for row in rows
+        }
+        return [(article_id, found[article_id]) for article_id in article_ids if article_id in found]
+
+    def stored_events(self, article_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """The stored events of each of ``article_ids`` as (event id, event JSON), in evidence order."""
+        rows = self.con.execute(
+            "SELECT article_id, event_id, event_json FROM events WHERE article_id IN "
+            "(SELECT unnest(CAST(? AS VARCHAR[]))) ORDER BY article_id, evidence_start, event_id",
+            [article_ids],
+        ).fetchall()
+        found: dict[str, list[tuple[str, str]]] = {article_id: [] for article_id in article_ids}
+        for article_id, event_id, event_json in rows:
+            found[article_id].append((event_id, event_json))
+        return found
+
+    def next_event_indexes(self, article_ids: list[str]) -> dict[str, int]:
+        """The index the next new event of each of ``article_ids`` gets: never the index of an event the
+        article holds or held (migration 003)."""
+        rows = self.con.execute(
+            "SELECT article_id, next_event_index FROM articles "
+            "WHERE article_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+            [article_ids],
+        ).fetchall()
+        following = {article_id: recorded or 0 for article_id, recorded in rows}
+        ids = self.con.execute(
+            "SELECT article_id, event_id FROM events WHERE article_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+            [article_ids],
+        ).fetchall()
+        for article_id, event_id in ids:
+            index = event_id.rpartition(":")[2]
+            if index.isdigit():
+                following[article_id] = max(following.get(article_id, 0), int(index) + 1)
+        return following
+
+    def replace_events(self, articles: dict[str, tuple[list[tuple[str, Event]], int]]) -> None:
+        """Store new events for articles, in one transaction: for each article id, its (event id, Event)
+        list, which replaces the article's events, and the index its next new event will get. The new
+        rows have no incident yet (``dedupe.dedupe`` gives them one)."""
+        if not articles:
+            return
+        ids = list(articles)
+        rows = [event_row(event_id, article_id, event) for article_id, (events, _) in articles.items()
+                for event_id, event in events]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM events WHERE article_id IN (SELECT unnest(CAST(? AS VARCHAR[])))", [ids])
+            if rows:
+                placeholders = ", ".join("?" for _ in EVENT_COLUMNS)
+                self.con.executemany(f"INSERT INTO events VALUES ({placeholders})", rows)
+            self.con.executemany(
+                "UPDATE articles SET next_event_index = ? WHERE article_id = ?",
+                [(following, article_id) for article_id, (_, following) in articles.items()],
+            )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
 
     def _fill_text_hashes(self) -> None:
         """Key the articles stored before texts were normalised (migration 002) by their normalised text."""

@@ -205,9 +205,12 @@ def _seen(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
 def _ingest(
     store: Store, items: list[_Item], extractor: Extractor, stats: WatchStats, shutdown: GracefulShutdown
 ) -> None:
-    """Extract, then store (one transaction), deduplicate and mark the items seen, uninterrupted by a
-    polite stop. A document the database refuses is reported; it costs no other."""
-    documents = [doc for item in items for doc in item.documents]
+    """Extract the documents whose text is not stored yet, then store them (one transaction),
+    deduplicate and mark the items seen, uninterrupted by a polite stop. A document the database refuses
+    is reported; it costs no other."""
+    read = [doc for item in items for doc in item.documents]
+    documents = store.unstored(read)
+    stats.skipped += len(read) - len(documents)
     results = list(extractor.extract_many(documents)) if documents else []
     with shutdown.critical():
         if documents:
