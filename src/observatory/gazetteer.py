@@ -357,12 +357,9 @@ def _resolve_admin1(base: dict[str, np.ndarray], extra: dict[str, np.ndarray]) -
     by GeoNames admin1 code, else by one of the region's names (``admin1_known`` says which were found)."""
     by_code: dict[tuple[str, str], tuple[str, str]] = {}
     by_name: dict[tuple[str, str], tuple[str, str]] = {}
-    regions = np.unique(base["admin1"][base["kind"] == _KINDS.index("admin1")])
-    first_row = {int(region): i for i, region in zip(np.flatnonzero(base["kind"] == _KINDS.index("admin1")),
-                                                      base["admin1"][base["kind"] == _KINDS.index("admin1")],
-                                                      strict=True)}
-    for region in map(int, regions):
-        iso3 = str(base["countries"][base["country"][first_row[region]]])
+    rows = np.flatnonzero(base["kind"] == _KINDS.index("admin1"))  # one row of each region
+    for region, country in zip(base["admin1"][rows], base["country"][rows], strict=True):
+        iso3 = str(base["countries"][country])
         named = (str(base["admin1_codes"][region]), str(base["admin1_names"][region]))
         by_code[(iso3, named[0])] = named
         for synonym in str(base["admin1_synonyms"][region]).split("|"):

@@ -144,6 +144,12 @@ def _open_text(path: Path) -> Iterator[tuple[Iterator[str], int]]:
         raise GazetteerFileError(f"cannot read {path}: {exc}") from None
 
 
+def _data_size(path: Path) -> int:
+    """The size in bytes of a file's data (of the data file of a zip); raises for a missing file."""
+    with _open_text(path) as (_, size):
+        return size
+
+
 def _data_member(path: Path, archive: zipfile.ZipFile) -> zipfile.ZipInfo:
     members = [m for m in archive.infolist() if m.filename.endswith(".txt") and "readme" not in m.filename.lower()]
     wanted = f"{import_name(path)}.txt".casefold()
@@ -315,8 +321,7 @@ def add_files(paths: list[Path], name: str | None = None, progress: Progress | N
 
 def _add_file(path: Path, name: str, admin1: dict[str, str], admin2: dict[str, str],
               progress: Progress | None) -> ImportResult:
-    with _open_text(path) as (_, size):
-        pass  # a clear error for a missing or unreadable file before anything else
+    size = _data_size(path)
     done = 0
 
     def advance(count: int) -> None:
