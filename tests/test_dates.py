@@ -156,3 +156,11 @@ def test_a_follow_on_day_needs_a_known_day_and_is_not_the_day_bodies_were_found(
 def test_a_month_or_year_opening_a_sentence_dates_it(text: str, start: dt.date, precision: str) -> None:
     span = resolve_date(text, dt.date(2025, 8, 3))
     assert span is not None and span.start == start and span.precision == precision
+
+
+def test_overnight_beside_a_stated_day_is_the_night_before_it() -> None:
+    saturday = dt.date(2022, 7, 23)
+    night = resolve_date("On Saturday, the ministry said 16 people were killed in overnight fighting.", saturday)
+    assert night is not None and night.start == night.end == dt.date(2022, 7, 22)
+    day = resolve_date("On Saturday, gunmen killed five people in the market.", saturday)
+    assert day is not None and day.start == saturday

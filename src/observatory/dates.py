@@ -394,7 +394,17 @@ def resolve_date(text: str, published: dt.date | None) -> DateSpan | None:
     calendar dates with a year resolve. The result is never after ``published``.
     """
     mention = best_date_mention(text, published)
-    return mention.span if mention else None
+    if mention is None:
+        return None
+    if mention.span.precision == "day" and _OVERNIGHT.search(text) and not _OVERNIGHT.search(mention.text):
+        night = mention.span.start - dt.timedelta(days=1)  # "On Saturday, ... killed in overnight fighting"
+        return mention.span.model_copy(update={"start": night, "end": night})
+    return mention.span
+
+
+# A night told apart from the day a sentence names is the night before it: an event that ran overnight is
+# dated to the day it began, the evening before the morning it was reported.
+_OVERNIGHT = re.compile(r"\bovernight\b", re.I)
 
 
 # Days told relative to the day the text was just telling of: "The following day, the junta retaliated".
