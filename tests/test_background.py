@@ -38,6 +38,9 @@ def trigger(sentence: str, word: str) -> Token:
         ("Police held 40 men over the clashes in Jos, which have left 90 dead.", "clashes", "many"),
         ("Fears are rising two years after a landmark truce ended the fighting.", "truce", "history"),
         ("The vote comes a decade after the massacre of 300 villagers.", "massacre", "history"),
+        ("Rights groups criticised the brutality of the police in handling protests against the reform.",
+         "protests", "many"),
+        ("The commander is accused of staging attacks on aid convoys.", "attacks", "many"),
     ],
 )
 def test_non_incidents(sentence: str, word: str, reading: str) -> None:
@@ -57,6 +60,7 @@ def test_non_incidents(sentence: str, word: str, reading: str) -> None:
         ("Gunmen killed five people on Monday, months after a truce.", "killed"),
         ("The attack, which has claimed 12 lives, was the deadliest in months.", "attack"),  # one attack's toll
         ("Troops entered the village, where gunmen had killed five farmers on Monday.", "killed"),
+        ("Police were accused of handling the protests in Nairobi with brutality on Monday.", "protests"),
     ],
 )
 def test_incidents_pass(sentence: str, word: str) -> None:

@@ -60,7 +60,17 @@ def generic_mention(token: Token) -> bool:
         return True
     if any(c.lower_ in _HABITUAL for node in (token, token.head) for c in node.children):
         return True
+    if _bare_object_of_a_doing(token):
+        return True
     return token.tag_ == "NNS" and any(a.dep_ == "relcl" for a in token.ancestors)
+
+
+def _bare_object_of_a_doing(token: Token) -> bool:
+    """A bare plural that a gerund after a preposition takes ("brutality in handling protests", "accused
+    of staging attacks"): events of a kind, none of them told."""
+    head = token.head
+    return token.tag_ == "NNS" and token.dep_ == "dobj" and head.dep_ == "pcomp" and head.lower_.endswith("ing") \
+        and not any(c.dep_ in ("det", "poss", "nummod") for c in token.children)
 
 
 def _many(number: Token) -> bool:
