@@ -421,3 +421,11 @@ def test_a_town_that_saw_an_event_is_its_place_and_a_list_in_another_clause_keep
     assert {"Eldoret", "Nyeri", "Karatina"} <= places
     assert {e.acled_sub_event_type for e in events if e.location and e.location.name != "Eldoret"} == {
         "Violent demonstration"}  # clashes with tear gas, no armed side named: a riot, not a battle
+
+
+def test_an_armed_response_is_fought_at_the_scene_of_the_attack_it_answers(extractor: Extractor) -> None:
+    text = ("A gunman shot dead a shopkeeper in the town of Iguala on Tuesday. "
+            "Guerrero state officials said police returned fire, killing the gunman.")
+    events = occurred(extractor, text, "2024-05-15")
+    battle = next(e for e in events if e.acled_sub_event_type == "Armed clash")
+    assert battle.location is not None and battle.location.name.startswith("Iguala")

@@ -405,3 +405,14 @@ def test_head_of_a_facility_name_is_no_town(geolocator: Geolocator) -> None:
     places, sents = _analyse(geolocator, text)
     loc = places.for_sentence(_sentence_with(sents, "Wall of Grief"))
     assert loc is None or loc.country == "BLR"
+
+
+@pytest.mark.parametrize(("text", "precision"), [
+    ("Air strikes hit the northern province of Hama on Monday, a monitor said.", 3),
+    ("Air strikes hit the city of Hama on Monday, a monitor said.", 1),
+])
+def test_a_type_word_before_the_name_says_which_place_it_is(geolocator: Geolocator, text: str,
+                                                             precision: int) -> None:
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == "SYR" and loc.admin1 == "Hama" and loc.precision == precision

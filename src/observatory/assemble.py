@@ -610,6 +610,17 @@ def _merge_same_events(incidents: list[Incident]) -> list[Incident]:
     return merged
 
 
+def _at_the_scene(incidents: list[Incident], mention: Mention) -> Mention:
+    """An armed response to an attack ("guards returned fire, killing the gunman") is fought where the
+    attack was, unless its sentence names a place of its own there: a region holding the scene is none."""
+    answered = [incident for incident in incidents if _answers_one_sided(incident, mention)]
+    scene = max(answered, key=_last_told).place() if answered else None
+    here = mention.event.location
+    if scene is None or (here is not None and not _contains(here, scene)):
+        return mention
+    return replace(mention, event=mention.event.model_copy(update={"location": scene}))
+
+
 def _incidents(mentions: list[Mention]) -> list[Incident]:
     """The mentions grouped into incidents: the body's in text order, then the headline's."""
     incidents: list[Incident] = []
@@ -620,7 +631,7 @@ def _incidents(mentions: list[Mention]) -> list[Incident]:
         if target is None and mention.presupposed and not _tells_details(mention.event):
             continue  # "the minister condemned the attack": nothing to code of its own
         if target is None:
-            incidents.append(Incident([mention]))
+            incidents.append(Incident([_at_the_scene(incidents, mention) if mention.responds else mention]))
         else:
             target.add(mention)
     for mention in (m for m in mentions if m.headline):

@@ -47,6 +47,7 @@ _CUE_BEFORE = re.compile(
     rf"\s+(?:the\s+)?(?:(?:{_TYPE_WORDS}|outskirts|vicinity|suburbs|outskirt)\s+of\s+(?:the\s+)?)?"
     rf"(?:{_DIRECTION_WORD})?|\(|,\s)$"
 )
+_TYPE_BEFORE = re.compile(rf"\b(?P<type>{_TYPE_WORDS})\s+of\s+(?:the\s+)?$", re.IGNORECASE)  # "province of Idlib"
 _TYPE_AFTER = re.compile(rf"\s+(?:{_DIRECTION_WORD})?(?P<type>{_TYPE_WORDS})\b", re.IGNORECASE)
 _NEAR_BEFORE = re.compile(
     r"(?:\b(?:near|outside|around|close to|outskirts of|vicinity of|countryside of|surroundings of|"
@@ -545,7 +546,7 @@ class Geolocator:
                 continue
             stop = begin + len(name)
             if type_word is None or stop < start + len(value):
-                type_match = _TYPE_AFTER.match(text, stop)
+                type_match = _TYPE_AFTER.match(text, stop) or _TYPE_BEFORE.search(text, max(0, begin - 40), begin)
                 type_word = _type_of(type_match.group("type")) if type_match else type_word
             found.setdefault((begin, stop), Toponym(
                 begin, stop, name, candidates=candidates, type_word=type_word, loose=loose,
