@@ -6,7 +6,9 @@ import json
 
 import pytest
 import spacy
+from spacy.lang.en import English
 from spacy.pipeline import AttributeRuler
+from spacy.util import compile_prefix_regex
 
 from observatory.cli import sample_path
 from observatory.nlp import MODEL_PACKAGE, IndexedRules, get_nlp, text_of
@@ -54,3 +56,10 @@ def test_text_of_is_the_documents_text_joined_once() -> None:
     assert text_of(doc) == doc.text
     doc.user_data["observatory_text"] = "remembered"
     assert text_of(doc) == "remembered"  # read from the document, not joined again
+
+
+def test_the_tokenizer_is_the_models_with_the_dateline_prefix() -> None:
+    stock = spacy.load(MODEL_PACKAGE).tokenizer
+    stock.prefix_search = compile_prefix_regex([*English.Defaults.prefixes, r"-(?=[A-Z])"]).search
+    assert get_nlp().tokenizer.to_bytes(exclude=["vocab"]) == stock.to_bytes(exclude=["vocab"])
+    assert [t.text for t in get_nlp()("MOSCOW (Reuters) -Two people")][-3:] == ["-", "Two", "people"]
