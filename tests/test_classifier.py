@@ -154,3 +154,12 @@ def test_incident_features_do_not_depend_on_the_hash_seed() -> None:
     }
     assert len(outputs) == 1, outputs
     assert "det_the" in outputs.pop()
+
+
+def test_the_incident_model_is_loaded_with_the_tokenizer_it_was_saved_with() -> None:
+    import spacy
+
+    from observatory.incident_classifier import IncidentClassifier, bundled_model
+
+    saved = spacy.load(bundled_model()).tokenizer.to_bytes(exclude=["vocab"])
+    assert IncidentClassifier().nlp.tokenizer.to_bytes(exclude=["vocab"]) == saved

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 DEFAULT_DB = "observatory.duckdb"
 DEFAULT_MAX_DOCUMENT_BYTES = 1_000_000
+CACHE_ENV = "OBSERVATORY_CACHE"
+
+
+def cache_dir() -> Path:
+    """Where derived data (the gazetteer, the language model unpacked) is kept between runs:
+    $OBSERVATORY_CACHE, else ~/.cache/observatory."""
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "observatory")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from observatory.nlp import text_of
+
 # Families: a coarse grouping used to pick the ACLED sub-type from sentence cues.
 VIOLENCE, CLASH, TERRITORY, PROTEST, RIOT, MOB, ARREST, DESTROY, DISRUPT, ABDUCT, SEXUAL, HQ = (
     "violence", "clash", "territory", "protest", "riot", "mob", "arrest", "destroy", "disrupt",
@@ -818,7 +820,7 @@ def _is_non_conflict_story(sent: Span) -> bool:
     """A sports or natural-disaster story with no armed actors: its "attacks" and "battles" are metaphors."""
     doc = sent.doc
     if "non_conflict" not in doc.user_data:
-        text = doc.text  # built anew from the tokens on every access
+        text = text_of(doc)
         topical = max(len(_SPORTS.findall(text)), len(_DISASTER.findall(text)))
         doc.user_data["non_conflict"] = topical >= 3 and len(_CONFLICT_ACTORS.findall(text)) < 2
     return bool(doc.user_data["non_conflict"])

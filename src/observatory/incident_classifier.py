@@ -97,7 +97,9 @@ class IncidentClassifier:
         path = Path(path) if path is not None else bundled_model()
         if not (path / "config.cfg").exists():
             raise TrainingDataError(f"{path}: not an incident model written by `observatory train --task incidents`")
-        self.nlp = spacy.load(path)
+        # `observatory train` writes spaCy's default English tokenizer, the one the config builds: loading
+        # it from disk as well would build its special cases twice
+        self.nlp = spacy.load(path, exclude=["tokenizer"])
 
     def judge(self, trigger: Token) -> Judgement:
         """The most probable class of a trigger's clause."""

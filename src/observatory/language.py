@@ -14,12 +14,17 @@ of another language being 0.75.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import regex
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+from py3langid.modelio import load_model
+
+from observatory.array_cache import cached_arrays
 
 MIN_LETTERS = 20
 MIN_CONFIDENCE = 0.9
@@ -38,9 +43,23 @@ class Language:
     confidence: float
 
 
+# The parts of py3langid's model, in the order its loader returns them.
+_MODEL_PARTS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    """py3langid's bundled model, its tables mapped from an unpacked copy in the cache directory (named by
+    the model file's hash, written on first use): decompressing the model would take half a second at
+    every start. The values are those py3langid's own loader gives."""
+    model_file = MODEL_DIR / MODEL_FILE
+    digest = hashlib.sha256(model_file.read_bytes()).hexdigest()[:16]
+    parts = cached_arrays(
+        f"langid-{digest}", lambda: {name: np.asarray(part) for name, part in zip(_MODEL_PARTS, load_model(model_file),
+                                                                               strict=True)})
+    return LanguageIdentifier(parts["ptc"], np.asarray(parts["pc"]), parts["classes"].tolist(),
+                              memoryview(parts["nextmove"]), parts["out_feat"].tolist(), norm_probs=True,
+                              tk_row=memoryview(parts["nextmove_row"]))
 
 
 def detect_language(text: str) -> Language | None:
