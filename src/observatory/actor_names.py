@@ -2,7 +2,7 @@
 (data/actors.csv): "ISWAP" means Islamic State (West Africa), "Houthi" the Houthis' entries.
 
 It reads the CSV with the standard library only, so that queries, the API and the CLI's ``events`` and
-``export`` do not load the extraction's NLP stack (``observatory.actors``).
+``export`` do not load the extraction's NLP stack (``observatory.actors``), which uses its lookup keys.
 """
 
 from __future__ import annotations
@@ -13,25 +13,30 @@ from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
 
-# Short aliases with capitals ("IS", "SAA", "NDF") mean the actor only with their exact case, as in
-# observatory.actors: "is" is not Islamic State.
+# Short aliases with capitals ("IS", "AA", "US", "WHO") only match with their exact case: "is" is not
+# Islamic State.
 CASE_SENSITIVE_MAX_LENGTH = 4
 
 
-def _folded(text: str) -> str:
-    """A case-folded key: curly quotes straightened, possessives, punctuation and a leading article dropped."""
+@lru_cache(maxsize=65536)
+def folded_key(text: str) -> str:
+    """Case-folded lookup key: curly quotes straightened, possessives, punctuation and a leading article
+    dropped."""
     text = text.replace("’", "'").replace("‘", "'").lower()
     text = re.sub(r"'s\b|(?<=s)'(?=\s|$)", "", text)
     text = re.sub(r"[^\w&]+", " ", text).strip()
     return re.sub(r"^(?:the|a|an) ", "", text)
 
 
-def _exact(text: str) -> str:
-    return re.sub(r"[^\w&]+", " ", re.sub(r"['’]s\b", "", text)).strip()
+def exact_key(text: str) -> str:
+    """Case-kept lookup key for short capitalised aliases ("IS", "U.S." -> "U S")."""
+    text = re.sub(r"['’]s\b", "", text)
+    return re.sub(r"[^\w&]+", " ", text).strip()
 
 
-def _is_case_sensitive(alias: str) -> bool:
-    return alias != alias.lower() and len(_folded(alias).replace(" ", "")) <= CASE_SENSITIVE_MAX_LENGTH
+def is_case_sensitive(alias: str) -> bool:
+    """Whether an alias matches only with its exact case (a short one with capitals)."""
+    return alias != alias.lower() and len(folded_key(alias).replace(" ", "")) <= CASE_SENSITIVE_MAX_LENGTH
 
 
 @lru_cache(maxsize=1)
@@ -46,10 +51,10 @@ def _index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
             if not name:
                 continue
             for alias in (name, *(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())):
-                if _is_case_sensitive(alias):
-                    exact[_exact(alias)].add(name)
+                if is_case_sensitive(alias):
+                    exact[exact_key(alias)].add(name)
                 else:
-                    folded[_folded(alias)].add(name)
+                    folded[folded_key(alias)].add(name)
     return (
         {key: frozenset(names) for key, names in folded.items()},
         {key: frozenset(names) for key, names in exact.items()},
@@ -60,5 +65,5 @@ def canonical_names(query: str) -> list[str]:
     """The canonical names whose name or alias ``query`` is (any case, except short capitalised aliases),
     sorted; empty when it is none."""
     folded, exact = _index()
-    names = exact.get(_exact(query), frozenset()) | folded.get(_folded(query), frozenset())
+    names = exact.get(exact_key(query), frozenset()) | folded.get(folded_key(query), frozenset())
     return sorted(names)

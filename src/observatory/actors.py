@@ -27,14 +27,13 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from observatory.actor_names import exact_key, folded_key, is_case_sensitive
 from observatory.models import ActorRef
 from observatory.taxonomy import SECTOR_TO_INTER
 
 COLUMNS = ("name", "aliases", "country", "sector", "acled_inter", "valid_from", "valid_to")
 FUZZY_CUTOFF = 90
 FUZZY_MIN_LENGTH = 6
-# Short aliases with capitals ("IS", "AA", "US", "WHO") only match with their exact case.
-CASE_SENSITIVE_MAX_LENGTH = 4
 
 
 class ActorFileError(ValueError):
@@ -311,10 +310,10 @@ def _country_index() -> tuple[dict[str, str], dict[str, str]]:
     exact: dict[str, str] = {}
     for country in _countries().values():
         for word in (*country.names, *country.demonyms):
-            if _is_case_sensitive(word):
-                exact.setdefault(_exact_key(word), country.iso3)
+            if is_case_sensitive(word):
+                exact.setdefault(exact_key(word), country.iso3)
             else:
-                folded.setdefault(_key(word), country.iso3)
+                folded.setdefault(folded_key(word), country.iso3)
     return folded, exact
 
 
@@ -326,26 +325,7 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str]:
 def is_country_word(text: str) -> bool:
     """Whether a phrase is just a country name or demonym ("Iran", "the United States", "Syrian", "US")."""
     folded, exact = _country_index()
-    return _key(text) in folded or _exact_key(text) in exact
-
-
-@lru_cache(maxsize=65536)
-def _key(text: str) -> str:
-    """Case-folded lookup key: no leading article, possessives or punctuation."""
-    text = text.replace("’", "'").replace("‘", "'").lower()
-    text = re.sub(r"'s\b|(?<=s)'(?=\s|$)", "", text)
-    text = re.sub(r"[^\w&]+", " ", text).strip()
-    return re.sub(r"^(?:the|a|an) ", "", text)
-
-
-def _exact_key(text: str) -> str:
-    """Case-kept lookup key for short capitalised aliases ("IS", "U.S." -> "U S")."""
-    text = re.sub(r"['’]s\b", "", text)
-    return re.sub(r"[^\w&]+", " ", text).strip()
-
-
-def _is_case_sensitive(alias: str) -> bool:
-    return alias != alias.lower() and len(_key(alias).replace(" ", "")) <= CASE_SENSITIVE_MAX_LENGTH
+    return folded_key(text) in folded or exact_key(text) in exact
 
 
 def _parse_date(value: str, field: str) -> dt.date | None:
@@ -440,7 +420,7 @@ def _phrase_kind(words: list[str]) -> str | None:
 
 def head_kind(text: str) -> str | None:
     """The actor kind (a GENERIC_KINDS key or a sector code) that a phrase's head noun suggests, or None."""
-    key = _key(text.replace("-", " "))
+    key = folded_key(text.replace("-", " "))
     of = re.search(r"\b(?:of|from)\b", key)
     if of and of.start() > 0 and (kind := head_kind(key[: of.start()])) is not None:
         return kind  # the head comes before its "of": "supporters of the president" are supporters
@@ -471,9 +451,8 @@ class ActorDictionary:
         )
         for entry in entries:
             for alias in (entry.name, *entry.aliases):
-                table, key = (
-                    (self._by_exact, _exact_key(alias)) if _is_case_sensitive(alias) else (self._by_key, _key(alias))
-                )
+                table, key = (self._by_exact, exact_key(alias)) if is_case_sensitive(alias) else (
+                    self._by_key, folded_key(alias))
                 bucket = table.setdefault(key, [])
                 if entry not in bucket:
                     bucket.append(entry)
@@ -558,7 +537,7 @@ class ActorDictionary:
         return ActorRef(text=raw, name=entry.name, country=entry.country, sector=entry.sector, acled_inter=inter)
 
     def _lookup(self, phrase: str, when: dt.date | None, hint: str | None) -> ActorEntry | None:
-        entries = self._by_exact.get(_exact_key(phrase), []) + self._by_key.get(_key(phrase), [])
+        entries = self._by_exact.get(exact_key(phrase), []) + self._by_key.get(folded_key(phrase), [])
         return _choose(entries, when, hint)
 
     def _variants(self, raw: str) -> list[str]:
@@ -568,7 +547,7 @@ class ActorDictionary:
         core = _LEADING.sub("", linked)
         variants = [raw, plain, linked, core, _TRAILING.sub("", core)]
         of = re.search(r"\b(?:of|from)\s+(?:the\s+)?(.+)$", core, flags=re.I)
-        if of and head_kind(_key(core[: of.start()])) not in (None, *_FOLLOWER_KINDS):
+        if of and head_kind(folded_key(core[: of.start()])) not in (None, *_FOLLOWER_KINDS):
             variants.append(of.group(1))  # "fighters of the Islamic State" are the group; its supporters are not
         return [v for v in dict.fromkeys(v.strip() for v in variants) if v]
 
@@ -597,16 +576,16 @@ class ActorDictionary:
     def country_in(self, text: str) -> str | None:
         """The ISO3 code of the first country or demonym in a phrase, ignoring backers ("Iranian-backed")."""
         text = _BACKED.sub(" ", text)
-        key = _key(text.replace("-", " "))
+        key = folded_key(text.replace("-", " "))
         folded = self._country_re.search(key)
-        exact = self._country_exact_re.search(_exact_key(text))
+        exact = self._country_exact_re.search(exact_key(text))
         if exact and (folded is None or exact.start() < folded.start()):
             return self._country_exact[exact.group(1)]
         return self._country_folded[folded.group(1)] if folded else None
 
     def _generic(self, raw: str, country: str | None, when: dt.date | None, hint: str | None) -> ActorEntry | None:
         """The generic actor a phrase names (``country``: the country it names, if any)."""
-        key = _key(raw.replace("-", " "))
+        key = folded_key(raw.replace("-", " "))
         kind = head_kind(key)
         if kind is None and country and is_country_word(raw):
             kind = "GOV"  # "Israel", "Turkish" alone stand for the state
@@ -644,7 +623,7 @@ class ActorDictionary:
 
     def _fuzzy(self, raw: str, when: dt.date | None, hint: str | None) -> ActorEntry | None:
         for variant in self._variants(raw)[1:]:
-            key = _key(variant)
+            key = folded_key(variant)
             if len(key) < FUZZY_MIN_LENGTH:
                 continue
             found = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
@@ -655,7 +634,7 @@ class ActorDictionary:
         return None
 
     def _unknown(self, raw: str) -> ActorRef:
-        kind = head_kind(_key(raw.replace("-", " ")))
+        kind = head_kind(folded_key(raw.replace("-", " ")))
         sector = GENERIC_KINDS[kind][1] if kind in GENERIC_KINDS else kind
         inter = GENERIC_KINDS[kind][2] if kind in GENERIC_KINDS else SECTOR_TO_INTER.get(kind or "")
         name = re.sub(r"^(?:the|a|an)\s+", "", raw, flags=re.I)
@@ -669,15 +648,15 @@ class ActorDictionary:
         folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         places = {*self._country_folded, *(k.lower() for k in self._country_exact)}
-        places |= {_key(c) for c in self._capitals()}
+        places |= {folded_key(c) for c in self._capitals()}
         ci, cs = set(), set()
         for entry in self.entries:
             for alias in (entry.name, *entry.aliases):
                 if re.search(r"\(.*\)$", alias) and alias != entry.name:
                     continue  # "(Yemen)" disambiguates an alias in the file; it is not written so in text
-                if _key(alias) in places:
+                if folded_key(alias) in places:
                     continue  # place names are locations far more often than actors
-                (cs if _is_case_sensitive(alias) else ci).add(alias)
+                (cs if is_case_sensitive(alias) else ci).add(alias)
         folded.add("ACTOR", list(nlp.tokenizer.pipe(sorted(ci))))
         exact.add("ACTOR", list(nlp.tokenizer.pipe(sorted(cs))))
         generic = Matcher(nlp.vocab)

@@ -513,7 +513,8 @@ def _listed_with_others(target: Incident, incidents: list[Incident], mention: Me
     ("airstrikes on Thin Taw, Zaw Chaung and Ma Gyi Kone", then "The attacks killed six"): the toll told
     after a list is of all of them, no one place's."""
     last = _last_told(target)
-    places = {m.event.location.name for incident in incidents if incident.accepts(mention)
+    told = [incident for incident in incidents if any(m.sentence == last and m.listed for m in incident.mentions)]
+    places = {m.event.location.name for incident in told if incident.accepts(mention)
               for m in incident.mentions if m.sentence == last and m.listed and m.event.location}
     return len(places) >= 2
 

@@ -186,10 +186,11 @@ class DocumentPlaces:
                  and not t.actor_origin and not t.in_dateline and not t.qualifier
                  and (t.place is None or t.place.kind in ("city", "curated", "admin1"))]
         places = {(e.start_char - base, e.end_char - base) for e in sent.ents if e.label_ in _PLACE_LABELS}
-        known = [(t.start - base, t.end - base) for t in self.toponyms if base <= t.start < sent.end_char]
+        taken = [(t.start - base, t.end - base) for t in self.toponyms if base <= t.start < sent.end_char]
         for match in re.finditer(_NAME, text):  # names the gazetteer lacks: not a toponym set aside above
-            if not any(s < match.end() and match.start() < e for s, e in known + [(s, e) for s, e, _ in items]):
+            if not any(s < match.end() and match.start() < e for s, e in taken):
                 items.append((match.start(), match.end(), None))
+                taken.append(match.span())
         items.sort(key=lambda item: item[0])
         runs: list[list[tuple[int, int, Toponym | None, int | None]]] = []
         for start, end, toponym in items:

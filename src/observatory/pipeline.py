@@ -152,8 +152,7 @@ def _assign_sentence_counts(built: list[assemble.Mention], placed: dict[int, set
                             aside: list[Token]) -> None:
     """Counts to a sentence's events; where a contrasted clause tells an event at another place ("three
     were killed in Bannu, while another died in Malakand"), each clause's counts to its own event."""
-    contrasted = any(t.dep_ == "mark" and t.lower_ in _CONTRAST_MARKS for t in sent)
-    if len(placed) < 2 or not contrasted:
+    if len(placed) < 2 or not any(t.dep_ == "mark" and t.lower_ in _CONTRAST_MARKS for t in sent):
         _assign_counts([m.event for m in built], quantities.extract_counts(sent, aside))
         return
     for clause in {frozenset(tokens) for tokens in placed.values()}:
