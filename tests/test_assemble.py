@@ -429,3 +429,14 @@ def test_an_armed_response_is_fought_at_the_scene_of_the_attack_it_answers(extra
     events = occurred(extractor, text, "2024-05-15")
     battle = next(e for e in events if e.acled_sub_event_type == "Armed clash")
     assert battle.location is not None and battle.location.name.startswith("Iguala")
+
+
+def test_the_bomb_refers_to_the_bombing_not_to_a_kidnapping_told_since(extractor: Extractor) -> None:
+    text = (
+        "A suicide bomber blew himself up at a wedding in Tuz Khurmatu on Monday, killing 12 guests, police said.\n\n"
+        "The groom's two brothers had been kidnapped on Saturday and released the next day.\n\n"
+        "The guests were dancing in the courtyard when a man walked in and detonated the bomb, a witness said."
+    )
+    events = occurred(extractor, text, "2024-03-05")
+    subs = sorted(e.acled_sub_event_type for e in events)
+    assert subs == ["Abduction/forced disappearance", "Suicide bomb"]

@@ -199,6 +199,19 @@ def test_force_that_harmed_no_one_counted_is_no_excessive_force(extractor: Extra
     assert [e.acled_sub_event_type for e in protests] == ["Protest with intervention"]
 
 
+@pytest.mark.parametrize("text", [
+    "A student protester died in Lagos on Sunday after soldiers shot him in the chest, his family said.",
+    "One dead demonstrator was named by the Sudan Doctors Committee, which said troops were shooting to kill "
+    "in Omdurman on Thursday.",
+    "Soldiers opened fire on demonstrators in Mandalay on Sunday, killing three of them.",
+])
+def test_state_force_killing_protesters_is_excessive_force(extractor: Extractor, text: str) -> None:
+    events = [e for e in extractor.extract(Document(id="efp", text=text, published=dt.date(2024, 3, 10))).events
+              if e.status == "occurred" and e.acled_event_type]
+    assert [e.acled_sub_event_type for e in events] == ["Excessive force against protesters"]
+    assert all(r.sector == "PRO" for r in events[0].recipients)  # never "him"
+
+
 @pytest.mark.parametrize(("text", "junk"), [
     ("He shot dead two traders in the market in Kano on Monday, police said.", "He"),
     ("11 were killed when the bus hit a mine near Gao on Monday.", "11"),

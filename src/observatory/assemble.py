@@ -23,7 +23,8 @@ from observatory.gazetteer import haversine_km
 from observatory.geolocate import SAME_SCENE_KM, admin1_matches
 from observatory.models import COUNT_FIELDS, ActorRef, DatePrecision, DateSpan, Event, Evidence, Location, Quantity
 
-VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+REMOTE_VIOLENCE = "Explosions/Remote violence"
+VIOLENT_TYPES = {"Battles", REMOTE_VIOLENCE, "Violence against civilians"}
 DEMONSTRATION_TYPES = {"Protests", "Riots"}
 TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory",
                    "Non-violent transfer of territory"}
@@ -505,6 +506,10 @@ def _body_target(incidents: list[Incident], mention: Mention) -> Incident | None
                                         and m.event.location.name == mention.event.location.name
                                         for m in i.mentions)]
         open_ = same or open_
+    if mention.event.acled_event_type == REMOTE_VIOLENCE:
+        # "detonated the bomb": the bombing told before, not the kidnapping told since
+        kin = [i for i in open_ if i._base().acled_event_type == REMOTE_VIOLENCE]
+        open_ = kin or open_
     return max(open_, key=_last_told)  # the latest told
 
 
