@@ -230,3 +230,13 @@ def test_a_force_named_by_whose_it_is_belongs_to_the_speaker(extractor: Extracto
               if e.status == "occurred" and e.acled_event_type]
     assert events and events[0].actors[0].name.startswith(actor)
     assert events[0].actors[0].text.startswith("its ")
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("An Israeli drone strike killed two people in a car near Tyre in southern Lebanon on Thursday.", "ISR"),
+    ("A Turkish drone killed three fighters near Qamishli on Monday, a monitor said.", "TUR"),
+])
+def test_a_weapon_is_no_actor_its_owner_is(extractor: Extractor, text: str, country: str) -> None:
+    events = [e for e in extractor.extract(Document(id="drone", text=text, published="2024-05-16")).events
+              if e.status == "occurred" and e.acled_event_type]
+    assert events and events[0].actors and events[0].actors[0].country == country

@@ -293,6 +293,13 @@ def _unplaced(loc: Location) -> bool:
         loc.name, loc.admin1)
 
 
+def _listed_village(mention: Mention) -> bool:
+    """A mention told at one of a list's places that the gazetteer lacks ("air strikes on Kafr Salwan, Ain
+    Tarsha and Wadi Halib"), not referring back to an incident told before."""
+    location = mention.event.location
+    return mention.listed and not mention.anaphoric and location is not None and _unplaced(location)
+
+
 def _one_place(a: Location, b: Location) -> bool:
     """The same place, or one inside the other (a town and its region or country)."""
     same = (a.geonameid is not None and a.geonameid == b.geonameid) or a.name == b.name
@@ -379,6 +386,9 @@ class Incident:
         stated = [m for m in self.mentions if m.place_stated and m.event.location is not None]
         if mention.place_stated and not all(places_agree(m.event.location, event.location) for m in stated):
             return False
+        if _listed_village(mention) and not any(
+                m.sentence == mention.sentence or m.event.location == event.location for m in self.mentions):
+            return False  # "strikes on Houla, Shiheen and ...": a village of a list is a scene of its own
         same_place = mention.place_stated and event.location is not None and any(
             m.event.location.name == event.location.name for m in stated)  # type: ignore[union-attr]
         gap = mention.sentence - self.mentions[-1].sentence

@@ -21,7 +21,7 @@ REPORTING_VERBS = _words(
 NOT_ACTOR_NOUNS = _words(
     "ied ieds bomb bombs mine mines landmine explosion explosions blast blasts shell shells rocket rockets "
     "missile missiles mortar mortars clash clashes fighting violence attack attacks fire gunfire device "
-    "projectile projectiles shot shots strike strikes airstrike airstrikes"
+    "projectile projectiles shot shots strike strikes airstrike airstrikes drone drones"
 )
 # Prepositions introducing, after a verb or an event noun, the target or a further actor.
 TARGET_PREPS = _words("on against at upon targeting toward towards into")
@@ -120,7 +120,7 @@ def _agents_of(noun: Token) -> list[Token]:
     """A subject or agent and its conjuncts; a weapon stands for who used it ("a bomb planted by X")."""
     if noun.lemma_.lower() not in NOT_ACTOR_NOUNS:
         return _coordinated(noun)
-    modifiers = [c for c in noun.children if _is_modifier_actor(c, noun)]
+    modifiers = [c for c in noun.children if _is_modifier_actor(c, noun) and c.lower_ not in NOT_ACTOR_NOUNS]
     owners = modifiers[-1:]  # "Indian army mortars": the modifier nearest the noun, with those before it
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ == "by":
