@@ -135,6 +135,7 @@ def test_fixture_reports_are_counted_once_per_incident(reports_db: Path, client_
     assert baidoa["source"] == "Gulf of Aden Review; Horn Dispatch; Juba Valley Times"  # ACLED's source list
     assert int(baidoa["report_count"]) == 4  # three articles; one tells the bombing twice
     assert baidoa["fatalities"] == "9"  # 8, 9 and 9 dead: the largest credible figure, not 26
+    assert (baidoa["fatalities_low"], baidoa["fatalities_high"]) == ("8", "9")  # the most conservative: 8
     assert baidoa["injured"] == "23"  # 20 wounded, then 23
     ids = {content_hash(d["text"]) for d in fixture_docs() if d["id"].startswith("baidoa")}
     assert set(baidoa["article_ids"].split("; ")) == ids

@@ -55,14 +55,15 @@ ACLED_FIELDS = (
 OWN_FIELDS = (
     "event_id", "iso3", "status", "confidence", "plover_type", "plover_mode", "injured", "abducted", "arrested",
     "displaced", "participants", "claimant", "date_end", "date_basis", "url", "article_id", "incident_id",
-    "evidence_start", "evidence_end", "report_count", "event_ids", "article_ids", "urls", "reports",
+    "evidence_start", "evidence_end", "fatalities_low", "fatalities_high", "report_count", "event_ids", "article_ids",
+    "urls", "reports",
 )
 FIELDS = (*ACLED_FIELDS, *OWN_FIELDS)
 
 INTEGER_FIELDS = frozenset({
     "year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities", "timestamp",
     "injured", "abducted", "arrested", "displaced", "participants", "evidence_start", "evidence_end",
-    "report_count",
+    "fatalities_low", "fatalities_high", "report_count",
 })
 FLOAT_FIELDS = frozenset({"latitude", "longitude", "confidence"})
 DATE_FIELDS = frozenset({"event_date", "date_end"})
@@ -73,8 +74,9 @@ _STORED = (
     "unit_id", "event_id", "country", "date_start", "date_end", "date_precision", "acled_event_type",
     "acled_sub_event_type", "actor1", "inter1", "actor2", "inter2", "admin1", "admin2", "location", "latitude",
     "longitude", "geo_precision", "source", "sources", "evidence_text", "fatalities", "plover_type", "plover_mode",
-    "status", "confidence", "injured", "abducted", "arrested", "displaced", "participants", "claimant", "url",
-    "article_id", "incident_id", "evidence_start", "evidence_end", "changed_at", "event_json",
+    "fatalities_low", "fatalities_high", "status", "confidence", "injured", "abducted", "arrested", "displaced",
+    "participants", "claimant", "url", "article_id", "incident_id", "evidence_start", "evidence_end", "changed_at",
+    "event_json",
 )
 # The reports of the incidents of a batch of rows, in event id order.
 _REPORTS_SQL = (
@@ -195,6 +197,8 @@ def export_record(stored: dict[str, Any], reports: list[dict[str, Any]] | None =
         "incident_id": stored["incident_id"],
         "evidence_start": stored["evidence_start"],
         "evidence_end": stored["evidence_end"],
+        "fatalities_low": stored["fatalities_low"],
+        "fatalities_high": stored["fatalities_high"],
         "report_count": len(reports),
         "event_ids": _joined([r["event_id"] for r in reports]),
         "article_ids": _joined([r["article_id"] for r in reports]),
