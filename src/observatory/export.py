@@ -78,6 +78,8 @@ _STORED = (
     "participants", "claimant", "url", "article_id", "incident_id", "evidence_start", "evidence_end", "changed_at",
     "event_json",
 )
+# The article's columns (``a``) beside those of the unit relation (``e``).
+_ARTICLE_VALUES = {"source": "a.source", "url": "a.url", "changed_at": "coalesce(e.updated_at, a.ingested_at)"}
 # The reports of the incidents of a batch of rows, in event id order.
 _REPORTS_SQL = (
     "SELECT m.incident_id, m.event_id, m.article_id, a.source, a.url, m.fatalities, m.evidence_text, "
@@ -241,7 +243,8 @@ def export_rows(
     if limit is not None:
         tail, params = " LIMIT ?", [*params, limit]
     sql = (
-        f"SELECT {', '.join('e.' + column for column in _STORED)} FROM ({units_sql(unit)}) e {where} "
+        f"SELECT {', '.join(_ARTICLE_VALUES.get(column, 'e.' + column) for column in _STORED)} "
+        f"FROM ({units_sql(unit)}) e JOIN articles a ON a.article_id = e.article_id {where} "
         f"ORDER BY e.date_start NULLS LAST, e.unit_id{tail}"
     )
     return _fetch(con, sql, params, advance, grouped=unit == "incident")

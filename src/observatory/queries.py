@@ -152,40 +152,36 @@ class EventFilter(BaseModel):
         return self
 
 
+# The unit an event ``e`` counts in (``i``: its incident, left-joined): the incident, else the event.
+_UNIT_ID = "CASE WHEN i.incident_id IS NULL THEN e.event_id ELSE i.incident_id END"
+
+
 def units_sql(unit: Unit) -> str:
     """A relation of one row per counted unit, with every events column (an incident's own values where it
-    has them, its lead report's otherwise), the article's ``title``, ``source``, ``url``, ``published``,
-    and ``unit_id`` (the incident id, else the event id), ``changed_at`` (when the row last changed),
-    ``sources`` (an incident's JSON list of outlets, else NULL), ``n_reports`` and ``n_events``.
+    has them, its lead report's otherwise), ``unit_id`` (the incident id, else the event id),
+    ``updated_at`` (when the incident was last written, else NULL), ``sources`` (an incident's JSON list of
+    outlets, else NULL), ``n_reports`` and ``n_events``.
 
     ``incident``: each incident once (its lead report's row) and each event that belongs to no incident;
     ``report``: every event. ValueError for another unit.
     """
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
-    grouped = unit == "incident"
-    columns = []
-    for column in EVENT_COLUMNS:
-        source = INCIDENT_VALUES.get(column) if grouped else None
-        if source is None:
-            columns.append(f"e.{column}")
-        else:
-            columns.append(f"CASE WHEN i.incident_id IS NULL THEN e.{column} ELSE i.{source} END AS {column}")
-    if grouped:
-        extra = (
-            "CASE WHEN i.incident_id IS NULL THEN e.event_id ELSE i.incident_id END AS unit_id, "
-            "CASE WHEN i.incident_id IS NULL THEN a.ingested_at ELSE i.updated_at END AS changed_at, "
-            "i.sources AS sources, coalesce(i.n_reports, 1) AS n_reports, coalesce(i.n_events, 1) AS n_events"
+    if unit == "report":
+        return (
+            "SELECT e.*, e.event_id AS unit_id, CAST(NULL AS TIMESTAMP) AS updated_at, "
+            "CAST(NULL AS VARCHAR) AS sources, 1 AS n_reports, 1 AS n_events FROM events e"
         )
-        where = ("LEFT JOIN incidents i ON i.incident_id = e.incident_id "
-                 "WHERE i.incident_id IS NULL OR i.lead_event_id = e.event_id")
-    else:
-        extra = ("e.event_id AS unit_id, a.ingested_at AS changed_at, CAST(NULL AS VARCHAR) AS sources, "
-                 "1 AS n_reports, 1 AS n_events")
-        where = ""
+    columns = [
+        f"CASE WHEN i.incident_id IS NULL THEN e.{column} ELSE i.{INCIDENT_VALUES[column]} END AS {column}"
+        if column in INCIDENT_VALUES else f"e.{column}"
+        for column in EVENT_COLUMNS
+    ]
     return (
-        f"SELECT {', '.join(columns)}, a.title, a.source, a.url, a.published, {extra} "
-        f"FROM events e JOIN articles a ON a.article_id = e.article_id {where}"
+        f"SELECT {', '.join(columns)}, {_UNIT_ID} AS unit_id, i.updated_at, i.sources, "
+        "coalesce(i.n_reports, 1) AS n_reports, coalesce(i.n_events, 1) AS n_events "
+        "FROM events e LEFT JOIN incidents i ON i.incident_id = e.incident_id "
+        "WHERE i.incident_id IS NULL OR i.lead_event_id = e.event_id"
     )
 
 
@@ -411,12 +407,17 @@ def totals(con: Connection, f: EventFilter, unit: Unit = "incident") -> dict[str
     """Over the units matching the filter: their number (``events``), the reports (stored events) they
     stand for, their summed counts (an incident's reconciled ones) and the articles of their reports."""
     where, params = where_clause(f)
+    if unit == "report":
+        articles = "count(DISTINCT article_id)"
+    else:  # the articles of every report of the units, not only of their lead reports
+        articles = (
+            "(SELECT count(DISTINCT e.article_id) FROM events e LEFT JOIN incidents i ON i.incident_id = "
+            f"e.incident_id WHERE {_UNIT_ID} IN (SELECT unit_id FROM u))"
+        )
     row = con.execute(
         f"WITH u AS (SELECT e.* FROM ({units_sql(unit)}) e {where}) "
         "SELECT count(*), coalesce(sum(n_events), 0), coalesce(sum(fatalities), 0), coalesce(sum(injured), 0), "
-        "coalesce(sum(abducted), 0), coalesce(sum(arrested), 0), coalesce(sum(displaced), 0), "
-        "(SELECT count(DISTINCT article_id) FROM (SELECT m.article_id FROM events m JOIN u ON m.incident_id = "
-        "u.unit_id UNION ALL SELECT m.article_id FROM events m JOIN u ON m.event_id = u.unit_id) reports) FROM u",
+        f"coalesce(sum(abducted), 0), coalesce(sum(arrested), 0), coalesce(sum(displaced), 0), {articles} FROM u",
         params,
     ).fetchone()
     keys = ("events", "reports", "fatalities", "injured", "abducted", "arrested", "displaced", "articles")
