@@ -241,3 +241,28 @@ def test_export_timestamp_is_the_incidents_last_change(tmp_path: Path) -> None:
         rows = csv_rows(client)
     stamp = dt.datetime.fromtimestamp(int(rows[0]["timestamp"]), dt.UTC).replace(tzinfo=None)
     assert abs((stamp - updated).total_seconds()) < 1
+
+
+def test_serve_gives_incidents_to_events_stored_without_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import socket
+
+    import uvicorn
+
+    from observatory.api import serve
+
+    db = tmp_path / "undeduplicated.duckdb"
+    with Store(db) as store:
+        store.add_batch(REPORTS)  # stored as an interrupted ingest (or an older version's API) left them
+    served: list[int] = []
+
+    def run(server: uvicorn.Server, sockets: list) -> None:
+        con = server.config.app.state.store.con
+        served.append(con.execute("SELECT count(*) FROM incidents").fetchone()[0])
+        sockets[0].close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serve(str(db), "127.0.0.1", port)
+    assert served == [4]  # the six reports were four incidents before the first request
