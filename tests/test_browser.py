@@ -280,3 +280,28 @@ def test_dashboard_counts_incidents(tmp_path: Path, browser: webdriver.Chrome) -
         wait.until(lambda d: len(reports.find_elements(By.TAG_NAME, "li")) == 3)
         summary = browser.find_element(By.ID, "detail-incident-summary").text
         assert summary.startswith("3 reports from Dnipro Post; Eastern Bulletin; Kyiv Ledger · 16 fatalities")
+
+
+def test_dashboard_totals_on_the_bundled_samples_match_the_api_and_the_incidents(
+    tmp_path: Path, browser: webdriver.Chrome
+) -> None:
+    from typer.testing import CliRunner
+
+    from observatory.cli import app, sample_path
+
+    db = tmp_path / "samples.duckdb"
+    assert CliRunner().invoke(app, ["ingest", str(sample_path()), "--db", str(db)]).exit_code == 0
+    with Store(db) as store:
+        incidents, fatalities, located = store.con.execute(
+            "SELECT count(*), coalesce(sum(fatalities_best), 0), count(latitude) FROM incidents"
+        ).fetchone()
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    with serving(db) as url:
+        totals = httpx.get(url + "/api/aggregates", params={"by": "status"}).json()["totals"]
+        assert (totals["events"], totals["fatalities"]) == (incidents, fatalities)
+        browser.get(url + "/")
+        shown = browser.find_element(By.ID, "totals")
+        wait.until(lambda d: shown.get_attribute("data-incidents") == str(incidents))
+        assert shown.get_attribute("data-fatalities") == str(fatalities)
+        canvas = browser.find_element(By.ID, "map")
+        wait.until(lambda d: int(canvas.get_attribute("data-event-count")) == located)
