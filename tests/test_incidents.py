@@ -266,3 +266,18 @@ def test_serve_gives_incidents_to_events_stored_without_one(monkeypatch: pytest.
         port = probe.getsockname()[1]
     serve(str(db), "127.0.0.1", port)
     assert served == [4]  # the six reports were four incidents before the first request
+
+
+def test_codebook_and_export_docs_list_every_column() -> None:
+    import re
+
+    from observatory.export import FIELDS
+
+    docs = Path(__file__).parents[1] / "docs"
+    codebook = (docs / "codebook.md").read_text(encoding="utf-8")
+    documented = {name for row in codebook.splitlines() if row.startswith("|")
+                  for name in re.findall(r"`([a-z_0-9]+)`", row.split("|")[1] + row.split("|")[2])}
+    assert set(FIELDS) <= documented
+    listing = (docs / "export.md").read_text(encoding="utf-8").split("## Columns", 1)[1].split("In short", 1)[0]
+    spans = [span for span in re.findall(r"`([^`]*)`", listing, flags=re.S) if "," in span]
+    assert tuple(name.strip() for span in spans for name in span.split(",")) == FIELDS
