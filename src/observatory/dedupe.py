@@ -312,12 +312,7 @@ def _write(con: Connection, events: dict[str, dict], clusters: list[set[str]]) -
         con.execute(
             "UPDATE events SET incident_id = d.incident_id FROM dedupe_assign d WHERE events.event_id = d.event_id"
         )
-        if rows:
-            placeholders = ", ".join(f"unnest(?::{kind}[])" for kind in INCIDENT_COLUMNS.values())
-            con.execute(
-                f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)}) SELECT {placeholders}",
-                [[row[name] for row in rows] for name in INCIDENT_COLUMNS],
-            )
+        insert_incidents(con, rows)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -334,6 +329,17 @@ INCIDENT_COLUMNS = {  # the columns of the incidents table (migration 004) and t
     "sources": "VARCHAR", "article_ids": "VARCHAR", "updated_at": "TIMESTAMP", "lead_event_id": "VARCHAR",
     "admin2": "VARCHAR", **dict.fromkeys(COUNT_FIELDS, "INTEGER"),
 }
+
+
+def insert_incidents(con: Connection, rows: list[dict]) -> None:
+    """Insert incident rows (dicts of ``INCIDENT_COLUMNS``, as ``_incident_row`` makes them) in one statement,
+    inside the caller's transaction."""
+    if rows:
+        placeholders = ", ".join(f"unnest(?::{kind}[])" for kind in INCIDENT_COLUMNS.values())
+        con.execute(
+            f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)}) SELECT {placeholders}",
+            [[row[name] for row in rows] for name in INCIDENT_COLUMNS],
+        )
 
 
 def _recluster(con: Connection, seeds: list[str]) -> DedupeStats:
