@@ -459,3 +459,11 @@ def test_a_village_of_a_list_the_gazetteer_lacks_is_a_scene_of_its_own() -> None
     assert not incident.accepts(strike(2, village, listed=True))
     assert incident.accepts(strike(2, village, listed=True, anaphoric=True))  # "the strikes hit Ywa Thit, ..."
     assert incident.accepts(strike(2, village))  # told alone, it may be the same scene
+
+
+def test_a_toll_with_no_upper_bound_keeps_none_when_more_dead_are_added(extractor: Extractor) -> None:
+    text = ("Militants attacked an army post near Douentza on Sunday, killing at least 10 soldiers, the army said. "
+            "Four of the attackers were also killed.")
+    (event,) = occurred(extractor, text, "2024-03-04")
+    assert event.fatalities is not None
+    assert (event.fatalities.low, event.fatalities.best, event.fatalities.high) == (14, 14, None)

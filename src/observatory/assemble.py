@@ -188,7 +188,9 @@ def _plus(total: Quantity | None, more: Quantity) -> Quantity:
     def add(a: int | None, b: int | None) -> int | None:
         return None if a is None and b is None else (a or 0) + (b or 0)
 
-    return Quantity(low=add(total.low, more.low), best=add(total.best, more.best), high=add(total.high, more.high))
+    # "at least 10" and 4 more is at least 14, with no upper bound
+    high = None if total.high is None or more.high is None else total.high + more.high
+    return Quantity(low=add(total.low, more.low), best=add(total.best, more.best), high=high)
 
 
 def refers_back(trigger: Token) -> bool:
