@@ -288,3 +288,15 @@ def test_a_person_attacked_at_a_gathering_is_not_force_on_a_crowd(text: str, exp
 def test_people_detained_at_a_rally_are_protesters_met_by_force() -> None:
     text = "Police detained a number of people at rallies held in memory of the dead journalist on Friday."
     assert _top_sub(text) == "Protest with intervention"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("While Kisumu saw largely peaceful demonstrations, other towns reported clashes and barricaded roads.",
+     {"demonstrations": "Peaceful protest", "clashes": "Violent demonstration"}),
+    ("Hundreds marched peacefully through Kisumu on Monday, while in Nyeri police fired tear gas at protesters.",
+     {"marched": "Peaceful protest", "fired": "Protest with intervention"}),
+])
+def test_each_side_of_a_contrast_tells_how_its_own_protest_went(text: str, expected: dict[str, str]) -> None:
+    sent = next(get_nlp()(text).sents)
+    typed = {t.token.text: t.acled_sub_event_type for t in events.detect(sent)}
+    assert {word: typed.get(word) for word in expected} == expected

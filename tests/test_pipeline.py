@@ -240,3 +240,11 @@ def test_a_weapon_is_no_actor_its_owner_is(extractor: Extractor, text: str, coun
     events = [e for e in extractor.extract(Document(id="drone", text=text, published="2024-05-16")).events
               if e.status == "occurred" and e.acled_event_type]
     assert events and events[0].actors and events[0].actors[0].country == country
+
+
+def test_a_protest_told_peaceful_on_its_side_of_a_contrast_stays_peaceful(extractor: Extractor) -> None:
+    text = "Thousands marched peacefully in Kisumu on Monday, while in Nyeri protesters threw stones at police."
+    events = [e for e in extractor.extract(Document(id="contrast", text=text, published="2025-07-08")).events
+              if e.status == "occurred" and e.acled_event_type]
+    kisumu = [e for e in events if e.location is not None and e.location.name == "Kisumu"]
+    assert [e.acled_sub_event_type for e in kisumu] == ["Peaceful protest"]

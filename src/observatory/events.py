@@ -930,9 +930,26 @@ def _lifted_measure(token: Token) -> bool:
         token.head.lemma_.lower() in _LIFTING_VERBS and bool(_EASED_MEASURE.search(token.text))
 
 
+CONTRAST_MARKS = frozenset({"while", "whereas", "whilst"})
+
+
+def contrast_clause(token: Token, sent: Span) -> str:
+    """The words of ``sent`` that tell ``token``'s event when a contrast splits the sentence ("While Kisumu saw
+    peaceful demonstrations, other towns reported clashes"): its own side of the contrast, else the sentence."""
+    for mark in sent:
+        if mark.dep_ != "mark" or mark.lower_ not in CONTRAST_MARKS or mark.head.dep_ != "advcl":
+            continue
+        inner = {t.i for t in mark.head.subtree}
+        if token.i in inner:
+            return " ".join(t.text for t in mark.head.subtree if t.i != mark.i)
+        return " ".join(t.text for t in sent if t.i not in inner)
+    return sent.text
+
+
 def detect(sent: Span) -> list[Trigger]:
     """Triggers of the events a sentence reports, typed in PLOVER and ACLED terms."""
     sent_text = sent.text
+    contrasted = any(t.dep_ == "mark" and t.lower_ in CONTRAST_MARKS for t in sent)
     triggers: list[Trigger] = []
     metaphorical = _is_non_conflict_story(sent)
     accident = bool(_ACCIDENT.search(sent_text)) and not _CONFLICT_ACTORS.search(sent_text)
@@ -960,7 +977,8 @@ def detect(sent: Span) -> list[Trigger]:
                 sub = "Change to group/activity"  # curfews, bans, lockdowns, closures
             family = None
         else:
-            plover_type, plover_mode, sub = _family_to_types(kind, mode, sent_text, token)
+            told = contrast_clause(token, sent) if contrasted and kind in (PROTEST, RIOT) else sent_text
+            plover_type, plover_mode, sub = _family_to_types(kind, mode, told, token)
             family = kind
             if sub in _WEAPON_SUB_TYPES:
                 score = max(score, 0.75)  # a named weapon tells the event better than "wounded" or "killed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -65,6 +66,9 @@ PROTEST_SEVERITY = [
 ]
 
 
+_CONTRASTED = re.compile(rf"(?:^|,\s*)(?:{'|'.join(events.CONTRAST_MARKS)})\b", re.IGNORECASE)
+
+
 def _force_on_protesters(event: Event) -> bool:
     """State forces killing or wounding protesters ("troops shot two protesters"), or anyone where the
     sentence tells of protesters and names no other victim: ACLED codes lethal force on a demonstration as
@@ -85,8 +89,8 @@ def _refine_protest(event: Event, text: str, layout: Layout, offset: int) -> Eve
     if _force_on_protesters(event):
         return event.model_copy(update={"acled_sub_event_type": EXCESSIVE_FORCE, "plover_type": "PROTEST",
                                         "acled_event_type": acled_type_of(EXCESSIVE_FORCE)})
-    if event.acled_sub_event_type not in PROTEST_SEVERITY:
-        return event
+    if event.acled_sub_event_type not in PROTEST_SEVERITY or _CONTRASTED.search(event.evidence.text):
+        return event  # "While Kisumu saw peaceful demonstrations, other towns reported clashes": typed by its side
     start, end = layout.paragraph_of(event.evidence.start - offset)
     _, mode, sub = events.protest_sub_type(text[start:end], event.plover_mode)
     if PROTEST_SEVERITY.index(sub) > PROTEST_SEVERITY.index(event.acled_sub_event_type):
@@ -151,7 +155,6 @@ def _assign_counts(sentence_events: list[Event], counts: dict[str, Quantity]) ->
             setattr(target, field, quantity)
 
 
-_CONTRAST_MARKS = frozenset({"while", "whereas", "whilst"})
 
 
 def _split_by_place(mention: assemble.Mention, listed: list[tuple[Location, int | None]],
@@ -169,7 +172,7 @@ def _assign_sentence_counts(built: list[assemble.Mention], placed: dict[int, set
                             aside: list[Token]) -> None:
     """Counts to a sentence's events; where a contrasted clause tells an event at another place ("three
     were killed in Bannu, while another died in Malakand"), each clause's counts to its own event."""
-    if len(placed) < 2 or not any(t.dep_ == "mark" and t.lower_ in _CONTRAST_MARKS for t in sent):
+    if len(placed) < 2 or not any(t.dep_ == "mark" and t.lower_ in events.CONTRAST_MARKS for t in sent):
         _assign_counts([m.event for m in built], quantities.extract_counts(sent, aside))
         return
     for clause in {frozenset(tokens) for tokens in placed.values()}:
