@@ -385,8 +385,8 @@ class Extractor:
             built.append(assemble.Mention(
                 Event(
                     plover_type=act.plover_type,
-                    actors=[resolve(span) for span in actor_spans],
-                    recipients=[resolve(span) for span in recipient_spans],
+                    actors=[ref for span in actor_spans if names_a_party(ref := resolve(span), span)],
+                    recipients=[ref for span in recipient_spans if names_a_party(ref := resolve(span), span)],
                     location=location,
                     date=date,
                     status="occurred",
