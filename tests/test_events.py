@@ -300,3 +300,13 @@ def test_each_side_of_a_contrast_tells_how_its_own_protest_went(text: str, expec
     sent = next(get_nlp()(text).sents)
     typed = {t.token.text: t.acled_sub_event_type for t in events.detect(sent)}
     assert {word: typed.get(word) for word in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "moved"), [
+    ("Other towns reported clashes, barricaded roads, and tear gas deployments.", False),
+    ("The deployment of water cannons near the stadium angered residents.", False),
+    ("The army deployed troops to Kidal on Monday.", True),
+    ("The deployment of 500 soldiers to Goma began on Monday.", True),
+])
+def test_tear_gas_deployed_is_no_force_moved(text: str, moved: bool) -> None:
+    assert ("Change to group/activity" in [sub for _, sub in _typed(text)]) is moved

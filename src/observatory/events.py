@@ -924,6 +924,15 @@ def _targeted_crowd(token: Token) -> bool:
     )
 
 
+def _deploys_crowd_control(token: Token) -> bool:
+    """Whether a deployment is of tear gas, water cannon or the like, not of forces."""
+    words = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    words += [g for p in token.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children]
+    before = token.doc[token.left_edge.i : token.i].text  # "tear gas deployments"
+    return bool(_INTERVENTION.search(before)) or any(
+        _INTERVENTION.search(" ".join(t.text for t in w.subtree)) for w in words)
+
+
 def _lifted_measure(token: Token) -> bool:
     """A curfew or ban that is lifted, eased or shortened: the event is the concession, not the measure."""
     return token.pos_ == "NOUN" and token.dep_ in ("dobj", "nsubjpass") and \
@@ -961,6 +970,8 @@ def detect(sent: Span) -> list[Trigger]:
             continue
         if _names_people(token) or _lifted_measure(token) or _targeted_crowd(token) or _medical(token):
             continue
+        if token.lemma_.lower() in ("deploy", "deployment") and _deploys_crowd_control(token):
+            continue  # "tear gas deployments": force used on a crowd, told by the protest, not troops moved
         kind, mode, score = entry
         if kind in _VIOLENT_FAMILIES and (
             metaphorical or accident or _natural_cause(token) or _claimed(token) or _died_of_illness(token)
