@@ -467,3 +467,16 @@ def test_a_toll_with_no_upper_bound_keeps_none_when_more_dead_are_added(extracto
     (event,) = occurred(extractor, text, "2024-03-04")
     assert event.fatalities is not None
     assert (event.fatalities.low, event.fatalities.best, event.fatalities.high) == (14, 14, None)
+
+
+def test_a_roadside_bomb_on_a_patrol_is_a_bombing_with_the_army_hit_not_acting(extractor: Extractor) -> None:
+    text = (
+        "A roadside bomb struck a Nigerien army patrol near Ayorou on Monday, killing three soldiers, security "
+        "sources said.\n\n"
+        "The army confirmed on Tuesday that three of its soldiers had been killed."
+    )
+    (event,) = occurred(extractor, text, "2024-03-05")
+    assert event.acled_sub_event_type == "Remote explosive/landmine/IED"
+    assert deaths(event) == 3
+    hit = {r.name for r in event.recipients}
+    assert hit and not hit & {a.name for a in event.actors}  # no party on both sides

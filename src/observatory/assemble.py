@@ -50,6 +50,9 @@ SUB_TYPE_RANK = [
     "Sexual violence",
     "Attack",
 ]
+# A weapon that names an attack on armed men, unless the incident is told as fighting ("exchanged fire"):
+# a roadside bomb that killed soldiers is a bombing, not a clash.
+WEAPON_SUB_TYPES = {"Remote explosive/landmine/IED"}
 # So many dead, hurt or held across a whole country are many incidents counted together.
 NATIONAL_TOTAL = 100
 # A sentence that neither names the incident's place nor refers back to it ("the attack") continues an
@@ -102,6 +105,7 @@ class Mention:
     presupposed: bool = False  # named as what someone reacts to ("condemned the attack")
     responds: bool = False  # an armed response to what was told ("guards returned fire, killing the gunman")
     listed: bool = False  # told at one of the places of a list ("air strikes on Houla, Shiheen and Qana")
+    fought: bool = False  # told as fighting (a clash, an exchange of fire), not only by who was hit
     clause: str | None = None  # what the incident classifier reads of it, when it is asked
     reading: str = "incident"  # what the incident classifier reads its clause as (incident_classifier.CLASSES)
 
@@ -422,7 +426,12 @@ class Incident:
         (a weak "operation" or "violence" does not name an air strike's type)."""
         by_sentence: dict[int, list[Event]] = {}
         for m in self._telling():  # the headline's compressed words ("Bomber kills 50") name the type only alone
+            if m.event.acled_sub_event_type == "Armed clash" and not m.fought and any(
+                    o.event.acled_sub_event_type in WEAPON_SUB_TYPES for o in self.mentions):
+                continue  # "two soldiers were killed", after "a roadside bomb struck a patrol": the bomb's toll
             by_sentence.setdefault(m.sentence, []).append(m.event)
+        if not by_sentence:
+            return self.mentions[0].event
         readings = [min(events, key=lambda e: (_precedence(e), -e.confidence)) for events in by_sentence.values()]
         readings = [e for e in readings if e.acled_sub_event_type not in SUBSIDIARY_TYPES] or readings
         strongest = max(e.confidence for e in readings)
@@ -437,8 +446,7 @@ class Incident:
             "date": self.date(),
             "evidence": self._evidence(),
             "mentions": self._mentions(),
-            "actors": self._parties("actors"),
-            "recipients": self._parties("recipients"),
+            **self._sides(base),
             "attribution": next((m.event.attribution for m in self.body if m.event.attribution), None),
             "confidence": max(m.event.confidence for m in self.mentions),
         }
@@ -473,6 +481,18 @@ class Incident:
         """Every sentence that reports the incident, once each, in text order."""
         spans = {(m.event.evidence.start, m.event.evidence.end): m.event.evidence for m in self.mentions}
         return [spans[span] for span in sorted(spans)]
+
+    def _sides(self, base: Event) -> dict[str, list[ActorRef]]:
+        """Actors and recipients. Taken from different sentences they may put one party on both sides ("a
+        roadside bomb struck an army patrol" names the army as hit, the patrol's movement as moving): then
+        the actors are the base event's own. Two units of one force can fight each other (ACLED codes that)."""
+        actors, recipients = self._parties("actors"), self._parties("recipients")
+        hit = {r.name for r in recipients}
+        own_sides_apart = not {a.name for a in base.actors} & {r.name for r in base.recipients}
+        if {a.name for a in actors} & hit and own_sides_apart and base.actors and \
+                not {a.name for a in base.actors} & hit:
+            actors = list(base.actors)  # the sides were read from two sentences: the base event's own
+        return {"actors": actors, "recipients": recipients}
 
     def _parties(self, role: str) -> list[ActorRef]:
         """The parties named by the most confident body sentence that names any; implied ones otherwise."""

@@ -374,7 +374,7 @@ class Extractor:
             mention = assemble.Mention(
                 event, 0, fresh=assemble.announces_another(sent, trigger.token),
                 anaphoric=presupposed or assemble.refers_back(trigger.token), presupposed=presupposed,
-                responds=assemble.responds(trigger.token),
+                responds=assemble.responds(trigger.token), fought=trigger.family == events.CLASH,
                 clause=self._clause(trigger.token, event) if position < 1.0 else None,
             )
             built.insert(0 if reference else len(built), mention)  # the incident referred to is told first
