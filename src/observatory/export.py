@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import datetime as dt
 import io
 import json
 import struct
@@ -52,7 +53,7 @@ ACLED_FIELDS = (
 OWN_FIELDS = (
     "event_id", "iso3", "status", "confidence", "plover_type", "plover_mode", "injured", "abducted", "arrested",
     "displaced", "participants", "claimant", "date_end", "date_basis", "url", "article_id", "incident_id",
-    "evidence_start", "evidence_end",
+    "evidence_start", "evidence_end", "review_status",
 )
 FIELDS = (*ACLED_FIELDS, *OWN_FIELDS)
 
@@ -71,8 +72,13 @@ _SELECT = (
     "e.latitude", "e.longitude", "e.geo_precision", "a.source", "e.evidence_text", "e.fatalities", "e.plover_type",
     "e.plover_mode", "e.status", "e.confidence", "e.injured", "e.abducted", "e.arrested", "e.displaced",
     "e.participants", "e.claimant", "a.url", "e.article_id", "e.incident_id", "e.evidence_start", "e.evidence_end",
-    "a.ingested_at", "e.event_json",
+    "a.ingested_at", "e.event_json", "r.review_status", "s.added_at", "s.updated_at",
 )
+# Review state and change times (migration 005: observatory.review, observatory.changes).
+_REVIEW_JOINS = (
+    "LEFT JOIN event_reviews r ON r.event_id = e.event_id LEFT JOIN event_stamps s ON s.event_id = e.event_id"
+)
+_CHANGED = "greatest(coalesce(s.added_at, a.ingested_at), coalesce(s.updated_at, a.ingested_at))"
 _STORED = tuple(column.split(".", 1)[1] for column in _SELECT)
 
 # First characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection").
@@ -118,7 +124,8 @@ def export_record(stored: dict[str, Any]) -> dict[str, Any]:
     disorder = acled.disorder_type(event_type, sub_event_type)
     iso3 = stored["country"]
     day = stored["date_start"]
-    ingested = stored["ingested_at"]
+    changed = [t for t in (stored["ingested_at"], stored["added_at"], stored["updated_at"]) if t is not None]
+    last_change = max(changed) if changed else None
     location, admin1, admin2 = acled.ascii_places(stored["location"], stored["admin1"], stored["admin2"])
     return {
         "event_id_cnty": acled.event_id_cnty(stored["event_id"], iso3),
@@ -151,7 +158,7 @@ def export_record(stored: dict[str, Any]) -> dict[str, Any]:
         "notes": stored["evidence_text"],
         "fatalities": stored["fatalities"] or 0,
         "tags": acled.tags(event_type, stored["participants"]),
-        "timestamp": calendar.timegm(ingested.timetuple()) if ingested else None,
+        "timestamp": calendar.timegm(last_change.timetuple()) if last_change else None,
         "event_id": stored["event_id"],
         "iso3": iso3,
         "status": stored["status"],
@@ -171,6 +178,7 @@ def export_record(stored: dict[str, Any]) -> dict[str, Any]:
         "incident_id": stored["incident_id"],
         "evidence_start": stored["evidence_start"],
         "evidence_end": stored["evidence_end"],
+        "review_status": stored["review_status"] or "unreviewed",
     }
 
 
@@ -196,16 +204,27 @@ def export_rows(
     kind: Kind = "acled",
     limit: int | None = None,
     advance: Callable[[int], None] | None = None,
+    changed_since: dt.datetime | None = None,
+    event_ids: list[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Every event of ``kind`` matching the filter (its paging ignored; at most ``limit`` when given) as
-    export rows, oldest first, read from the database ``BATCH_ROWS`` at a time; ``advance`` is told the
-    size of each batch read (a progress bar). ValueError for an unknown kind."""
+    """Every event of ``kind`` matching the filter (its paging ignored; at most ``limit`` when given; only
+    those added or updated after ``changed_since``, or among ``event_ids``, when given) as export rows,
+    oldest first, read from the database ``BATCH_ROWS`` at a time; ``advance`` is told the size of each
+    batch read (a progress bar). ValueError for an unknown kind."""
     where, params = _where(f, kind)
+    extra: list[tuple[str, Any]] = []
+    if changed_since is not None:
+        extra.append((f"{_CHANGED} > ?", changed_since))
+    if event_ids is not None:
+        extra.append(("e.event_id IN (SELECT unnest(CAST(? AS VARCHAR[])))", event_ids))
+    for condition, value in extra:
+        where = f"{where} AND {condition}" if where else f"WHERE {condition}"
+        params = [*params, value]
     tail = ""
     if limit is not None:
         tail, params = " LIMIT ?", [*params, limit]
     sql = (
-        f"SELECT {', '.join(_SELECT)} FROM events e JOIN articles a USING (article_id) {where} "
+        f"SELECT {', '.join(_SELECT)} FROM events e JOIN articles a USING (article_id) {_REVIEW_JOINS} {where} "
         f"ORDER BY e.date_start NULLS LAST, e.event_id{tail}"
     )
     return _fetch(con, sql, params, advance)
@@ -232,12 +251,14 @@ def _text_cells(record: dict[str, Any]) -> dict[str, Any]:
             for key, value in record.items()}
 
 
-def write_csv(records: Iterator[dict[str, Any]], out: BinaryIO, raw: bool = False) -> ExportStats:
-    """Write records as UTF-8 CSV (RFC 4180 quoting, CRLF line ends, a header of ``FIELDS``); text cells a
+def write_csv(
+    records: Iterator[dict[str, Any]], out: BinaryIO, raw: bool = False, fields: tuple[str, ...] = FIELDS
+) -> ExportStats:
+    """Write records as UTF-8 CSV (RFC 4180 quoting, CRLF line ends, a header of ``fields``); text cells a
     spreadsheet would run as formulas get a leading single quote unless ``raw``."""
     stats = ExportStats()
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.DictWriter(text, fieldnames=FIELDS)
+    writer = csv.DictWriter(text, fieldnames=fields)
     writer.writeheader()
     for record in records:
         record = _text_cells(record)
@@ -276,11 +297,13 @@ def wkb_point(lon: float | None, lat: float | None) -> bytes | None:
     return struct.pack("<BIdd", 1, 1, lon, lat)
 
 
-def _write_parquet(records: Iterator[dict[str, Any]], out: BinaryIO) -> ExportStats:
+def _write_parquet(
+    records: Iterator[dict[str, Any]], out: BinaryIO, fields: tuple[str, ...] = FIELDS
+) -> ExportStats:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = parquet_schema()
+    schema = parquet_schema(fields)
     stats = ExportStats()
     with pq.ParquetWriter(out, schema) as writer:
         batch: list[dict[str, Any]] = []
@@ -306,9 +329,9 @@ GEO_METADATA = {
 }
 
 
-@lru_cache(maxsize=1)
-def parquet_schema() -> pa.Schema:
-    """The pyarrow schema of a Parquet export: the columns of ``FIELDS`` typed (integers int64, dates
+@lru_cache(maxsize=2)
+def parquet_schema(fields: tuple[str, ...] = FIELDS) -> pa.Schema:
+    """The pyarrow schema of a Parquet export: the columns of ``fields`` typed (integers int64, dates
     date32, coordinates float64), then a GeoParquet WKB ``geometry`` column described in the 'geo'
     metadata (pyarrow is imported only when one is written)."""
     import pyarrow as pa
@@ -322,14 +345,10 @@ def parquet_schema() -> pa.Schema:
             return pa.date32()
         return pa.string()
 
-    fields = [(name, arrow_type(name)) for name in FIELDS]
-    return pa.schema([*fields, (GEOMETRY_COLUMN, pa.binary())], metadata={"geo": json.dumps(GEO_METADATA)})
+    typed = [(name, arrow_type(name)) for name in fields]
+    return pa.schema([*typed, (GEOMETRY_COLUMN, pa.binary())], metadata={"geo": json.dumps(GEO_METADATA)})
 
 
-WRITERS: dict[str, Callable[[Iterator[dict[str, Any]], BinaryIO], ExportStats]] = {
-    "geojson": _write_geojson,
-    "parquet": _write_parquet,
-}
 
 
 def export_events(
@@ -352,9 +371,16 @@ def export_events(
     records = export_rows(con, f, kind, advance=advance)
     if isinstance(out, Path):
         with out.open("wb") as handle:
-            return _write(fmt, records, handle, raw)
-    return _write(fmt, records, out, raw)
+            return write_records(fmt, records, handle, raw)
+    return write_records(fmt, records, out, raw)
 
 
-def _write(fmt: str, records: Iterator[dict[str, Any]], out: BinaryIO, raw: bool) -> ExportStats:
-    return write_csv(records, out, raw=raw) if fmt == "csv" else WRITERS[fmt](records, out)
+def write_records(
+    fmt: str, records: Iterator[dict[str, Any]], out: BinaryIO, raw: bool = False, fields: tuple[str, ...] = FIELDS
+) -> ExportStats:
+    """Write export rows (the columns ``fields``) as ``fmt``; GeoJSON properties are each row as it is."""
+    if fmt == "csv":
+        return write_csv(records, out, raw=raw, fields=fields)
+    if fmt == "parquet":
+        return _write_parquet(records, out, fields)
+    return _write_geojson(records, out)

@@ -19,6 +19,7 @@ from observatory.store import EVENT_COLUMNS
 from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPES
 
 STATUSES = ("occurred", "failed", "planned", "hypothetical", "negated", "historical")
+REVIEW_STATUSES = ("unreviewed", "confirmed", "corrected", "rejected")
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000_000
 # Grid cells (degrees) of the map clusters: finer than 0.0001 (about 11 m) overflows PostgreSQL's division.
@@ -64,6 +65,9 @@ class EventFilter(BaseModel):
         "occurred"
     )
     q: str | None = Field(None, max_length=200, description="free text searched in the evidence sentence")
+    review: Literal["unreviewed", "confirmed", "corrected", "rejected", "any"] | None = Field(
+        None, description="review status (docs/review.md); None: every event but the rejected ones"
+    )
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
@@ -181,6 +185,13 @@ def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
     if f.status != "any":
         clauses.append("e.status = ?")
         params.append(f.status)
+    if f.review is None:
+        clauses.append("e.event_id NOT IN (SELECT event_id FROM event_reviews WHERE review_status = 'rejected')")
+    elif f.review == "unreviewed":
+        clauses.append("e.event_id NOT IN (SELECT event_id FROM event_reviews)")
+    elif f.review != "any":
+        clauses.append("e.event_id IN (SELECT event_id FROM event_reviews WHERE review_status = ?)")
+        params.append(f.review)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
