@@ -43,6 +43,10 @@ def _row(store: Store, event_id: str, *columns: str) -> tuple:
     return store.con.execute(f"SELECT {', '.join(columns)} FROM events WHERE event_id = ?", [event_id]).fetchone()
 
 
+def _best(store: Store, incident_id: str) -> int:
+    return store.con.execute("SELECT fatalities_best FROM incidents WHERE incident_id = ?", [incident_id]).fetchone()[0]
+
+
 @pytest.fixture
 def store(sample_db: Path) -> Iterator[Store]:
     with Store(sample_db) as opened:
@@ -103,10 +107,11 @@ def test_a_correction_changes_the_row_counts_and_incident_and_is_logged(store: S
         6, 6, 6, "Syrian Air Force")
     assert totals(store.con, EventFilter())["fatalities"] == before + 2
     incident = _row(store, event_id, "incident_id")[0]
-    assert store.con.execute("SELECT fatalities_best FROM incidents WHERE incident_id = ?", [incident]).fetchone() == (6,)
+    assert _best(store, incident) == 6
     found = review.event_review(store.con, event_id)
     assert found["review_status"] == "corrected"
-    assert found["corrections"]["fatalities"]["value"] == 6 and found["corrections"]["actor1"]["corrected_by"] == "alice"
+    assert found["corrections"]["fatalities"]["value"] == 6
+    assert found["corrections"]["actor1"]["corrected_by"] == "alice"
     changed = {(h["field"], h["before"], h["after"], h["changed_by"], h["note"]) for h in found["history"]}
     assert ("fatalities", 4, 6, "alice", "medics") in changed
     assert ("actor1", "Military Forces of Syria", "Syrian Air Force", "alice", "medics") in changed
@@ -180,7 +185,7 @@ def test_an_incident_correction_or_rejection_is_one_of_each_of_its_events(store:
     shelling, clash = _id(store, "shelled villages"), _id(store, "army post outside Saraqib")
     incident = review.merge(store.con, [_row(store, e, "incident_id")[0] for e in (shelling, clash)], "alice")
     assert review.correct(store.con, "incident", incident, {"fatalities": 9}, "alice") == sorted([shelling, clash])
-    assert store.con.execute("SELECT fatalities_best FROM incidents WHERE incident_id = ?", [incident]).fetchone() == (9,)
+    assert _best(store, incident) == 9
     assert {h["target"] for h in review.event_review(store.con, clash)["history"]} == {"incident"}
     review.decide(store.con, "incident", incident, "rejected", "alice")
     assert store.con.execute("SELECT count(*) FROM incidents WHERE incident_id = ?", [incident]).fetchone() == (0,)
