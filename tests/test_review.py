@@ -488,3 +488,26 @@ def test_reviewed_events_re_extraction_no_longer_finds_are_kept_and_merges_too(s
         assert {row[0] for row in opened.con.execute("SELECT event_id FROM events").fetchall()} >= set(ids)
         assert all(review.event_review(opened.con, e)["review_status"] == "confirmed" for e in ids)
         assert review.incident_members(opened.con, merged) == sorted([shelling, clash])
+
+
+def test_an_event_deduplication_moves_to_another_incident_is_in_the_feed(store: Store) -> None:
+    event_id = _id(store, "printing house")
+    old = _row(store, event_id, "incident_id")[0]
+    store.con.execute("UPDATE events SET incident_id = 'inc-gone' WHERE event_id = ?", [event_id])
+    start = changes.utc_now()
+    dedupe(store.con)  # the event's incident is missing: it is clustered again, into its own incident
+    assert _row(store, event_id, "incident_id") == (old,)
+    assert [(c["event_id"], c["change"]) for c in changes.changes_since(store.con, start)[0]] == [(event_id, "updated")]
+
+
+def test_review_api_over_postgres(pg_url: str) -> None:
+    with Store(pg_url) as opened:
+        opened.add_batch(sample_batch())
+    start = changes.utc_now().isoformat()
+    with TestClient(create_app(pg_url, Settings(api_token=TOKEN))) as pg_client:
+        event_id = _event_id(pg_client, "printing house")
+        fixed = pg_client.patch(f"/api/events/{event_id}", json={"fields": {"status": "failed"}}, headers=AUTH)
+        assert fixed.status_code == 200, fixed.text
+        assert pg_client.get(f"/api/events/{event_id}").json()["review"]["history"][0]["after"] == "failed"
+        feed = pg_client.get("/api/changes", params={"since": start}).json()["changes"]
+        assert [(c["event_id"], c["change"], c["record"]["status"]) for c in feed] == [(event_id, "updated", "failed")]

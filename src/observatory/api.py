@@ -325,6 +325,7 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
             "acled_event_types": list(ACLED_EVENT_TYPES),
             "acled_sub_event_types": list(ACLED_SUB_TYPES),
             "statuses": [*queries.STATUSES, "any"],
+            "review_statuses": [*queries.REVIEW_STATUSES, "any"],
             "export_formats": list(FORMATS),
             "write_enabled": bool(settings.tokens()) and not read_only,
         }
