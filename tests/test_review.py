@@ -511,3 +511,13 @@ def test_review_api_over_postgres(pg_url: str) -> None:
         assert pg_client.get(f"/api/events/{event_id}").json()["review"]["history"][0]["after"] == "failed"
         feed = pg_client.get("/api/changes", params={"since": start}).json()["changes"]
         assert [(c["event_id"], c["change"], c["record"]["status"]) for c in feed] == [(event_id, "updated", "failed")]
+
+
+def test_a_database_made_before_migration_005_can_be_read(sample_db: Path) -> None:
+    with Store(sample_db) as opened:
+        opened.con.execute("DROP TABLE event_reviews")
+        opened.con.execute("DELETE FROM schema_migrations WHERE version = 5")
+    code, output = _cli("events", "--db", str(sample_db), "--format", "json")  # opens the database to read
+    assert code == 0 and json.loads(output)["total"] == 10
+    with Store(sample_db, read_only=True) as opened:
+        assert opened.con.execute("SELECT max(version) FROM schema_migrations").fetchone() == (5,)

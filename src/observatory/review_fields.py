@@ -174,7 +174,7 @@ def check_consistent(row: dict[str, Any]) -> None:
     if sub_type is not None and ACLED_SUB_TYPES[sub_type] != event_type:
         raise FieldError(
             f"acled_sub_event_type {sub_type!r} is a sub-type of {ACLED_SUB_TYPES[sub_type]!r}, not of "
-            f"{event_type!r}; correct acled_event_type too"
+            f"{event_type!r}; correct the two together"
         )
     start, end = row.get("date_start"), row.get("date_end")
     if (start is None) != (end is None):
