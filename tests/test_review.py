@@ -108,6 +108,8 @@ def test_a_correction_changes_the_row_counts_and_incident_and_is_logged(store: S
     assert totals(store.con, EventFilter())["fatalities"] == before + 2
     incident = _row(store, event_id, "incident_id")[0]
     assert _best(store, incident) == 6
+    dedupe(store.con, rebuild=True)
+    assert _best(store, _row(store, event_id, "incident_id")[0]) == 6
     found = review.event_review(store.con, event_id)
     assert found["review_status"] == "corrected"
     assert found["corrections"]["fatalities"]["value"] == 6
@@ -364,6 +366,8 @@ def test_cli_review_commands_and_their_errors(sample_db: Path) -> None:
         code, output = _cli(*args, "--db", db)
         assert code in (1, 2) and message in output and "Traceback" not in output, (args, output)
         assert output.count("\n") == 1, output
+    code, output = _cli("review", "reject", printing, "--db", db + ".typo")
+    assert code == 2 and "does not exist" in output and not Path(db + ".typo").exists()
 
 
 def test_cli_export_of_changes_since(sample_db: Path, tmp_path: Path) -> None:
@@ -386,6 +390,12 @@ def test_cli_export_of_changes_since(sample_db: Path, tmp_path: Path) -> None:
                         "--status", "any")
     assert "11 added, 0 updated, 1 deleted" in output  # every stored event is new since 2000; one is deleted
     assert _cli("export", "--db", db, "--changed-since", "soon", "-o", str(target))[1].count("expected a time") == 1
+    parquet = tmp_path / "changes.parquet"
+    code, _ = _cli("export", "--db", db, "--changed-since", start.isoformat(), "--format", "parquet",
+                   "-o", str(parquet))
+    assert code == 0
+    table = pd.read_parquet(parquet)
+    assert list(table["change"]) == ["updated", "deleted"] and str(table["event_date"].iloc[0]) == "2024-05-23"
     code, output = _cli("export", "--db", db, "--changed-since", "2000-01-01", "--format", "geojson")
     assert code == 2 and "csv or parquet" in output
 

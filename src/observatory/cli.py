@@ -1024,8 +1024,11 @@ def _target(identifier: str) -> tuple[Target, str]:
 
 def _review(db: str, action: Callable[[Connection], str]) -> None:
     """Run a review action on the store and print its line; a bad id, field or value is one error line."""
+    from observatory.backends import is_postgres_url
     from observatory.review import ReviewError
 
+    if not is_postgres_url(db) and not Path(db).exists():
+        raise _fail(f"database {db} does not exist; run `observatory ingest` first")
     with _open_store(db) as store:
         try:
             line = action(store.con)
