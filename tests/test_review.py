@@ -302,7 +302,7 @@ def test_api_review_needs_a_right_token(client: TestClient, sample_db: Path) -> 
 
 def test_api_merge_split_and_incident_review(client: TestClient) -> None:
     shelling, clash = _event_id(client, "shelled villages"), _event_id(client, "army post")
-    client.post(f"/api/events/{shelling}/confirm", headers=AUTH)  # a review deduplicates: incidents exist
+    client.patch(f"/api/events/{shelling}", json={"fields": {"claimant": "local medics"}}, headers=AUTH)  # dedupes
     incidents = [client.get(f"/api/events/{e}").json()["incident_id"] for e in (shelling, clash)]
     merged = client.post("/api/incidents/merge", json={"incident_ids": incidents}, headers=AUTH).json()
     assert merged["event_ids"] == sorted([shelling, clash])

@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from observatory import changes
@@ -106,17 +107,16 @@ def _log(con: Connection, entries: list[tuple]) -> None:
         )
 
 
-class _Transaction:
-    """BEGIN on entry; COMMIT, or ROLLBACK when the block raises."""
-
-    def __init__(self, con: Connection) -> None:
-        self.con = con
-
-    def __enter__(self) -> None:
-        self.con.execute("BEGIN TRANSACTION")
-
-    def __exit__(self, kind: object, *exc: object) -> None:
-        self.con.execute("ROLLBACK" if kind is not None else "COMMIT")
+@contextmanager
+def _transaction(con: Connection) -> Iterator[None]:
+    """The block in one transaction: committed, or rolled back when it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def _refresh_incidents(con: Connection, rows: Iterable[dict[str, Any]]) -> None:
@@ -144,7 +144,7 @@ def decide(
     before = _statuses(con, event_ids)
     now = changes.utc_now()
     action = "confirm" if decision == "confirmed" else "reject"
-    with _Transaction(con):
+    with _transaction(con):
         for event_id in event_ids:
             _set_status(con, event_id, decision, now, by)
         _log(con, [(now, by, action, target, target_id, event_id, "review_status",
@@ -156,7 +156,8 @@ def decide(
         else:
             changes.stamp(con, "added", back, now)
             changes.stamp(con, "updated", [e for e in event_ids if e not in back], now)
-    _refresh_incidents(con, rows.values())
+    if decision == "rejected" or back:  # the event leaves or rejoins incidents
+        _refresh_incidents(con, rows.values())
     return event_ids
 
 
@@ -168,7 +169,7 @@ def restore(con: Connection, event_id: str, by: str, note: str | None = None) ->
     corrected = con.execute("SELECT count(*) FROM event_corrections WHERE event_id = ?", [event_id]).fetchone()[0]
     status = "corrected" if corrected else None
     now = changes.utc_now()
-    with _Transaction(con):
+    with _transaction(con):
         _set_status(con, event_id, status, now, by)
         _log(con, [(now, by, "restore", "event", event_id, event_id, "review_status", to_json("rejected"),
                     to_json(status or "unreviewed"), note)])
@@ -190,7 +191,7 @@ def correct(
     statuses = _statuses(con, event_ids)
     now = changes.utc_now()
     assignments = ", ".join(f"{column} = ?" for column in corrections)
-    with _Transaction(con):
+    with _transaction(con):
         for event_id in event_ids:
             con.execute(f"UPDATE events SET {assignments} WHERE event_id = ?", [*corrections.values(), event_id])
             con.executemany(
@@ -215,7 +216,7 @@ def _pin(con: Connection, groups: dict[str, list[str]], action: str, target_id: 
     current = {event_id: row["incident_id"] for event_id, row in _rows(con, event_ids).items()}
     moved = [event_id for incident_id, members in groups.items() for event_id in members
              if current.get(event_id) != incident_id]
-    with _Transaction(con):
+    with _transaction(con):
         con.execute("DELETE FROM incident_assignments WHERE event_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
                     [event_ids])
         con.executemany("INSERT INTO incident_assignments VALUES (?, ?, ?, ?)",
@@ -302,7 +303,7 @@ def write_manual_incidents(con: Connection, incident_ids: list[str]) -> None:
         member = dict(zip((*CANDIDATE_COLUMNS, "manual_incident"), row, strict=True))
         groups.setdefault(member.pop("manual_incident"), []).append(member)
     now = changes.utc_now()
-    with _Transaction(con):
+    with _transaction(con):
         con.execute("UPDATE events SET incident_id = NULL WHERE incident_id IN (SELECT unnest(CAST(? AS VARCHAR[]))) "
                     "OR event_id IN (SELECT event_id FROM incident_assignments WHERE incident_id IN "
                     "(SELECT unnest(CAST(? AS VARCHAR[]))))", [ids, ids])
@@ -344,7 +345,7 @@ def reapply(con: Connection, article_ids: list[str], before: dict[str, str], aft
         "(SELECT unnest(CAST(? AS VARCHAR[])))", [removed]).fetchall()
     countries.update((event_id, json.loads(value)) for event_id, value in corrected)
     now = changes.utc_now()
-    with _Transaction(con):
+    with _transaction(con):
         for event_id, field, value in corrections:
             if field not in FIELDS:  # written by another version: not a column this one corrects
                 continue
