@@ -174,7 +174,11 @@ def test_merge_and_split_are_kept_by_deduplication(store: Store) -> None:
     dedupe(store.con, rebuild=True)
     assert review.incident_members(store.con, new) == [clash]
     history = review.event_review(store.con, clash)["history"]
-    assert [(h["action"], h["before"], h["after"]) for h in history] == [("merge", second, kept), ("split", kept, new)]
+    moves = [(h["action"], h["before"], h["after"]) for h in history]
+    assert moves == [("merge", second, kept), ("split", kept, new)]
+    assert review.merge(store.con, [new, kept], "bob") == kept
+    assert review.split(store.con, kept, [shelling], "bob") == new  # the report the id comes from keeps it
+    assert (review.incident_members(store.con, kept), review.incident_members(store.con, new)) == ([shelling], [clash])
     with pytest.raises(review.ReviewError, match="name some, not all"):
         review.split(store.con, new, [clash], "bob")
     with pytest.raises(review.ReviewError, match="is not in incident"):

@@ -269,15 +269,14 @@ def split(con: Connection, incident_id: str, event_ids: list[str], by: str, note
     if not event_ids or not rest:
         raise ReviewError("split: name some, not all, of the incident's events")
     out_id = incident_id_for(_members_by_first(con, event_ids))
-    rest_id = incident_id
-    if out_id == incident_id:  # the events taken out hold the incident's first report: they keep its id
-        rest_id = incident_id_for(_members_by_first(con, rest))
-        out_id, rest_id = incident_id, _free_id(con, rest_id)
+    if out_id == incident_id:  # the events taken out hold the report the id comes from: they keep it
+        rest_id = new = _free_id(con, incident_id_for(_members_by_first(con, rest)))
     else:
-        out_id = _free_id(con, out_id)
+        rest_id, out_id = incident_id, _free_id(con, out_id)
+        new = out_id
     _pin(con, {rest_id: rest, out_id: event_ids}, "split", incident_id, by, note)
-    write_manual_incidents(con, [incident_id, rest_id, out_id])
-    return rest_id if out_id == incident_id else out_id
+    write_manual_incidents(con, [incident_id, new])
+    return new
 
 
 def _free_id(con: Connection, incident_id: str) -> str:
