@@ -535,3 +535,14 @@ def test_a_database_made_before_migration_005_can_be_read(sample_db: Path) -> No
     assert code == 0 and json.loads(output)["total"] == 10
     with Store(sample_db, read_only=True) as opened:
         assert opened.con.execute("SELECT max(version) FROM schema_migrations").fetchone() == (5,)
+
+
+def test_rejecting_the_report_an_incident_id_comes_from_updates_the_other_reports(store: Store) -> None:
+    march, force = _id(store, "Thousands of protesters marched"), _id(store, "Police fired tear gas")
+    incident = _row(store, march, "incident_id")[0]
+    assert _row(store, force, "incident_id") == (incident,)  # one incident told in two sentences
+    start = changes.utc_now()
+    review.decide(store.con, "event", march, "rejected", "alice")
+    assert _row(store, force, "incident_id")[0] not in (None, incident)  # its id came from the rejected report
+    feed = [(c["event_id"], c["change"]) for c in changes.changes_since(store.con, start)[0]]
+    assert sorted(feed) == sorted([(march, "deleted"), (force, "updated")])

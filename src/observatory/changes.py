@@ -79,6 +79,27 @@ def stamp(
     )
 
 
+def incident_memberships(con: Connection, article_ids: list[str]) -> dict[str, str]:
+    """The incident of every event in an incident that holds an event of ``article_ids``: taken before
+    those incidents are released and recomputed, for ``stamp_moves``."""
+    rows = con.execute(
+        "SELECT event_id, incident_id FROM events WHERE incident_id IN (SELECT incident_id FROM events "
+        "WHERE incident_id IS NOT NULL AND article_id IN (SELECT unnest(CAST(? AS VARCHAR[]))))", [article_ids],
+    ).fetchall()
+    return dict(rows)
+
+
+def stamp_moves(con: Connection, before: dict[str, str]) -> None:
+    """Stamp as updated the events still stored whose incident is no longer the one ``before`` gives."""
+    if not before:
+        return
+    rows = con.execute(
+        "SELECT event_id, incident_id FROM events WHERE event_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
+        [list(before)],
+    ).fetchall()
+    stamp(con, "updated", sorted(event_id for event_id, incident in rows if incident != before[event_id]), utc_now())
+
+
 def changes_since(
     con: Connection, since: dt.datetime, limit: int | None = None, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from observatory.backends import Connection
+from observatory.changes import incident_memberships, stamp_moves
 from observatory.dedupe import dedupe, release_incidents
 from observatory.models import Document, DocumentResult, Event
 from observatory.parallel import Workers, extract_parallel_pairs
@@ -169,12 +170,14 @@ def _apply(store: Store, pairs: list[tuple[Document, DocumentResult]], stats: Re
             changes[doc.id] = (events, next_index)
     if changes:
         stats.changed += len(changes)
+        memberships = incident_memberships(store.con, list(changes))
         release_incidents(store.con, list(changes))
         store.replace_events(changes)
         before = {event_id: text for article_id in changes for event_id, text in stored[article_id]}
         after = {event_id: event.model_dump_json() for found, _ in changes.values() for event_id, event in found}
         reapply(store.con, list(changes), before, after)  # the reviewers' corrections win over the new extraction
         stats.incidents += dedupe(store.con).incidents
+        stamp_moves(store.con, memberships)  # events of other articles whose incident changed (changes feed)
 
 
 def reextract(

@@ -130,8 +130,11 @@ def _refresh_incidents(con: Connection, rows: Iterable[dict[str, Any]]) -> None:
     ).fetchall()
     if manual:
         write_manual_incidents(con, [row[0] for row in manual])
-    release_incidents(con, sorted({row["article_id"] for row in rows}))
+    article_ids = sorted({row["article_id"] for row in rows})
+    memberships = changes.incident_memberships(con, article_ids)
+    release_incidents(con, article_ids)
     dedupe(con)
+    changes.stamp_moves(con, memberships)
 
 
 def decide(
