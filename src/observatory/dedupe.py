@@ -97,7 +97,7 @@ class DedupeStats:
     incidents: int = 0  # incidents written in this pass
     multi_report: int = 0  # of those, incidents reported by more than one article
     total_incidents: int = 0  # incidents in the database after the pass
-    total_events: int = 0  # occurred events in the database
+    total_events: int = 0  # occurred events in the database (rejected ones left out)
 
 
 def ensure_schema(con: Connection) -> None:
@@ -343,7 +343,10 @@ def _recluster(con: Connection, seeds: list[str]) -> DedupeStats:
         stats.multi_report = _write(con, events, clusters)
         stats.events, stats.incidents = len(events), len(clusters)
     stats.total_incidents = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
-    stats.total_events = con.execute("SELECT count(*) FROM dedupe_candidates").fetchone()[0]
+    stats.total_events = con.execute(  # those of hand-made incidents too (observatory.review)
+        "SELECT count(*) FROM events WHERE status = 'occurred' "
+        "AND event_id NOT IN (SELECT event_id FROM event_reviews WHERE review_status = 'rejected')"
+    ).fetchone()[0]
     return stats
 
 
