@@ -214,13 +214,15 @@ def _dicts(cursor: Connection) -> list[dict[str, Any]]:
 
 
 def query_events(con: Connection, f: EventFilter) -> tuple[list[dict[str, Any]], int]:
-    """One page of events matching the filter (newest first) and the total number matching."""
+    """One page of events matching the filter (newest first) and the total number matching, each with its
+    article's title, source, URL and date and its review status."""
     where, params = where_clause(f)
     columns = ", ".join(f"e.{c}" for c in LIST_COLUMNS)
     rows = _dicts(
         con.execute(
-            f"SELECT {columns}, a.title, a.source, a.url, a.published FROM events e "
-            f"JOIN articles a USING (article_id) {where} "
+            f"SELECT {columns}, a.title, a.source, a.url, a.published, "
+            "coalesce(r.review_status, 'unreviewed') AS review_status FROM events e "
+            f"JOIN articles a USING (article_id) LEFT JOIN event_reviews r ON r.event_id = e.event_id {where} "
             "ORDER BY e.date_start DESC NULLS LAST, e.event_id LIMIT ? OFFSET ?",
             [*params, f.limit, f.offset],
         )
