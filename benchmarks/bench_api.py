@@ -70,7 +70,7 @@ def build_store(path: Path, n_events: int, events_per_article: int = 5) -> None:
             "INSERT INTO articles SELECT printf('%016x', i), 'bench-' || i, 'Synthetic report ' || i, NULL, "
             "'Bench Wire', DATE '2020-01-01' + CAST(i % 1800 AS INTEGER), "
             "'Synthetic article number ' || i || '. Fighters attacked a village. Police arrested two men.', "
-            "now()::TIMESTAMP, printf('%016x', i) FROM range(?) t(i)",
+            "now()::TIMESTAMP, printf('%016x', i), NULL FROM range(?) t(i)",
             [n_articles],
         )
         iso = sql_list([c[0] for c in COUNTRIES])

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import event
 from observatory import assemble
-from observatory.models import DateSpan, Document, Event, Location, Quantity
+from observatory.models import DateSpan, Document, Event, Evidence, Location, Quantity
 from observatory.pipeline import Extractor
 
 
@@ -429,3 +429,41 @@ def test_an_armed_response_is_fought_at_the_scene_of_the_attack_it_answers(extra
     events = occurred(extractor, text, "2024-05-15")
     battle = next(e for e in events if e.acled_sub_event_type == "Armed clash")
     assert battle.location is not None and battle.location.name.startswith("Iguala")
+
+
+def test_the_bomb_refers_to_the_bombing_not_to_a_kidnapping_told_since(extractor: Extractor) -> None:
+    text = (
+        "A suicide bomber blew himself up at a wedding in Tuz Khurmatu on Monday, killing 12 guests, police said.\n\n"
+        "The groom's two brothers had been kidnapped on Saturday and released the next day.\n\n"
+        "The guests were dancing in the courtyard when a man walked in and detonated the bomb, a witness said."
+    )
+    events = occurred(extractor, text, "2024-03-05")
+    subs = sorted(e.acled_sub_event_type for e in events)
+    assert subs == ["Abduction/forced disappearance", "Suicide bomb"]
+
+
+def test_a_village_of_a_list_the_gazetteer_lacks_is_a_scene_of_its_own() -> None:
+    def strike(sentence: int, location: Location, **flags: bool) -> assemble.Mention:
+        evidence = Evidence(text="x", start=sentence * 10, end=sentence * 10 + 1)
+        told = Event(plover_type="ASSAULT", acled_event_type="Explosions/Remote violence",
+                     acled_sub_event_type="Air/drone strike", location=location, evidence=evidence,
+                     date=DateSpan(start=dt.date(2024, 2, 1), end=dt.date(2024, 2, 1)))
+        return assemble.Mention(told, sentence, place_stated=True, **flags)
+
+    # villages the gazetteer lacks carry their region's coordinates at precision 3
+    village = Location(text="Ywa Thit", name="Ywa Thit", lat=22.0, lon=95.5, country="MMR", admin1="Sagaing",
+                       precision=3)
+    earlier = Location(text="Kanbalu", name="Kanbalu", geonameid=1320944, lat=23.2, lon=95.52, country="MMR",
+                       admin1="Sagaing", precision=1)
+    incident = assemble.Incident([strike(1, earlier)])
+    assert not incident.accepts(strike(2, village, listed=True))
+    assert incident.accepts(strike(2, village, listed=True, anaphoric=True))  # "the strikes hit Ywa Thit, ..."
+    assert incident.accepts(strike(2, village))  # told alone, it may be the same scene
+
+
+def test_a_toll_with_no_upper_bound_keeps_none_when_more_dead_are_added(extractor: Extractor) -> None:
+    text = ("Militants attacked an army post near Douentza on Sunday, killing at least 10 soldiers, the army said. "
+            "Four of the attackers were also killed.")
+    (event,) = occurred(extractor, text, "2024-03-04")
+    assert event.fatalities is not None
+    assert (event.fatalities.low, event.fatalities.best, event.fatalities.high) == (14, 14, None)

@@ -250,3 +250,58 @@ def test_bidi_controls_do_not_reverse_the_display(bidi_db: Path, browser: webdri
         stored = httpx.get(f"{url}/api/events/{event_id}").json()
     assert stored["article"]["text"] == BIDI_TEXT and stored["actor1"] == BIDI_ACTOR
     assert BIDI_TEXT[stored["evidence_start"] : stored["evidence_end"]] == stored["evidence_text"] == BIDI_SENTENCE
+
+
+def test_dashboard_counts_incidents(tmp_path: Path, browser: webdriver.Chrome) -> None:
+    """Three articles reporting one strike are one incident in the totals and on the map, as the API's
+    aggregates count them; the detail panel lists the incident's reports."""
+    from observatory.dedupe import dedupe
+    from test_dedupe import REPORTS
+
+    db = tmp_path / "incidents.duckdb"
+    with Store(db) as store:
+        store.add_batch(REPORTS)
+        dedupe(store.con)
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    with serving(db) as url:
+        totals = httpx.get(url + "/api/aggregates", params={"by": "status"}).json()["totals"]
+        assert (totals["events"], totals["reports"], totals["fatalities"]) == (4, 6, 16 + 2 + 7)
+        browser.get(url + "/")
+        shown = browser.find_element(By.ID, "totals")
+        wait.until(lambda d: shown.get_attribute("data-incidents") == "4")
+        assert shown.get_attribute("data-fatalities") == "25"
+        assert shown.text.startswith("4 incidents (6 reports from 6 articles) · 25 fatalities")
+        canvas = browser.find_element(By.ID, "map")
+        wait.until(lambda d: int(canvas.get_attribute("data-event-count")) == 4)
+        wait.until(lambda d: len(table_rows(d)) == 6)  # the table lists the reports
+        rows = browser.find_elements(By.CSS_SELECTOR, "#events-body tr")
+        next(r for r in rows if r.find_elements(By.TAG_NAME, "td")[7].text == "14").click()  # the 14-dead report
+        reports = wait.until(ec.visibility_of_element_located((By.ID, "detail-reports")))
+        wait.until(lambda d: len(reports.find_elements(By.TAG_NAME, "li")) == 3)
+        summary = browser.find_element(By.ID, "detail-incident-summary").text
+        assert summary.startswith("3 reports from Dnipro Post; Eastern Bulletin; Kyiv Ledger · 16 fatalities")
+
+
+def test_dashboard_totals_on_the_bundled_samples_match_the_api_and_the_incidents(
+    tmp_path: Path, browser: webdriver.Chrome
+) -> None:
+    from typer.testing import CliRunner
+
+    from observatory.cli import app, sample_path
+
+    db = tmp_path / "samples.duckdb"
+    assert CliRunner().invoke(app, ["ingest", str(sample_path()), "--db", str(db)]).exit_code == 0
+    with Store(db) as store:
+        incidents, fatalities, located = store.con.execute(
+            "SELECT count(*), coalesce(sum(fatalities_best), 0), count(latitude) FROM incidents"
+        ).fetchone()
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    with serving(db) as url:
+        totals = httpx.get(url + "/api/aggregates", params={"by": "status"}).json()["totals"]
+        assert (totals["events"], totals["fatalities"]) == (incidents, fatalities)
+        browser.get(url + "/")
+        shown = browser.find_element(By.ID, "totals")
+        wait.until(lambda d: shown.get_attribute("data-incidents") == str(incidents))
+        assert shown.get_attribute("data-fatalities") == str(fatalities)
+        canvas = browser.find_element(By.ID, "map")
+        wait.until(lambda d: int(canvas.get_attribute("data-event-count")) == located)

@@ -11,7 +11,7 @@ import pytest
 import typer
 
 from observatory.cli import dedupe_command
-from observatory.dedupe import dedupe, dedupe_articles, reconcile_fatalities
+from observatory.dedupe import dedupe, dedupe_articles, largest_credible, reconcile_fatalities
 from observatory.models import ActorRef, DateSpan, Document, DocumentResult, Event, Evidence, Location, Quantity
 from observatory.store import Store, content_hash
 
@@ -97,21 +97,32 @@ def test_incident_lists_reports_and_sources_with_reconciled_toll(db: Path) -> No
     with Store(db) as store:
         row = store.con.execute(
             "SELECT n_reports, sources, fatalities_low, fatalities_best, fatalities_high, date_start, date_end, "
-            "location, acled_sub_event_type FROM incidents WHERE n_reports > 1"
+            "location, acled_sub_event_type, lead_event_id FROM incidents WHERE n_reports > 1"
         ).fetchone()
-    n_reports, sources, low, best, high, start, end, location, sub_type = row
+    n_reports, sources, low, best, high, start, end, location, sub_type, lead = row
     assert n_reports == 3
     assert json.loads(sources) == ["Dnipro Post", "Eastern Bulletin", "Kyiv Ledger"]
-    assert (low, best, high) == (12, 14, 16)  # not 12 + 14 + 16
+    assert (low, best, high) == (12, 16, 16)  # the largest credible toll, not 12 + 14 + 16
+    assert lead == content_hash(REPORTS[2][0].text) + ":0"  # the report that gives the toll kept
     assert (start, end) == (SAT, SUN)
     assert location == "Kharkiv" and sub_type == "Air/drone strike"
 
 
-def test_reconcile_fatalities_keeps_the_range_and_never_sums() -> None:
+def test_reconcile_fatalities_keeps_the_largest_credible_toll_and_never_sums() -> None:
     assert reconcile_fatalities([(3, 3, 3), (5, 5, 5)]) == (3, 5, 5)
-    assert reconcile_fatalities([(10, 10, 10), (8, 9, 12), (20, 20, 20)]) == (8, 10, 20)
+    assert reconcile_fatalities([(10, 10, 10), (8, 9, 12), (20, 20, 20)]) == (8, 20, 20)
+    # 300 is over ten times the median of the other reports (8): a misread tally, not credible
+    assert reconcile_fatalities([(7, 7, 7), (9, 9, 9), (300, 300, 300)]) == (7, 9, 9)
+    assert reconcile_fatalities([(0, 0, 0), (6, 6, 6)]) == (0, 6, 6)  # "no one died" against six dead: six
     assert reconcile_fatalities([(None, None, None), (None, 4, None)]) == (4, 4, 4)
     assert reconcile_fatalities([(None, None, None)]) == (None, None, None)
+
+
+def test_largest_credible_of_other_counts() -> None:
+    assert largest_credible([20, None, 25]) == 25
+    assert largest_credible([2, 3, 5000]) == 3
+    assert largest_credible([None, None]) is None
+    assert largest_credible([40]) == 40
 
 
 def test_incremental_passes_equal_a_full_rebuild(tmp_path: Path) -> None:

@@ -254,6 +254,27 @@ def test_control_changes_hands_only_over_ground(text: str, territorial: bool) ->
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    ("The town of Hajin fell to Islamic State fighters on Sunday after two days of fighting.",
+     "Non-state actor overtakes territory"),
+    ("Most of Tessit came under the control of the rebels on Monday.", "Non-state actor overtakes territory"),
+    ("The town of Kidal fell into the hands of the army on Tuesday.", "Government regains territory"),
+    ("The convoy came under fire near Gao on Monday.", None),
+    ("Prices fell to a record low in Kano on Monday.", None),
+])
+def test_ground_that_falls_to_a_force_changes_hands(text: str, expected: str | None) -> None:
+    subs = [sub for _, sub in _typed(text) if sub and "territory" in sub]
+    assert (subs[0] if subs else None) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Two militants were killed and dozens of rifles seized in the raid on Sunday.",
+    "Five gunmen were arrested and hundreds of rounds of ammunition captured, police said.",
+])
+def test_weapons_seized_after_a_passive_verb_are_no_ground_taken(text: str) -> None:
+    assert not [sub for _, sub in _typed(text) if sub and "territory" in sub]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     # a named person shot at a gathering was attacked; the gathering is where it happened
     ("Mayor Ana Lucia Ortega was shot dead by two gunmen at a campaign rally in Tlapa on Sunday.", "Attack"),
     ("Trade unionist Peter Mwangi was stabbed by a man at a meeting in Nakuru.", "Attack"),

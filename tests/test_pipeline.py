@@ -199,6 +199,19 @@ def test_force_that_harmed_no_one_counted_is_no_excessive_force(extractor: Extra
     assert [e.acled_sub_event_type for e in protests] == ["Protest with intervention"]
 
 
+@pytest.mark.parametrize("text", [
+    "A student protester died in Lagos on Sunday after soldiers shot him in the chest, his family said.",
+    "One dead demonstrator was named by the Sudan Doctors Committee, which said troops were shooting to kill "
+    "in Omdurman on Thursday.",
+    "Soldiers opened fire on demonstrators in Mandalay on Sunday, killing three of them.",
+])
+def test_state_force_killing_protesters_is_excessive_force(extractor: Extractor, text: str) -> None:
+    events = [e for e in extractor.extract(Document(id="efp", text=text, published=dt.date(2024, 3, 10))).events
+              if e.status == "occurred" and e.acled_event_type]
+    assert [e.acled_sub_event_type for e in events] == ["Excessive force against protesters"]
+    assert all(r.sector == "PRO" for r in events[0].recipients)  # never "him"
+
+
 @pytest.mark.parametrize(("text", "junk"), [
     ("He shot dead two traders in the market in Kano on Monday, police said.", "He"),
     ("11 were killed when the bus hit a mine near Gao on Monday.", "11"),
@@ -217,3 +230,13 @@ def test_a_force_named_by_whose_it_is_belongs_to_the_speaker(extractor: Extracto
               if e.status == "occurred" and e.acled_event_type]
     assert events and events[0].actors[0].name.startswith(actor)
     assert events[0].actors[0].text.startswith("its ")
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("An Israeli drone strike killed two people in a car near Tyre in southern Lebanon on Thursday.", "ISR"),
+    ("A Turkish drone killed three fighters near Qamishli on Monday, a monitor said.", "TUR"),
+])
+def test_a_weapon_is_no_actor_its_owner_is(extractor: Extractor, text: str, country: str) -> None:
+    events = [e for e in extractor.extract(Document(id="drone", text=text, published="2024-05-16")).events
+              if e.status == "occurred" and e.acled_event_type]
+    assert events and events[0].actors and events[0].actors[0].country == country

@@ -125,8 +125,8 @@ def test_aggregates_over_postgres(pg_sample: str) -> None:
         clusters = queries.grid_clusters(store.con, EventFilter(country="KEN"), 1.0)
     assert weeks[0] == {"key": dt.date(2024, 2, 5), "events": 2, "fatalities": 0}
     assert totals == {
-        "events": 10, "fatalities": 18, "injured": 21, "abducted": 20, "arrested": 3, "displaced": 0,
-        "articles": 5,
+        "events": 10, "reports": 10, "fatalities": 18, "injured": 21, "abducted": 20, "arrested": 3,
+        "displaced": 0, "articles": 5,
     }
     nairobi = clusters[0]
     assert (nairobi["events"], nairobi["fatalities"], nairobi["type"]) == (2, 5, "ASSAULT")
@@ -352,3 +352,39 @@ def test_actor_aliases_and_acled_exports_over_postgres(pg_url: str) -> None:
     assert total == 1 and rows[0]["location"] == "Monguno"
     [drone] = csv.DictReader(io.StringIO(buffer.getvalue().decode("utf-8")))
     assert (drone["location"], drone["iso"], drone["fatalities"], drone["interaction"]) == ("Taiz", "887", "0", "10")
+
+
+def test_incident_counts_and_exports_on_postgresql_equal_duckdb(pg_url: str, tmp_path: Path) -> None:
+    from observatory.dedupe import dedupe
+    from test_dedupe import REPORTS
+
+    def counted(db: str) -> tuple:
+        with Store(db) as store:
+            store.add_batch(REPORTS)
+            dedupe(store.con)
+            con = store.con
+            aggregates = [
+                queries.counts_by_period(con, EventFilter(), "day"),
+                queries.counts_by_field(con, EventFilter(), "type"),
+                queries.grid_clusters(con, EventFilter(), 90.0),
+                queries.totals(con, EventFilter(since=dt.date(2024, 5, 26))),
+                queries.totals(con, EventFilter(), "report"),
+            ]
+            rows = []
+            for unit in ("incident", "report"):
+                buffer = io.BytesIO()
+                export_events(con, EventFilter(), "csv", buffer, kind="all", unit=unit)
+                rows.append([{k: v for k, v in r.items() if k != "timestamp"}
+                             for r in csv.DictReader(io.StringIO(buffer.getvalue().decode("utf-8")))])
+            strike = con.execute("SELECT incident_id FROM incidents WHERE n_reports = 3").fetchone()[0]
+            detail = queries.get_incident(con, strike)
+            detail.pop("updated_at")
+            totals = queries.totals(con, EventFilter())
+        return aggregates, rows, detail, totals
+
+    duck, pg = counted(str(tmp_path / "twin.duckdb")), counted(pg_url)
+    assert pg == duck
+    aggregates, (incidents, reports), detail, totals = pg
+    assert (totals["events"], totals["reports"], totals["fatalities"]) == (4, 6, 16 + 2 + 7)
+    assert (len(incidents), len(reports)) == (4, 6)
+    assert detail["fatalities_best"] == 16 and len(detail["reports"]) == 3

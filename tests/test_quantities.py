@@ -150,6 +150,9 @@ def counts(text: str) -> dict[str, int | None]:
         ("Hundreds marched against the raid which killed 4 students.", {"participants": 100}),
         # bodies found report deaths, unless the sentence counts the killed
         ("Gunmen killed 8 villagers as 30 bodies were buried in a mass grave.", {"fatalities": 8}),
+        # a verb that is intransitive in the active counts its subject in the passive too
+        ("Gunmen shot 14 villagers dead and four children were drowned as they fled.", {"fatalities": 18}),
+        ("Two fishermen were drowned when militiamen capsized their boat.", {"fatalities": 2}),
         # a number fused to a word names a kind of thing
         ("A two-wheeler and a three-storey house were burnt by the mob.", {}),
     ],

@@ -148,6 +148,7 @@ def test_counts_by_field_and_totals(con: duckdb.DuckDBPyConnection) -> None:
     totals = queries.totals(con, EventFilter())
     assert totals == {
         "events": 10,
+        "reports": 10,
         "fatalities": 18,
         "injured": 21,
         "abducted": 20,

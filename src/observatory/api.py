@@ -38,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from observatory import __version__, changes, queries, review, review_fields
 from observatory.backends import Connection, is_postgres_url, remove_server_marker, write_server_marker
 from observatory.config import Settings
+from observatory.dedupe import dedupe_articles, repair
 from observatory.export import FORMATS, MEDIA_TYPES, export_events, export_rows
 from observatory.migrations import SchemaTooNewError
 from observatory.models import Document
@@ -201,6 +202,10 @@ def event_filter(
 
 
 FilterDep = Annotated[EventFilter, Depends(event_filter)]
+UnitParam = Annotated[
+    Literal["incident", "report"],
+    Query(description="incident (default): count each incident once, with its reports; report: every report"),
+]
 
 
 def db_cursor(request: Request) -> Iterator[Connection]:
@@ -345,6 +350,14 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
         event["review"] = review.event_review(con, event_id)
         return event
 
+    @app.get("/api/incidents/{incident_id}", dependencies=read)
+    def incident_detail(con: Db, incident_id: str) -> dict[str, Any]:
+        """One incident with its reconciled values and every report of it (source, article, evidence)."""
+        incident = queries.get_incident(con, incident_id)
+        if incident is None:
+            raise HTTPException(404, f"no incident {incident_id!r}")
+        return incident
+
     @app.get("/api/articles", dependencies=read)
     def articles(
         con: Db,
@@ -381,15 +394,17 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
                 description="grid cell size in degrees (by=grid), 0.0001 to 90",
             ),
         ] = 1.0,
+        unit: UnitParam = "incident",
     ) -> dict[str, Any]:
-        """Event and fatality counts per day/week/month, type, country, admin1, status or map grid cell."""
+        """Incident (or report) and fatality counts per day/week/month, type, country, admin1, status or map
+        grid cell; an incident's fatalities are its reconciled toll."""
         if by in PERIOD_KEYS:
-            buckets = queries.counts_by_period(con, f, by)
+            buckets = queries.counts_by_period(con, f, by, unit)
         elif by == "grid":
-            buckets = queries.grid_clusters(con, f, cell)
+            buckets = queries.grid_clusters(con, f, cell, unit)
         else:
-            buckets = queries.counts_by_field(con, f, by)
-        return {"by": by, "buckets": buckets, "totals": queries.totals(con, f)}
+            buckets = queries.counts_by_field(con, f, by, unit)
+        return {"by": by, "unit": unit, "buckets": buckets, "totals": queries.totals(con, f, unit)}
 
     @app.get("/api/export", dependencies=read)
     def export(
@@ -404,16 +419,17 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
             bool,
             Query(description="CSV: text cells as stored, without the quote that stops spreadsheet formulas"),
         ] = False,
+        unit: UnitParam = "incident",
     ) -> FileResponse:
-        """Every event of the kind matching the filters (paging ignored) as a CSV, GeoJSON or GeoParquet
-        download, in the columns of docs/codebook.md.
+        """Every incident (or report, with unit=report) of the kind matching the filters (paging ignored) as
+        a CSV, GeoJSON or GeoParquet download, in the columns of docs/codebook.md.
 
         CSV text cells starting with =, +, -, @, TAB or CR get a leading single quote unless ``raw``.
         """
         fd, path = tempfile.mkstemp(prefix="observatory-export-", suffix=f".{format}")
         try:
             with os.fdopen(fd, "wb") as handle:
-                stats = export_events(con, f, format, handle, raw=raw, kind=kind)
+                stats = export_events(con, f, format, handle, raw=raw, kind=kind, unit=unit)
         except BaseException:
             os.unlink(path)
             raise
@@ -438,8 +454,9 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
             return app.state.extractor
 
     def ingest(docs: list[Document]) -> dict[str, Any]:
-        """Extract and store new documents; each one's status is what the store did with it: "added",
-        "duplicate" (stored before, by this or another request) or "failed" (the database refused it)."""
+        """Extract and store new documents, then give their events incidents (cross-report dedupe); each
+        one's status is what the store did with it: "added", "duplicate" (stored before, by this or another
+        request) or "failed" (the database refused it)."""
         extractor = get_extractor()
         article_ids = [content_hash(d.text) for d in docs]
         with write_lock:
@@ -453,6 +470,7 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
                 events[article_id] = len(result.events)
         with write_lock:
             stats = store.add_batch(pairs)
+            dedupe_articles(store.con, sorted(stats.added))
         report, reported = [], set()
         for doc, article_id in zip(docs, article_ids, strict=True):
             entry: dict[str, Any] = {"id": doc.id, "article_id": article_id, "status": "duplicate", "event_ids": []}
@@ -571,8 +589,8 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
         as_of = changes.utc_now()
         items, total = changes.changes_since(con, moment, limit, offset)
         present = [item["event_id"] for item in items if item["change"] != "deleted"]
-        records = {r["event_id"]: r for r in export_rows(con, EventFilter(status="any", review="any"), "all",
-                                                           event_ids=present)} if present else {}
+        every = EventFilter(status="any", review="any")
+        records = {r["event_id"]: r for r in export_rows(con, every, "all", event_ids=present, unit="report")}
         for item in items:
             item["record"] = records.get(item["event_id"])
         return {"since": moment, "as_of": as_of, "total": total, "limit": limit, "offset": offset, "changes": items}
@@ -701,6 +719,8 @@ def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000) -> None:
         raise SystemExit(f"observatory serve: {exc}") from None
     if read_only:
         print(f"observatory serve: {db_path} is on read-only storage: serving it read-only (no posting)")
+    else:  # events stored without incidents (an interrupted ingest, an upgrade) are counted as incidents too
+        repair(app.state.store.con)
     shown = f"[{host}]" if ":" in host else host
     print(f"observatory dashboard: http://{shown}:{port}/  (API: /api/events, OpenAPI: /openapi.json)", flush=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")

@@ -23,7 +23,8 @@ from observatory.gazetteer import haversine_km
 from observatory.geolocate import SAME_SCENE_KM, admin1_matches
 from observatory.models import COUNT_FIELDS, ActorRef, DatePrecision, DateSpan, Event, Evidence, Location, Quantity
 
-VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+REMOTE_VIOLENCE = "Explosions/Remote violence"
+VIOLENT_TYPES = {"Battles", REMOTE_VIOLENCE, "Violence against civilians"}
 DEMONSTRATION_TYPES = {"Protests", "Riots"}
 TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory",
                    "Non-violent transfer of territory"}
@@ -187,7 +188,9 @@ def _plus(total: Quantity | None, more: Quantity) -> Quantity:
     def add(a: int | None, b: int | None) -> int | None:
         return None if a is None and b is None else (a or 0) + (b or 0)
 
-    return Quantity(low=add(total.low, more.low), best=add(total.best, more.best), high=add(total.high, more.high))
+    # "at least 10" and 4 more is at least 14, with no upper bound
+    high = None if total.high is None or more.high is None else total.high + more.high
+    return Quantity(low=add(total.low, more.low), best=add(total.best, more.best), high=high)
 
 
 def refers_back(trigger: Token) -> bool:
@@ -292,6 +295,13 @@ def _unplaced(loc: Location) -> bool:
         loc.name, loc.admin1)
 
 
+def _listed_village(mention: Mention) -> bool:
+    """A mention told at one of a list's places that the gazetteer lacks ("air strikes on Kafr Salwan, Ain
+    Tarsha and Wadi Halib"), not referring back to an incident told before."""
+    location = mention.event.location
+    return mention.listed and not mention.anaphoric and location is not None and _unplaced(location)
+
+
 def _one_place(a: Location, b: Location) -> bool:
     """The same place, or one inside the other (a town and its region or country)."""
     same = (a.geonameid is not None and a.geonameid == b.geonameid) or a.name == b.name
@@ -378,6 +388,9 @@ class Incident:
         stated = [m for m in self.mentions if m.place_stated and m.event.location is not None]
         if mention.place_stated and not all(places_agree(m.event.location, event.location) for m in stated):
             return False
+        if _listed_village(mention) and not any(
+                m.sentence == mention.sentence or m.event.location == event.location for m in self.mentions):
+            return False  # "strikes on Houla, Shiheen and ...": a village of a list is a scene of its own
         same_place = mention.place_stated and event.location is not None and any(
             m.event.location.name == event.location.name for m in stated)  # type: ignore[union-attr]
         gap = mention.sentence - self.mentions[-1].sentence
@@ -505,6 +518,10 @@ def _body_target(incidents: list[Incident], mention: Mention) -> Incident | None
                                         and m.event.location.name == mention.event.location.name
                                         for m in i.mentions)]
         open_ = same or open_
+    if mention.event.acled_event_type == REMOTE_VIOLENCE:
+        # "detonated the bomb": the bombing told before, not the kidnapping told since
+        kin = [i for i in open_ if i._base().acled_event_type == REMOTE_VIOLENCE]
+        open_ = kin or open_
     return max(open_, key=_last_told)  # the latest told
 
 

@@ -128,7 +128,7 @@ def deleted_record(event_id: str, country: str | None, at: dt.datetime) -> dict[
 
 
 def change_records(con: Connection, f: EventFilter, kind: Kind, since: dt.datetime) -> Iterator[dict[str, Any]]:
-    """The export rows of the events of ``kind`` matching ``f`` added or updated after ``since`` (with
+    """The export rows (one per report) of the events of ``kind`` matching ``f`` added or updated after ``since`` (with
     ``change`` added or updated), then a row for each event deleted after ``since`` (whatever the filters:
     its values are gone)."""
     added = {
@@ -137,7 +137,7 @@ def change_records(con: Connection, f: EventFilter, kind: Kind, since: dt.dateti
             f"LEFT JOIN event_stamps s ON s.event_id = e.event_id WHERE {ADDED} > ?", [since]
         ).fetchall()
     }
-    for record in export_rows(con, f, kind, changed_since=since):
+    for record in export_rows(con, f, kind, unit="report", changed_since=since):
         yield {**record, "change": "added" if record["event_id"] in added else "updated"}
     deleted = con.execute(
         "SELECT event_id, country, deleted_at FROM event_stamps WHERE deleted_at > ? ORDER BY deleted_at, event_id",

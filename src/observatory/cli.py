@@ -553,7 +553,7 @@ def _events_csv(db: str, event_filter: EventFilter, limit: int | None) -> None:
     from observatory.export import export_rows, write_csv
 
     with _open_store(db, read_only=True) as store:
-        records = export_rows(store.con, event_filter, kind="all", limit=limit)
+        records = export_rows(store.con, event_filter, kind="all", limit=limit, unit="report")
         if _stdout_is_terminal():  # the data as it is when piped or redirected, printable on a terminal
             records = ({k: terminal_safe(v) if isinstance(v, str) else v for k, v in r.items()} for r in records)
         stream = typer.get_binary_stream("stdout")
@@ -641,6 +641,13 @@ def export(
     status: StatusOption = "occurred",
     bbox: BboxOption = None,
     q: TextOption = None,
+    unit: Annotated[
+        str,
+        typer.Option(
+            help="incident (default): one row per incident, its reports listed and its counts reconciled; "
+            "report: one row per report (stored event)."
+        ),
+    ] = "incident",
     review: ReviewOption = None,
     changed_since: Annotated[
         str | None,
@@ -659,23 +666,27 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Write every stored event matching the filters (occurred ones of an ACLED type by default) as CSV,
-    GeoJSON or GeoParquet, oldest first; the columns are described in docs/codebook.md."""
+    """Write every incident (or, with --unit report, every report) matching the filters (occurred ones of an
+    ACLED type by default) as CSV, GeoJSON or GeoParquet, oldest first; the columns are described in
+    docs/codebook.md."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from observatory.export import FORMATS, KINDS, count_rows, export_events
+    from observatory.queries import UNITS
 
     if fmt not in FORMATS:
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     if kind not in KINDS:
         raise _fail(f"--kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if unit not in UNITS:
+        raise _fail(f"--unit must be one of {', '.join(UNITS)}, got {unit!r}")
     event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review)
     target = output or Path(f"events.{fmt}")
     if changed_since is not None:
         _export_changes(db, event_filter, fmt, kind, changed_since, target, raw)
         return
     with _open_store(db, read_only=True) as store:
-        total = count_rows(store.con, event_filter, kind)
+        total = count_rows(store.con, event_filter, kind, unit)  # type: ignore[arg-type]
         progress = Progress(
             TextColumn("[bold]exporting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=console, disable=not console.is_terminal,
@@ -683,15 +694,15 @@ def export(
         with _open_output(target, "wb") as handle, progress:
             task = progress.add_task("export", total=total)
             stats = export_events(
-                store.con, event_filter, fmt, handle, raw=raw, kind=kind,
-                advance=lambda rows: progress.advance(task, rows),
+                store.con, event_filter, fmt, handle, raw=raw, kind=kind,  # type: ignore[arg-type]
+                advance=lambda rows: progress.advance(task, rows), unit=unit,  # type: ignore[arg-type]
             )
     note = (
         f"; {stats.omitted_without_coordinates} without coordinates left out"
         if stats.omitted_without_coordinates
         else ""
     )
-    console.print(f"wrote {stats.written} events to {target}{note}")
+    console.print(f"wrote {stats.written} {'incidents' if unit == 'incident' else 'reports'} to {target}{note}")
 
 
 def _export_changes(
@@ -823,22 +834,25 @@ def demo(
 
 
 def _print_summary(db: str) -> None:
-    """A table of the occurred events in the database, by type."""
+    """A table of the occurred incidents in the database, by type, with the reports behind them."""
     from rich.table import Table
 
     from observatory.backends import redact
+    from observatory.queries import units_sql
 
     with _open_store(db, read_only=True) as store:
         rows = store.con.execute(
-            """SELECT coalesce(acled_sub_event_type, plover_type) AS kind, count(*) AS events,
-                      coalesce(sum(fatalities), 0) AS fatalities, string_agg(DISTINCT country, ', ') AS countries
-               FROM events WHERE status = 'occurred' GROUP BY kind ORDER BY events DESC, kind"""
+            f"""SELECT coalesce(acled_sub_event_type, plover_type) AS kind, count(*) AS incidents,
+                       sum(n_events) AS reports, coalesce(sum(fatalities), 0) AS fatalities,
+                       string_agg(DISTINCT country, ', ') AS countries
+                FROM ({units_sql("incident")}) u WHERE status = 'occurred' GROUP BY kind
+                ORDER BY incidents DESC, kind"""
         ).fetchall()
-    table = Table(title=f"Occurred events in {redact(db)}")
-    for column in ("event type", "events", "fatalities", "countries"):
+    table = Table(title=f"Occurred incidents in {redact(db)}")
+    for column in ("event type", "incidents", "reports", "fatalities", "countries"):
         table.add_column(column)
-    for kind, count, fatalities, countries in rows:
-        table.add_row(_cell(kind), _cell(count), _cell(fatalities), _cell(countries))
+    for kind, count, reports, fatalities, countries in rows:
+        table.add_row(_cell(kind), _cell(count), _cell(reports), _cell(fatalities), _cell(countries))
     out.print(table)
 
 

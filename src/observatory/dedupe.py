@@ -30,32 +30,8 @@ SAME_PLACE_KM = 5.0
 MAX_DISTANCE_KM = 60.0
 ACTOR_MATCH = 85  # rapidfuzz token_set_ratio for two actor names to count as one actor
 WEIGHTS = {"place": 0.35, "date": 0.2, "sub_type": 0.15, "actors": 0.15, "evidence": 0.15}
-
-INCIDENTS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS incidents (
-    incident_id          VARCHAR PRIMARY KEY,  -- 'inc-' + sha256 (16 hex) of the first-ingested member event
-    event_family         VARCHAR NOT NULL,     -- blocking family: violence, demonstrations, or a sub-type
-    acled_event_type     VARCHAR,
-    acled_sub_event_type VARCHAR,
-    plover_type          VARCHAR NOT NULL,
-    date_start           DATE,
-    date_end             DATE,
-    location             VARCHAR,
-    latitude             DOUBLE PRECISION,
-    longitude            DOUBLE PRECISION,
-    geo_precision        INTEGER,
-    country              VARCHAR,
-    admin1               VARCHAR,
-    fatalities_low       INTEGER,
-    fatalities_best      INTEGER,
-    fatalities_high      INTEGER,
-    n_reports            INTEGER NOT NULL,     -- distinct articles
-    n_events             INTEGER NOT NULL,
-    sources              VARCHAR NOT NULL,     -- JSON list of distinct outlet names
-    article_ids          VARCHAR NOT NULL,     -- JSON list of the reporting articles
-    updated_at           TIMESTAMP NOT NULL
-);
-"""
+OUTLIER_FACTOR = 10  # a report's figure over 10 times the median of the other reports' is not credible
+COUNT_FIELDS = ("injured", "abducted", "arrested", "displaced", "participants")
 
 FAMILY_SQL = """CASE
     WHEN acled_event_type IN ('Battles', 'Explosions/Remote violence', 'Violence against civilians') THEN 'violence'
@@ -66,8 +42,8 @@ FAMILY_SQL = """CASE
 EVENT_FIELDS = (
     "event_id", "article_id", "acled_event_type", "acled_sub_event_type", "plover_type", "actor1", "actor1_country",
     "inter1", "actor2", "actor2_country", "inter2", "location", "geonameid", "latitude", "longitude", "country",
-    "admin1", "geo_precision", "date_start", "date_end", "fatalities", "fatalities_low", "fatalities_high",
-    "evidence_text", "confidence",
+    "admin1", "admin2", "geo_precision", "date_start", "date_end", "fatalities", "fatalities_low", "fatalities_high",
+    *COUNT_FIELDS, "evidence_text", "confidence",
 )
 CANDIDATE_COLUMNS = (*EVENT_FIELDS, "family", "outlet", "ingested_at")
 CANDIDATES_VIEW = f"""
@@ -101,8 +77,7 @@ class DedupeStats:
 
 
 def ensure_schema(con: Connection) -> None:
-    """Create the incidents table if it is missing, and the per-connection candidates view."""
-    con.execute(INCIDENTS_SCHEMA)
+    """Create the per-connection candidates view (the incidents table comes from migration 004)."""
     con.execute(CANDIDATES_VIEW)
 
 
@@ -239,19 +214,36 @@ def incident_id_for(members: Iterable[dict]) -> str:
     return "inc-" + hashlib.sha256(first["event_id"].encode("utf-8")).hexdigest()[:16]
 
 
-def reconcile_fatalities(reports: list[tuple[int | None, int | None, int | None]]) -> tuple[int | None, ...]:
-    """One (low, best, high) toll from each article's (low, best, high): low is the smallest low, best the
-    upper median of the bests, high the largest high. Reports of one toll are never added up."""
-    lows = [low if low is not None else best for low, best, _ in reports]
-    bests = [best for _, best, _ in reports if best is not None]
-    highs = [high if high is not None else best for _, best, high in reports]
-    lows = [v for v in lows if v is not None]
-    highs = [v for v in highs if v is not None]
-    return (
-        min(lows) if lows else None,
-        statistics.median_high(bests) if bests else None,
-        max(highs) if highs else None,
+def largest_credible(figures: Iterable[int | None]) -> int | None:
+    """The largest credible figure of several reports of one incident, never their sum: a figure is credible
+    unless it is over ``OUTLIER_FACTOR`` times the median of the other reports' figures (at least 1), as a
+    misread cumulative toll would be. None when no report gives a figure."""
+    known = [f for f in figures if f is not None]
+    if len(known) < 2:
+        return known[0] if known else None
+    return max(
+        f for i, f in enumerate(known)
+        if f <= OUTLIER_FACTOR * max(1, statistics.median(known[:i] + known[i + 1:]))
     )
+
+
+def reconcile_fatalities(reports: list[tuple[int | None, int | None, int | None]]) -> tuple[int | None, ...]:
+    """One (low, best, high) toll from each article's (low, best, high): best is the largest credible best
+    (``largest_credible``), low the smallest low and high the largest high of the reports whose best is
+    credible (or that give no best), never beyond best. Reports of one toll are never added up."""
+    best = largest_credible(b for _, b, _ in reports)
+    credible = [r for r in reports if r[1] is None or best is None or r[1] <= best]
+    lows = [low if low is not None else b for low, b, _ in credible]
+    highs = [high if high is not None else b for _, b, high in credible]
+    lows = [v for v in (*lows, best) if v is not None]
+    highs = [v for v in (*highs, best) if v is not None]
+    return (min(lows) if lows else None, best, max(highs) if highs else None)  # low <= best <= high
+
+
+def _article_figure(events: list[dict], field: str) -> int | None:
+    """An article's figure for an incident: the largest its events give (one event, or parts told apart)."""
+    known = [e[field] for e in events if e[field] is not None]
+    return max(known) if known else None
 
 
 def _most_common(values: list[str | None]) -> str | None:
@@ -263,32 +255,43 @@ def _most_common(values: list[str | None]) -> str | None:
     return next(v for v in values if v is not None and counts[v] == top)
 
 
-def _incident_row(members: list[dict], now: dt.datetime) -> tuple:
+def _incident_row(members: list[dict], now: dt.datetime) -> dict:
     """The canonical incident of a cluster: the majority type and location (ties: the more precise place,
-    then the more confident report), the date range of its reports, the reconciled toll, and the list of
-    reporting articles and outlets."""
+    then the more confident report), the date range of its reports, the reconciled toll and counts, the
+    lead report (the most confident of those giving the kept toll, else the most confident), and the list
+    of reporting articles and outlets."""
     by_confidence = sorted(members, key=lambda e: (-e["confidence"], e["event_id"]))
     located = sorted(by_confidence, key=lambda e: (e["latitude"] is None, e["geo_precision"] or 9))
     place_name = _most_common([e["location"] for e in located])
     place = next((e for e in located if e["location"] == place_name), located[0])
-    per_article: dict[str, dict] = {}
+    per_article: dict[str, list[dict]] = {}
     for event in by_confidence:
-        per_article.setdefault(event["article_id"], event)
-    low, best, high = reconcile_fatalities(
-        [(e["fatalities_low"], e["fatalities"], e["fatalities_high"]) for e in per_article.values()]
-    )
-    sub_type = _most_common([e["acled_sub_event_type"] for e in by_confidence])
-    event_type = _most_common([e["acled_event_type"] for e in by_confidence])
-    plover = _most_common([e["plover_type"] for e in by_confidence])
+        per_article.setdefault(event["article_id"], []).append(event)
+    tolls = []
+    for events in per_article.values():
+        top = max(events, key=lambda e: -1 if e["fatalities"] is None else e["fatalities"])
+        tolls.append((top["fatalities_low"], top["fatalities"], top["fatalities_high"]))
+    low, best, high = reconcile_fatalities(tolls)
+    lead = next((e for e in by_confidence if best is not None and e["fatalities"] == best), by_confidence[0])
     starts = [e["date_start"] for e in members if e["date_start"] is not None]
     ends = [e["date_end"] for e in members if e["date_end"] is not None]
-    return (
-        incident_id_for(members), members[0]["family"], event_type, sub_type, plover,
-        min(starts) if starts else None, max(ends) if ends else None, place["location"], place["latitude"],
-        place["longitude"], place["geo_precision"], place["country"], place["admin1"], low, best, high,
-        len(per_article), len(members), json.dumps(sorted({e["outlet"] for e in members if e["outlet"]})),
-        json.dumps(sorted(per_article)), now,
-    )
+    counts = {
+        field: largest_credible(_article_figure(events, field) for events in per_article.values())
+        for field in COUNT_FIELDS
+    }
+    return {
+        "incident_id": incident_id_for(members), "event_family": members[0]["family"],
+        "acled_event_type": _most_common([e["acled_event_type"] for e in by_confidence]),
+        "acled_sub_event_type": _most_common([e["acled_sub_event_type"] for e in by_confidence]),
+        "plover_type": _most_common([e["plover_type"] for e in by_confidence]),
+        "date_start": min(starts) if starts else None, "date_end": max(ends) if ends else None,
+        **{key: place[key] for key in ("location", "latitude", "longitude", "geo_precision", "country", "admin1")},
+        "fatalities_low": low, "fatalities_best": best, "fatalities_high": high,
+        "n_reports": len(per_article), "n_events": len(members),
+        "sources": json.dumps(sorted({e["outlet"] for e in members if e["outlet"]})),
+        "article_ids": json.dumps(sorted(per_article)), "updated_at": now,
+        "lead_event_id": lead["event_id"], "admin2": place["admin2"], **counts,
+    }
 
 
 def _write(con: Connection, events: dict[str, dict], clusters: list[set[str]]) -> int:
@@ -296,7 +299,7 @@ def _write(con: Connection, events: dict[str, dict], clusters: list[set[str]]) -
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = [_incident_row([events[e] for e in sorted(cluster)], now) for cluster in clusters]
     event_ids = [e for cluster in clusters for e in sorted(cluster)]
-    incident_ids = [row[0] for row, cluster in zip(rows, clusters, strict=True) for _ in cluster]
+    incident_ids = [row["incident_id"] for row, cluster in zip(rows, clusters, strict=True) for _ in cluster]
     con.execute("BEGIN TRANSACTION")
     try:
         _temp_table(
@@ -316,22 +319,34 @@ def _write(con: Connection, events: dict[str, dict], clusters: list[set[str]]) -
         con.execute(
             "UPDATE events SET incident_id = d.incident_id FROM dedupe_assign d WHERE events.event_id = d.event_id"
         )
-        if rows:
-            columns = list(zip(*rows, strict=True))
-            placeholders = ", ".join(f"unnest(?::{kind}[])" for kind in _INCIDENT_TYPES)
-            con.execute(f"INSERT INTO incidents SELECT {placeholders}", [list(c) for c in columns])
+        insert_incidents(con, rows)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return sum(1 for row in rows if row[16] > 1)
+    return sum(1 for row in rows if row["n_reports"] > 1)
 
 
-_INCIDENT_TYPES = (
-    "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DATE", "DATE", "VARCHAR", "DOUBLE PRECISION",
-    "DOUBLE PRECISION", "INTEGER",
-    "VARCHAR", "VARCHAR", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "INTEGER", "VARCHAR", "VARCHAR", "TIMESTAMP",
-)
+INCIDENT_COLUMNS = {  # the columns of the incidents table (migration 004) and their SQL types
+    "incident_id": "VARCHAR", "event_family": "VARCHAR", "acled_event_type": "VARCHAR",
+    "acled_sub_event_type": "VARCHAR", "plover_type": "VARCHAR", "date_start": "DATE", "date_end": "DATE",
+    "location": "VARCHAR", "latitude": "DOUBLE PRECISION", "longitude": "DOUBLE PRECISION",
+    "geo_precision": "INTEGER", "country": "VARCHAR", "admin1": "VARCHAR", "fatalities_low": "INTEGER",
+    "fatalities_best": "INTEGER", "fatalities_high": "INTEGER", "n_reports": "INTEGER", "n_events": "INTEGER",
+    "sources": "VARCHAR", "article_ids": "VARCHAR", "updated_at": "TIMESTAMP", "lead_event_id": "VARCHAR",
+    "admin2": "VARCHAR", **dict.fromkeys(COUNT_FIELDS, "INTEGER"),
+}
+
+
+def insert_incidents(con: Connection, rows: list[dict]) -> None:
+    """Insert incident rows (dicts of ``INCIDENT_COLUMNS``, as ``_incident_row`` makes them) in one statement,
+    inside the caller's transaction."""
+    if rows:
+        placeholders = ", ".join(f"unnest(?::{kind}[])" for kind in INCIDENT_COLUMNS.values())
+        con.execute(
+            f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)}) SELECT {placeholders}",
+            [[row[name] for row in rows] for name in INCIDENT_COLUMNS],
+        )
 
 
 def _recluster(con: Connection, seeds: list[str]) -> DedupeStats:

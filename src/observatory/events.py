@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from observatory.nlp import text_of
+from observatory.roles import HANDING_VERBS, new_holders
 
 # Families: a coarse grouping used to pick the ACLED sub-type from sentence cues.
 VIOLENCE, CLASH, TERRITORY, PROTEST, RIOT, MOB, ARREST, DESTROY, DISRUPT, ABDUCT, SEXUAL, HQ = (
@@ -113,6 +114,7 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "drive": (TERRITORY, None, 0.0), "push": (TERRITORY, None, 0.0),  # "drove the rebels out of"
     "form": ("MOBILIZE", None, 0.0),  # only forces or units formed
     "clear": (TERRITORY, None, 0.0),  # only ground cleared
+    "fall": (TERRITORY, None, 0.0), "come": (TERRITORY, None, 0.0),  # "fell to", "came under" a force
 }
 
 NOUN_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
@@ -304,6 +306,9 @@ def _own_participants(token: Token) -> tuple[list[Token], list[Token]]:
     return doers, victims
 
 
+_DYING_VERBS = frozenset({"die", "perish", "drown", "succumb"})
+
+
 def _participants(token: Token) -> tuple[list[Token], list[Token]]:
     """Heads of the doer and the done-to of a trigger, read from its dependency children.
 
@@ -332,6 +337,8 @@ def _participants(token: Token) -> tuple[list[Token], list[Token]]:
     victims.extend(own_victims)
     if token.dep_ in ("acl", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
         victims.append(token.head)
+    if verb.lemma_.lower() in _DYING_VERBS:  # "a protester died": who dies suffers the event
+        victims, doers = [*doers, *victims], []
     return doers, victims
 
 
@@ -480,7 +487,7 @@ def _family_to_types(family: str, mode: str | None, sent_text: str, token: Token
     if family == MOB:
         return "ASSAULT", mode, "Mob violence"
     if family == TERRITORY:
-        doer_text = _phrase(_participants(token)[0])
+        doer_text = _phrase(new_holders(token) or _participants(token)[0])
         gov = _GOV.search(doer_text) if doer_text.strip() else _GOV.search(sent_text)
         sub = "Government regains territory" if gov else "Non-state actor overtakes territory"
         return "ASSAULT", None, sub
@@ -646,7 +653,11 @@ def _object_names(token: Token, pattern: re.Pattern[str]) -> bool:
     """Whether the object's own noun (or its "of" complement) matches: "seized weapons", "a cache of arms",
     not "seized a rocket-launching site"."""
     heads = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "obj")]
-    words = [*heads, *(g for h in heads for p in h.children if p.lower_ == "of" for g in p.children)]
+    if not heads and token.tag_ == "VBN":  # "... were killed and hundreds of munitions seized"
+        heads = [c for c in token.children if c.dep_ == "nsubj"]
+    words = list(heads)
+    for _ in range(2):  # "a cache of arms", "hundreds of rounds of ammunition"
+        words += [g for h in words for p in h.children if p.lower_ == "of" for g in p.children if g not in words]
     words += [c for w in words for c in w.conjuncts]
     return any(pattern.search(w.text) for w in words)
 
@@ -659,11 +670,22 @@ def _object_matches(token: Token, pattern: re.Pattern[str]) -> bool:
     )
 
 
+def _changes_hands(token: Token) -> bool:
+    """Whether ground is the subject of "fall to" / "come under" a force ("Kidal fell to the rebels")."""
+    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+    ground = any(_GROUND.search(" ".join(t.text for t in c.subtree)) or any(
+        t.ent_type_ in ("GPE", "LOC", "FAC") or (t.pos_ == "PROPN" and t.ent_type_ not in ("PERSON", "ORG", "NORP"))
+        for t in c.subtree) for c in subjects)
+    return ground and bool(new_holders(token))
+
+
 def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
     """Triggers that count only in a phrase: "take control", "round up", "reach a deal", "call for"."""
     right = " ".join(t.lower_ for t in token.doc[token.i + 1 : token.i + 4])
     if lemma == "take" and re.match(r"(full |over |back )?(control|over)\b", right) and not _controls_no_ground(token):
         return (TERRITORY, None, 0.8)
+    if lemma in HANDING_VERBS and _changes_hands(token):
+        return (TERRITORY, None, 0.75)  # "the town fell to the rebels", "came under Fano forces"
     if lemma == "take" and re.match(r"to the streets?\b", right):
         return (PROTEST, "demo-spon", 0.75)  # "thousands took to the streets"
     found_bodies = token.dep_ == "acl" and bool(_BODY_OBJECT.search(token.head.text))  # "three corpses found"

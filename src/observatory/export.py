@@ -1,8 +1,10 @@
 """Exports of filtered events: ACLED-complete CSV, GeoJSON FeatureCollection and GeoParquet.
 
-Rows carry ACLED's 31 columns with ACLED's names, order and conventions (``observatory.acled``), then
-observatory's own. Rows are read from the database and written in batches, so an export of any size
-holds one batch in memory. The column-by-column codebook is docs/codebook.md.
+A row is an incident (``unit="incident"``, the default: the reports of one incident in one row, with its
+reconciled values and the list of its reports) or a report (``unit="report"``: every stored event), as
+``queries.units_sql`` gives them. Rows carry ACLED's 31 columns with ACLED's names, order and conventions
+(``observatory.acled``), then observatory's own. Rows are read from the database and written in batches,
+so an export of any size holds one batch in memory. The column-by-column codebook is docs/codebook.md.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from observatory import acled
 from observatory.backends import Connection
-from observatory.queries import EventFilter, where_clause
+from observatory.queries import EventFilter, Unit, units_sql, where_clause
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -40,6 +42,7 @@ MEDIA_TYPES = {
 }
 BATCH_ROWS = 2000
 ASSOCIATED_SEPARATOR = "; "  # ACLED separates the associated actors of one side with "; "
+LIST_SEPARATOR = "; "  # ACLED separates the sources of one event with "; "; so do the lists of reports
 
 # ACLED "time_precision": 1 the day is known, 2 the week, 3 the month or coarser.
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
@@ -53,33 +56,45 @@ ACLED_FIELDS = (
 OWN_FIELDS = (
     "event_id", "iso3", "status", "confidence", "plover_type", "plover_mode", "injured", "abducted", "arrested",
     "displaced", "participants", "claimant", "date_end", "date_basis", "url", "article_id", "incident_id",
-    "evidence_start", "evidence_end", "review_status",
+    "evidence_start", "evidence_end", "fatalities_low", "fatalities_high", "report_count", "event_ids", "article_ids",
+    "urls", "reports", "review_status",
 )
 FIELDS = (*ACLED_FIELDS, *OWN_FIELDS)
 
 INTEGER_FIELDS = frozenset({
     "year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities", "timestamp",
     "injured", "abducted", "arrested", "displaced", "participants", "evidence_start", "evidence_end",
+    "fatalities_low", "fatalities_high", "report_count",
 })
 FLOAT_FIELDS = frozenset({"latitude", "longitude", "confidence"})
 DATE_FIELDS = frozenset({"event_date", "date_end"})
 GEOMETRY_COLUMN = "geometry"
 
-# Stored columns read for each row (events e, articles a).
-_SELECT = (
-    "e.event_id", "e.country", "e.date_start", "e.date_end", "e.date_precision", "e.acled_event_type",
-    "e.acled_sub_event_type", "e.actor1", "e.inter1", "e.actor2", "e.inter2", "e.admin1", "e.admin2", "e.location",
-    "e.latitude", "e.longitude", "e.geo_precision", "a.source", "e.evidence_text", "e.fatalities", "e.plover_type",
-    "e.plover_mode", "e.status", "e.confidence", "e.injured", "e.abducted", "e.arrested", "e.displaced",
-    "e.participants", "e.claimant", "a.url", "e.article_id", "e.incident_id", "e.evidence_start", "e.evidence_end",
-    "a.ingested_at", "e.event_json", "r.review_status", "s.added_at", "s.updated_at",
+# Columns read for each row, from the relation of ``queries.units_sql``.
+_STORED = (
+    "unit_id", "event_id", "country", "date_start", "date_end", "date_precision", "acled_event_type",
+    "acled_sub_event_type", "actor1", "inter1", "actor2", "inter2", "admin1", "admin2", "location", "latitude",
+    "longitude", "geo_precision", "source", "sources", "evidence_text", "fatalities", "plover_type", "plover_mode",
+    "fatalities_low", "fatalities_high", "status", "confidence", "injured", "abducted", "arrested", "displaced",
+    "participants", "claimant", "url", "article_id", "incident_id", "evidence_start", "evidence_end", "changed_at",
+    "event_json", "review_status",
 )
-# Review state and change times (migration 005: observatory.review, observatory.changes).
+# The article's columns (``a``) beside those of the unit relation (``e``).
+# The row's last change: its article's ingest, its incident's last write, its review or re-extraction
+# (event_stamps, observatory.changes); its review status (event_reviews, observatory.review).
+_CHANGED = ("greatest(coalesce(e.updated_at, a.ingested_at), coalesce(s.added_at, a.ingested_at), "
+            "coalesce(s.updated_at, a.ingested_at))")
+_ARTICLE_VALUES = {"source": "a.source", "url": "a.url", "changed_at": _CHANGED, "review_status": "r.review_status"}
 _REVIEW_JOINS = (
     "LEFT JOIN event_reviews r ON r.event_id = e.event_id LEFT JOIN event_stamps s ON s.event_id = e.event_id"
 )
-_CHANGED = "greatest(coalesce(s.added_at, a.ingested_at), coalesce(s.updated_at, a.ingested_at))"
-_STORED = tuple(column.split(".", 1)[1] for column in _SELECT)
+# The reports of the incidents of a batch of rows, in event id order.
+_REPORTS_SQL = (
+    "SELECT m.incident_id, m.event_id, m.article_id, a.source, a.url, m.fatalities, m.evidence_text, "
+    "m.evidence_start, m.evidence_end FROM events m JOIN articles a ON a.article_id = m.article_id "
+    "WHERE m.incident_id IN (SELECT unnest(CAST(? AS VARCHAR[]))) ORDER BY m.incident_id, m.event_id"
+)
+_REPORT_KEYS = ("event_id", "article_id", "source", "url", "fatalities", "notes", "evidence_start", "evidence_end")
 
 # First characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -116,19 +131,33 @@ def _associated(parties: list[dict[str, Any]]) -> str | None:
     return ASSOCIATED_SEPARATOR.join(names) or None
 
 
-def export_record(stored: dict[str, Any]) -> dict[str, Any]:
-    """One export row (the columns of ``FIELDS``) from one stored event row joined to its article."""
+def _report(stored: dict[str, Any]) -> dict[str, Any]:
+    """A row's own report, as the ``reports`` column lists it."""
+    values = [stored[key] for key in ("event_id", "article_id", "source", "url", "fatalities", "evidence_text",
+                                       "evidence_start", "evidence_end")]
+    return dict(zip(_REPORT_KEYS, values, strict=True))
+
+
+def _joined(values: list[Any]) -> str | None:
+    """Distinct non-empty values in order, separated by ``LIST_SEPARATOR``."""
+    return LIST_SEPARATOR.join(dict.fromkeys(str(v) for v in values if v)) or None
+
+
+def export_record(stored: dict[str, Any], reports: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One export row (the columns of ``FIELDS``) from one unit row (``queries.units_sql``) and the reports
+    it stands for (an incident's members; by default the row's own event)."""
+    reports = reports or [_report(stored)]
     event = json.loads(stored["event_json"])
     event_type, sub_event_type = stored["acled_event_type"], stored["acled_sub_event_type"]
     inter1, inter2 = stored["inter1"] or 0, stored["inter2"] or 0
     disorder = acled.disorder_type(event_type, sub_event_type)
     iso3 = stored["country"]
     day = stored["date_start"]
-    changed = [t for t in (stored["ingested_at"], stored["added_at"], stored["updated_at"]) if t is not None]
-    last_change = max(changed) if changed else None
+    changed = stored["changed_at"]
+    source = LIST_SEPARATOR.join(json.loads(stored["sources"])) if stored["sources"] else stored["source"]
     location, admin1, admin2 = acled.ascii_places(stored["location"], stored["admin1"], stored["admin2"])
     return {
-        "event_id_cnty": acled.event_id_cnty(stored["event_id"], iso3),
+        "event_id_cnty": acled.event_id_cnty(stored["unit_id"], iso3),
         "event_date": day,
         "year": day.year if day else None,
         "time_precision": TIME_PRECISION.get(stored["date_precision"]),
@@ -153,12 +182,12 @@ def export_record(stored: dict[str, Any]) -> dict[str, Any]:
         "latitude": stored["latitude"],
         "longitude": stored["longitude"],
         "geo_precision": stored["geo_precision"],
-        "source": stored["source"],
+        "source": source,
         "source_scale": None,
         "notes": stored["evidence_text"],
         "fatalities": stored["fatalities"] or 0,
         "tags": acled.tags(event_type, stored["participants"]),
-        "timestamp": calendar.timegm(last_change.timetuple()) if last_change else None,
+        "timestamp": calendar.timegm(changed.timetuple()) if changed else None,
         "event_id": stored["event_id"],
         "iso3": iso3,
         "status": stored["status"],
@@ -178,6 +207,13 @@ def export_record(stored: dict[str, Any]) -> dict[str, Any]:
         "incident_id": stored["incident_id"],
         "evidence_start": stored["evidence_start"],
         "evidence_end": stored["evidence_end"],
+        "fatalities_low": stored["fatalities_low"],
+        "fatalities_high": stored["fatalities_high"],
+        "report_count": len(reports),
+        "event_ids": _joined([r["event_id"] for r in reports]),
+        "article_ids": _joined([r["article_id"] for r in reports]),
+        "urls": _joined([r["url"] for r in reports]),
+        "reports": json.dumps(reports, ensure_ascii=False),
         "review_status": stored["review_status"] or "unreviewed",
     }
 
@@ -192,10 +228,11 @@ def _where(f: EventFilter, kind: Kind) -> tuple[str, list[Any]]:
     return where, params
 
 
-def count_rows(con: Connection, f: EventFilter, kind: Kind = "acled") -> int:
-    """How many events an export of ``kind`` with the filter ``f`` writes (paging ignored)."""
+def count_rows(con: Connection, f: EventFilter, kind: Kind = "acled", unit: Unit = "incident") -> int:
+    """How many rows (incidents or reports) an export of ``kind`` with the filter ``f`` writes (paging
+    ignored)."""
     where, params = _where(f, kind)
-    return con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM ({units_sql(unit)}) e {where}", params).fetchone()[0]
 
 
 def export_rows(
@@ -204,13 +241,15 @@ def export_rows(
     kind: Kind = "acled",
     limit: int | None = None,
     advance: Callable[[int], None] | None = None,
+    unit: Unit = "incident",
     changed_since: dt.datetime | None = None,
     event_ids: list[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Every event of ``kind`` matching the filter (its paging ignored; at most ``limit`` when given; only
-    those added or updated after ``changed_since``, or among ``event_ids``, when given) as export rows,
-    oldest first, read from the database ``BATCH_ROWS`` at a time; ``advance`` is told the size of each
-    batch read (a progress bar). ValueError for an unknown kind."""
+    """Every incident (or report, with ``unit="report"``) of ``kind`` matching the filter (its paging
+    ignored; at most ``limit`` when given; only those added or updated after ``changed_since``, or whose
+    event, an incident's lead report, is among ``event_ids``, when given) as export rows, oldest first,
+    read from the database ``BATCH_ROWS`` at a time; ``advance`` is told the size of each batch read (a
+    progress bar). ValueError for an unknown kind or unit."""
     where, params = _where(f, kind)
     extra: list[tuple[str, Any]] = []
     if changed_since is not None:
@@ -224,25 +263,38 @@ def export_rows(
     if limit is not None:
         tail, params = " LIMIT ?", [*params, limit]
     sql = (
-        f"SELECT {', '.join(_SELECT)} FROM events e JOIN articles a USING (article_id) {_REVIEW_JOINS} {where} "
-        f"ORDER BY e.date_start NULLS LAST, e.event_id{tail}"
+        f"SELECT {', '.join(_ARTICLE_VALUES.get(column, 'e.' + column) for column in _STORED)} "
+        f"FROM ({units_sql(unit)}) e JOIN articles a ON a.article_id = e.article_id {_REVIEW_JOINS} {where} "
+        f"ORDER BY e.date_start NULLS LAST, e.unit_id{tail}"
     )
-    return _fetch(con, sql, params, advance)
+    return _fetch(con, sql, params, advance, grouped=unit == "incident")
 
 
 def _fetch(
-    con: Connection, sql: str, params: list[Any], advance: Callable[[int], None] | None
+    con: Connection, sql: str, params: list[Any], advance: Callable[[int], None] | None, grouped: bool
 ) -> Iterator[dict[str, Any]]:
+    """The export rows of ``sql``, a batch at a time; with ``grouped``, an incident's row lists its reports."""
     cursor = con.cursor()
     try:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(BATCH_ROWS):
             if advance is not None:
                 advance(len(chunk))
-            for values in chunk:
-                yield export_record(dict(zip(_STORED, values, strict=True)))
+            rows = [dict(zip(_STORED, values, strict=True)) for values in chunk]
+            reports = _incident_reports(con, [r["incident_id"] for r in rows if r["incident_id"]]) if grouped else {}
+            for row in rows:
+                yield export_record(row, reports.get(row["incident_id"]) if row["incident_id"] else None)
     finally:
         cursor.close()
+
+
+def _incident_reports(con: Connection, incident_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The reports (member events with their article's source and URL) of each incident, in event id order."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    if incident_ids:
+        for incident_id, *values in con.execute(_REPORTS_SQL, [incident_ids]).fetchall():
+            found.setdefault(incident_id, []).append(dict(zip(_REPORT_KEYS, values, strict=True)))
+    return found
 
 
 def _text_cells(record: dict[str, Any]) -> dict[str, Any]:
@@ -359,16 +411,17 @@ def export_events(
     raw: bool = False,
     kind: Kind = "acled",
     advance: Callable[[int], None] | None = None,
+    unit: Unit = "incident",
 ) -> ExportStats:
-    """Write every event of ``kind`` matching ``f`` (all pages; statuses as the filter says) to ``out`` as
-    ``fmt``.
+    """Write every incident (or report, with ``unit="report"``) of ``kind`` matching ``f`` (all pages;
+    statuses as the filter says) to ``out`` as ``fmt``.
 
     CSV text cells that a spreadsheet would read as a formula get a leading single quote unless ``raw``;
     GeoJSON and Parquet always hold the values as stored. ``advance`` is told the size of each batch read.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    records = export_rows(con, f, kind, advance=advance)
+    records = export_rows(con, f, kind, advance=advance, unit=unit)
     if isinstance(out, Path):
         with out.open("wb") as handle:
             return write_records(fmt, records, handle, raw)

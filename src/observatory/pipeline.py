@@ -65,9 +65,26 @@ PROTEST_SEVERITY = [
 ]
 
 
+def _force_on_protesters(event: Event) -> bool:
+    """State forces killing or wounding protesters ("troops shot two protesters"), or anyone where the
+    sentence tells of protesters and names no other victim: ACLED codes lethal force on a demonstration as
+    excessive force against protesters, not as an attack on civilians."""
+    harmed = any(q is not None and (q.best or 0) > 0 for q in (event.fatalities, event.injured))
+    return (
+        harmed
+        and event.acled_sub_event_type == "Attack"
+        and any(party.sector in ("POL", "MIL") for party in event.actors)
+        and (all(party.sector == "PRO" for party in event.recipients) if event.recipients
+             else events.mentions_protest(event.evidence.text))  # "one dead demonstrator ... were shooting"
+    )
+
+
 def _refine_protest(event: Event, text: str, layout: Layout, offset: int) -> Event:
     """Read how a protest went from its whole paragraph: "Police dispersed them" may follow the report.
     Force is excessive only when it killed or hurt someone the event counts; else the protest met force."""
+    if _force_on_protesters(event):
+        return event.model_copy(update={"acled_sub_event_type": EXCESSIVE_FORCE, "plover_type": "PROTEST",
+                                        "acled_event_type": acled_type_of(EXCESSIVE_FORCE)})
     if event.acled_sub_event_type not in PROTEST_SEVERITY:
         return event
     start, end = layout.paragraph_of(event.evidence.start - offset)
@@ -342,7 +359,7 @@ class Extractor:
                 acled_event_type=acled_type,
                 acled_sub_event_type=trigger.acled_sub_event_type,
                 actors=actors,
-                recipients=[resolve(span) for span in recipient_spans],
+                recipients=[ref for span in recipient_spans if names_a_party(ref := resolve(span), span)],
                 location=None if reference else clause_place or location,
                 date=event_date,
                 status=event_status,

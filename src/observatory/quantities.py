@@ -528,7 +528,7 @@ def _field_of(nominal: Token) -> str | None:
                 return None if _mixed_count(child, field) else field
     if head.pos_ in ("VERB", "AUX") and head.i != anchor.i and dep in ("dobj", "nsubjpass", "nsubj:pass"):
         field = _verb_field(head)  # the governing verb wins over a relative clause ("who were abducted")
-        if field and head.lemma_ not in _INTRANSITIVE:
+        if field and (head.lemma_ not in _INTRANSITIVE or dep != "dobj"):  # "were drowned": passive
             return None if _mixed_count(head, field) else field
     for child in clauses:
         field = _verb_field(child) or _COMPLEMENT_FIELDS.get(child.lower_)

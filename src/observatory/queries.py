@@ -1,5 +1,9 @@
 """Read queries over the store: filtered event lists, single events with their article, aggregates.
 
+Aggregates and exports count units (``units_sql``): incidents by default, every report (stored event) with
+``unit="report"``. Filters apply to a unit's own values: an incident's reconciled type, date, place and
+counts, its lead report's actors, status and evidence.
+
 Every value that comes from a user is passed to the database as a parameter; only whitelisted column and
 unit names are written into SQL text. The SQL is the dialect DuckDB and PostgreSQL share (see
 ``observatory.backends``).
@@ -36,6 +40,19 @@ GROUP_FIELDS = {
     "country": "country",
     "admin1": "admin1",
     "status": "status",
+}
+Unit = Literal["incident", "report"]
+UNITS: tuple[str, ...] = ("incident", "report")
+# The columns an incident's row takes from the incident (the others come from its lead report), and from
+# which incidents column.
+INCIDENT_VALUES = {
+    "incident_id": "incident_id", "plover_type": "plover_type", "acled_event_type": "acled_event_type",
+    "acled_sub_event_type": "acled_sub_event_type", "location": "location", "latitude": "latitude",
+    "longitude": "longitude", "country": "country", "admin1": "admin1", "admin2": "admin2",
+    "geo_precision": "geo_precision", "date_start": "date_start", "date_end": "date_end",
+    "fatalities": "fatalities_best", "fatalities_low": "fatalities_low", "fatalities_high": "fatalities_high",
+    "injured": "injured", "abducted": "abducted", "arrested": "arrested", "displaced": "displaced",
+    "participants": "participants",
 }
 INDEXES = {
     "events_article_idx": "events (article_id)",
@@ -137,6 +154,39 @@ class EventFilter(BaseModel):
         if self.since and self.until and self.since > self.until:
             raise ValueError(f"since ({self.since}) is after until ({self.until})")
         return self
+
+
+# The unit an event ``e`` counts in (``i``: its incident, left-joined): the incident, else the event.
+_UNIT_ID = "CASE WHEN i.incident_id IS NULL THEN e.event_id ELSE i.incident_id END"
+
+
+def units_sql(unit: Unit) -> str:
+    """A relation of one row per counted unit, with every events column (an incident's own values where it
+    has them, its lead report's otherwise), ``unit_id`` (the incident id, else the event id),
+    ``updated_at`` (when the incident was last written, else NULL), ``sources`` (an incident's JSON list of
+    outlets, else NULL), ``n_reports`` and ``n_events``.
+
+    ``incident``: each incident once (its lead report's row) and each event that belongs to no incident;
+    ``report``: every event. ValueError for another unit.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
+    if unit == "report":
+        return (
+            "SELECT e.*, e.event_id AS unit_id, CAST(NULL AS TIMESTAMP) AS updated_at, "
+            "CAST(NULL AS VARCHAR) AS sources, 1 AS n_reports, 1 AS n_events FROM events e"
+        )
+    columns = [
+        f"CASE WHEN i.incident_id IS NULL THEN e.{column} ELSE i.{INCIDENT_VALUES[column]} END AS {column}"
+        if column in INCIDENT_VALUES else f"e.{column}"
+        for column in EVENT_COLUMNS
+    ]
+    return (
+        f"SELECT {', '.join(columns)}, {_UNIT_ID} AS unit_id, i.updated_at, i.sources, "
+        "coalesce(i.n_reports, 1) AS n_reports, coalesce(i.n_events, 1) AS n_events "
+        "FROM events e LEFT JOIN incidents i ON i.incident_id = e.incident_id "
+        "WHERE i.incident_id IS NULL OR i.lead_event_id = e.event_id"
+    )
 
 
 def ensure_indexes(con: Connection) -> None:
@@ -266,6 +316,28 @@ def get_event(con: Connection, event_id: str) -> dict[str, Any] | None:
     return event
 
 
+def get_incident(con: Connection, incident_id: str) -> dict[str, Any] | None:
+    """One incident: its row of the incidents table (``sources`` and ``article_ids`` as lists) and its
+    ``reports``, the member events with their article's title, source, URL and publication date, the
+    evidence and the figures each gives, in event id order; or None."""
+    found = _dicts(con.execute("SELECT * FROM incidents WHERE incident_id = ?", [incident_id]))
+    if not found:
+        return None
+    incident = found[0]
+    incident["sources"] = json.loads(incident["sources"])
+    incident["article_ids"] = json.loads(incident["article_ids"])
+    incident["reports"] = _dicts(
+        con.execute(
+            "SELECT e.event_id, e.article_id, a.title, a.source, a.url, a.published, e.plover_type, "
+            "e.acled_sub_event_type, e.location, e.date_start, e.fatalities, e.injured, e.confidence, "
+            "e.evidence_text, e.evidence_start, e.evidence_end FROM events e "
+            "JOIN articles a ON a.article_id = e.article_id WHERE e.incident_id = ? ORDER BY e.event_id",
+            [incident_id],
+        )
+    )
+    return incident
+
+
 def list_articles(
     con: Connection, limit: int = 100, offset: int = 0, q: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
@@ -286,23 +358,25 @@ def list_articles(
 
 
 def counts_by_period(
-    con: Connection, f: EventFilter, period: Literal["day", "week", "month"] = "day"
+    con: Connection, f: EventFilter, period: Literal["day", "week", "month"] = "day", unit: Unit = "incident"
 ) -> list[dict[str, Any]]:
-    """Events and fatalities per day, ISO week (Monday) or month of date_start; undated events left out."""
-    unit = PERIODS[period]
+    """Units (``events``) and fatalities per day, ISO week (Monday) or month of date_start; undated ones
+    left out."""
+    truncated_to = PERIODS[period]
     where, params = where_clause(f)
     where = f"{where} AND e.date_start IS NOT NULL" if where else "WHERE e.date_start IS NOT NULL"
     return _dicts(
         con.execute(
-            f"SELECT CAST(date_trunc('{unit}', e.date_start) AS DATE) AS key, count(*) AS events, "
-            f"coalesce(sum(e.fatalities), 0) AS fatalities FROM events e {where} GROUP BY key ORDER BY key",
+            f"SELECT CAST(date_trunc('{truncated_to}', e.date_start) AS DATE) AS key, count(*) AS events, "
+            f"coalesce(sum(e.fatalities), 0) AS fatalities FROM ({units_sql(unit)}) e {where} "
+            "GROUP BY key ORDER BY key",
             params,
         )
     )
 
 
-def counts_by_field(con: Connection, f: EventFilter, by: str) -> list[dict[str, Any]]:
-    """Events and fatalities per value of a field: type, acled_type, country, admin1 or status."""
+def counts_by_field(con: Connection, f: EventFilter, by: str, unit: Unit = "incident") -> list[dict[str, Any]]:
+    """Units (``events``) and fatalities per value of a field: type, acled_type, country, admin1 or status."""
     where, params = where_clause(f)
     if by == "admin1":
         select, group = "e.country, e.admin1 AS key", "e.country, e.admin1"
@@ -311,17 +385,17 @@ def counts_by_field(con: Connection, f: EventFilter, by: str) -> list[dict[str, 
     return _dicts(
         con.execute(
             f"SELECT {select}, count(*) AS events, coalesce(sum(e.fatalities), 0) AS fatalities "
-            f"FROM events e {where} GROUP BY {group} ORDER BY events DESC, key NULLS LAST",
+            f"FROM ({units_sql(unit)}) e {where} GROUP BY {group} ORDER BY events DESC, key NULLS LAST",
             params,
         )
     )
 
 
-def grid_clusters(con: Connection, f: EventFilter, cell: float) -> list[dict[str, Any]]:
-    """Geolocated events grouped in square cells of ``cell`` degrees: the map's clustered markers.
+def grid_clusters(con: Connection, f: EventFilter, cell: float, unit: Unit = "incident") -> list[dict[str, Any]]:
+    """Geolocated units grouped in square cells of ``cell`` degrees: the map's clustered markers.
 
-    Each cluster has its mean position, event and fatality counts, its most frequent PLOVER type (the
-    first alphabetically on a tie) and, when it holds one event, that event's id. ``cell`` must lie in
+    Each cluster has its mean position, unit (``events``) and fatality counts, its most frequent PLOVER type
+    (the first alphabetically on a tie) and, when it holds one unit, its (lead) event's id. ``cell`` must lie in
     [MIN_GRID_CELL, MAX_GRID_CELL] (ValueError otherwise).
     """
     if not MIN_GRID_CELL <= cell <= MAX_GRID_CELL:
@@ -335,21 +409,29 @@ def grid_clusters(con: Connection, f: EventFilter, cell: float) -> list[dict[str
             "coalesce(sum(e.fatalities), 0) AS fatalities, "
             "mode() WITHIN GROUP (ORDER BY e.plover_type) AS type, "
             "CASE WHEN count(*) = 1 THEN min(e.event_id) END AS event_id "
-            f"FROM events e {where} "
+            f"FROM ({units_sql(unit)}) e {where} "
             "GROUP BY floor(e.latitude / ?), floor(e.longitude / ?) ORDER BY events DESC",
             [*params, cell, cell],
         )
     )
 
 
-def totals(con: Connection, f: EventFilter) -> dict[str, int]:
-    """Numbers of events and summed casualty counts over all events matching the filter."""
+def totals(con: Connection, f: EventFilter, unit: Unit = "incident") -> dict[str, int]:
+    """Over the units matching the filter: their number (``events``), the reports (stored events) they
+    stand for, their summed counts (an incident's reconciled ones) and the articles of their reports."""
     where, params = where_clause(f)
+    if unit == "report":
+        articles = "count(DISTINCT article_id)"
+    else:  # the articles of every report of the units, not only of their lead reports
+        articles = (
+            "(SELECT count(DISTINCT e.article_id) FROM events e LEFT JOIN incidents i ON i.incident_id = "
+            f"e.incident_id WHERE {_UNIT_ID} IN (SELECT unit_id FROM u))"
+        )
     row = con.execute(
-        "SELECT count(*), coalesce(sum(e.fatalities), 0), coalesce(sum(e.injured), 0), "
-        "coalesce(sum(e.abducted), 0), coalesce(sum(e.arrested), 0), coalesce(sum(e.displaced), 0), "
-        f"count(DISTINCT e.article_id) FROM events e {where}",
+        f"WITH u AS (SELECT e.* FROM ({units_sql(unit)}) e {where}) "
+        "SELECT count(*), coalesce(sum(n_events), 0), coalesce(sum(fatalities), 0), coalesce(sum(injured), 0), "
+        f"coalesce(sum(abducted), 0), coalesce(sum(arrested), 0), coalesce(sum(displaced), 0), {articles} FROM u",
         params,
     ).fetchone()
-    keys = ("events", "fatalities", "injured", "abducted", "arrested", "displaced", "articles")
+    keys = ("events", "reports", "fatalities", "injured", "abducted", "arrested", "displaced", "articles")
     return dict(zip(keys, (int(v) for v in row), strict=True))

@@ -30,6 +30,7 @@ from observatory.dedupe import (
     dedupe,
     ensure_schema,
     incident_id_for,
+    insert_incidents,
     release_incidents,
 )
 from observatory.review_fields import FIELDS, ReviewError, check_consistent, from_json, parse_corrections, to_json
@@ -310,9 +311,9 @@ def write_manual_incidents(con: Connection, incident_ids: list[str]) -> None:
                     "OR event_id IN (SELECT event_id FROM incident_assignments WHERE incident_id IN "
                     "(SELECT unnest(CAST(? AS VARCHAR[]))))", [ids, ids])
         con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(CAST(? AS VARCHAR[])))", [ids])
+        insert_incidents(con, [{**_incident_row(sorted(members, key=lambda m: m["event_id"]), now),
+                                 "incident_id": incident_id} for incident_id, members in groups.items()])
         for incident_id, members in groups.items():
-            row = (incident_id, *_incident_row(sorted(members, key=lambda m: m["event_id"]), now)[1:])
-            con.execute(f"INSERT INTO incidents VALUES ({', '.join('?' * len(row))})", list(row))
             con.execute("UPDATE events SET incident_id = ? WHERE event_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
                         [incident_id, [m["event_id"] for m in members]])
 

@@ -21,7 +21,7 @@ REPORTING_VERBS = _words(
 NOT_ACTOR_NOUNS = _words(
     "ied ieds bomb bombs mine mines landmine explosion explosions blast blasts shell shells rocket rockets "
     "missile missiles mortar mortars clash clashes fighting violence attack attacks fire gunfire device "
-    "projectile projectiles shot shots strike strikes airstrike airstrikes"
+    "projectile projectiles shot shots strike strikes airstrike airstrikes drone drones"
 )
 # Prepositions introducing, after a verb or an event noun, the target or a further actor.
 TARGET_PREPS = _words("on against at upon targeting toward towards into")
@@ -38,6 +38,8 @@ PLACE_NOUNS = _words(
     "town towns village villages city cities area areas district districts neighbourhood neighborhood "
     "region province countryside outskirts suburb suburbs street streets market road highway"
 )
+# Verbs whose subject is ground passing to the force their preposition names ("fell to", "came under").
+HANDING_VERBS = {"fall": ("to", "into"), "come": ("under",)}
 # Pronouns never returned as an actor or recipient; other pronouns only when nothing else is found.
 SKIPPED_PRONOUNS = _words("it its they them their this that these those which who whom what")
 # Dependents cut from a noun phrase (besides prepositions other than KEPT_PREPS and top-level coordination).
@@ -74,7 +76,21 @@ def find_roles(trigger: Token) -> tuple[list[Span], list[Span]]:
     return actors, recipients
 
 
+def new_holders(verb: Token) -> list[Token]:
+    """Who ground passes to: "fell to the rebels", "fell into the hands of", "came under the control of Fano
+    forces"; empty for other verbs and for "came under fire"."""
+    preps = HANDING_VERBS.get(verb.lemma_.lower(), ())
+    holders = []
+    for obj in (o for c in verb.children if c.dep_ == "prep" and c.lower_ in preps for o in _objects(c)):
+        if obj.lemma_.lower() in ("control", "hand"):
+            obj = next((g for p in obj.children if p.lower_ == "of" for g in _objects(p)), obj)
+        holders += [t for t in _coordinated(obj) if _is_actorish(t)]
+    return holders
+
+
 def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
+    if verb.lemma_.lower() in HANDING_VERBS:  # the town that fell is the ground, not a party
+        return new_holders(verb), []
     actors: list[Token] = []
     recipients: list[Token] = []
     for child in verb.children:
@@ -104,7 +120,7 @@ def _agents_of(noun: Token) -> list[Token]:
     """A subject or agent and its conjuncts; a weapon stands for who used it ("a bomb planted by X")."""
     if noun.lemma_.lower() not in NOT_ACTOR_NOUNS:
         return _coordinated(noun)
-    modifiers = [c for c in noun.children if _is_modifier_actor(c, noun)]
+    modifiers = [c for c in noun.children if _is_modifier_actor(c, noun) and c.lower_ not in NOT_ACTOR_NOUNS]
     owners = modifiers[-1:]  # "Indian army mortars": the modifier nearest the noun, with those before it
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ == "by":

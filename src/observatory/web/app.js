@@ -252,7 +252,7 @@
       events += cluster.events;
     }
     canvas.dataset.markerCount = String(map.drawn.length);
-    canvas.dataset.eventCount = String(events);
+    canvas.dataset.eventCount = String(events); // incidents (each counted once), as /api/aggregates counts them
   }
 
   function clusterLevel() {
@@ -357,7 +357,7 @@
       swatch.style.background = typeColour(type);
       legend.append(el("li", null, swatch, type));
     }
-    legend.append(el("li", { className: "note", text: "size: fatalities / events" }));
+    legend.append(el("li", { className: "note", text: "size: fatalities / incidents" }));
   }
 
   // ---------- timeline ----------
@@ -393,7 +393,7 @@
       const width = unit === "week" ? 7 * DAY : DAY;
       timeline.start = buckets.length ? timeline.buckets[0].t : 0;
       timeline.end = buckets.length ? timeline.buckets[timeline.buckets.length - 1].t + width : 0;
-      $("timeline-label").textContent = "Events per " + unit + (buckets.length ? "" : " (no dated events)");
+      $("timeline-label").textContent = "Incidents per " + unit + (buckets.length ? "" : " (no dated incidents)");
       drawTimeline();
     } catch (error) {
       showError(error.message);
@@ -604,9 +604,39 @@
     } else {
       body.replaceChildren(shown(text));
     }
+    renderIncident(event.incident_id);
     panel.hidden = false;
     const mark = body.querySelector("mark");
     if (mark) mark.scrollIntoView({ block: "nearest" });
+  }
+
+  // The incident an event reports: its reconciled toll and every report of it (click one to open it).
+  async function renderIncident(incidentId) {
+    const section = $("detail-incident");
+    section.hidden = true;
+    if (!incidentId) return;
+    try {
+      const incident = await latest("incident", "/api/incidents/" + encodeURIComponent(incidentId));
+      if (!incident) return;
+      $("detail-incident-summary").textContent = shown(`${incident.n_reports} reports from ` +
+        `${incident.sources.join("; ") || "unknown sources"} · ${incident.fatalities_best ?? 0} fatalities ` +
+        `(the largest credible figure of the reports)`);
+      const list = $("detail-reports");
+      list.replaceChildren();
+      for (const report of incident.reports) {
+        const item = el("li", { tabindex: "0", dataset: { eventId: report.event_id } },
+          el("bdi", null, report.source || report.title || report.article_id),
+          ` · ${report.date_start || "undated"} · ${report.fatalities ?? "no"} killed: `,
+          el("q", { dir: "auto" }, report.evidence_text));
+        if (report.event_id === state.selected) item.classList.add("selected");
+        item.addEventListener("click", () => openEvent(report.event_id));
+        item.addEventListener("keydown", (e) => { if (e.key === "Enter") openEvent(report.event_id); });
+        list.append(item);
+      }
+      section.hidden = false;
+    } catch (error) {
+      showError(error.message);
+    }
   }
 
   // ---------- filters, totals, exports ----------
@@ -637,8 +667,11 @@
       const data = await latest("totals", "/api/aggregates", { ...filterParams(), by: "status" });
       if (!data) return;
       const t = data.totals;
-      $("totals").textContent = `${t.events} events from ${t.articles} articles · ${t.fatalities} fatalities · ` +
-        `${t.injured} injured · ${t.abducted} abducted · ${t.arrested} arrested`;
+      const totals = $("totals");
+      totals.textContent = `${t.events} incidents (${t.reports} reports from ${t.articles} articles) · ` +
+        `${t.fatalities} fatalities · ${t.injured} injured · ${t.abducted} abducted · ${t.arrested} arrested`;
+      totals.dataset.incidents = String(t.events);
+      totals.dataset.fatalities = String(t.fatalities);
     } catch (error) {
       showError(error.message);
     }
