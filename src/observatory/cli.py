@@ -653,8 +653,9 @@ def export(
         str | None,
         typer.Option(
             "--changed-since",
-            help="The changes feed: only events added or updated after this time (YYYY-MM-DD[THH:MM:SS], UTC, or "
-            "Unix seconds), then the events deleted since; a `change` column says which (csv or parquet).",
+            help="The changes feed, one row per report: the events added or updated after this time "
+            "(YYYY-MM-DD[THH:MM:SS], UTC, or Unix seconds), then those deleted since; a `change` column says "
+            "which (csv or parquet; --unit is not used).",
         ),
     ] = None,
     raw: Annotated[
