@@ -30,16 +30,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from observatory import __version__, queries
+from observatory import __version__, changes, queries, review, review_fields
 from observatory.backends import Connection, is_postgres_url, remove_server_marker, write_server_marker
 from observatory.config import Settings
 from observatory.dedupe import dedupe_articles, repair
-from observatory.export import FORMATS, MEDIA_TYPES, export_events
+from observatory.export import FORMATS, MEDIA_TYPES, export_events, export_rows
 from observatory.migrations import SchemaTooNewError
 from observatory.models import Document
 from observatory.queries import EventFilter
@@ -62,6 +62,35 @@ class DocumentsIn(BaseModel):
     """The JSON body of POST /api/documents."""
 
     documents: list[Document] = Field(min_length=1, max_length=MAX_DOCUMENTS_PER_REQUEST)
+
+
+class ReviewIn(BaseModel):
+    """The JSON body of a review action: an optional note kept in the audit log."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(None, max_length=2000)
+
+
+class CorrectionIn(ReviewIn):
+    """The JSON body of a correction: the fields and the analyst's values."""
+
+    fields: dict[str, Any] = Field(min_length=1, max_length=len(review_fields.FIELDS) + 1)
+
+
+class MergeIn(ReviewIn):
+    """The JSON body of a merge: the incidents to merge."""
+
+    incident_ids: list[str] = Field(min_length=2, max_length=MAX_DOCUMENTS_PER_REQUEST)
+
+
+class SplitIn(ReviewIn):
+    """The JSON body of a split: the events taken out of the incident into a new one."""
+
+    event_ids: list[str] = Field(min_length=1, max_length=queries.MAX_LIMIT)
+
+
+DECISIONS: dict[str, review.Decision] = {"confirm": "confirmed", "reject": "rejected"}
 
 
 class HeadAsGet:
@@ -138,6 +167,9 @@ def event_filter(
         str, Query(description="occurred (default), failed, planned, ..., or any")
     ] = "occurred",
     q: Annotated[str | None, Query(description="text searched in the evidence sentence")] = None,
+    review: Annotated[
+        str | None, Query(description="unreviewed, confirmed, corrected, rejected or any (default: all but rejected)")
+    ] = None,
     limit: Annotated[int, Query(description="page size, 1 to 1000")] = 100,
     offset: Annotated[int, Query(description="rows skipped")] = 0,
 ) -> EventFilter:
@@ -154,6 +186,7 @@ def event_filter(
         "bbox": bbox,
         "status": status,
         "q": q,
+        "review": review,
         "limit": limit,
         "offset": offset,
     }
@@ -260,14 +293,18 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
     async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _validation_message(exc)}, status_code=400)
 
-    def check_token(request: Request) -> None:
-        if not settings.api_token:
+    def check_token(request: Request) -> str:
+        """The name of the request's bearer token (the audit log's ``changed_by``): 503 when the server has
+        no token, 401 when the request gives none or a wrong one."""
+        tokens = settings.tokens()
+        if not tokens:
             raise HTTPException(503, "no API token is configured on the server: set OBSERVATORY_API_TOKEN")
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(
-            token.strip().encode(), settings.api_token.encode()
-        ):
+        given = token.strip().encode()
+        names = [name for name, known in tokens if secrets.compare_digest(given, known.encode())]
+        if scheme.lower() != "bearer" or not names:
             raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+        return names[0]
 
     def require_read(request: Request) -> None:
         if settings.read_token_required:
@@ -293,8 +330,9 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
             "acled_event_types": list(ACLED_EVENT_TYPES),
             "acled_sub_event_types": list(ACLED_SUB_TYPES),
             "statuses": [*queries.STATUSES, "any"],
+            "review_statuses": [*queries.REVIEW_STATUSES, "any"],
             "export_formats": list(FORMATS),
-            "write_enabled": bool(settings.api_token) and not read_only,
+            "write_enabled": bool(settings.tokens()) and not read_only,
         }
 
     @app.get("/api/events", dependencies=read)
@@ -309,6 +347,7 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
         event = queries.get_event(con, event_id)
         if event is None:
             raise HTTPException(404, f"no event {event_id!r}")
+        event["review"] = review.event_review(con, event_id)
         return event
 
     @app.get("/api/incidents/{incident_id}", dependencies=read)
@@ -532,6 +571,106 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
         result = await run_in_threadpool(ingest, articles)
         result["errors"] = errors + [f"{d['id']}: {d['error']}" for d in result["documents"] if d["status"] == "failed"]
         return result
+
+    @app.get("/api/changes", dependencies=read)
+    def changes_feed(
+        con: Db,
+        since: Annotated[str, Query(description="changes after this time: YYYY-MM-DD[THH:MM:SS[+zone]] (UTC) or "
+                                                "Unix seconds")],
+        limit: Annotated[int, Query(ge=1, le=queries.MAX_LIMIT)] = queries.MAX_LIMIT,
+        offset: Annotated[int, Query(ge=0, le=queries.MAX_OFFSET)] = 0,
+    ) -> dict[str, Any]:
+        """Events added, updated or deleted after ``since``, oldest first, each with when and, for added
+        and updated ones, its export row; ``as_of`` is the next ``since`` to ask with."""
+        try:
+            moment = changes.parse_moment(since)
+        except ValueError as exc:
+            raise _bad_request(f"since: {exc}") from None
+        as_of = changes.utc_now()
+        items, total = changes.changes_since(con, moment, limit, offset)
+        present = [item["event_id"] for item in items if item["change"] != "deleted"]
+        every = EventFilter(status="any", review="any")
+        records = {r["event_id"]: r for r in export_rows(con, every, "all", event_ids=present, unit="report")}
+        for item in items:
+            item["record"] = records.get(item["event_id"])
+        return {"since": moment, "as_of": as_of, "total": total, "limit": limit, "offset": offset, "changes": items}
+
+    def write_review(action: Any) -> Any:
+        """Run a review action on the store's writing connection; its errors as 404 or 400."""
+        require_writable()
+        with write_lock:
+            try:
+                return action(store.con)
+            except review.UnknownTargetError as exc:
+                raise HTTPException(404, str(exc)) from None
+            except ValueError as exc:
+                raise _bad_request(str(exc)) from None
+
+    reviewer = Depends(check_token)  # the token's name, for the audit log
+
+    @app.post("/api/events/{event_id}/{decision}")
+    def review_event(
+        event_id: str, decision: Literal["confirm", "reject", "restore"], body: ReviewIn | None = None,
+        by: str = reviewer,
+    ) -> dict[str, Any]:
+        """Confirm, reject or restore (undo a rejection of) an event; the event's review with its history."""
+        note = body.note if body else None
+
+        def act(con: Connection) -> dict[str, Any]:
+            if decision == "restore":
+                review.restore(con, event_id, by, note)
+            else:
+                review.decide(con, "event", event_id, DECISIONS[decision], by, note)
+            return {"event_id": event_id, "review": review.event_review(con, event_id)}
+
+        return write_review(act)
+
+    @app.patch("/api/events/{event_id}")
+    def correct_event(event_id: str, body: CorrectionIn, by: str = reviewer) -> dict[str, Any]:
+        """Correct fields of an event (``{"fields": {"fatalities": 12, ...}, "note": ...}``): the analyst's
+        values, kept over re-extraction and deduplication; the event's review with its history."""
+
+        def act(con: Connection) -> dict[str, Any]:
+            review.correct(con, "event", event_id, body.fields, by, body.note)
+            return {"event_id": event_id, "review": review.event_review(con, event_id)}
+
+        return write_review(act)
+
+    @app.post("/api/incidents/merge")
+    def merge_incidents(body: MergeIn, by: str = reviewer) -> dict[str, Any]:
+        """Merge incidents into one by hand (``{"incident_ids": [...]}``); the incident kept and its events."""
+
+        def act(con: Connection) -> dict[str, Any]:
+            kept = review.merge(con, body.incident_ids, by, body.note)
+            return {"incident_id": kept, "event_ids": review.incident_members(con, kept)}
+
+        return write_review(act)
+
+    @app.post("/api/incidents/{incident_id}/split")
+    def split_incident(incident_id: str, body: SplitIn, by: str = reviewer) -> dict[str, Any]:
+        """Take events out of an incident into a new one (``{"event_ids": [...]}``); both incidents' events."""
+
+        def act(con: Connection) -> dict[str, Any]:
+            new = review.split(con, incident_id, body.event_ids, by, body.note)
+            return {"incidents": {i: review.incident_members(con, i) for i in (incident_id, new)}}
+
+        return write_review(act)
+
+    @app.post("/api/incidents/{incident_id}/{decision}")
+    def review_incident(
+        incident_id: str, decision: Literal["confirm", "reject"], body: ReviewIn | None = None,
+        by: str = reviewer,
+    ) -> dict[str, Any]:
+        """Confirm or reject every event of an incident; the events reviewed."""
+        note = body.note if body else None
+        return write_review(lambda con: {"incident_id": incident_id, "event_ids": review.decide(
+            con, "incident", incident_id, DECISIONS[decision], by, note)})
+
+    @app.patch("/api/incidents/{incident_id}")
+    def correct_incident(incident_id: str, body: CorrectionIn, by: str = reviewer) -> dict[str, Any]:
+        """Correct fields of every event of an incident; the incident is reconciled from them again."""
+        return write_review(lambda con: {"incident_id": incident_id, "event_ids": review.correct(
+            con, "incident", incident_id, body.fields, by, body.note)})
 
     @app.get("/", include_in_schema=False)
     def dashboard() -> FileResponse:

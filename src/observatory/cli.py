@@ -31,10 +31,12 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from rich.text import Text
 
+    from observatory.backends import Connection
     from observatory.models import Document, DocumentResult
     from observatory.parallel import Workers
     from observatory.queries import EventFilter
     from observatory.reading import ReadError
+    from observatory.review import Decision, Target
     from observatory.store import IngestStats, Store
 
 app = typer.Typer(
@@ -481,6 +483,10 @@ BboxOption = Annotated[
     str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat (min_lon > max_lon crosses the antimeridian).")
 ]
 TextOption = Annotated[str | None, typer.Option("--q", help="Text searched in the evidence sentence.")]
+ReviewOption = Annotated[
+    str | None,
+    typer.Option("--review", help="unreviewed, confirmed, corrected, rejected or any (default: all but rejected)."),
+]
 
 
 @app.command()
@@ -495,6 +501,7 @@ def events(
     status: StatusOption = "occurred",
     bbox: BboxOption = None,
     q: TextOption = None,
+    review: ReviewOption = None,
     limit: Annotated[
         int | None,
         typer.Option(help="Most events to show: table and json 1-1000 (default 100), csv any (default all)."),
@@ -513,9 +520,9 @@ def events(
     if limit is not None and limit < 1:
         raise _fail(f"--limit must be at least 1, got {limit}")
     if fmt == "csv":
-        _events_csv(db, _filter(type_, country, admin1, since, until, actor, status, bbox, q), limit)
+        _events_csv(db, _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review), limit)
         return
-    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, limit or 100)
+    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, limit or 100, review)
     with _open_store(db, read_only=True) as store:
         rows, total = query_events(store.con, event_filter)
     if fmt == "json":
@@ -565,6 +572,7 @@ def _filter(
     bbox: str | None,
     q: str | None,
     limit: int = 1,
+    review: str | None = None,
 ) -> EventFilter:
     """The EventFilter of the command-line filters (the API's), or one error line and exit 2."""
     from pydantic import ValidationError
@@ -582,6 +590,7 @@ def _filter(
         "limit": limit,
         "since": _parse_date(since, "--since"),
         "until": _parse_date(until, "--until"),
+        "review": review,
     }
     if type_ in ACLED_SUB_TYPES:
         fields["acled_sub_event_type"] = type_
@@ -639,6 +648,16 @@ def export(
             "report: one row per report (stored event)."
         ),
     ] = "incident",
+    review: ReviewOption = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            help="The changes feed, one row per report: the events added or updated after this time "
+            "(YYYY-MM-DD[THH:MM:SS], UTC, or Unix seconds), then those deleted since; a `change` column says "
+            "which (csv or parquet; --unit is not used).",
+        ),
+    ] = None,
     raw: Annotated[
         bool,
         typer.Option(
@@ -662,8 +681,11 @@ def export(
         raise _fail(f"--kind must be one of {', '.join(KINDS)}, got {kind!r}")
     if unit not in UNITS:
         raise _fail(f"--unit must be one of {', '.join(UNITS)}, got {unit!r}")
-    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q)
+    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review)
     target = output or Path(f"events.{fmt}")
+    if changed_since is not None:
+        _export_changes(db, event_filter, fmt, kind, changed_since, target, raw)
+        return
     with _open_store(db, read_only=True) as store:
         total = count_rows(store.con, event_filter, kind, unit)  # type: ignore[arg-type]
         progress = Progress(
@@ -682,6 +704,35 @@ def export(
         else ""
     )
     console.print(f"wrote {stats.written} {'incidents' if unit == 'incident' else 'reports'} to {target}{note}")
+
+
+def _export_changes(
+    db: str, event_filter: EventFilter, fmt: str, kind: str, changed_since: str, target: Path, raw: bool
+) -> None:
+    """``export --changed-since``: the changes feed in the export's columns and a ``change`` column."""
+    from observatory.changes import CHANGE_FIELDS, change_records, parse_moment
+    from observatory.export import write_records
+
+    if fmt == "geojson":
+        raise _fail("--changed-since writes csv or parquet: a deleted event has no point for GeoJSON")
+    try:
+        since = parse_moment(changed_since)
+    except ValueError as exc:
+        raise _fail(f"--changed-since: {exc}") from None
+    with _open_store(db, read_only=True) as store, _open_output(target, "wb") as handle:
+        records = change_records(store.con, event_filter, kind, since)  # type: ignore[arg-type]
+        counted: dict[str, int] = {"added": 0, "updated": 0, "deleted": 0}
+
+        def count(rows: Iterator[dict]) -> Iterator[dict]:
+            for row in rows:
+                counted[row["change"]] += 1
+                yield row
+
+        write_records(fmt, count(records), handle, raw, CHANGE_FIELDS)
+    console.print(
+        f"wrote the changes since {since.isoformat(sep=' ')} UTC to {target}: {counted['added']} added, "
+        f"{counted['updated']} updated, {counted['deleted']} deleted"
+    )
 
 
 @app.command()
@@ -890,7 +941,8 @@ def reextract_command(
     console.print(
         f"re-read {stats.articles} articles ({stats.changed} changed, {len(stats.failed)} failed and left as "
         f"they were): {stats.added} events added, {stats.updated} updated, {stats.removed} removed, "
-        f"{stats.unchanged} unchanged; {stats.incidents} incidents recomputed. Database {redact(db)}: "
+        f"{stats.unchanged} unchanged{f', {stats.kept} reviewed kept' if stats.kept else ''}; "
+        f"{stats.incidents} incidents recomputed. Database {redact(db)}: "
         f"{counts['articles']} articles, {counts['events']} events."
     )
     if stats.failed:
@@ -957,6 +1009,156 @@ def watch_command(
             if once:
                 return
             time.sleep(interval)
+
+
+review_app = typer.Typer(help="Review and corrections: confirm, correct or reject events and incidents (an id "
+                          "starting with inc- is an incident), merge and split incidents (docs/review.md).",
+                     no_args_is_help=True)
+app.add_typer(review_app, name="review")
+NoteOption = Annotated[str | None, typer.Option("--note", help="Why, kept in the audit log.")]
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="Reviewer name for the audit log (default: cli:$USER).")
+]
+
+
+def _reviewer(by: str | None) -> str:
+    import getpass
+
+    if by is not None and by.strip():
+        return by.strip()
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _target(identifier: str) -> tuple[Target, str]:
+    """("incident", id) for an id starting with inc-, else ("event", id)."""
+    return ("incident" if identifier.startswith("inc-") else "event"), identifier
+
+
+def _review(db: str, action: Callable[[Connection], str]) -> None:
+    """Run a review action on the store and print its line; a bad id, field or value is one error line."""
+    from observatory.backends import is_postgres_url
+    from observatory.review import ReviewError
+
+    if not is_postgres_url(db) and not Path(db).exists():
+        raise _fail(f"database {db} does not exist; run `observatory ingest` first")
+    with _open_store(db) as store:
+        try:
+            line = action(store.con)
+        except ReviewError as exc:
+            raise _fail(str(exc), 1) from None
+    console.print(escape(terminal_safe(line)))
+
+
+def _decide(ids: list[str], decision: Decision, db: str, note: str | None, by: str | None) -> None:
+    from observatory import review
+
+    def act(con: Connection) -> str:
+        done = [event for target, target_id in map(_target, ids)
+                for event in review.decide(con, target, target_id, decision, _reviewer(by), note)]
+        return f"{decision} {len(done)} events: {', '.join(done)}"
+
+    _review(db, act)
+
+
+@review_app.command("confirm")
+def review_confirm(ids: Annotated[list[str], typer.Argument(help="Event or incident ids.")], db: DbOption = DEFAULT_DB,
+                   note: NoteOption = None, by: ByOption = None) -> None:
+    """Confirm events (or every event of incidents); confirming a rejected event brings it back."""
+    _decide(ids, "confirmed", db, note, by)
+
+
+@review_app.command("reject")
+def review_reject(ids: Annotated[list[str], typer.Argument(help="Event or incident ids.")], db: DbOption = DEFAULT_DB,
+                  note: NoteOption = None, by: ByOption = None) -> None:
+    """Reject events (or every event of incidents): they leave exports, counts and incidents."""
+    _decide(ids, "rejected", db, note, by)
+
+
+@review_app.command("restore")
+def review_restore(ids: Annotated[list[str], typer.Argument(help="Event ids.")], db: DbOption = DEFAULT_DB,
+                   note: NoteOption = None, by: ByOption = None) -> None:
+    """Undo the rejection of events."""
+    from observatory import review
+
+    def act(con: Connection) -> str:
+        for event_id in ids:
+            review.restore(con, event_id, _reviewer(by), note)
+        return f"restored {len(ids)} events: {', '.join(ids)}"
+
+    _review(db, act)
+
+
+@review_app.command("correct")
+def review_correct(
+    identifier: Annotated[str, typer.Argument(help="Event or incident id.")],
+    values: Annotated[list[str], typer.Option("--set", help="FIELD=VALUE (repeatable); VALUE null clears a field.")],
+    db: DbOption = DEFAULT_DB,
+    note: NoteOption = None,
+    by: ByOption = None,
+) -> None:
+    """Correct fields of an event (or of every event of an incident); the values are kept over re-extraction."""
+    from observatory import review
+
+    fields: dict[str, str] = {}
+    for value in values:
+        name, equals, text = value.partition("=")
+        if not equals or not name.strip():
+            raise _fail(f"--set expects FIELD=VALUE, got {value!r}")
+        fields[name.strip()] = text
+
+    def act(con: Connection) -> str:
+        target, target_id = _target(identifier)
+        done = review.correct(con, target, target_id, fields, _reviewer(by), note)
+        return f"corrected {', '.join(fields)} of {len(done)} events: {', '.join(done)}"
+
+    _review(db, act)
+
+
+@review_app.command("merge")
+def review_merge(ids: Annotated[list[str], typer.Argument(help="Two or more incident ids.")],
+                 db: DbOption = DEFAULT_DB, note: NoteOption = None, by: ByOption = None) -> None:
+    """Merge incidents into one; deduplication keeps the merge."""
+    from observatory import review
+
+    def act(con: Connection) -> str:
+        kept = review.merge(con, ids, _reviewer(by), note)
+        members = review.incident_members(con, kept)
+        return f"merged into {kept}: {len(members)} events"
+
+    _review(db, act)
+
+
+@review_app.command("split")
+def review_split(
+    incident: Annotated[str, typer.Argument(help="The incident id.")],
+    event_ids: Annotated[list[str], typer.Argument(help="The events to take out into a new incident.")],
+    db: DbOption = DEFAULT_DB,
+    note: NoteOption = None,
+    by: ByOption = None,
+) -> None:
+    """Take events out of an incident into a new one; deduplication keeps the split."""
+    from observatory import review
+
+    def act(con: Connection) -> str:
+        new = review.split(con, incident, event_ids, _reviewer(by), note)
+        return f"split {incident}: {len(event_ids)} events now in {new}"
+
+    _review(db, act)
+
+
+@review_app.command("show")
+def review_show(event_id: Annotated[str, typer.Argument(help="Event id.")], db: DbOption = DEFAULT_DB) -> None:
+    """Print an event's review as JSON: its status, corrections and history."""
+    from observatory import review
+
+    with _open_store(db, read_only=True) as store:
+        if not store.con.execute("SELECT count(*) FROM events WHERE event_id = ?", [event_id]).fetchone()[0]:
+            raise _fail(f"no event {event_id!r}", 1)
+        found = review.event_review(store.con, event_id)
+    typer.echo(json.dumps(found, default=str, indent=2))
 
 
 gazetteer_app = typer.Typer(help="Gazetteers you bring: GeoNames dump files and CSV files of your own places "

@@ -17,13 +17,36 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "observatory")
 
 
+DEFAULT_TOKEN_NAME = "api"  # the name the audit log gives OBSERVATORY_API_TOKEN
+
+
+def parse_named_tokens(text: str) -> tuple[tuple[str, str], ...]:
+    """OBSERVATORY_API_TOKENS: ``name:token`` pairs separated by commas; ValueError naming a bad entry."""
+    pairs = []
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        name, colon, token = entry.partition(":")
+        if not colon or not name.strip() or not token.strip():
+            raise ValueError(f"OBSERVATORY_API_TOKENS: expected name:token pairs separated by commas, got {entry!r}")
+        pairs.append((name.strip(), token.strip()))
+    return tuple(pairs)
+
+
 @dataclass(frozen=True)
 class Settings:
-    """API settings: the bearer token, whether reads need it, the upload size limit in bytes."""
+    """API settings: the bearer token, more tokens with the names the audit log gives them, whether reads
+    need a token, the upload size limit in bytes."""
 
     api_token: str | None = None
     read_token_required: bool = False
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+    named_tokens: tuple[tuple[str, str], ...] = ()
+
+    def tokens(self) -> tuple[tuple[str, str], ...]:
+        """Every accepted token as (name, token): OBSERVATORY_API_TOKEN is named ``api``."""
+        single = ((DEFAULT_TOKEN_NAME, self.api_token),) if self.api_token else ()
+        return (*single, *self.named_tokens)
 
     def __post_init__(self) -> None:
         if self.max_document_bytes < 1:
@@ -35,7 +58,8 @@ class Settings:
     def from_env(cls) -> Settings:
         """Settings from the environment.
 
-        OBSERVATORY_API_TOKEN, OBSERVATORY_READ_TOKEN_REQUIRED (0/1), OBSERVATORY_MAX_DOCUMENT_BYTES.
+        OBSERVATORY_API_TOKEN, OBSERVATORY_API_TOKENS (name:token,...), OBSERVATORY_READ_TOKEN_REQUIRED (0/1),
+        OBSERVATORY_MAX_DOCUMENT_BYTES.
         """
         raw_max = os.environ.get("OBSERVATORY_MAX_DOCUMENT_BYTES", "").strip()
         try:
@@ -47,4 +71,5 @@ class Settings:
             api_token=os.environ.get("OBSERVATORY_API_TOKEN") or None,
             read_token_required=required in {"1", "true", "yes", "on"},
             max_document_bytes=max_bytes,
+            named_tokens=parse_named_tokens(os.environ.get("OBSERVATORY_API_TOKENS", "")),
         )

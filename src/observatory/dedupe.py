@@ -52,7 +52,9 @@ SELECT {", ".join("e." + name for name in EVENT_FIELDS)}, {FAMILY_SQL} AS family
        coalesce(a.source, a.url, a.doc_id) AS outlet, a.ingested_at
 FROM events e JOIN articles a USING (article_id)
 WHERE e.status = 'occurred'
-"""
+  AND e.event_id NOT IN (SELECT event_id FROM event_reviews WHERE review_status = 'rejected')
+  AND e.event_id NOT IN (SELECT event_id FROM incident_assignments)
+"""  # rejected events are in no incident; those a reviewer merged or split keep theirs (observatory.review)
 PAIRS_SQL = f"""
 SELECT a.event_id, b.event_id
 FROM dedupe_candidates a JOIN dedupe_frontier f ON a.event_id = f.event_id
@@ -71,7 +73,7 @@ class DedupeStats:
     incidents: int = 0  # incidents written in this pass
     multi_report: int = 0  # of those, incidents reported by more than one article
     total_incidents: int = 0  # incidents in the database after the pass
-    total_events: int = 0  # occurred events in the database
+    total_events: int = 0  # occurred events in the database (rejected ones left out)
 
 
 def ensure_schema(con: Connection) -> None:
@@ -309,6 +311,11 @@ def _write(con: Connection, events: dict[str, dict], clusters: list[set[str]]) -
             "JOIN dedupe_assign d USING (event_id) WHERE e.incident_id IS NOT NULL) "
             "OR incident_id IN (SELECT incident_id FROM dedupe_assign)"
         )
+        con.execute(  # an event moved from one incident to another is updated (observatory.changes)
+            "INSERT INTO event_stamps (event_id, updated_at) SELECT e.event_id, ? FROM events e "
+            "JOIN dedupe_assign d USING (event_id) WHERE e.incident_id IS NOT NULL AND e.incident_id <> d.incident_id "
+            "ON CONFLICT (event_id) DO UPDATE SET updated_at = excluded.updated_at", [now],
+        )
         con.execute(
             "UPDATE events SET incident_id = d.incident_id FROM dedupe_assign d WHERE events.event_id = d.event_id"
         )
@@ -351,8 +358,15 @@ def _recluster(con: Connection, seeds: list[str]) -> DedupeStats:
         stats.multi_report = _write(con, events, clusters)
         stats.events, stats.incidents = len(events), len(clusters)
     stats.total_incidents = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
-    stats.total_events = con.execute("SELECT count(*) FROM dedupe_candidates").fetchone()[0]
+    stats.total_events = con.execute(  # those of hand-made incidents too (observatory.review)
+        "SELECT count(*) FROM events WHERE status = 'occurred' "
+        "AND event_id NOT IN (SELECT event_id FROM event_reviews WHERE review_status = 'rejected')"
+    ).fetchone()[0]
     return stats
+
+
+# Incidents a reviewer made by merging or splitting (observatory.review) are kept by rebuilds and releases.
+_NOT_MANUAL = "incident_id NOT IN (SELECT incident_id FROM incident_assignments)"
 
 
 def dedupe(con: Connection, rebuild: bool = False) -> DedupeStats:
@@ -361,8 +375,8 @@ def dedupe(con: Connection, rebuild: bool = False) -> DedupeStats:
     ensure_schema(con)
     if rebuild:
         con.execute("BEGIN TRANSACTION")
-        con.execute("UPDATE events SET incident_id = NULL WHERE incident_id IS NOT NULL")
-        con.execute("DELETE FROM incidents")
+        con.execute(f"UPDATE events SET incident_id = NULL WHERE incident_id IS NOT NULL AND {_NOT_MANUAL}")
+        con.execute(f"DELETE FROM incidents WHERE {_NOT_MANUAL}")
         con.execute("COMMIT")
     seeds = con.execute(
         "SELECT c.event_id FROM dedupe_candidates c JOIN events e USING (event_id) "
@@ -380,7 +394,7 @@ def release_incidents(con: Connection, article_ids: list[str]) -> int:
     try:
         _temp_table(
             con, "dedupe_released", "SELECT DISTINCT incident_id FROM events WHERE incident_id IS NOT NULL "
-            "AND article_id IN (SELECT unnest(?::VARCHAR[]))", [list(article_ids)],
+            f"AND {_NOT_MANUAL} AND article_id IN (SELECT unnest(?::VARCHAR[]))", [list(article_ids)],
         )
         released = con.execute("SELECT count(*) FROM dedupe_released").fetchone()[0]
         con.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import datetime as dt
 import io
 import json
 import struct
@@ -56,7 +57,7 @@ OWN_FIELDS = (
     "event_id", "iso3", "status", "confidence", "plover_type", "plover_mode", "injured", "abducted", "arrested",
     "displaced", "participants", "claimant", "date_end", "date_basis", "url", "article_id", "incident_id",
     "evidence_start", "evidence_end", "fatalities_low", "fatalities_high", "report_count", "event_ids", "article_ids",
-    "urls", "reports",
+    "urls", "reports", "review_status",
 )
 FIELDS = (*ACLED_FIELDS, *OWN_FIELDS)
 
@@ -76,10 +77,17 @@ _STORED = (
     "longitude", "geo_precision", "source", "sources", "evidence_text", "fatalities", "plover_type", "plover_mode",
     "fatalities_low", "fatalities_high", "status", "confidence", "injured", "abducted", "arrested", "displaced",
     "participants", "claimant", "url", "article_id", "incident_id", "evidence_start", "evidence_end", "changed_at",
-    "event_json",
+    "event_json", "review_status",
 )
 # The article's columns (``a``) beside those of the unit relation (``e``).
-_ARTICLE_VALUES = {"source": "a.source", "url": "a.url", "changed_at": "coalesce(e.updated_at, a.ingested_at)"}
+# The row's last change: its article's ingest, its incident's last write, its review or re-extraction
+# (event_stamps, observatory.changes); its review status (event_reviews, observatory.review).
+_CHANGED = ("greatest(coalesce(e.updated_at, a.ingested_at), coalesce(s.added_at, a.ingested_at), "
+            "coalesce(s.updated_at, a.ingested_at))")
+_ARTICLE_VALUES = {"source": "a.source", "url": "a.url", "changed_at": _CHANGED, "review_status": "r.review_status"}
+_REVIEW_JOINS = (
+    "LEFT JOIN event_reviews r ON r.event_id = e.event_id LEFT JOIN event_stamps s ON s.event_id = e.event_id"
+)
 # The reports of the incidents of a batch of rows, in event id order.
 _REPORTS_SQL = (
     "SELECT m.incident_id, m.event_id, m.article_id, a.source, a.url, m.fatalities, m.evidence_text, "
@@ -206,6 +214,7 @@ def export_record(stored: dict[str, Any], reports: list[dict[str, Any]] | None =
         "article_ids": _joined([r["article_id"] for r in reports]),
         "urls": _joined([r["url"] for r in reports]),
         "reports": json.dumps(reports, ensure_ascii=False),
+        "review_status": stored["review_status"] or "unreviewed",
     }
 
 
@@ -233,18 +242,29 @@ def export_rows(
     limit: int | None = None,
     advance: Callable[[int], None] | None = None,
     unit: Unit = "incident",
+    changed_since: dt.datetime | None = None,
+    event_ids: list[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every incident (or report, with ``unit="report"``) of ``kind`` matching the filter (its paging
-    ignored; at most ``limit`` when given) as export rows, oldest first, read from the database
-    ``BATCH_ROWS`` at a time; ``advance`` is told the size of each batch read (a progress bar). ValueError
-    for an unknown kind or unit."""
+    ignored; at most ``limit`` when given; only those added or updated after ``changed_since``, or whose
+    event, an incident's lead report, is among ``event_ids``, when given) as export rows, oldest first,
+    read from the database ``BATCH_ROWS`` at a time; ``advance`` is told the size of each batch read (a
+    progress bar). ValueError for an unknown kind or unit."""
     where, params = _where(f, kind)
+    extra: list[tuple[str, Any]] = []
+    if changed_since is not None:
+        extra.append((f"{_CHANGED} > ?", changed_since))
+    if event_ids is not None:
+        extra.append(("e.event_id IN (SELECT unnest(CAST(? AS VARCHAR[])))", event_ids))
+    for condition, value in extra:
+        where = f"{where} AND {condition}" if where else f"WHERE {condition}"
+        params = [*params, value]
     tail = ""
     if limit is not None:
         tail, params = " LIMIT ?", [*params, limit]
     sql = (
         f"SELECT {', '.join(_ARTICLE_VALUES.get(column, 'e.' + column) for column in _STORED)} "
-        f"FROM ({units_sql(unit)}) e JOIN articles a ON a.article_id = e.article_id {where} "
+        f"FROM ({units_sql(unit)}) e JOIN articles a ON a.article_id = e.article_id {_REVIEW_JOINS} {where} "
         f"ORDER BY e.date_start NULLS LAST, e.unit_id{tail}"
     )
     return _fetch(con, sql, params, advance, grouped=unit == "incident")
@@ -283,12 +303,14 @@ def _text_cells(record: dict[str, Any]) -> dict[str, Any]:
             for key, value in record.items()}
 
 
-def write_csv(records: Iterator[dict[str, Any]], out: BinaryIO, raw: bool = False) -> ExportStats:
-    """Write records as UTF-8 CSV (RFC 4180 quoting, CRLF line ends, a header of ``FIELDS``); text cells a
+def write_csv(
+    records: Iterator[dict[str, Any]], out: BinaryIO, raw: bool = False, fields: tuple[str, ...] = FIELDS
+) -> ExportStats:
+    """Write records as UTF-8 CSV (RFC 4180 quoting, CRLF line ends, a header of ``fields``); text cells a
     spreadsheet would run as formulas get a leading single quote unless ``raw``."""
     stats = ExportStats()
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.DictWriter(text, fieldnames=FIELDS)
+    writer = csv.DictWriter(text, fieldnames=fields)
     writer.writeheader()
     for record in records:
         record = _text_cells(record)
@@ -327,11 +349,13 @@ def wkb_point(lon: float | None, lat: float | None) -> bytes | None:
     return struct.pack("<BIdd", 1, 1, lon, lat)
 
 
-def _write_parquet(records: Iterator[dict[str, Any]], out: BinaryIO) -> ExportStats:
+def _write_parquet(
+    records: Iterator[dict[str, Any]], out: BinaryIO, fields: tuple[str, ...] = FIELDS
+) -> ExportStats:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = parquet_schema()
+    schema = parquet_schema(fields)
     stats = ExportStats()
     with pq.ParquetWriter(out, schema) as writer:
         batch: list[dict[str, Any]] = []
@@ -357,9 +381,9 @@ GEO_METADATA = {
 }
 
 
-@lru_cache(maxsize=1)
-def parquet_schema() -> pa.Schema:
-    """The pyarrow schema of a Parquet export: the columns of ``FIELDS`` typed (integers int64, dates
+@lru_cache(maxsize=2)
+def parquet_schema(fields: tuple[str, ...] = FIELDS) -> pa.Schema:
+    """The pyarrow schema of a Parquet export: the columns of ``fields`` typed (integers int64, dates
     date32, coordinates float64), then a GeoParquet WKB ``geometry`` column described in the 'geo'
     metadata (pyarrow is imported only when one is written)."""
     import pyarrow as pa
@@ -373,14 +397,10 @@ def parquet_schema() -> pa.Schema:
             return pa.date32()
         return pa.string()
 
-    fields = [(name, arrow_type(name)) for name in FIELDS]
-    return pa.schema([*fields, (GEOMETRY_COLUMN, pa.binary())], metadata={"geo": json.dumps(GEO_METADATA)})
+    typed = [(name, arrow_type(name)) for name in fields]
+    return pa.schema([*typed, (GEOMETRY_COLUMN, pa.binary())], metadata={"geo": json.dumps(GEO_METADATA)})
 
 
-WRITERS: dict[str, Callable[[Iterator[dict[str, Any]], BinaryIO], ExportStats]] = {
-    "geojson": _write_geojson,
-    "parquet": _write_parquet,
-}
 
 
 def export_events(
@@ -404,9 +424,16 @@ def export_events(
     records = export_rows(con, f, kind, advance=advance, unit=unit)
     if isinstance(out, Path):
         with out.open("wb") as handle:
-            return _write(fmt, records, handle, raw)
-    return _write(fmt, records, out, raw)
+            return write_records(fmt, records, handle, raw)
+    return write_records(fmt, records, out, raw)
 
 
-def _write(fmt: str, records: Iterator[dict[str, Any]], out: BinaryIO, raw: bool) -> ExportStats:
-    return write_csv(records, out, raw=raw) if fmt == "csv" else WRITERS[fmt](records, out)
+def write_records(
+    fmt: str, records: Iterator[dict[str, Any]], out: BinaryIO, raw: bool = False, fields: tuple[str, ...] = FIELDS
+) -> ExportStats:
+    """Write export rows (the columns ``fields``) as ``fmt``; GeoJSON properties are each row as it is."""
+    if fmt == "csv":
+        return write_csv(records, out, raw=raw, fields=fields)
+    if fmt == "parquet":
+        return _write_parquet(records, out, fields)
+    return _write_geojson(records, out)

@@ -23,6 +23,7 @@ from observatory.store import EVENT_COLUMNS
 from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPES
 
 STATUSES = ("occurred", "failed", "planned", "hypothetical", "negated", "historical")
+REVIEW_STATUSES = ("unreviewed", "confirmed", "corrected", "rejected")
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000_000
 # Grid cells (degrees) of the map clusters: finer than 0.0001 (about 11 m) overflows PostgreSQL's division.
@@ -81,6 +82,9 @@ class EventFilter(BaseModel):
         "occurred"
     )
     q: str | None = Field(None, max_length=200, description="free text searched in the evidence sentence")
+    review: Literal["unreviewed", "confirmed", "corrected", "rejected", "any"] | None = Field(
+        None, description="review status (docs/review.md); None: every event but the rejected ones"
+    )
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
@@ -231,6 +235,13 @@ def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
     if f.status != "any":
         clauses.append("e.status = ?")
         params.append(f.status)
+    if f.review is None:
+        clauses.append("e.event_id NOT IN (SELECT event_id FROM event_reviews WHERE review_status = 'rejected')")
+    elif f.review == "unreviewed":
+        clauses.append("e.event_id NOT IN (SELECT event_id FROM event_reviews)")
+    elif f.review != "any":
+        clauses.append("e.event_id IN (SELECT event_id FROM event_reviews WHERE review_status = ?)")
+        params.append(f.review)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -253,13 +264,15 @@ def _dicts(cursor: Connection) -> list[dict[str, Any]]:
 
 
 def query_events(con: Connection, f: EventFilter) -> tuple[list[dict[str, Any]], int]:
-    """One page of events matching the filter (newest first) and the total number matching."""
+    """One page of events matching the filter (newest first) and the total number matching, each with its
+    article's title, source, URL and date and its review status."""
     where, params = where_clause(f)
     columns = ", ".join(f"e.{c}" for c in LIST_COLUMNS)
     rows = _dicts(
         con.execute(
-            f"SELECT {columns}, a.title, a.source, a.url, a.published FROM events e "
-            f"JOIN articles a USING (article_id) {where} "
+            f"SELECT {columns}, a.title, a.source, a.url, a.published, "
+            "coalesce(r.review_status, 'unreviewed') AS review_status FROM events e "
+            f"JOIN articles a USING (article_id) LEFT JOIN event_reviews r ON r.event_id = e.event_id {where} "
             "ORDER BY e.date_start DESC NULLS LAST, e.event_id LIMIT ? OFFSET ?",
             [*params, f.limit, f.offset],
         )

@@ -6,9 +6,8 @@ span and type, from the strictest key to the loosest (``match_events``); a new e
 next index, never an id another event had (migration 003); a stored event not found again is removed.
 An article whose events come out unchanged is not written. The incidents that hold an event of a changed
 article are forgotten and recomputed (``dedupe.release_incidents``, then ``dedupe.dedupe``), which gives
-the incidents a full rebuild would. Only the events and incidents tables are written: a table keyed by
-event id (such as a future table of reviewers' corrections) keeps its rows, which still name the same
-events.
+the incidents a full rebuild would. Reviewers' corrections are written back onto the new rows, and an
+event a reviewer confirmed, corrected or rejected is kept when it is not found again (``review``).
 """
 
 from __future__ import annotations
@@ -21,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from observatory.backends import Connection
+from observatory.changes import incident_memberships, stamp_moves
 from observatory.dedupe import dedupe, release_incidents
 from observatory.models import Document, DocumentResult, Event
 from observatory.parallel import Workers, extract_parallel_pairs
+from observatory.review import reapply, reviewed
 from observatory.store import Store
 
 BATCH = 64
@@ -49,6 +50,7 @@ class ReextractStats:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    kept: int = 0  # events a reviewer confirmed, corrected or rejected, kept though not found again
     incidents: int = 0  # incidents recomputed
     failed: list[str] = field(default_factory=list)  # "ARTICLE_ID: reason" (stored events kept)
 
@@ -135,6 +137,7 @@ def _apply(store: Store, pairs: list[tuple[Document, DocumentResult]], stats: Re
     ids = [doc.id for doc, result in pairs if result.error is None]
     stored = store.stored_events(ids)
     following = store.next_event_indexes(ids)
+    keep = reviewed(store.con, [event_id for events in stored.values() for event_id, _ in events])
     changes: dict[str, tuple[list[tuple[str, Event]], int]] = {}
     for doc, result in pairs:
         stats.articles += 1
@@ -157,16 +160,24 @@ def _apply(store: Store, pairs: list[tuple[Document, DocumentResult]], stats: Re
             else:
                 stats.updated += 1
             events.append((event_id, event))
-        removed = len(old) - sum(event_id is not None for event_id in matched)
+        lost = [event_id for event_id in old_json if event_id not in matched]
+        events += [(event_id, Event.model_validate_json(old_json[event_id])) for event_id in lost if event_id in keep]
+        removed = sum(event_id not in keep for event_id in lost)
+        stats.kept += len(lost) - removed
         stats.removed += removed
         if removed or any(event_id is None or old_json[event_id] != text
                           for event_id, text in zip(matched, new_json, strict=True)):
             changes[doc.id] = (events, next_index)
     if changes:
         stats.changed += len(changes)
+        memberships = incident_memberships(store.con, list(changes))
         release_incidents(store.con, list(changes))
         store.replace_events(changes)
+        before = {event_id: text for article_id in changes for event_id, text in stored[article_id]}
+        after = {event_id: event.model_dump_json() for found, _ in changes.values() for event_id, event in found}
+        reapply(store.con, list(changes), before, after)  # the reviewers' corrections win over the new extraction
         stats.incidents += dedupe(store.con).incidents
+        stamp_moves(store.con, memberships)  # events of other articles whose incident changed (changes feed)
 
 
 def reextract(

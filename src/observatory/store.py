@@ -19,7 +19,7 @@ from pathlib import Path
 
 from observatory import backends
 from observatory.config import DEFAULT_DB
-from observatory.migrations import apply_migrations
+from observatory.migrations import apply_migrations, is_current
 from observatory.models import Document, DocumentResult, Event
 
 logger = logging.getLogger(__name__)
@@ -187,6 +187,25 @@ class Store:
                 f"PostgreSQL database {backends.redact(self.path)} holds no events table; "
                 "run `observatory ingest` first"
             )
+        if read_only and not is_current(self.con):
+            self._migrate_behind_read_only()
+
+    def _migrate_behind_read_only(self) -> None:
+        """A database made by an older observatory, opened to read: apply the newer migrations (the reads
+        use their tables) through a writing connection, then read again; one line when it cannot be written."""
+        self.con.close()
+        try:
+            with backends.connect(self.path) as writer:
+                apply_migrations(writer, self.dialect)
+        except Exception as exc:
+            if not isinstance(exc, OSError) and not _is_database_error(exc):
+                raise
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ConnectionError(
+                f"database {backends.redact(self.path)} was made by an older observatory and cannot be brought "
+                f"up to date here ({reason}); open it once with write access"
+            ) from None
+        self.con = backends.connect(self.path, read_only=True)
 
     def _has_events_table(self) -> bool:
         return self.con.execute("SELECT to_regclass('events') IS NOT NULL").fetchone()[0]

@@ -55,6 +55,15 @@ def available() -> tuple[Migration, ...]:
     return tuple(found)
 
 
+def is_current(con: Connection) -> bool:
+    """Whether every migration shipped with the package is applied (reads only)."""
+    try:
+        done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    except Exception:  # no schema_migrations table: a database made before versioned migrations
+        return False
+    return {m.version for m in available()} <= done
+
+
 def apply_migrations(con: Connection, dialect: Dialect) -> list[int]:
     """Apply the pending migrations in order in one transaction; the versions applied now."""
     migrations = available()
