@@ -310,3 +310,15 @@ def test_each_side_of_a_contrast_tells_how_its_own_protest_went(text: str, expec
 ])
 def test_tear_gas_deployed_is_no_force_moved(text: str, moved: bool) -> None:
     assert ("Change to group/activity" in [sub for _, sub in _typed(text)]) is moved
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Clashes broke out when a group broke away from the march and attacked a police post.",
+     "Violent demonstration"),
+    ("Villagers attacked herders near Jos after a march by farmers, killing two.", "Mob violence"),
+    ("A group of gunmen attacked a church during a protest in Jos.", "Attack"),
+])
+def test_a_crowd_from_a_march_attacking_police_riots(text: str, expected: str) -> None:
+    sent = next(get_nlp()(text).sents)
+    typed = {t.token.text: t.acled_sub_event_type for t in events.detect(sent)}
+    assert typed.get("attacked") == expected

@@ -397,6 +397,11 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
         return "ASSAULT", "heavy-weapons", "Shelling/artillery/missile attack"  # many blasts, no device: shelling
     if weapon and weapon[0] != "firearms":
         return "ASSAULT", weapon[1], weapon[0]
+    crowd_doer = bool(doer_text) and _GROUP_NOUNS.search(doer_text) and not _ARMED.search(doer_text)
+    at_protest = _PROTESTERS.search(sent_text) or _MARCH.search(sent_text)
+    if crowd_doer and at_protest and token.pos_ == "VERB" and family in (CLASH, VIOLENCE) and \
+            _POLICE_TARGET.search(victim_text):  # a verb: "a rally against the attack on police" protests one
+        return "PROTEST", "riot-spon", "Violent demonstration"  # "a group broke away from the march and attacked"
     mob_doer = _MOB.search(doer_text) and not _ARMED.search(doer_text)
     primitive = _PRIMITIVE.search(sent_text) is not None and weapon is None
     if mob_doer or (family == CLASH and primitive and _MOB.search(sent_text)):
@@ -421,6 +426,8 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
 
 
 _CLASH_WORDS = {"clash", "fight", "fighting", "battle", "skirmish", "scuffle", "brawl"}
+_MARCH = re.compile(r"\bmarch(es)?\b")  # lower case: not the month
+_POLICE_TARGET = re.compile(r"\b(police|officers?|policemen|security forces|gendarmes?|carabineros)\b", re.I)
 _GROUP_NOUNS = re.compile(
     r"\b(groups?|villagers|residents|locals|youths|workers|supporters|members|inmates|prisoners|journalists|"
     r"farmers|herders|students|people|families|communities|clans?|tribes(men)?|traders|vendors|migrants|"
