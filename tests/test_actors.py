@@ -232,3 +232,16 @@ def test_an_actor_recoded_by_acled_takes_the_code_of_the_event_s_date(actors: Ac
     after = actors.resolve("Fano militiamen", when=dt.date(2023, 11, 9))
     assert (before.name, before.acled_inter) == ("Fano Ethnic Militia", 4)
     assert (after.name, after.acled_inter) == ("Fano Militia", 2)
+
+
+@pytest.mark.parametrize(("text", "event_type", "expected"), [
+    ("Israeli", "Explosions/Remote violence", "Military Forces of Israel"),
+    ("Turkish", "Battles", "Military Forces of Turkey"),
+    ("Israel", "Explosions/Remote violence", "Military Forces of Israel"),
+    ("the Israeli government", "Explosions/Remote violence", "Government of Israel"),
+    ("Israeli", "Strategic developments", "Government of Israel"),
+])
+def test_a_state_named_by_its_country_for_political_violence_is_its_armed_forces(
+        actors: ActorDictionary, text: str, event_type: str, expected: str) -> None:
+    ref = actors.resolve(text, when=dt.date(2024, 5, 16), country_hint="LBN", event_type=event_type)
+    assert ref.name.startswith(expected)

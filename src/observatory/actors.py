@@ -497,6 +497,11 @@ class ActorDictionary:
         raw = " ".join(text.split())
         hint = country_hint.upper() if country_hint else None
         ref = self._resolve(raw, when, hint)
+        if event_type in VIOLENT_EVENT_TYPES and ref.sector == "GOV" and ref.country in self.countries and \
+                is_country_word(_ARTICLE.sub("", raw)):
+            # "an Israeli strike", "Turkish shelling": a state's political violence is its armed forces'
+            armed = self.generic_ref(ref.country, "MIL", when, text=raw)
+            return armed.model_copy(update={"acled_inter": ref.acled_inter})
         crowd = CROWD_KINDS.get(event_type or "")
         followers = ref.sector in _FOLLOWER_KINDS and not self.knows(raw)  # "supporters of the president"
         if crowd and (ref.acled_inter in CROWD_INTERS or followers):
