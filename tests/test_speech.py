@@ -32,6 +32,9 @@ def test_statements_are_typed(text: str, kind: str, verb: str) -> None:
     "Turkey may impose new tariffs on steel, officials said.",  # a guess, not a threat
     "The rain will continue until Friday, forecasters said.",
     "Protesters gathered outside the parliament in Accra on Monday.",
+    # what a speaker is quoted saying of "we" is rhetoric, not a demand or promise to another party
+    '"We must understand that the war has come to our homes," the governor said.',
+    "“We will never forgive this,” a mourner said at the funeral.",
 ])
 def test_no_verbal_event(text: str) -> None:
     assert _act(text) is None

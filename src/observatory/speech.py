@@ -105,9 +105,20 @@ def _clauses(root: Token) -> list[Token]:
     return found
 
 
+def _quoted_we(verb: Token, sent: Span) -> bool:
+    """ "We must understand that war comes to our homes", "We will thwart this coup": words a speaker is
+    quoted saying of "we" or "I" are rhetoric, not a demand or promise made to another party."""
+    first_person = any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("we", "i") for c in verb.children)
+    before = sent.doc.text[sent.start_char:verb.idx]
+    opened = sum(before.count(mark) for mark in ('"', "“")) - before.count("”")
+    return first_person and (opened % 2 == 1 or before.lstrip().startswith(('"', "“")))
+
+
 def speech_act(sent: Span) -> SpeechAct | None:
     """The verbal event of a statement sentence, if its main clause (or reported clause) is one."""
     for target in _clauses(sent.root):
+        if _quoted_we(target, sent):
+            continue
         kind = _kind_of(target)
         if kind:
             return SpeechAct(kind, target, 0.5)
