@@ -565,12 +565,14 @@ class Geolocator:
         support = Counter(c for countries in {normalise(t.text): own for t, own in zip(toponyms, sure, strict=True)
                                               }.values() for c in countries)
         known = set(support) | set(demonym_countries)
+        context = known | set(actor_countries)
         for t in toponyms:
             if t.capital and not t.candidates:  # "the capital": of a country the text is about
                 t.candidates = [p for p in map(self.gazetteer.capital_of, sorted(known)) if p is not None]
-            if t.loose:  # a transliteration guess: inside a country the text is about, or after a strong cue
+            if t.loose:  # a transliteration guess: inside a country the text or its actors are about, or,
+                # when nothing points to a country, after a strong cue
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
-                    p.country in known or (not known and t.strong_cue))]
+                    p.country in context or (not context and t.strong_cue))]
         for t, own in zip(toponyms, sure, strict=True):
             # a weak match far from every country the other toponyms and demonyms name is a misread name;
             # a region named to qualify a place ("Raizh district (Sadah)") or with its region word
@@ -758,4 +760,7 @@ def admin1_matches(pred: str | None, gold: str | None) -> bool:
         return True
     if any(a in names and b in names for names in _admin1_name_sets()):
         return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 5 and long.startswith(short) and long[len(short):].isalpha():
+        return True  # an adjective of the name: "Zadar" and "Zadarska" (zupanija)
     return min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= 80
