@@ -436,3 +436,28 @@ def test_a_loose_spelling_abroad_gives_way_to_the_actors_country(geolocator: Geo
     places = geolocator.analyse(doc, layout.analyse(text), actors)
     located = places.for_sentence(next(iter(doc.sents)))
     assert located is None or located.country == "LBY"
+
+
+def test_where_the_dead_were_taken_is_not_the_scene(geolocator: Geolocator) -> None:
+    """Invented report: the strike's place is the town of the strike, not where the bodies were flown."""
+    places, sents = _analyse(geolocator, "An air strike killed six soldiers in Marib on Monday. "
+                                         "Their bodies were flown to Riyadh on Tuesday.")
+    assert places.for_sentence(sents[1]).country == "YEM"
+
+
+def test_where_an_official_spoke_is_not_the_scene(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "Gunmen killed four villagers in Kunduz province, the interior minister "
+                                         "told reporters in Kabul.")
+    assert places.for_sentence(sents[0]).admin1 == "Kunduz"
+
+
+def test_a_cartel_named_after_a_state_is_no_place(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "Gunmen of the Jalisco cartel shot dead five men in Celaya on Sunday.")
+    assert places.for_sentence(sents[0]).admin1 == "Guanajuato"
+
+
+def test_a_direction_of_a_town_is_a_place_cue_and_near_it(geolocator: Geolocator) -> None:
+    """spaCy may tag the town as an organisation; "west of" still makes it a place, at precision 2."""
+    places, sents = _analyse(geolocator, "Militants executed a young man west of Daraa on Friday.")
+    located = places.for_sentence(sents[0])
+    assert located.admin1 == "Daraa" and located.precision == 2

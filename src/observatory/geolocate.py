@@ -89,14 +89,22 @@ _DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "easter
 _NOT_PLACE_AFTER = re.compile(
     r"\s+(?:road|street|st|avenue|highway|square|bridge|university|hospital|prison|school|college|office|"
     r"company|council|party|club|times|news|post|tribune|mosque|church|market|stadium|brigade|front|"
-    r"movement|forces|army|police|government|authorities|militia|militias|fighters)\b", re.IGNORECASE)
+    r"movement|forces|army|police|government|authorities|militia|militias|fighters|cartel|gang|clan)\b", re.IGNORECASE)
 _STRONG_CUE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|[Aa]t|[Ii]nto|[Tt]owards?|[Tt]argets?|[Tt]arget(?:ing|ed)|[Ff]rom|"
     r"shelled|stormed|captured|seized|bombed|raided|besieged|attack)"
-    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|outskirts|vicinity|mayor|governor|residents)\s+of\s+"
+    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|outskirts|vicinity|mayor|governor|residents|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?)\s+of\s+"
     r"(?:the\s+)?|\()$")
 _POSSESSIVE_CUE = re.compile(r"\b(?:in|near|at|outside)\s+$")
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|province|area)\s+of\s+)?$", re.IGNORECASE)
+# A place named as where the dead or wounded were taken, or where someone spoke, is not the incident's:
+# "the bodies were flown to Abu Dhabi", "rushed to hospital in Kano", "the minister told reporters in Kabul".
+_VENUE_BEFORE = re.compile(
+    r"\b(?:(?:taken|flown|rushed|transferred|evacuated|airlifted|brought|transported|repatriated|driven)\s+"
+    r"(?:back\s+)?to\s+(?:(?:a|the)\s+)?(?:(?:hospitals?|morgue|town|city|capital)\s+(?:in|of)\s+)?|"
+    r"(?:said|says|told\s+(?:reporters|journalists)|told\s+a\s+(?:news|press)\s+conference|"
+    r"(?:news|press)\s+conference|(?:a|the)\s+statement)\s+(?:issued\s+)?in\s+)$", re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|added|stated|announced|claimed|denied|warned)\b")
 _REGION_AFTER = re.compile(r"\s+(?:region|state|province|regional state|zone)\b", re.IGNORECASE)
 _LIST_AFTER = re.compile(r"\s*(?:,\s*[A-Z]|and\b|or\b)")
@@ -128,6 +136,12 @@ class Toponym:
     entity: bool = False
     capital: bool = False
     origin: bool = False
+    venue: bool = False
+
+    @property
+    def off_scene(self) -> bool:
+        """Named for what it is to an actor (a patron, a home base) or as a venue, not as the scene."""
+        return self.actor_origin or self.venue
 
 
 @dataclass
@@ -183,7 +197,7 @@ class DocumentPlaces:
         name keeps its own name, with the sentence's place for coordinates at region precision."""
         base, text = sent.start_char, sent.text
         items = [(t.start - base, t.end - base, t) for t in self.toponyms if base <= t.start < sent.end_char
-                 and not t.actor_origin and not t.in_dateline and not t.qualifier
+                 and not t.off_scene and not t.in_dateline and not t.qualifier
                  and (t.place is None or t.place.kind in ("city", "curated", "admin1"))]
         places = {(e.start_char - base, e.end_char - base) for e in sent.ents if e.label_ in _PLACE_LABELS}
         taken = [(t.start - base, t.end - base) for t in self.toponyms if base <= t.start < sent.end_char]
@@ -242,7 +256,7 @@ class DocumentPlaces:
 
     def _event_toponyms(self) -> list[Toponym]:
         return [t for t in self.toponyms
-                if t.location is not None and not t.actor_origin and not t.in_dateline and not self._abroad(t)]
+                if t.location is not None and not t.off_scene and not t.in_dateline and not self._abroad(t)]
 
     def _abroad(self, t: Toponym) -> bool:
         """A town or region outside the country of the article's main place names a government or a venue
@@ -448,6 +462,7 @@ class Geolocator:
             t.in_dateline = layout.dateline is not None and layout.dateline[0] <= t.start < layout.dateline[1]
             t.actor_origin = bool(_ACTOR_AFTER.match(text, t.end) or _NOT_PLACE_AFTER.match(text, t.end))
             t.origin = bool(_FROM_BEFORE.search(text, max(0, t.start - 30), t.start))
+            t.venue = bool(_VENUE_BEFORE.search(text, max(0, t.start - 60), t.start))
         self._apply_qualifiers(text, toponyms)
         if layout.dateline is not None and not any(t.in_dateline for t in toponyms):
             start, end, _ = layout.dateline
@@ -723,7 +738,7 @@ def _main_place(toponyms: list[Toponym]) -> Location | None:
     """The article's main place: the best-attested admin1 region of the body, at its most frequent and
     most specific toponym; a country only when the body names nothing finer. The region lies in the
     country the body names most often when it names any region there ("Moscow said" in a Syria story)."""
-    body = [t for t in toponyms if t.location is not None and not t.in_dateline and not t.actor_origin]
+    body = [t for t in toponyms if t.location is not None and not t.in_dateline and not t.off_scene]
     regional = [t for t in body if t.location.admin1]
     countries = Counter(t.location.country for t in body if t.location.admin1 or t.strong_cue)
     top_country = max(countries, key=lambda c: (countries[c], -next(t.start for t in body
