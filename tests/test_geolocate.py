@@ -461,3 +461,10 @@ def test_a_direction_of_a_town_is_a_place_cue_and_near_it(geolocator: Geolocator
     places, sents = _analyse(geolocator, "Militants executed a young man west of Daraa on Friday.")
     located = places.for_sentence(sents[0])
     assert located.admin1 == "Daraa" and located.precision == 2
+
+
+def test_a_town_that_says_where_a_region_lies_is_no_scene(geolocator: Geolocator) -> None:
+    """Invented report: "Daraa province, south of Damascus" places the clash in the province."""
+    places, sents = _analyse(geolocator, "Clashes killed six fighters in Daraa province, south of Damascus, "
+                                         "on Monday.")
+    assert places.for_sentence(sents[0]).admin1 == "Daraa"

@@ -403,6 +403,7 @@ class Geolocator:
         toponyms = self._find(doc, layout)
         context = Counter(self._demonyms[m.group(1)] for m in self._demonym_re.finditer(text_of(doc)))
         self._resolve(toponyms, context, actor_countries or Counter())
+        _mark_reference_points(text_of(doc), toponyms)
         for t in toponyms:
             if t.place is not None:
                 t.location = self._location(t)
@@ -633,6 +634,24 @@ class Geolocator:
         return Location(text=t.text, name=place.name, geonameid=place.geonameid, lat=round(place.lat, 5),
                         lon=round(place.lon, 5), country=place.country, admin1=place.admin1, admin2=admin2,
                         precision=precision)
+
+
+# What lies between a place and a town named to say where that place is: "Camarines Sur province, south of
+# Manila", "Ajristan district, 80 km west of Ghazni".
+_REFERENCE_GAP = re.compile(
+    rf"^\s*(?:{_TYPE_WORDS})?\s*,\s*(?:(?:about|some|around)\s+)?(?:\d[\d,.]*\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of\s+(?:the\s+)?"
+    r"(?:(?:capital|city|town)\s+(?:of\s+)?)?$", re.IGNORECASE)
+
+
+def _mark_reference_points(text: str, toponyms: list[Toponym]) -> None:
+    """A town named after a place only to say where that place lies is a reference point, not a scene:
+    in "Camarines Sur province, south of Manila" the event is in the province. When the gazetteer lacks
+    the first place ("Wad Al Noura, south of Khartoum"), the town stays: the event is near it."""
+    for first, second in zip(toponyms, toponyms[1:], strict=False):
+        if first.place is not None and first.place.kind != "country" and _REFERENCE_GAP.match(
+                text[first.end:second.start]):
+            second.venue = True
 
 
 def _type_of(word: str) -> str:
