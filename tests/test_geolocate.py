@@ -468,3 +468,14 @@ def test_a_town_that_says_where_a_region_lies_is_no_scene(geolocator: Geolocator
     places, sents = _analyse(geolocator, "Clashes killed six fighters in Daraa province, south of Damascus, "
                                          "on Monday.")
     assert places.for_sentence(sents[0]).admin1 == "Daraa"
+
+
+def test_a_loose_guess_among_countries_is_no_place(geolocator: Geolocator) -> None:
+    """With nothing pointing to a country, a transliteration guess that fits towns of several countries
+    ("Kamenge": Kamwenge in Uganda, Kimongo in Congo...) places nothing; in a Burundi report neither."""
+    for text in ("Police shot dead two protesters in Kamenge on Friday, witnesses said.",
+                 "BUJUMBURA (Reuters) - Police shot dead two protesters in Kamenge on Friday, as Burundi's "
+                 "crisis deepened."):
+        places, sents = _analyse(geolocator, text)
+        located = places.for_sentence(sents[0])
+        assert located is None or located.country == "BDI"

@@ -374,6 +374,10 @@ def _keep_in_anchor_country(restored: list[Toponym]) -> None:
         t.candidates = [p for p in t.candidates if p.country in countries]
 
 
+def _countries(candidates: list[Place]) -> set[str | None]:
+    return {p.country for p in candidates if p.kind != "country"}
+
+
 def _sure_countries(candidates: list[Place]) -> set[str]:
     """The country a toponym certainly lies in: all its candidates share it, or it names a country."""
     if not candidates:
@@ -586,9 +590,10 @@ class Geolocator:
             if t.capital and not t.candidates:  # "the capital": of a country the text is about
                 t.candidates = [p for p in map(self.gazetteer.capital_of, sorted(known)) if p is not None]
             if t.loose:  # a transliteration guess: inside a country the text or its actors are about, or,
-                # when nothing points to a country, after a strong cue
+                # when nothing points to a country, after a strong cue and all in one country ("Kamenge" is no
+                # guess between Uganda, Congo and Indonesia)
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
-                    p.country in context or (not context and t.strong_cue))]
+                    p.country in context or (not context and t.strong_cue and len(_countries(t.candidates)) == 1))]
         for t, own in zip(toponyms, sure, strict=True):
             # a weak match far from every country the other toponyms and demonyms name is a misread name;
             # a region named to qualify a place ("Raizh district (Sadah)") or with its region word
