@@ -479,3 +479,10 @@ def test_a_loose_guess_among_countries_is_no_place(geolocator: Geolocator) -> No
         places, sents = _analyse(geolocator, text)
         located = places.for_sentence(sents[0])
         assert located is None or located.country == "BDI"
+
+
+def test_a_country_name_is_the_country_not_a_town_once_called_so(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "Shells fired from Turkey hit the border town on Monday.")
+    turkey = next(t for t in places.toponyms if t.text == "Turkey")
+    assert turkey.place is not None and turkey.place.kind == "country" and turkey.place.country == "TUR"
+    assert all(p.kind != "city" or p.name == "Turkey" for p in turkey.candidates)  # not New Providence, NJ

@@ -713,9 +713,12 @@ _CONTINENTS = {
 
 def _filter_by_type(t: Toponym, gazetteer: Gazetteer) -> list[Place]:
     """Keep the candidates that fit a type word: "X province" is an admin1, "town of X" a city.
-    A continent or world region is no place an event can be mapped to: no candidates."""
+    A continent or world region is no place an event can be mapped to: no candidates. A country's name
+    names no town that bears it only as an alternate name."""
     if t.text.casefold() in _CONTINENTS:
         return []
+    if any(p.kind == "country" for p in t.candidates):  # "Turkey" is the country, not a town once called so
+        t.candidates = [p for p in t.candidates if p.kind != "city" or normalise(p.name) == normalise(t.text)]
     if t.type_word in _ADMIN1_TYPES:
         regions = [p for p in t.candidates if p.kind in ("admin1", "curated")]
         if regions:
