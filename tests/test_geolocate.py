@@ -486,3 +486,17 @@ def test_a_country_name_is_the_country_not_a_town_once_called_so(geolocator: Geo
     turkey = next(t for t in places.toponyms if t.text == "Turkey")
     assert turkey.place is not None and turkey.place.kind == "country" and turkey.place.country == "TUR"
     assert all(p.kind != "city" or p.name == "Turkey" for p in turkey.candidates)  # not New Providence, NJ
+
+
+def test_a_city_of_millions_tells_its_country_against_a_small_homonym_abroad(geolocator: Geolocator) -> None:
+    """Invented report: an unknown neighbourhood's spelling matches small towns abroad; "Baghdad" (not a
+    village of Iran) says the text is about Iraq, so no town abroad stands in for it."""
+    places, sents = _analyse(geolocator, "A car bomb killed five people in Al-Bayya neighbourhood in southern "
+                                         "Baghdad on Friday.")
+    assert places.for_sentence(sents[0]).country == "IRQ"
+
+
+def test_congo_alone_is_a_country(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "At least 70 people were hacked to death in eastern Congo, the "
+                                         "United Nations said.")
+    assert places.for_sentence(sents[0]).country in ("COD", "COG")

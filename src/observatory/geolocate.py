@@ -349,6 +349,8 @@ ABROAD_FIT = 0.9
 # A place abroad (outside every country the document names) smaller than this is taken for a misread
 # name ("Central Park" in a Nairobi story is not the one in Utah); larger cities abroad stay.
 FOREIGN_TOWN_POPULATION = 100_000
+# A city this large is what its name means when the other places of that name are in other countries.
+MILLION_CITY = 1_000_000
 
 
 @lru_cache(maxsize=1)
@@ -385,7 +387,10 @@ def _sure_countries(candidates: list[Place]) -> set[str]:
     first = candidates[0].country
     if all(c.country == first for c in candidates):  # stops at the first other country
         return {first}
-    return {c.country for c in candidates if c.kind == "country"}
+    countries = {c.country for c in candidates if c.kind == "country"}
+    # a city of millions beside villages of other countries: "Baghdad" (not Baghdadeh, Iran)
+    big = {c.country for c in candidates if c.population >= MILLION_CITY}
+    return countries or (big if len(big) == 1 else set())
 
 
 class Geolocator:
@@ -580,7 +585,9 @@ class Geolocator:
     def _resolve(self, toponyms: list[Toponym], demonym_countries: Counter, actor_countries: Counter) -> None:
         for t in toponyms:
             t.candidates = _filter_by_type(t, self.gazetteer)
-        sure = [set() if t.loose else _sure_countries(t.candidates) for t in toponyms]
+        # a guess, or a place named as a venue ("flown to Riyadh", "said in Kabul"), vouches for no country
+        # of the scene (a force's home does: "Kosovo police")
+        sure = [set() if t.loose or t.venue else _sure_countries(t.candidates) for t in toponyms]
         # each name supports a country once: "Banjska" told twice is no second witness for its own country
         support = Counter(c for countries in {normalise(t.text): own for t, own in zip(toponyms, sure, strict=True)
                                               }.values() for c in countries)
@@ -753,7 +760,7 @@ def _score(t: Toponym, p: Place, countries: Counter, admin1s: Counter, others: l
     elif p.kind == "admin1":
         score += 1.5 - min(1.5, 0.5 * math.log10((largest_region + 1) / (p.population + 1)))
     elif p.kind == "country":
-        score += 6.0
+        score += 6.0 + 0.01 * math.log10(p.population + 1)  # of two countries one name ("Congo"), the larger
     else:
         score += 2.5
     if normalise(p.name) == normalise(t.text):
