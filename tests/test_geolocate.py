@@ -229,6 +229,10 @@ def test_list_of_regions_is_not_a_qualifier(geolocator: Geolocator) -> None:
         ("Idlib", "Idleb", True),
         ("Al-Hasakah", "Al-Hasakeh", True),
         ("North Kivu", "Nord-Kivu", True),
+        ("Mexico City", "Distrito Federal", True),  # ACLED's names of capital regions
+        ("Metro Manila", "National Capital Region", True),
+        ("Buenos Aires City", "Ciudad Autonoma de Buenos Aires", True),
+        ("Nairobi", "Nairobi Area", True),
     ],
 )
 def test_admin1_matches_across_name_sources(pred: str, gold: str, expected: bool) -> None:
