@@ -1,4 +1,5 @@
-"""The dashboard in headless Chromium: filters, event detail, map markers, XSS safety, screenshot."""
+"""The dashboard in headless Chromium: ACLED-first filters, incidents and their reports, map markers and
+tooltips, legend, charts, the view in the URL, XSS safety, screenshot."""
 
 from __future__ import annotations
 
@@ -137,8 +138,8 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
     # Brushing the first third of the timeline keeps only the events dated inside the brushed range.
     timeline = browser.find_element(By.ID, "timeline")
     width = timeline.size["width"]
-    ActionChains(browser).move_to_element_with_offset(
-        timeline, -width // 2 + 5, 0
+    ActionChains(browser).move_to_element_with_offset(  # from just inside the chart's plot area (40 px in)
+        timeline, -width // 2 + 45, 0
     ).click_and_hold().move_by_offset(width // 3, 0).release().perform()
     label = wait.until(lambda d: d.find_element(By.ID, "brush-label").text)
     since, until = label.split(" → ")
@@ -161,7 +162,7 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
     assert article.text == SUDAN
     assert article.find_elements(By.TAG_NAME, "script") == []
     assert article.find_elements(By.TAG_NAME, "img") == []
-    assert browser.find_element(By.ID, "detail-title").text == "COERCE — Looting/property destruction"
+    assert browser.find_element(By.ID, "detail-title").text == "Strategic developments — Looting/property destruction"
 
     # The injected script and onerror handler never ran (in the table, detail view or titles).
     time.sleep(0.5)
@@ -273,13 +274,38 @@ def test_dashboard_counts_incidents(tmp_path: Path, browser: webdriver.Chrome) -
         assert shown.text.startswith("4 incidents (6 reports from 6 articles) · 25 fatalities")
         canvas = browser.find_element(By.ID, "map")
         wait.until(lambda d: int(canvas.get_attribute("data-event-count")) == 4)
-        wait.until(lambda d: len(table_rows(d)) == 6)  # the table lists the reports
+        # The incident view's table lists the incidents, each with its reconciled toll and number of reports.
+        wait.until(lambda d: len(table_rows(d)) == 4)
+        tolls_and_reports = sorted((row[7], row[8]) for row in table_rows(browser))
+        assert tolls_and_reports == [("0", "1"), ("16", "3"), ("2", "1"), ("7", "1")]
+        # The incident opens to its reports, each with its source and evidence sentence.
         rows = browser.find_elements(By.CSS_SELECTOR, "#events-body tr")
-        next(r for r in rows if r.find_elements(By.TAG_NAME, "td")[7].text == "14").click()  # the 14-dead report
+        next(r for r in rows if r.find_elements(By.TAG_NAME, "td")[8].text == "3").click()
         reports = wait.until(ec.visibility_of_element_located((By.ID, "detail-reports")))
         wait.until(lambda d: len(reports.find_elements(By.TAG_NAME, "li")) == 3)
         summary = browser.find_element(By.ID, "detail-incident-summary").text
         assert summary.startswith("3 reports from Dnipro Post; Eastern Bulletin; Kyiv Ledger · 16 fatalities")
+        items = reports.find_elements(By.TAG_NAME, "li")
+        outlets = {i.find_element(By.TAG_NAME, "bdi").text for i in items}
+        assert outlets == {"Dnipro Post", "Eastern Bulletin", "Kyiv Ledger"}
+        # Opening another report shows its article with its evidence highlighted.
+        next(i for i in items if "Dnipro Post" in i.text).click()
+        wait.until(lambda d: "rose to 14" in d.execute_script(
+            "return document.querySelector('#detail-article mark')?.textContent || ''"
+        ))
+        assert "Dnipro Post" in browser.find_element(By.ID, "detail-article-meta").text
+
+        # The report view lists the six reports.
+        browser.find_element(By.ID, "unit-report").click()
+        wait.until(lambda d: len(table_rows(d)) == 6)
+        assert sorted(int(row[7]) for row in table_rows(browser)) == [0, 2, 7, 12, 14, 16]
+        assert "unit=report" in browser.current_url
+        rows = browser.find_elements(By.CSS_SELECTOR, "#events-body tr")
+        next(r for r in rows if r.find_elements(By.TAG_NAME, "td")[7].text == "14").click()  # the 14-dead report
+        wait.until(lambda d: d.execute_script(
+            "return document.querySelector('#detail-reports li.selected')?.textContent || ''"
+        ).startswith("Dnipro Post"))
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#detail-reports li")) == 3
 
 
 def test_dashboard_totals_on_the_bundled_samples_match_the_api_and_the_incidents(
@@ -291,17 +317,27 @@ def test_dashboard_totals_on_the_bundled_samples_match_the_api_and_the_incidents
 
     db = tmp_path / "samples.duckdb"
     assert CliRunner().invoke(app, ["ingest", str(sample_path()), "--db", str(db)]).exit_code == 0
+    acled = "acled_event_type IS NOT NULL"
     with Store(db) as store:
         incidents, fatalities, located = store.con.execute(
-            "SELECT count(*), coalesce(sum(fatalities_best), 0), count(latitude) FROM incidents"
+            f"SELECT count(*), coalesce(sum(fatalities_best), 0), count(latitude) FROM incidents WHERE {acled}"
         ).fetchone()
+        verbal = store.con.execute(f"SELECT count(*) FROM incidents WHERE NOT ({acled})").fetchone()[0]
+    assert incidents and verbal
     wait = WebDriverWait(browser, WAIT_SECONDS)
     with serving(db) as url:
         totals = httpx.get(url + "/api/aggregates", params={"by": "status"}).json()["totals"]
-        assert (totals["events"], totals["fatalities"]) == (incidents, fatalities)
         browser.get(url + "/")
+        # The ACLED view counts the incidents with an ACLED type, the verbal view the others: together the API's.
         shown = browser.find_element(By.ID, "totals")
         wait.until(lambda d: shown.get_attribute("data-incidents") == str(incidents))
         assert shown.get_attribute("data-fatalities") == str(fatalities)
         canvas = browser.find_element(By.ID, "map")
         wait.until(lambda d: int(canvas.get_attribute("data-event-count")) == located)
+        browser.find_element(By.ID, "view-verbal").click()
+        wait.until(lambda d: shown.get_attribute("data-incidents") == str(verbal))
+        assert incidents + verbal == totals["events"]
+        assert {row[1] for row in table_rows(browser)} <= {"ACCUSE", "THREATEN", "REJECT", "REQUEST", "CONSULT",
+                                                          "AGREE", "SUPPORT", "COOPERATE", "CONCEDE", "SANCTION",
+                                                          "AID", "RETREAT", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"}
+        assert browser.find_element(By.ID, "l-acled").is_displayed() is False
