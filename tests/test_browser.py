@@ -3,6 +3,7 @@ tooltips, legend, charts, the view in the URL, XSS safety, screenshot."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ from observatory.api import create_app
 from observatory.config import Settings
 from observatory.models import Document, DocumentResult
 from observatory.store import Store
+from observatory.taxonomy import PLOVER_TYPES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -337,7 +339,134 @@ def test_dashboard_totals_on_the_bundled_samples_match_the_api_and_the_incidents
         browser.find_element(By.ID, "view-verbal").click()
         wait.until(lambda d: shown.get_attribute("data-incidents") == str(verbal))
         assert incidents + verbal == totals["events"]
-        assert {row[1] for row in table_rows(browser)} <= {"ACCUSE", "THREATEN", "REJECT", "REQUEST", "CONSULT",
-                                                          "AGREE", "SUPPORT", "COOPERATE", "CONCEDE", "SANCTION",
-                                                          "AID", "RETREAT", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"}
+        assert {row[1] for row in table_rows(browser)} <= set(PLOVER_TYPES)  # the type column shows PLOVER
         assert browser.find_element(By.ID, "l-acled").is_displayed() is False
+
+
+def legend_types(driver: webdriver.Chrome) -> list[str]:
+    return driver.execute_script(
+        "return [...document.querySelectorAll('#legend li[data-type]')].map(li => li.dataset.type)"
+    )
+
+
+def test_acled_type_filter_legend_and_count_without_coordinates(server: str, browser: webdriver.Chrome) -> None:
+    """The ACLED type filter filters the table; the legend lists only the types shown; the events without
+    coordinates are counted as the API's GeoJSON export counts them."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/")
+    wait.until(lambda d: len(table_rows(d)) == 10)
+    assert set(legend_types(browser)) == {
+        "Strategic developments", "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests"
+    }
+    exported = httpx.get(server + "/api/export", params={"format": "geojson", "kind": "acled"})
+    omitted = exported.headers["X-Omitted-Without-Coordinates"]
+    assert omitted == "1"
+    no_coords = browser.find_element(By.ID, "no-coords")
+    wait.until(lambda d: no_coords.get_attribute("data-count") == omitted)
+    assert no_coords.text.startswith("1 incident without coordinates")
+
+    Select(browser.find_element(By.ID, "f-acled")).select_by_value("Battles")
+    wait.until(lambda d: len(table_rows(d)) == 2)
+    assert {row[1] for row in table_rows(browser)} == {"Battles"}
+    assert {row[2] for row in table_rows(browser)} == {"Armed clash"}
+    assert legend_types(browser) == ["Battles"]
+    exported = httpx.get(server + "/api/export", params={"format": "geojson", "acled_event_type": "Battles"})
+    wait.until(lambda d: no_coords.get_attribute("data-count") == exported.headers["X-Omitted-Without-Coordinates"])
+    assert "acled_event_type=Battles" in browser.find_element(By.ID, "export-csv").get_attribute("href")
+
+    # A country: the legend follows (Kenya has protests only).
+    Select(browser.find_element(By.ID, "f-acled")).select_by_value("")
+    Select(browser.find_element(By.ID, "f-country")).select_by_value("KEN")
+    wait.until(lambda d: len(table_rows(d)) == 3)
+    assert legend_types(browser) == ["Protests"]
+    assert no_coords.get_attribute("data-count") == "0"
+    # The legend can be collapsed.
+    browser.find_element(By.ID, "legend-toggle").click()
+    assert not browser.find_element(By.ID, "legend").is_displayed()
+    assert browser.find_element(By.ID, "legend-toggle").get_attribute("aria-expanded") == "false"
+
+
+def test_view_state_round_trips_through_the_url(server: str, browser: webdriver.Chrome) -> None:
+    """Filters, dates, confidence, sort and the selection are written to the URL and restored from it."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/")
+    wait.until(lambda d: len(table_rows(d)) == 10)
+    Select(browser.find_element(By.ID, "f-country")).select_by_value("SYR")
+    wait.until(lambda d: len(table_rows(d)) == 2)
+    admin1 = browser.find_element(By.ID, "f-admin1")
+    admin1.send_keys("Idlib")
+    wait.until(lambda d: "admin1=Idlib" in d.current_url)
+    conf = browser.find_element(By.ID, "f-conf")
+    conf.send_keys("0.85")
+    conf.send_keys("\t")
+    wait.until(lambda d: len(table_rows(d)) == 1)  # only the 0.9-confidence shelling
+    assert table_rows(browser)[0][1] == "Explosions/Remote violence"
+    browser.execute_script("document.getElementById('f-conf').value = ''; "
+                           "document.getElementById('f-conf').dispatchEvent(new Event('change', {bubbles: true}))")
+    wait.until(lambda d: len(table_rows(d)) == 2)
+    browser.find_element(By.CSS_SELECTOR, "th[data-key='fatalities']").click()  # fatalities, most first
+    wait.until(lambda d: [row[7] for row in table_rows(d)] == ["4", "2"])
+    browser.find_element(By.CSS_SELECTOR, "th[data-key='fatalities']").click()  # then fewest first
+    wait.until(lambda d: [row[7] for row in table_rows(d)] == ["2", "4"])
+    browser.execute_script("document.querySelectorAll('#events-body tr')[1].click()")
+    wait.until(lambda d: "sel=" in d.current_url)
+    link = browser.current_url
+    for part in ("country=SYR", "admin1=Idlib", "sort=fatalities%3Aasc"):
+        assert part in link
+
+    # The date inputs narrow the dates; the link restores everything in a new page.
+    browser.get(link + "&since=2024-03-12&until=2024-03-31")
+    wait.until(lambda d: len(table_rows(d)) == 1)
+    assert table_rows(browser)[0][0] == "2024-03-12"
+    assert browser.find_element(By.ID, "f-since").get_attribute("value") == "2024-03-12"
+    assert browser.find_element(By.ID, "f-until").get_attribute("value") == "2024-03-31"
+    assert browser.find_element(By.ID, "brush-label").text == "2024-03-12 → 2024-03-31"
+    assert Select(browser.find_element(By.ID, "f-country")).first_selected_option.get_attribute("value") == "SYR"
+    assert browser.find_element(By.ID, "f-admin1").get_attribute("value") == "Idlib"
+    browser.get(link)
+    wait.until(lambda d: [row[7] for row in table_rows(d)] == ["2", "4"])
+    title = wait.until(ec.visibility_of_element_located((By.ID, "detail-title")))
+    assert title.text == "Explosions/Remote violence — Shelling/artillery/missile attack"
+    assert browser.find_element(By.CSS_SELECTOR, "#events-body tr.selected td:nth-child(8)").text == "4"
+    browser.refresh()
+    wait.until(lambda d: [row[7] for row in table_rows(d)] == ["2", "4"])
+    assert browser.current_url == link
+
+
+def test_tooltip_bar_chart_and_timeline(server: str, browser: webdriver.Chrome) -> None:
+    """A marker's tooltip tells type, place, date, fatalities and reports; a click on a bar of the actor chart
+    filters by that actor; the timeline switches to fatalities."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/?country=UKR")
+    wait.until(lambda d: len(table_rows(d)) == 1)
+    marker = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#map .leaflet-marker-pane .marker")))
+    ActionChains(browser).move_to_element(marker).perform()
+    tip = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-tooltip")))
+    assert tip.text.splitlines() == [
+        "Explosions/Remote violence — Shelling/artillery/missile attack",
+        "Kharkiv, Kharkiv, Ukraine",
+        "2024-05-23 · 7 fatalities · 1 report",
+    ]
+
+    browser.get(server + "/")
+    wait.until(lambda d: len(table_rows(d)) == 10)
+    keys = json.loads(browser.find_element(By.ID, "bar-actor").get_attribute("data-keys"))
+    target = keys.index("Military Forces of Russia") if "Military Forces of Russia" in keys else 0
+    actor_name = keys[target]
+    x, y = browser.execute_script(
+        "const c = echarts.getInstanceByDom(document.getElementById('bar-actor'));"
+        "const n = arguments[0];"
+        "const p = c.convertToPixel({seriesIndex: 0}, [0.5, n]);"
+        "return p;",
+        len(keys) - 1 - target,
+    )
+    box = browser.find_element(By.ID, "bar-actor")
+    ActionChains(browser).move_to_element_with_offset(
+        box, int(x) + 3 - box.size["width"] // 2, int(y) - box.size["height"] // 2
+    ).click().perform()
+    wait.until(lambda d: d.find_element(By.ID, "f-actor").get_attribute("value") == actor_name)
+    wait.until(lambda d: {row[3] for row in table_rows(d)} == {actor_name})
+
+    Select(browser.find_element(By.ID, "tl-metric")).select_by_value("fatalities")
+    wait.until(lambda d: d.find_element(By.ID, "timeline-label").text == "Fatalities per day")
+    assert "metric=fatalities" in browser.current_url
