@@ -164,6 +164,9 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
     assert article.text == SUDAN
     assert article.find_elements(By.TAG_NAME, "script") == []
     assert article.find_elements(By.TAG_NAME, "img") == []
+    # The article's other event (the clashes in Bahri) is underlined, apart from the selected one's <mark>.
+    [other] = article.find_elements(By.CSS_SELECTOR, ".other-event")
+    assert "Bahri" in other.text and "Bahri" not in mark.text
     assert browser.find_element(By.ID, "detail-title").text == "Strategic developments — Looting/property destruction"
 
     # The injected script and onerror handler never ran (in the table, detail view or titles).
@@ -287,6 +290,8 @@ def test_dashboard_counts_incidents(tmp_path: Path, browser: webdriver.Chrome) -
         wait.until(lambda d: len(reports.find_elements(By.TAG_NAME, "li")) == 3)
         summary = browser.find_element(By.ID, "detail-incident-summary").text
         assert summary.startswith("3 reports from Dnipro Post; Eastern Bulletin; Kyiv Ledger · 16 fatalities")
+        head = browser.find_element(By.ID, "detail-incident-head").text
+        assert head.startswith("Explosions/Remote violence — Air/drone strike · Kharkiv, Kharkiv, UKR · 2024-05-2")
         items = reports.find_elements(By.TAG_NAME, "li")
         outlets = {i.find_element(By.TAG_NAME, "bdi").text for i in items}
         assert outlets == {"Dnipro Post", "Eastern Bulletin", "Kyiv Ledger"}

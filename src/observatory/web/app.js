@@ -589,14 +589,36 @@
       start = text.indexOf(event.evidence_text);
       end = start + event.evidence_text.length;
     }
-    const body = $("detail-article");
-    if (start >= 0) {
-      body.replaceChildren(shown(text.slice(0, start)), el("mark", null, text.slice(start, end)), shown(text.slice(end)));
-    } else {
-      body.replaceChildren(shown(text));
+    // The selected event's evidence in <mark>; the article's other events underlined (a click opens one).
+    const spans = start >= 0 ? [{ start, end, id: event.event_id, current: true }] : [];
+    for (const other of article.events || []) {
+      const a = other.evidence_start, b = other.evidence_end;
+      if (other.event_id === event.event_id || !(a >= 0 && b > a && b <= text.length)) continue;
+      if (spans.some((s) => a < s.end && b > s.start)) continue;
+      spans.push({ start: a, end: b, id: other.event_id, type: other.acled_event_type || other.plover_type, status: other.status });
     }
+    spans.sort((x, y) => x.start - y.start);
+    const pieces = [];
+    let at = 0;
+    for (const span of spans) {
+      pieces.push(shown(text.slice(at, span.start)));  // cut at the stored offsets, then drop bidi controls
+      if (span.current) pieces.push(el("mark", null, text.slice(span.start, span.end)));
+      else {
+        const other = el("span", { className: "other-event", tabindex: "0", title: `${span.type} (${span.status}): open this event`,
+          dataset: { eventId: span.id } }, text.slice(span.start, span.end));
+        other.addEventListener("click", () => openEvent(span.id));
+        pieces.push(other);
+      }
+      at = span.end;
+    }
+    pieces.push(shown(text.slice(at)));
+    $("detail-article").replaceChildren(...pieces);
     renderIncident(event.incident_id, event.event_id);
-    $("detail").hidden = false;
+    const panel = $("detail");
+    const wasHidden = panel.hidden;
+    panel.hidden = false;
+    // Side by side the panel sits under the table; in one column it is below everything, so it is brought in.
+    if (wasHidden && window.matchMedia("(max-width: 1100px)").matches) panel.scrollIntoView({ block: "start" });
   }
 
   // The incident an event reports: its reconciled toll and every report of it (click one to open it).
@@ -606,6 +628,12 @@
     try {
       const incident = await latest("incident", () => api("/api/incidents/" + encodeURIComponent(incidentId)));
       if (!incident) return;
+      const type = incident.acled_event_type
+        ? `${incident.acled_event_type}${incident.acled_sub_event_type ? " — " + incident.acled_sub_event_type : ""}`
+        : `${incident.plover_type || ""} (verbal)`;
+      $("detail-incident-head").textContent = shown(`${type} · ${[incident.location, incident.admin1, incident.country]
+        .filter(Boolean).join(", ") || "no place"} · ${incident.date_start || "undated"}` +
+        (incident.date_end && incident.date_end !== incident.date_start ? ` to ${incident.date_end}` : ""));
       $("detail-incident-summary").textContent = shown(`${incident.n_reports} reports from ` +
         `${incident.sources.join("; ") || "unknown sources"} · ${incident.fatalities_best ?? 0} fatalities ` +
         `(the largest credible figure of the reports)`);
@@ -614,7 +642,8 @@
       for (const report of incident.reports) {
         const item = el("li", { tabindex: "0", dataset: { eventId: report.event_id } },
           el("bdi", null, report.source || report.title || report.article_id),
-          ` · ${report.date_start || "undated"} · ${report.fatalities ?? "no"} killed: `,
+          ` · ${report.date_start || "undated"} · ${report.acled_sub_event_type || report.plover_type || ""} · ` +
+          `${report.fatalities ?? "no"} killed: `,
           el("q", { dir: "auto" }, report.evidence_text));
         if (report.event_id === eventId) item.classList.add("selected");
         item.addEventListener("click", () => openEvent(report.event_id));
