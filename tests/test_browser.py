@@ -117,6 +117,13 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
     # The table shows the ten "occurred" events of the sample store.
     wait.until(lambda d: len(table_rows(d)) == 10)
     assert browser.find_element(By.ID, "page-info").text == "1–10 of 10"
+    # The libraries come from the server (installed from npm by scripts/install.sh), nothing from elsewhere.
+    resources = browser.execute_script("return performance.getEntriesByType('resource').map(r => r.name)")
+    assert all(name.startswith(server + "/") for name in resources), resources
+    for library in ("vendor/leaflet/leaflet.js", "vendor/markercluster/leaflet.markercluster.js",
+                    "vendor/echarts/echarts.min.js", "world.geojson"):
+        assert f"{server}/static/{library}" in resources
+    assert browser.execute_script("return typeof L.markerClusterGroup + typeof echarts.init") == "functionfunction"
 
     # The map drew clustered markers over all located events (9 of the 10 have coordinates).
     canvas = browser.find_element(By.ID, "map")
