@@ -482,3 +482,28 @@ def test_tooltip_bar_chart_and_timeline(server: str, browser: webdriver.Chrome) 
     Select(browser.find_element(By.ID, "tl-metric")).select_by_value("fatalities")
     wait.until(lambda d: d.find_element(By.ID, "timeline-label").text == "Fatalities per day")
     assert "metric=fatalities" in browser.current_url
+
+
+def test_map_extent_filter_and_place_labels(server: str, browser: webdriver.Chrome) -> None:
+    """"Only the map's area" filters by the map's extent, kept in the URL; place names show at city zoom."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/?bbox=30,0,45,40")  # Khartoum and Idlib; not Kharkiv, Nairobi or Borno
+    wait.until(lambda d: len(table_rows(d)) == 3)
+    assert {row[6] for row in table_rows(browser)} == {"SDN", "SYR"}
+    assert browser.find_element(By.ID, "f-extent").is_selected()
+    assert "bbox=30%2C0%2C45%2C40" in browser.current_url
+    assert "bbox=30%2C0%2C45%2C40" in browser.find_element(By.ID, "export-csv").get_attribute("href")
+    browser.find_element(By.ID, "f-extent").click()
+    wait.until(lambda d: len(table_rows(d)) == 10)
+    assert "bbox" not in browser.current_url
+    browser.find_element(By.ID, "f-extent").click()  # the whole map's extent now: the nine located events
+    wait.until(lambda d: len(table_rows(d)) == 9)
+    assert "bbox=" in browser.current_url
+
+    browser.get(server + "/?country=UKR")
+    wait.until(lambda d: len(table_rows(d)) == 1)
+    wait.until(lambda d: d.execute_script("return document.querySelectorAll('#map .place-label').length") == 1)
+    assert browser.find_element(By.CSS_SELECTOR, "#map .place-label").text == "Kharkiv"
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-out").click()
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-out").click()
+    wait.until(lambda d: d.execute_script("return document.querySelectorAll('#map .place-label').length") == 0)

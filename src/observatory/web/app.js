@@ -23,6 +23,7 @@
     acled_event_type: "f-acled", acled_sub_event_type: "f-sub", plover_type: "f-type", actor: "f-actor",
     country: "f-country", admin1: "f-admin1", since: "f-since", until: "f-until", status: "f-status", q: "f-q",
   };
+  const LABEL_ZOOM = 8;  // place names from this zoom on (city level)
   const NUMERIC = new Set(["fatalities", "report_count", "confidence", "latitude", "longitude", "injured",
     "abducted", "arrested", "displaced", "geo_precision"]);
   const DAY = 86400000;
@@ -86,7 +87,7 @@
     state.view = search.get("view") === "verbal" ? "verbal" : "acled";
     state.unit = search.get("unit") === "report" ? "report" : "incident";
     state.filters = { status: "occurred" };
-    for (const key of Object.keys(FILTERS)) if (search.get(key)) state.filters[key] = search.get(key);
+    for (const key of [...Object.keys(FILTERS), "bbox"]) if (search.get(key)) state.filters[key] = search.get(key);
     state.conf = search.get("conf") || "";
     state.metric = search.get("metric") === "fatalities" ? "fatalities" : "events";
     state.sort = search.get("sort") || "event_date:desc";
@@ -104,6 +105,7 @@
       button.setAttribute("aria-pressed", String(on));
     }
     $("l-acled").hidden = $("l-sub").hidden = state.view === "verbal";
+    $("f-extent").checked = Boolean(state.filters.bbox);
     const range = state.filters.since || state.filters.until;
     $("brush-label").textContent = range ? `${state.filters.since || "…"} → ${state.filters.until || "…"}` : "";
     $("brush-clear").hidden = !range;
@@ -116,6 +118,7 @@
       if (value) filters[key] = value;
     }
     filters.status = filters.status || "occurred";
+    if (state.filters.bbox) filters.bbox = state.filters.bbox;
     if (state.view === "verbal") { delete filters.acled_event_type; delete filters.acled_sub_event_type; }
     state.filters = filters;
     const conf = parseFloat($("f-conf").value);
@@ -202,7 +205,27 @@
   }
 
   // ---------- map (Leaflet, markercluster; the base layer is the bundled world.geojson) ----------
-  const map = { leaflet: null, cluster: null, fitted: false };
+  const map = { leaflet: null, cluster: null, labels: null };
+
+  // The map's extent as the API's bbox (min_lon,min_lat,max_lon,max_lat), within the world's bounds.
+  function mapBbox() {
+    const b = map.leaflet.getBounds();
+    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v)).toFixed(3);
+    const west = b.getWest(), east = b.getEast();
+    const [lo, hi] = east - west >= 360 ? [-180, 180] : [((west + 540) % 360) - 180, ((east + 540) % 360) - 180];
+    return [clamp(lo, -180, 180), clamp(b.getSouth(), -90, 90), clamp(hi, -180, 180), clamp(b.getNorth(), -90, 90)].join(",");
+  }
+
+  function bboxBounds(bbox) {
+    const [w, south, e, north] = bbox.split(",").map(Number);
+    return L.latLngBounds([south, w], [north, e < w ? e + 360 : e]);
+  }
+
+  function showLabels() {
+    const on = map.leaflet.getZoom() >= LABEL_ZOOM;
+    if (on && !map.leaflet.hasLayer(map.labels)) map.leaflet.addLayer(map.labels);
+    if (!on && map.leaflet.hasLayer(map.labels)) map.leaflet.removeLayer(map.labels);
+  }
 
   function markerIcon(colour, size) {
     const dot = el("span", { className: "dot" });
@@ -251,7 +274,18 @@
     map.leaflet = leaflet;
     map.cluster = L.markerClusterGroup({ iconCreateFunction: clusterIcon, showCoverageOnHover: false, maxClusterRadius: 45 });
     leaflet.addLayer(map.cluster);
+    map.labels = L.layerGroup();
     leaflet.on("moveend zoomend", countMarkers);
+    leaflet.on("zoomend", showLabels);
+    let timer = null;
+    leaflet.on("moveend", () => {  // "only the map's area": the extent follows the map
+      if (!state.filters.bbox || map.fitting) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const bbox = mapBbox();
+        if (bbox !== state.filters.bbox) { state.filters.bbox = bbox; state.page = 0; refresh(); }
+      }, 300);
+    });
     map.cluster.on("animationend", countMarkers);
     try {
       const world = await (await fetch("/static/world.geojson")).json();
@@ -278,14 +312,29 @@
       return marker;
     });
     map.cluster.addLayers(markers);
+    map.labels.clearLayers();
+    const places = new Map();
+    for (const row of located) if (row.location) places.set(`${row.location}|${row.latitude}|${row.longitude}`, row);
+    for (const row of places.values()) {
+      const icon = L.divIcon({ className: "place-label", html: el("span", null, row.location), iconSize: null, iconAnchor: [-8, 6] });
+      map.labels.addLayer(L.marker([row.latitude, row.longitude], { icon, interactive: false, keyboard: false }));
+    }
     $("map").dataset.eventCount = String(located.length);
     const missing = rows.length - located.length;
     const noCoords = $("no-coords");
     noCoords.dataset.count = String(missing);
     noCoords.textContent = missing ? `${missing} ${unitName(missing)} without coordinates (not on the map; listed in the table)` : "";
-    if (located.length) {
+    map.fitting = true;  // fitting moves the map: not a change of the extent filter
+    if (state.filters.bbox) {
+      if (!map.shownBbox || map.shownBbox !== state.filters.bbox) {
+        map.leaflet.fitBounds(bboxBounds(state.filters.bbox), { animate: false });  // shows at least that area
+      }
+    } else if (located.length) {
       map.leaflet.fitBounds(map.cluster.getBounds(), { padding: [30, 30], maxZoom: 8, animate: false });
     }
+    map.shownBbox = state.filters.bbox;
+    setTimeout(() => { map.fitting = false; }, 0);
+    showLabels();
     setTimeout(countMarkers, 50);
   }
 
@@ -751,6 +800,7 @@
     form.addEventListener("reset", () => {
       setTimeout(() => {
         state.filters = { status: "occurred" };
+        map.shownBbox = undefined;
         state.conf = "";
         state.page = 0;
         writeForm();
@@ -769,6 +819,13 @@
     }
     $("tl-metric").addEventListener("change", () => { state.metric = $("tl-metric").value; writeUrl(); renderTimeline(state.rows); });
     $("brush-clear").addEventListener("click", () => setDates(null, null));
+    $("f-extent").addEventListener("change", () => {
+      if ($("f-extent").checked) state.filters.bbox = mapBbox();
+      else delete state.filters.bbox;
+      map.shownBbox = state.filters.bbox;
+      state.page = 0;
+      refresh();
+    });
     for (const th of $("table-head").children) {
       th.tabIndex = 0;
       const sortBy = () => {
