@@ -3,6 +3,7 @@ tooltips, legend, charts, the view in the URL, XSS safety, screenshot."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -155,6 +156,11 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
     wait.until(lambda d: 0 < len(table_rows(d)) < 10)
     assert all(since <= row[0] <= until for row in table_rows(browser))
     assert "since=" + since in browser.find_element(By.ID, "export-csv").get_attribute("href")
+    assert f"since={since}" in browser.current_url and f"until={until}" in browser.current_url
+    assert browser.find_element(By.ID, "f-since").get_attribute("value") == since
+    # The timeline zooms to the brushed dates: one bar a day from the first to the last.
+    days = (dt.date.fromisoformat(until) - dt.date.fromisoformat(since)).days + 1
+    wait.until(lambda d: d.find_element(By.ID, "timeline").get_attribute("data-keys") == str(days))
     browser.find_element(By.ID, "brush-clear").click()
     wait.until(lambda d: len(table_rows(d)) == 10)
 

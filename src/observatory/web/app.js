@@ -495,6 +495,7 @@
   function cellValue(row, key) {
     if (state.view === "verbal" && key === "event_type") return row.plover_type;
     if (state.view === "verbal" && key === "sub_event_type") return row.plover_mode;
+    if (state.view === "verbal" && key === "plover_type") return row.claimant;  // type and mode are in front
     if (key === "plover_type") return row.plover_type ? row.plover_type + (row.plover_mode ? " / " + row.plover_mode : "") : null;
     if (key === "location") return [row.location, row.admin1].filter(Boolean).join(", ") || null;
     if (key === "confidence") return row.confidence === null ? null : row.confidence.toFixed(2);
@@ -504,7 +505,7 @@
   function sortedRows() {
     const [key, dir] = state.sort.split(":");
     const sign = dir === "asc" ? 1 : -1;
-    const value = (row) => (key === "event_type" || key === "sub_event_type" ? cellValue(row, key) : row[key]);
+    const value = (row) => (["event_type", "sub_event_type", "plover_type"].includes(key) ? cellValue(row, key) : row[key]);
     return [...state.rows].sort((a, b) => {
       const x = value(a), y = value(b);
       if (x === y) return String(a.event_id).localeCompare(String(b.event_id));
@@ -528,7 +529,7 @@
     }
     $("table-head").children[1].textContent = state.view === "acled" ? "Type" : "PLOVER type";
     $("table-head").children[2].textContent = state.view === "acled" ? "Sub-type" : "Mode";
-    $("table-head").children[9].textContent = state.view === "acled" ? "PLOVER" : "PLOVER / mode";
+    $("table-head").children[9].textContent = state.view === "acled" ? "PLOVER" : "Claimant";
     $("table-caption").textContent = state.unit === "incident"
       ? "Incidents (one row per incident, with its number of reports; open one for its reports)"
       : "Reports (one row per article's event)";
