@@ -375,9 +375,15 @@
   }
 
   function timelineBins(rows) {
-    const days = rows.map((r) => r.event_date).filter(Boolean).map(dayMs);
-    let lo = state.filters.since ? dayMs(state.filters.since) : Math.min(...days);
-    let hi = state.filters.until ? dayMs(state.filters.until) : Math.max(...days);
+    let first = Infinity, last = -Infinity;  // a loop, not Math.min(...days): no argument limit on large views
+    for (const row of rows) {
+      if (!row.event_date) continue;
+      const t = dayMs(row.event_date);
+      if (t < first) first = t;
+      if (t > last) last = t;
+    }
+    let lo = state.filters.since ? dayMs(state.filters.since) : first;
+    let hi = state.filters.until ? dayMs(state.filters.until) : last;
     if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) return { keys: [], step: "day" };
     const step = hi - lo > 3 * 365 * DAY ? "month" : hi - lo > 400 * DAY ? "week" : "day";
     const keys = [];
