@@ -356,7 +356,7 @@ def test_head_follows_the_rules_of_get(sample_db: Path) -> None:
 
 def test_dashboard_is_served_with_a_strict_csp(client: TestClient) -> None:
     page = client.get("/")
-    assert page.status_code == 200 and '<canvas id="map"' in page.text
+    assert page.status_code == 200 and '<div id="map"' in page.text
     csp = page.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert page.headers["x-content-type-options"] == "nosniff"

@@ -1,7 +1,10 @@
-"""The dashboard in headless Chromium: filters, event detail, map markers, XSS safety, screenshot."""
+"""The dashboard in headless Chromium: ACLED-first filters, incidents and their reports, map markers and
+tooltips, legend, charts, the view in the URL, XSS safety, screenshot."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -21,6 +24,7 @@ from observatory.api import create_app
 from observatory.config import Settings
 from observatory.models import Document, DocumentResult
 from observatory.store import Store
+from observatory.taxonomy import PLOVER_TYPES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -114,6 +118,13 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
     # The table shows the ten "occurred" events of the sample store.
     wait.until(lambda d: len(table_rows(d)) == 10)
     assert browser.find_element(By.ID, "page-info").text == "1–10 of 10"
+    # The libraries come from the server (installed from npm by scripts/install.sh), nothing from elsewhere.
+    resources = browser.execute_script("return performance.getEntriesByType('resource').map(r => r.name)")
+    assert all(name.startswith(server + "/") for name in resources), resources
+    for library in ("vendor/leaflet/leaflet.js", "vendor/markercluster/leaflet.markercluster.js",
+                    "vendor/echarts/echarts.min.js", "world.geojson"):
+        assert f"{server}/static/{library}" in resources
+    assert browser.execute_script("return typeof L.markerClusterGroup + typeof echarts.init") == "functionfunction"
 
     # The map drew clustered markers over all located events (9 of the 10 have coordinates).
     canvas = browser.find_element(By.ID, "map")
@@ -137,14 +148,19 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
     # Brushing the first third of the timeline keeps only the events dated inside the brushed range.
     timeline = browser.find_element(By.ID, "timeline")
     width = timeline.size["width"]
-    ActionChains(browser).move_to_element_with_offset(
-        timeline, -width // 2 + 5, 0
+    ActionChains(browser).move_to_element_with_offset(  # from just inside the chart's plot area (40 px in)
+        timeline, -width // 2 + 45, 0
     ).click_and_hold().move_by_offset(width // 3, 0).release().perform()
     label = wait.until(lambda d: d.find_element(By.ID, "brush-label").text)
     since, until = label.split(" → ")
     wait.until(lambda d: 0 < len(table_rows(d)) < 10)
     assert all(since <= row[0] <= until for row in table_rows(browser))
     assert "since=" + since in browser.find_element(By.ID, "export-csv").get_attribute("href")
+    assert f"since={since}" in browser.current_url and f"until={until}" in browser.current_url
+    assert browser.find_element(By.ID, "f-since").get_attribute("value") == since
+    # The timeline zooms to the brushed dates: one bar a day from the first to the last.
+    days = (dt.date.fromisoformat(until) - dt.date.fromisoformat(since)).days + 1
+    wait.until(lambda d: d.find_element(By.ID, "timeline").get_attribute("data-keys") == str(days))
     browser.find_element(By.ID, "brush-clear").click()
     wait.until(lambda d: len(table_rows(d)) == 10)
 
@@ -161,7 +177,10 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
     assert article.text == SUDAN
     assert article.find_elements(By.TAG_NAME, "script") == []
     assert article.find_elements(By.TAG_NAME, "img") == []
-    assert browser.find_element(By.ID, "detail-title").text == "COERCE — Looting/property destruction"
+    # The article's other event (the clashes in Bahri) is underlined, apart from the selected one's <mark>.
+    [other] = article.find_elements(By.CSS_SELECTOR, ".other-event")
+    assert "Bahri" in other.text and "Bahri" not in mark.text
+    assert browser.find_element(By.ID, "detail-title").text == "Strategic developments — Looting/property destruction"
 
     # The injected script and onerror handler never ran (in the table, detail view or titles).
     time.sleep(0.5)
@@ -273,13 +292,40 @@ def test_dashboard_counts_incidents(tmp_path: Path, browser: webdriver.Chrome) -
         assert shown.text.startswith("4 incidents (6 reports from 6 articles) · 25 fatalities")
         canvas = browser.find_element(By.ID, "map")
         wait.until(lambda d: int(canvas.get_attribute("data-event-count")) == 4)
-        wait.until(lambda d: len(table_rows(d)) == 6)  # the table lists the reports
+        # The incident view's table lists the incidents, each with its reconciled toll and number of reports.
+        wait.until(lambda d: len(table_rows(d)) == 4)
+        tolls_and_reports = sorted((row[7], row[8]) for row in table_rows(browser))
+        assert tolls_and_reports == [("0", "1"), ("16", "3"), ("2", "1"), ("7", "1")]
+        # The incident opens to its reports, each with its source and evidence sentence.
         rows = browser.find_elements(By.CSS_SELECTOR, "#events-body tr")
-        next(r for r in rows if r.find_elements(By.TAG_NAME, "td")[7].text == "14").click()  # the 14-dead report
+        next(r for r in rows if r.find_elements(By.TAG_NAME, "td")[8].text == "3").click()
         reports = wait.until(ec.visibility_of_element_located((By.ID, "detail-reports")))
         wait.until(lambda d: len(reports.find_elements(By.TAG_NAME, "li")) == 3)
         summary = browser.find_element(By.ID, "detail-incident-summary").text
         assert summary.startswith("3 reports from Dnipro Post; Eastern Bulletin; Kyiv Ledger · 16 fatalities")
+        head = browser.find_element(By.ID, "detail-incident-head").text
+        assert head.startswith("Explosions/Remote violence — Air/drone strike · Kharkiv, Kharkiv, UKR · 2024-05-2")
+        items = reports.find_elements(By.TAG_NAME, "li")
+        outlets = {i.find_element(By.TAG_NAME, "bdi").text for i in items}
+        assert outlets == {"Dnipro Post", "Eastern Bulletin", "Kyiv Ledger"}
+        # Opening another report shows its article with its evidence highlighted.
+        next(i for i in items if "Dnipro Post" in i.text).click()
+        wait.until(lambda d: "rose to 14" in d.execute_script(
+            "return document.querySelector('#detail-article mark')?.textContent || ''"
+        ))
+        assert "Dnipro Post" in browser.find_element(By.ID, "detail-article-meta").text
+
+        # The report view lists the six reports.
+        browser.find_element(By.ID, "unit-report").click()
+        wait.until(lambda d: len(table_rows(d)) == 6)
+        assert sorted(int(row[7]) for row in table_rows(browser)) == [0, 2, 7, 12, 14, 16]
+        assert "unit=report" in browser.current_url
+        rows = browser.find_elements(By.CSS_SELECTOR, "#events-body tr")
+        next(r for r in rows if r.find_elements(By.TAG_NAME, "td")[7].text == "14").click()  # the 14-dead report
+        wait.until(lambda d: d.execute_script(
+            "return document.querySelector('#detail-reports li.selected')?.textContent || ''"
+        ).startswith("Dnipro Post"))
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#detail-reports li")) == 3
 
 
 def test_dashboard_totals_on_the_bundled_samples_match_the_api_and_the_incidents(
@@ -291,17 +337,179 @@ def test_dashboard_totals_on_the_bundled_samples_match_the_api_and_the_incidents
 
     db = tmp_path / "samples.duckdb"
     assert CliRunner().invoke(app, ["ingest", str(sample_path()), "--db", str(db)]).exit_code == 0
+    acled = "acled_event_type IS NOT NULL"
     with Store(db) as store:
         incidents, fatalities, located = store.con.execute(
-            "SELECT count(*), coalesce(sum(fatalities_best), 0), count(latitude) FROM incidents"
+            f"SELECT count(*), coalesce(sum(fatalities_best), 0), count(latitude) FROM incidents WHERE {acled}"
         ).fetchone()
+        verbal = store.con.execute(f"SELECT count(*) FROM incidents WHERE NOT ({acled})").fetchone()[0]
+    assert incidents and verbal
     wait = WebDriverWait(browser, WAIT_SECONDS)
     with serving(db) as url:
         totals = httpx.get(url + "/api/aggregates", params={"by": "status"}).json()["totals"]
-        assert (totals["events"], totals["fatalities"]) == (incidents, fatalities)
         browser.get(url + "/")
+        # The ACLED view counts the incidents with an ACLED type, the verbal view the others: together the API's.
         shown = browser.find_element(By.ID, "totals")
         wait.until(lambda d: shown.get_attribute("data-incidents") == str(incidents))
         assert shown.get_attribute("data-fatalities") == str(fatalities)
         canvas = browser.find_element(By.ID, "map")
         wait.until(lambda d: int(canvas.get_attribute("data-event-count")) == located)
+        browser.find_element(By.ID, "view-verbal").click()
+        wait.until(lambda d: shown.get_attribute("data-incidents") == str(verbal))
+        assert incidents + verbal == totals["events"]
+        assert {row[1] for row in table_rows(browser)} <= set(PLOVER_TYPES)  # the type column shows PLOVER
+        assert browser.find_element(By.ID, "l-acled").is_displayed() is False
+
+
+def legend_types(driver: webdriver.Chrome) -> list[str]:
+    return driver.execute_script(
+        "return [...document.querySelectorAll('#legend li[data-type]')].map(li => li.dataset.type)"
+    )
+
+
+def test_acled_type_filter_legend_and_count_without_coordinates(server: str, browser: webdriver.Chrome) -> None:
+    """The ACLED type filter filters the table; the legend lists only the types shown; the events without
+    coordinates are counted as the API's GeoJSON export counts them."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/")
+    wait.until(lambda d: len(table_rows(d)) == 10)
+    assert set(legend_types(browser)) == {
+        "Strategic developments", "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests"
+    }
+    exported = httpx.get(server + "/api/export", params={"format": "geojson", "kind": "acled"})
+    omitted = exported.headers["X-Omitted-Without-Coordinates"]
+    assert omitted == "1"
+    no_coords = browser.find_element(By.ID, "no-coords")
+    wait.until(lambda d: no_coords.get_attribute("data-count") == omitted)
+    assert no_coords.text.startswith("1 incident without coordinates")
+
+    Select(browser.find_element(By.ID, "f-acled")).select_by_value("Battles")
+    wait.until(lambda d: len(table_rows(d)) == 2)
+    assert {row[1] for row in table_rows(browser)} == {"Battles"}
+    assert {row[2] for row in table_rows(browser)} == {"Armed clash"}
+    assert legend_types(browser) == ["Battles"]
+    exported = httpx.get(server + "/api/export", params={"format": "geojson", "acled_event_type": "Battles"})
+    wait.until(lambda d: no_coords.get_attribute("data-count") == exported.headers["X-Omitted-Without-Coordinates"])
+    assert "acled_event_type=Battles" in browser.find_element(By.ID, "export-csv").get_attribute("href")
+
+    # A country: the legend follows (Kenya has protests only).
+    Select(browser.find_element(By.ID, "f-acled")).select_by_value("")
+    Select(browser.find_element(By.ID, "f-country")).select_by_value("KEN")
+    wait.until(lambda d: len(table_rows(d)) == 3)
+    assert legend_types(browser) == ["Protests"]
+    assert no_coords.get_attribute("data-count") == "0"
+    # The legend can be collapsed.
+    browser.find_element(By.ID, "legend-toggle").click()
+    assert not browser.find_element(By.ID, "legend").is_displayed()
+    assert browser.find_element(By.ID, "legend-toggle").get_attribute("aria-expanded") == "false"
+
+
+def test_view_state_round_trips_through_the_url(server: str, browser: webdriver.Chrome) -> None:
+    """Filters, dates, confidence, sort and the selection are written to the URL and restored from it."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/")
+    wait.until(lambda d: len(table_rows(d)) == 10)
+    Select(browser.find_element(By.ID, "f-country")).select_by_value("SYR")
+    wait.until(lambda d: len(table_rows(d)) == 2)
+    admin1 = browser.find_element(By.ID, "f-admin1")
+    admin1.send_keys("Idlib")
+    wait.until(lambda d: "admin1=Idlib" in d.current_url)
+    conf = browser.find_element(By.ID, "f-conf")
+    conf.send_keys("0.85")
+    conf.send_keys("\t")
+    wait.until(lambda d: len(table_rows(d)) == 1)  # only the 0.9-confidence shelling
+    assert table_rows(browser)[0][1] == "Explosions/Remote violence"
+    browser.execute_script("document.getElementById('f-conf').value = ''; "
+                           "document.getElementById('f-conf').dispatchEvent(new Event('change', {bubbles: true}))")
+    wait.until(lambda d: len(table_rows(d)) == 2)
+    browser.find_element(By.CSS_SELECTOR, "th[data-key='fatalities']").click()  # fatalities, most first
+    wait.until(lambda d: [row[7] for row in table_rows(d)] == ["4", "2"])
+    browser.find_element(By.CSS_SELECTOR, "th[data-key='fatalities']").click()  # then fewest first
+    wait.until(lambda d: [row[7] for row in table_rows(d)] == ["2", "4"])
+    browser.execute_script("document.querySelectorAll('#events-body tr')[1].click()")
+    wait.until(lambda d: "sel=" in d.current_url)
+    link = browser.current_url
+    for part in ("country=SYR", "admin1=Idlib", "sort=fatalities%3Aasc"):
+        assert part in link
+
+    # The date inputs narrow the dates; the link restores everything in a new page.
+    browser.get(link + "&since=2024-03-12&until=2024-03-31")
+    wait.until(lambda d: len(table_rows(d)) == 1)
+    assert table_rows(browser)[0][0] == "2024-03-12"
+    assert browser.find_element(By.ID, "f-since").get_attribute("value") == "2024-03-12"
+    assert browser.find_element(By.ID, "f-until").get_attribute("value") == "2024-03-31"
+    assert browser.find_element(By.ID, "brush-label").text == "2024-03-12 → 2024-03-31"
+    assert Select(browser.find_element(By.ID, "f-country")).first_selected_option.get_attribute("value") == "SYR"
+    assert browser.find_element(By.ID, "f-admin1").get_attribute("value") == "Idlib"
+    browser.get(link)
+    wait.until(lambda d: [row[7] for row in table_rows(d)] == ["2", "4"])
+    title = wait.until(ec.visibility_of_element_located((By.ID, "detail-title")))
+    assert title.text == "Explosions/Remote violence — Shelling/artillery/missile attack"
+    assert browser.find_element(By.CSS_SELECTOR, "#events-body tr.selected td:nth-child(8)").text == "4"
+    browser.refresh()
+    wait.until(lambda d: [row[7] for row in table_rows(d)] == ["2", "4"])
+    assert browser.current_url == link
+
+
+def test_tooltip_bar_chart_and_timeline(server: str, browser: webdriver.Chrome) -> None:
+    """A marker's tooltip tells type, place, date, fatalities and reports; a click on a bar of the actor chart
+    filters by that actor; the timeline switches to fatalities."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/?country=UKR")
+    wait.until(lambda d: len(table_rows(d)) == 1)
+    marker = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#map .leaflet-marker-pane .marker")))
+    ActionChains(browser).move_to_element(marker).perform()
+    tip = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-tooltip")))
+    assert tip.text.splitlines() == [
+        "Explosions/Remote violence — Shelling/artillery/missile attack",
+        "Kharkiv, Kharkiv, Ukraine",
+        "2024-05-23 · 7 fatalities · 1 report",
+    ]
+
+    browser.get(server + "/")
+    wait.until(lambda d: len(table_rows(d)) == 10)
+    keys = json.loads(browser.find_element(By.ID, "bar-actor").get_attribute("data-keys"))
+    target = keys.index("Military Forces of Russia") if "Military Forces of Russia" in keys else 0
+    actor_name = keys[target]
+    x, y = browser.execute_script(
+        "const c = echarts.getInstanceByDom(document.getElementById('bar-actor'));"
+        "const n = arguments[0];"
+        "const p = c.convertToPixel({seriesIndex: 0}, [0.5, n]);"
+        "return p;",
+        len(keys) - 1 - target,
+    )
+    box = browser.find_element(By.ID, "bar-actor")
+    ActionChains(browser).move_to_element_with_offset(
+        box, int(x) + 3 - box.size["width"] // 2, int(y) - box.size["height"] // 2
+    ).click().perform()
+    wait.until(lambda d: d.find_element(By.ID, "f-actor").get_attribute("value") == actor_name)
+    wait.until(lambda d: {row[3] for row in table_rows(d)} == {actor_name})
+
+    Select(browser.find_element(By.ID, "tl-metric")).select_by_value("fatalities")
+    wait.until(lambda d: d.find_element(By.ID, "timeline-label").text == "Fatalities per day")
+    assert "metric=fatalities" in browser.current_url
+
+
+def test_map_extent_filter_and_place_labels(server: str, browser: webdriver.Chrome) -> None:
+    """"Only the map's area" filters by the map's extent, kept in the URL; place names show at city zoom."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/?bbox=30,0,45,40")  # Khartoum and Idlib; not Kharkiv, Nairobi or Borno
+    wait.until(lambda d: len(table_rows(d)) == 3)
+    assert {row[6] for row in table_rows(browser)} == {"SDN", "SYR"}
+    assert browser.find_element(By.ID, "f-extent").is_selected()
+    assert "bbox=30%2C0%2C45%2C40" in browser.current_url
+    assert "bbox=30%2C0%2C45%2C40" in browser.find_element(By.ID, "export-csv").get_attribute("href")
+    browser.find_element(By.ID, "f-extent").click()
+    wait.until(lambda d: len(table_rows(d)) == 10)
+    assert "bbox" not in browser.current_url
+    browser.find_element(By.ID, "f-extent").click()  # the whole map's extent now: the nine located events
+    wait.until(lambda d: len(table_rows(d)) == 9)
+    assert "bbox=" in browser.current_url
+
+    browser.get(server + "/?country=UKR")
+    wait.until(lambda d: len(table_rows(d)) == 1)
+    wait.until(lambda d: d.execute_script("return document.querySelectorAll('#map .place-label').length") == 1)
+    assert browser.find_element(By.CSS_SELECTOR, "#map .place-label").text == "Kharkiv"
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-out").click()
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-out").click()
+    wait.until(lambda d: d.execute_script("return document.querySelectorAll('#map .place-label').length") == 0)

@@ -1,43 +1,45 @@
-// observatory dashboard: filters, canvas map with grid-clustered markers, timeline brush, event table
-// and detail view. Every value from the API is untrusted: the DOM is built with createElement and
-// textContent only, never innerHTML, and text is shown without bidirectional controls (see shown()).
+// observatory dashboard: ACLED-first views of incidents (or reports), a Leaflet map with clustered markers
+// over the bundled world.geojson (no tile server), ECharts timeline and bar charts, a sortable table and a
+// detail panel listing an incident's reports. Every value from the API is untrusted: the DOM is built with
+// createElement and textContent only, never innerHTML (tooltips get DOM nodes, not HTML strings), and text
+// is shown without bidirectional controls (see shown()). The view (filters, dates, sort, page, selection)
+// lives in the URL's query string and is restored on load.
 "use strict";
 
 (() => {
   const PAGE_SIZE = 50;
-  const TILE = 256;            // world size in pixels at zoom 0 (Web Mercator)
-  const MIN_ZOOM = 0;
-  const MAX_ZOOM = 12;
-  const CLUSTER_PX = 44;       // grid cell size in screen pixels
-  const MAX_LAT = 85.0511;
-  const TYPE_COLOURS = {
+  const ACLED_COLOURS = {
+    "Battles": "#c0392b", "Explosions/Remote violence": "#e67e22", "Violence against civilians": "#7b3294",
+    "Protests": "#1f78b4", "Riots": "#e7298a", "Strategic developments": "#4d7c0f",
+  };
+  const PLOVER_COLOURS = {
     ASSAULT: "#d7301f", COERCE: "#7b3294", PROTEST: "#1f78b4", THREATEN: "#ff7f00", MOBILIZE: "#a6761d",
     SANCTION: "#666666", REJECT: "#e7298a", ACCUSE: "#fb9a99", REQUEST: "#b2df8a", RETREAT: "#66a61e",
     AID: "#1b9e77", COOPERATE: "#33a02c", CONCEDE: "#a6cee3", SUPPORT: "#80b1d3", CONSULT: "#bebada",
     AGREE: "#8dd3c7",
   };
-  const FILTER_FIELDS = ["plover_type", "acled_event_type", "actor", "country", "status", "q"];
+  // Server-side filters (the API's EventFilter) and the form fields that hold them.
+  const FILTERS = {
+    acled_event_type: "f-acled", acled_sub_event_type: "f-sub", plover_type: "f-type", actor: "f-actor",
+    country: "f-country", admin1: "f-admin1", since: "f-since", until: "f-until", status: "f-status", q: "f-q",
+  };
+  const LABEL_ZOOM = 8;  // place names from this zoom on (city level)
+  const NUMERIC = new Set(["fatalities", "report_count", "confidence", "latitude", "longitude", "injured",
+    "abducted", "arrested", "displaced", "geo_precision"]);
+  const DAY = 86400000;
 
   const $ = (id) => document.getElementById(id);
   const state = {
-    filters: { status: "occurred" },
-    since: null,
-    until: null,
-    offset: 0,
-    total: 0,
-    selected: null,
+    view: "acled", unit: "incident", filters: { status: "occurred" }, conf: "", metric: "events",
+    sort: "event_date:desc", page: 0, selected: null, rows: [],
     token: sessionStorage.getItem("observatory-token") || "",
   };
 
   // ---------- DOM helpers ----------
-  // Bidirectional control characters (Unicode Bidi_Control: the overrides U+202D/U+202E, embeddings,
-  // isolates, marks) in article text can reverse how the text around them reads, so that "\u202Eecilop"
-  // shows as "police". They are dropped from what the page shows; the API's text and offsets keep them.
+  // Bidirectional control characters (Unicode Bidi_Control) can reverse how text reads ("\u202Eecilop"
+  // shows as "police"): they are dropped from what the page shows; the API's text and offsets keep them.
   const BIDI_CONTROLS = /\p{Bidi_Control}/gu;
-
-  function shown(value) {
-    return String(value).replace(BIDI_CONTROLS, "");
-  }
+  function shown(value) { return String(value).replace(BIDI_CONTROLS, ""); }
 
   function el(tag, props, ...children) {
     const node = document.createElement(tag);
@@ -56,12 +58,71 @@
     return node;
   }
 
-  function showError(message) {
-    $("status-line").textContent = shown(message || "");
+  function showError(message) { $("status-line").textContent = shown(message || ""); }
+  const typeKey = (row) => (state.view === "acled" ? row.event_type : row.plover_type) || "(none)";
+  function typeColour(type) {
+    return (state.view === "acled" ? ACLED_COLOURS : PLOVER_COLOURS)[type] || "#555555";
+  }
+  const typeOrder = () => Object.keys(state.view === "acled" ? ACLED_COLOURS : PLOVER_COLOURS);
+
+  // ---------- URL state ----------
+  function writeUrl() {
+    const search = new URLSearchParams();
+    if (state.view !== "acled") search.set("view", state.view);
+    if (state.unit !== "incident") search.set("unit", state.unit);
+    for (const [key, value] of Object.entries(state.filters)) {
+      if (value && !(key === "status" && value === "occurred")) search.set(key, value);
+    }
+    if (state.conf) search.set("conf", state.conf);
+    if (state.metric !== "events") search.set("metric", state.metric);
+    if (state.sort !== "event_date:desc") search.set("sort", state.sort);
+    if (state.page) search.set("page", String(state.page + 1));
+    if (state.selected) search.set("sel", state.selected);
+    const text = search.toString();
+    history.replaceState(null, "", location.pathname + (text ? "?" + text : ""));
   }
 
-  function typeColour(type) {
-    return TYPE_COLOURS[type] || "#444444";
+  function readUrl() {
+    const search = new URLSearchParams(location.search);
+    state.view = search.get("view") === "verbal" ? "verbal" : "acled";
+    state.unit = search.get("unit") === "report" ? "report" : "incident";
+    state.filters = { status: "occurred" };
+    for (const key of [...Object.keys(FILTERS), "bbox"]) if (search.get(key)) state.filters[key] = search.get(key);
+    state.conf = search.get("conf") || "";
+    state.metric = search.get("metric") === "fatalities" ? "fatalities" : "events";
+    state.sort = search.get("sort") || "event_date:desc";
+    state.page = Math.max(0, (parseInt(search.get("page"), 10) || 1) - 1);
+    state.selected = search.get("sel") || null;
+  }
+
+  function writeForm() {
+    for (const [key, id] of Object.entries(FILTERS)) $(id).value = state.filters[key] || "";
+    $("f-status").value = state.filters.status || "occurred";
+    $("f-conf").value = state.conf;
+    $("tl-metric").value = state.metric;
+    for (const button of document.querySelectorAll(".tab")) {
+      const on = button.dataset.view ? button.dataset.view === state.view : button.dataset.unit === state.unit;
+      button.setAttribute("aria-pressed", String(on));
+    }
+    $("l-acled").hidden = $("l-sub").hidden = state.view === "verbal";
+    $("f-extent").checked = Boolean(state.filters.bbox);
+    const range = state.filters.since || state.filters.until;
+    $("brush-label").textContent = range ? `${state.filters.since || "…"} → ${state.filters.until || "…"}` : "";
+    $("brush-clear").hidden = !range;
+  }
+
+  function readForm() {
+    const filters = {};
+    for (const [key, id] of Object.entries(FILTERS)) {
+      const value = $(id).value.trim();
+      if (value) filters[key] = value;
+    }
+    filters.status = filters.status || "occurred";
+    if (state.filters.bbox) filters.bbox = state.filters.bbox;
+    if (state.view === "verbal") { delete filters.acled_event_type; delete filters.acled_sub_event_type; }
+    state.filters = filters;
+    const conf = parseFloat($("f-conf").value);
+    state.conf = Number.isFinite(conf) && conf > 0 ? String(Math.min(conf, 1)) : "";
   }
 
   // ---------- API ----------
@@ -73,480 +134,465 @@
     return search.toString();
   }
 
-  function filterParams({ withDates = true } = {}) {
-    const params = {};
-    for (const field of FILTER_FIELDS) params[field] = state.filters[field];
-    if (withDates) {
-      params.since = state.since;
-      params.until = state.until;
-    }
-    return params;
-  }
-
-  // Only the answer to the latest request of each kind is used: filters can change while one is on its way.
-  const latestRequest = {};
-  async function latest(kind, path, params) {
-    const id = (latestRequest[kind] || 0) + 1;
-    latestRequest[kind] = id;
-    const body = await api(path, params);
-    return id === latestRequest[kind] ? body : null;
-  }
-
-  async function api(path, params) {
-    const headers = { Accept: "application/json" };
+  function authHeaders(accept) {
+    const headers = { Accept: accept };
     if (state.token) headers.Authorization = "Bearer " + state.token;
-    const response = await fetch(path + (params ? "?" + queryString(params) : ""), { headers });
+    return headers;
+  }
+
+  async function request(path, params, accept) {
+    const response = await fetch(path + (params ? "?" + queryString(params) : ""), { headers: authHeaders(accept) });
     if (response.status === 401) {
       $("token-box").hidden = false;
       throw new Error("This server needs an API token.");
     }
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(typeof body.detail === "string" ? body.detail : "HTTP " + response.status);
-    return body;
-  }
-
-  // ---------- map ----------
-  const map = {
-    canvas: $("map"),
-    zoom: 1.5,
-    centre: { x: 0.5, y: 0.5 }, // normalised Web Mercator coordinates, 0..1
-    basemap: [],                // [{ring: Float32Array(x0,y0,x1,y1,...), box:[minx,miny,maxx,maxy]}]
-    clusters: [],
-    drawn: [],
-    level: null,
-  };
-
-  function project(lon, lat) {
-    const clamped = Math.max(-MAX_LAT, Math.min(MAX_LAT, lat));
-    const sin = Math.sin((clamped * Math.PI) / 180);
-    return {
-      x: (lon + 180) / 360,
-      y: 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI),
-    };
-  }
-
-
-  function worldSize() {
-    return TILE * Math.pow(2, map.zoom);
-  }
-
-  function toScreen(p) {
-    const size = worldSize();
-    const { width, height } = cssSize(map.canvas);
-    return { x: (p.x - map.centre.x) * size + width / 2, y: (p.y - map.centre.y) * size + height / 2 };
-  }
-
-  function toWorld(sx, sy) {
-    const size = worldSize();
-    const { width, height } = cssSize(map.canvas);
-    return { x: map.centre.x + (sx - width / 2) / size, y: map.centre.y + (sy - height / 2) / size };
-  }
-
-  function cssSize(canvas) {
-    return { width: canvas.clientWidth, height: canvas.clientHeight };
-  }
-
-  function fitCanvas(canvas) {
-    const ratio = window.devicePixelRatio || 1;
-    const { width, height } = cssSize(canvas);
-    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-      canvas.width = Math.round(width * ratio);
-      canvas.height = Math.round(height * ratio);
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new Error(typeof body.detail === "string" ? body.detail : "HTTP " + response.status);
     }
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    return ctx;
+    return response;
+  }
+  const api = async (path, params) => (await request(path, params, "application/json")).json();
+
+  const latestRequest = {};
+  async function latest(kind, fn) {
+    const id = (latestRequest[kind] || 0) + 1;
+    latestRequest[kind] = id;
+    const body = await fn();
+    return id === latestRequest[kind] ? body : null;
   }
 
-  function clampCentre() {
-    const { width, height } = cssSize(map.canvas);
-    const size = worldSize();
-    const halfX = Math.min(0.5, width / 2 / size);
-    const halfY = Math.min(0.5, height / 2 / size);
-    map.centre.x = Math.max(halfX, Math.min(1 - halfX, map.centre.x));
-    map.centre.y = Math.max(halfY, Math.min(1 - halfY, map.centre.y));
+  function exportParams() {
+    return { ...state.filters, kind: state.view, unit: state.unit };
   }
 
-  async function loadBasemap() {
-    const response = await fetch("/static/world.geojson");
-    const geojson = await response.json();
-    const rings = [];
-    for (const feature of geojson.features) {
-      const geometry = feature.geometry;
-      const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-      for (const polygon of polygons) {
-        for (const ring of polygon) {
-          const flat = new Float32Array(ring.length * 2);
-          const box = [1, 1, 0, 0];
-          ring.forEach(([lon, lat], i) => {
-            const p = project(lon, lat);
-            flat[2 * i] = p.x;
-            flat[2 * i + 1] = p.y;
-            box[0] = Math.min(box[0], p.x); box[1] = Math.min(box[1], p.y);
-            box[2] = Math.max(box[2], p.x); box[3] = Math.max(box[3], p.y);
-          });
-          rings.push({ ring: flat, box });
-        }
-      }
+  // RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks) into objects keyed by the header.
+  function parseCsv(text) {
+    const records = [];
+    let field = "", record = [], quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quoted) {
+        if (c === '"') {
+          if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        } else field += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") { record.push(field); field = ""; }
+      else if (c === "\n" || c === "\r") {
+        if (c === "\r" && text[i + 1] === "\n") i++;
+        record.push(field); records.push(record); record = []; field = "";
+      } else field += c;
     }
-    map.basemap = rings;
-    drawMap();
+    if (field || record.length) { record.push(field); records.push(record); }
+    const [header, ...body] = records;
+    if (!header) return [];
+    return body.filter((r) => r.length === header.length).map((r) => {
+      const row = {};
+      header.forEach((name, i) => {
+        const value = r[i];
+        row[name] = value === "" ? null : NUMERIC.has(name) ? Number(value) : value;
+      });
+      return row;
+    });
   }
 
-  // Radius grows with the log of the fatalities; clusters are at least big enough for their count label.
-  // Capped below half the clustering cell so that neighbouring clusters rarely hide each other.
-  function markerRadius(cluster) {
-    const byFatalities = 4 + 1.6 * Math.log2(1 + (cluster.fatalities || 0));
-    const floor = cluster.events > 1 ? 8 + Math.log10(cluster.events) : 4;
-    return Math.min(CLUSTER_PX / 2 - 2, Math.max(byFatalities, floor));
+  // Every unit (incident or report) of the view, from the export (ACLED's columns and observatory's).
+  async function loadRows() {
+    const response = await request("/api/export", { ...exportParams(), format: "csv", raw: "true" }, "text/csv");
+    const rows = parseCsv(await response.text());
+    const min = parseFloat(state.conf) || 0;
+    return min ? rows.filter((r) => (r.confidence ?? 0) >= min) : rows;
   }
 
-  function drawMap() {
-    const canvas = map.canvas;
-    const ctx = fitCanvas(canvas);
-    const { width, height } = cssSize(canvas);
-    const size = worldSize();
-    const ox = width / 2 - map.centre.x * size;
-    const oy = height / 2 - map.centre.y * size;
-    ctx.fillStyle = "#aacbe6";
-    ctx.fillRect(0, 0, width, height);
+  // ---------- map (Leaflet, markercluster; the base layer is the bundled world.geojson) ----------
+  const map = { leaflet: null, cluster: null, labels: null };
 
-    const view = [(0 - ox) / size, (0 - oy) / size, (width - ox) / size, (height - oy) / size];
-    ctx.beginPath();
-    for (const { ring, box } of map.basemap) {
-      if (box[2] < view[0] || box[0] > view[2] || box[3] < view[1] || box[1] > view[3]) continue;
-      ctx.moveTo(ring[0] * size + ox, ring[1] * size + oy);
-      for (let i = 2; i < ring.length; i += 2) ctx.lineTo(ring[i] * size + ox, ring[i + 1] * size + oy);
-      ctx.closePath();
+  // The map's extent as the API's bbox (min_lon,min_lat,max_lon,max_lat), within the world's bounds.
+  function mapBbox() {
+    const b = map.leaflet.getBounds();
+    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v)).toFixed(3);
+    const west = b.getWest(), east = b.getEast();
+    const [lo, hi] = east - west >= 360 ? [-180, 180] : [((west + 540) % 360) - 180, ((east + 540) % 360) - 180];
+    return [clamp(lo, -180, 180), clamp(b.getSouth(), -90, 90), clamp(hi, -180, 180), clamp(b.getNorth(), -90, 90)].join(",");
+  }
+
+  function bboxBounds(bbox) {
+    const [w, south, e, north] = bbox.split(",").map(Number);
+    return L.latLngBounds([south, w], [north, e < w ? e + 360 : e]);
+  }
+
+  function showLabels() {
+    const on = map.leaflet.getZoom() >= LABEL_ZOOM;
+    if (on && !map.leaflet.hasLayer(map.labels)) map.leaflet.addLayer(map.labels);
+    if (!on && map.leaflet.hasLayer(map.labels)) map.leaflet.removeLayer(map.labels);
+  }
+
+  function markerIcon(colour, size) {
+    const dot = el("span", { className: "dot" });
+    dot.style.background = colour;
+    dot.style.width = dot.style.height = size + "px";
+    return L.divIcon({ className: "marker", html: dot, iconSize: [size, size] });
+  }
+
+  function tooltipFor(row) {
+    const type = state.view === "acled"
+      ? `${row.event_type || ""}${row.sub_event_type ? " — " + row.sub_event_type : ""}`
+      : `${row.plover_type || ""}${row.plover_mode ? " — " + row.plover_mode : ""}`;
+    return el("div", { className: "tip" },
+      el("strong", null, type), el("br"),
+      [row.location, row.admin1, row.country].filter(Boolean).join(", "), el("br"),
+      `${row.event_date || "undated"} · ${row.fatalities ?? 0} fatalities · ${row.report_count ?? 1} ` +
+      `report${row.report_count === 1 ? "" : "s"}`);
+  }
+
+  function clusterIcon(cluster) {
+    const counts = new Map();
+    let fatalities = 0;
+    for (const marker of cluster.getAllChildMarkers()) {
+      const row = marker.options.row;
+      const key = typeKey(row);
+      const entry = counts.get(key) || { n: 0, f: 0 };
+      entry.n += 1; entry.f += row.fatalities || 0; fatalities += row.fatalities || 0;
+      counts.set(key, entry);
     }
-    ctx.fillStyle = "#f3efe4";
-    ctx.fill("evenodd");
-    ctx.strokeStyle = "#9a958a";
-    ctx.lineWidth = 0.6;
-    ctx.stroke();
-
-    map.drawn = [];
-    let events = 0;
-    const sorted = [...map.clusters].sort((a, b) => b.fatalities - a.fatalities);
-    for (const cluster of sorted) {
-      const p = toScreen(project(cluster.lon, cluster.lat));
-      const r = markerRadius(cluster);
-      if (p.x < -r || p.y < -r || p.x > width + r || p.y > height + r) continue;
-      ctx.beginPath();
-      ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
-      ctx.fillStyle = typeColour(cluster.type);
-      ctx.globalAlpha = 0.78;
-      ctx.fill();
-      ctx.globalAlpha = 1;
-      ctx.lineWidth = 1.2;
-      ctx.strokeStyle = "#ffffff";
-      ctx.stroke();
-      if (cluster.events > 1) {
-        ctx.fillStyle = "#ffffff";
-        ctx.font = "bold 11px system-ui, sans-serif";
-        ctx.textAlign = "center";
-        ctx.textBaseline = "middle";
-        ctx.fillText(String(cluster.events), p.x, p.y);
-      }
-      map.drawn.push({ x: p.x, y: p.y, r, cluster });
-      events += cluster.events;
-    }
-    canvas.dataset.markerCount = String(map.drawn.length);
-    canvas.dataset.eventCount = String(events); // incidents (each counted once), as /api/aggregates counts them
+    // The colour of the type with the most units; ties go to the deadlier type, then to the codebook order.
+    const order = typeOrder();
+    const [top] = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || b[1].f - a[1].f ||
+      order.indexOf(a[0]) - order.indexOf(b[0]));
+    const n = cluster.getChildCount();
+    const size = Math.min(54, 22 + Math.sqrt(n) * 4 + Math.sqrt(fatalities));
+    const dot = el("span", { className: "dot cluster-dot" }, String(n));
+    dot.style.background = typeColour(top[0]);
+    dot.style.width = dot.style.height = dot.style.lineHeight = Math.round(size) + "px";
+    return L.divIcon({ className: "marker marker-cluster-x", html: dot, iconSize: [size, size] });
   }
 
-  function clusterLevel() {
-    return Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, Math.round(map.zoom)));
-  }
-
-  async function loadClusters(force = false) {
-    const level = clusterLevel();
-    if (!force && level === map.level) return;
-    map.level = level;
-    const cell = Math.min(90, (360 / (TILE * Math.pow(2, level))) * CLUSTER_PX);
+  async function setupMap() {
+    const leaflet = L.map("map", { worldCopyJump: true, minZoom: 1, maxZoom: 14, zoomSnap: 0.5, attributionControl: false })
+      .setView([15, 20], 2);
+    L.control.scale({ imperial: false }).addTo(leaflet);
+    map.leaflet = leaflet;
+    map.cluster = L.markerClusterGroup({ iconCreateFunction: clusterIcon, showCoverageOnHover: false, maxClusterRadius: 45 });
+    leaflet.addLayer(map.cluster);
+    map.labels = L.layerGroup();
+    leaflet.on("moveend zoomend", countMarkers);
+    leaflet.on("zoomend", showLabels);
+    let timer = null;
+    leaflet.on("moveend", () => {  // "only the map's area": the extent follows the map
+      if (!state.filters.bbox || map.fitting) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const bbox = mapBbox();
+        if (bbox !== state.filters.bbox) { state.filters.bbox = bbox; state.page = 0; refresh(); }
+      }, 300);
+    });
+    map.cluster.on("animationend", countMarkers);
     try {
-      const data = await latest("clusters", "/api/aggregates", { ...filterParams(), by: "grid", cell: cell.toFixed(6) });
-      if (!data) return;
-      map.clusters = data.buckets;
-      drawMap();
+      const world = await (await fetch("/static/world.geojson")).json();
+      L.geoJSON(world, { interactive: false, style: { color: "#8a97a8", weight: 0.6, fillColor: "#eef0ec", fillOpacity: 1 } })
+        .addTo(leaflet).bringToBack();
     } catch (error) {
-      showError(error.message);
+      showError("basemap: " + error.message);
     }
   }
 
-  function zoomAt(sx, sy, delta) {
-    const before = toWorld(sx, sy);
-    map.zoom = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, map.zoom + delta));
-    const after = toWorld(sx, sy);
-    map.centre.x += before.x - after.x;
-    map.centre.y += before.y - after.y;
-    clampCentre();
-    drawMap();
-    loadClusters();
+  function countMarkers() {
+    const n = document.querySelectorAll("#map .leaflet-marker-pane .marker").length;
+    $("map").dataset.markerCount = String(n);
   }
 
-  function setupMapInteraction() {
-    const canvas = map.canvas;
-    let drag = null;
-    canvas.addEventListener("mousedown", (e) => {
-      drag = { x: e.clientX, y: e.clientY, centre: { ...map.centre }, moved: false };
-      canvas.classList.add("dragging");
+  function renderMap(rows) {
+    map.cluster.clearLayers();
+    const located = rows.filter((r) => r.latitude !== null && r.longitude !== null);
+    const markers = located.map((row) => {
+      const size = Math.min(26, 10 + Math.sqrt(row.fatalities || 0) * 2);
+      const marker = L.marker([row.latitude, row.longitude], { icon: markerIcon(typeColour(typeKey(row)), size), row });
+      marker.bindTooltip(tooltipFor(row), { direction: "top" });
+      marker.on("click", () => openRow(row));
+      return marker;
     });
-    window.addEventListener("mousemove", (e) => {
-      if (!drag) return;
-      const dx = e.clientX - drag.x;
-      const dy = e.clientY - drag.y;
-      if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
-      map.centre.x = drag.centre.x - dx / worldSize();
-      map.centre.y = drag.centre.y - dy / worldSize();
-      clampCentre();
-      drawMap();
-    });
-    window.addEventListener("mouseup", (e) => {
-      if (!drag) return;
-      const moved = drag.moved;
-      drag = null;
-      canvas.classList.remove("dragging");
-      if (!moved) clickMap(e);
-    });
-    canvas.addEventListener("wheel", (e) => {
-      e.preventDefault();
-      const rect = canvas.getBoundingClientRect();
-      zoomAt(e.clientX - rect.left, e.clientY - rect.top, e.deltaY < 0 ? 0.5 : -0.5);
-    }, { passive: false });
-    canvas.addEventListener("keydown", (e) => {
-      const { width, height } = cssSize(canvas);
-      if (e.key === "+" || e.key === "=") zoomAt(width / 2, height / 2, 1);
-      if (e.key === "-") zoomAt(width / 2, height / 2, -1);
-    });
-    const centreZoom = (delta) => {
-      const { width, height } = cssSize(canvas);
-      zoomAt(width / 2, height / 2, delta);
-    };
-    $("zoom-in").addEventListener("click", () => centreZoom(1));
-    $("zoom-out").addEventListener("click", () => centreZoom(-1));
-    $("zoom-reset").addEventListener("click", () => {
-      map.zoom = 1.5;
-      map.centre = { x: 0.5, y: 0.5 };
-      clampCentre();
-      drawMap();
-      loadClusters();
-    });
-    window.addEventListener("resize", () => { clampCentre(); drawMap(); drawTimeline(); });
-  }
-
-  function clickMap(e) {
-    const rect = map.canvas.getBoundingClientRect();
-    const x = e.clientX - rect.left;
-    const y = e.clientY - rect.top;
-    const hit = [...map.drawn].reverse().find((m) => (m.x - x) ** 2 + (m.y - y) ** 2 <= m.r ** 2);
-    if (!hit) return;
-    if (hit.cluster.event_id) {
-      openEvent(hit.cluster.event_id);
-    } else {
-      map.centre = project(hit.cluster.lon, hit.cluster.lat);
-      zoomAt(cssSize(map.canvas).width / 2, cssSize(map.canvas).height / 2, 2);
+    map.cluster.addLayers(markers);
+    map.labels.clearLayers();
+    const places = new Map();
+    for (const row of located) if (row.location) places.set(`${row.location}|${row.latitude}|${row.longitude}`, row);
+    for (const row of places.values()) {
+      const icon = L.divIcon({ className: "place-label", html: el("span", null, row.location), iconSize: null, iconAnchor: [-8, 6] });
+      map.labels.addLayer(L.marker([row.latitude, row.longitude], { icon, interactive: false, keyboard: false }));
     }
+    $("map").dataset.eventCount = String(located.length);
+    const missing = rows.length - located.length;
+    const noCoords = $("no-coords");
+    noCoords.dataset.count = String(missing);
+    noCoords.textContent = missing ? `${missing} ${unitName(missing)} without coordinates (not on the map; listed in the table)` : "";
+    map.fitting = true;  // fitting moves the map: not a change of the extent filter
+    if (state.filters.bbox) {
+      if (!map.shownBbox || map.shownBbox !== state.filters.bbox) {
+        map.leaflet.fitBounds(bboxBounds(state.filters.bbox), { animate: false });  // shows at least that area
+      }
+    } else if (located.length) {
+      map.leaflet.fitBounds(map.cluster.getBounds(), { padding: [30, 30], maxZoom: 8, animate: false });
+    }
+    map.shownBbox = state.filters.bbox;
+    setTimeout(() => { map.fitting = false; }, 0);
+    showLabels();
+    setTimeout(countMarkers, 50);
   }
 
-  function renderLegend(types) {
-    const legend = $("legend");
-    legend.replaceChildren();
-    for (const type of types) {
+  function renderLegend(rows) {
+    const counts = countBy(rows, typeKey);
+    const list = $("legend");
+    list.replaceChildren();
+    for (const [type, n] of counts) {
       const swatch = el("span", { className: "swatch" });
       swatch.style.background = typeColour(type);
-      legend.append(el("li", null, swatch, type));
+      list.append(el("li", { dataset: { type } }, swatch, `${type} (${n})`));
     }
-    legend.append(el("li", { className: "note", text: "size: fatalities / incidents" }));
+    if (!counts.length) list.append(el("li", { className: "note" }, "nothing matches"));
   }
 
-  // ---------- timeline ----------
-  const timeline = { canvas: $("timeline"), buckets: [], unit: "day", brush: null, start: 0, end: 0 };
-  const DAY = 86400000;
-
-  function parseDay(text) {
-    const [y, m, d] = text.split("-").map(Number);
-    return Date.UTC(y, m - 1, d);
+  // ---------- charts (ECharts) ----------
+  const charts = {};
+  function chart(id) {
+    if (!charts[id]) charts[id] = echarts.init($(id), null, { renderer: "canvas" });
+    return charts[id];
   }
 
-  function formatDay(ms) {
-    return new Date(ms).toISOString().slice(0, 10);
+  function countBy(rows, keyOf, weight = () => 1) {
+    const counts = new Map();
+    for (const row of rows) {
+      const key = keyOf(row);
+      if (key === null || key === undefined || key === "") continue;
+      counts.set(key, (counts.get(key) || 0) + weight(row));
+    }
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
   }
 
-  async function loadTimeline() {
-    try {
-      const days = await latest("timeline", "/api/aggregates", { ...filterParams({ withDates: false }), by: "day" });
-      if (!days) return;
-      let buckets = days.buckets;
-      let unit = "day";
-      if (buckets.length > 1) {
-        const span = (parseDay(buckets[buckets.length - 1].key) - parseDay(buckets[0].key)) / DAY;
-        if (span > 400) {
-          unit = "week";
-          const weeks = await latest("timeline", "/api/aggregates", { ...filterParams({ withDates: false }), by: "week" });
-          if (!weeks) return;
-          buckets = weeks.buckets;
-        }
+  const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const dayMs = (text) => Date.parse(text + "T00:00:00Z");
+  function weekStart(ms) {
+    const weekday = (new Date(ms).getUTCDay() + 6) % 7; // Monday 0
+    return ms - weekday * DAY;
+  }
+
+  function timelineBins(rows) {
+    let first = Infinity, last = -Infinity;  // a loop, not Math.min(...days): no argument limit on large views
+    for (const row of rows) {
+      if (!row.event_date) continue;
+      const t = dayMs(row.event_date);
+      if (t < first) first = t;
+      if (t > last) last = t;
+    }
+    let lo = state.filters.since ? dayMs(state.filters.since) : first;
+    let hi = state.filters.until ? dayMs(state.filters.until) : last;
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) return { keys: [], step: "day" };
+    const step = hi - lo > 3 * 365 * DAY ? "month" : hi - lo > 400 * DAY ? "week" : "day";
+    const keys = [];
+    if (step === "month") {
+      const end = isoDay(hi).slice(0, 7);
+      for (let d = new Date(lo); ; d.setUTCMonth(d.getUTCMonth() + 1)) {
+        d.setUTCDate(1);
+        const key = isoDay(d.getTime()).slice(0, 7);
+        keys.push(key);
+        if (key >= end) break;
       }
-      timeline.unit = unit;
-      timeline.buckets = buckets.map((b) => ({ t: parseDay(b.key), events: b.events }));
-      const width = unit === "week" ? 7 * DAY : DAY;
-      timeline.start = buckets.length ? timeline.buckets[0].t : 0;
-      timeline.end = buckets.length ? timeline.buckets[timeline.buckets.length - 1].t + width : 0;
-      $("timeline-label").textContent = "Incidents per " + unit + (buckets.length ? "" : " (no dated incidents)");
-      drawTimeline();
-    } catch (error) {
-      showError(error.message);
+      return { keys, step };
     }
+    if (step === "week") { lo = weekStart(lo); hi = weekStart(hi); }
+    for (let t = lo; t <= hi; t += step === "week" ? 7 * DAY : DAY) keys.push(isoDay(t));
+    return { keys, step };
   }
 
-  function timelineX(t, width) {
-    const span = Math.max(DAY, timeline.end - timeline.start);
-    return 30 + ((t - timeline.start) / span) * (width - 40);
+  function binKey(day, step) {
+    if (step === "month") return day.slice(0, 7);
+    return step === "week" ? isoDay(weekStart(dayMs(day))) : day;
   }
 
-  function timelineT(x, width) {
-    const span = Math.max(DAY, timeline.end - timeline.start);
-    return timeline.start + ((x - 30) / (width - 40)) * span;
-  }
-
-  function drawTimeline() {
-    const canvas = timeline.canvas;
-    const ctx = fitCanvas(canvas);
-    const { width, height } = cssSize(canvas);
-    ctx.clearRect(0, 0, width, height);
-    const top = 8;
-    const bottom = height - 18;
-    const max = Math.max(1, ...timeline.buckets.map((b) => b.events));
-    const barWidth = timeline.unit === "week" ? 7 * DAY : DAY;
-    const pixelsPerBar = Math.max(1, timelineX(timeline.start + barWidth, width) - timelineX(timeline.start, width) - 1);
-    const inBrush = (t) => !state.since || (t >= parseDay(state.since) && t <= parseDay(state.until));
-    for (const bucket of timeline.buckets) {
-      const x = timelineX(bucket.t, width);
-      const h = ((bottom - top) * bucket.events) / max;
-      ctx.fillStyle = inBrush(bucket.t) ? "#1f5fa8" : "#b8c4d3";
-      ctx.fillRect(x, bottom - h, pixelsPerBar, h);
+  function renderTimeline(rows) {
+    const { keys, step } = timelineBins(rows);
+    const index = new Map(keys.map((k, i) => [k, i]));
+    const bins = new Map();
+    for (const row of rows) {
+      if (!row.event_date) continue;
+      const key = binKey(row.event_date, step);
+      if (!index.has(key)) continue;
+      const type = typeKey(row);
+      if (!bins.has(type)) bins.set(type, new Array(keys.length).fill(0));
+      bins.get(type)[index.get(key)] += state.metric === "fatalities" ? row.fatalities || 0 : 1;
     }
-    ctx.fillStyle = "#5f6b7a";
-    ctx.font = "11px system-ui, sans-serif";
-    ctx.textBaseline = "top";
-    ctx.textAlign = "left";
-    ctx.fillText(String(max), 2, top);
-    if (timeline.buckets.length) {
-      ctx.fillText(formatDay(timeline.start), 30, bottom + 4);
-      ctx.textAlign = "right";
-      ctx.fillText(formatDay(timeline.end - DAY), width - 10, bottom + 4);
-    }
-    ctx.strokeStyle = "#d8dde4";
-    ctx.beginPath();
-    ctx.moveTo(30, bottom + 0.5);
-    ctx.lineTo(width - 10, bottom + 0.5);
-    ctx.stroke();
-    if (timeline.brush) {
-      const [a, b] = [Math.min(...timeline.brush), Math.max(...timeline.brush)];
-      ctx.fillStyle = "rgba(31, 95, 168, 0.18)";
-      ctx.fillRect(a, top, b - a, bottom - top);
-    }
-  }
-
-  function setupTimeline() {
-    const canvas = timeline.canvas;
-    let dragging = false;
-    const xOf = (e) => e.clientX - canvas.getBoundingClientRect().left;
-    canvas.addEventListener("mousedown", (e) => {
-      if (!timeline.buckets.length) return;
-      dragging = true;
-      timeline.brush = [xOf(e), xOf(e)];
-      drawTimeline();
-    });
-    window.addEventListener("mousemove", (e) => {
-      if (!dragging) return;
-      timeline.brush[1] = xOf(e);
-      drawTimeline();
-    });
-    window.addEventListener("mouseup", () => {
-      if (!dragging) return;
-      dragging = false;
-      const { width } = cssSize(canvas);
-      const [a, b] = [Math.min(...timeline.brush), Math.max(...timeline.brush)];
-      timeline.brush = null;
-      if (b - a < 3) {
-        setDateRange(null, null);
-        return;
+    const order = typeOrder();
+    const types = [...bins.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    const noun = state.metric === "fatalities" ? "Fatalities" : state.unit === "incident" ? "Incidents" : "Reports";
+    $("timeline-label").textContent = `${noun} per ${step}`;
+    const tl = chart("timeline");
+    tl.setOption({
+      animation: false,
+      grid: { left: 40, right: 12, top: 8, bottom: 24 },
+      tooltip: { trigger: "axis", formatter: (items) => timelineTip(items, step) },
+      xAxis: { type: "category", data: keys, axisLabel: { hideOverlap: true }, axisTick: { alignWithLabel: true } },
+      yAxis: { type: "value", minInterval: 1, splitNumber: 3 },
+      brush: { xAxisIndex: 0, brushType: "lineX", brushMode: "single", transformable: false, removeOnClick: true,
+        throttleType: "debounce", throttleDelay: 200, brushStyle: { color: "rgba(31,95,168,.18)", borderColor: "#1f5fa8" } },
+      toolbox: { show: false },
+      series: types.map((type) => ({
+        name: type, type: "bar", stack: "all", data: bins.get(type), barCategoryGap: "10%",
+        itemStyle: { color: typeColour(type) }, emphasis: { disabled: true },
+      })),
+    }, { notMerge: true });
+    tl.dispatchAction({ type: "takeGlobalCursor", key: "brush", brushOption: { brushType: "lineX", brushMode: "single" } });
+    $("timeline").dataset.keys = String(keys.length);
+    tl.off("brushEnd");
+    tl.on("brushEnd", (e) => {
+      const area = e.areas && e.areas[0];
+      if (!area || !area.coordRange) return;
+      const [a, b] = area.coordRange;
+      const first = keys[Math.max(0, Math.min(a, b))];
+      const last = keys[Math.min(keys.length - 1, Math.max(a, b))];
+      if (!first || !last) return;
+      let since = first, until = last;
+      if (step === "week") until = isoDay(dayMs(last) + 6 * DAY);
+      if (step === "month") {
+        since = first + "-01";
+        const end = new Date(dayMs(last + "-01"));
+        end.setUTCMonth(end.getUTCMonth() + 1);
+        until = isoDay(end.getTime() - DAY);
       }
-      const from = Math.max(timeline.start, timelineT(a, width));
-      const to = Math.min(timeline.end - DAY, timelineT(b, width));
-      setDateRange(formatDay(Math.floor(from / DAY) * DAY), formatDay(Math.floor(to / DAY) * DAY));
+      setDates(since, until);
     });
-    $("brush-clear").addEventListener("click", () => setDateRange(null, null));
   }
 
-  function setDateRange(since, until) {
-    state.since = since;
-    state.until = since ? until : null;
-    $("brush-label").textContent = since ? `${since} → ${until}` : "";
-    $("brush-clear").hidden = !since;
-    drawTimeline();
-    refresh({ timeline: false });
+  function timelineTip(items, step) {
+    const box = el("div", { className: "tip" }, el("strong", null, `${step === "week" ? "week of " : ""}${items[0] ? items[0].name : ""}`));
+    for (const item of items) if (item.value) box.append(el("br"), `${item.seriesName}: ${item.value}`);
+    return box;
+  }
+
+  function renderBar(id, entries, onPick) {
+    const top = entries.slice(0, 8).reverse();
+    const bar = chart(id);
+    bar.setOption({
+      animation: false,
+      grid: { left: 6, right: 30, top: 4, bottom: 4, containLabel: true },
+      tooltip: { trigger: "item", formatter: (p) => el("div", { className: "tip" }, `${p.name}: ${p.value}`) },
+      xAxis: { type: "value", show: false },
+      yAxis: { type: "category", data: top.map(([k]) => shown(k)), axisLabel: { width: 96, overflow: "truncate", fontSize: 11 },
+        axisTick: { show: false } },
+      series: [{ type: "bar", data: top.map(([k, v]) => ({ value: v, name: shown(k), key: k, itemStyle: { color: id === "bar-type" ? typeColour(k) : "#5b7fa6" } })),
+        label: { show: true, position: "right", fontSize: 11 }, barMaxWidth: 14 }],
+    }, { notMerge: true });
+    $(id).dataset.keys = JSON.stringify(top.map(([k]) => k).reverse());
+    bar.off("click");
+    bar.on("click", (p) => onPick(p.data.key));
+  }
+
+  function renderBars(rows) {
+    renderBar("bar-type", countBy(rows, typeKey), (key) => {
+      setFilter(state.view === "acled" ? "acled_event_type" : "plover_type", key);
+    });
+    renderBar("bar-actor", countBy(rows, (r) => r.actor1), (key) => setFilter("actor", key));
+    renderBar("bar-admin1", countBy(rows, (r) => r.admin1), (key) => setFilter("admin1", key));
   }
 
   // ---------- table ----------
-  async function loadTable() {
-    try {
-      const data = await latest("table", "/api/events", { ...filterParams(), limit: PAGE_SIZE, offset: state.offset });
-      if (!data) return;
-      state.total = data.total;
-      renderTable(data.events);
-    } catch (error) {
-      showError(error.message);
-    }
+  const COLUMNS = [
+    ["event_date", "date"], ["event_type", "type"], ["sub_event_type", ""], ["actor1", ""], ["actor2", ""],
+    ["location", ""], ["iso3", ""], ["fatalities", "num"], ["report_count", "num"], ["plover_type", ""], ["confidence", "num"],
+  ];
+
+  function cellValue(row, key) {
+    if (state.view === "verbal" && key === "event_type") return row.plover_type;
+    if (state.view === "verbal" && key === "sub_event_type") return row.plover_mode;
+    if (state.view === "verbal" && key === "plover_type") return row.claimant;  // type and mode are in front
+    if (key === "plover_type") return row.plover_type ? row.plover_type + (row.plover_mode ? " / " + row.plover_mode : "") : null;
+    if (key === "location") return [row.location, row.admin1].filter(Boolean).join(", ") || null;
+    if (key === "confidence") return row.confidence === null ? null : row.confidence.toFixed(2);
+    return row[key];
   }
 
-  function renderTable(events) {
+  function sortedRows() {
+    const [key, dir] = state.sort.split(":");
+    const sign = dir === "asc" ? 1 : -1;
+    const value = (row) => (["event_type", "sub_event_type", "plover_type"].includes(key) ? cellValue(row, key) : row[key]);
+    return [...state.rows].sort((a, b) => {
+      const x = value(a), y = value(b);
+      if (x === y) return String(a.event_id).localeCompare(String(b.event_id));
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return (typeof x === "number" ? x - y : String(x).localeCompare(String(y))) * sign;
+    });
+  }
+
+  function renderTable() {
+    const rows = sortedRows();
+    const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+    state.page = Math.min(state.page, pages - 1);
+    const start = state.page * PAGE_SIZE;
     const body = $("events-body");
     body.replaceChildren();
-    if (!events.length) {
-      body.append(el("tr", null, el("td", { className: "empty", colspan: "9", text: "No events match these filters." })));
+    const [sortKey, sortDir] = state.sort.split(":");
+    for (const th of $("table-head").children) {
+      th.dataset.sort = th.dataset.key === sortKey ? sortDir : "";
+      th.setAttribute("aria-sort", th.dataset.key === sortKey ? (sortDir === "asc" ? "ascending" : "descending") : "none");
     }
-    for (const event of events) {
-      const dot = el("span", { className: "type-dot" });
-      dot.style.background = typeColour(event.plover_type);
-      const row = el("tr", { tabindex: "0", dataset: { eventId: event.event_id } },
-        el("td", { className: "date" }, event.date_start || "—"),
-        el("td", null, dot, event.plover_type),
-        el("td", null, event.acled_sub_event_type || event.plover_mode || ""),
-        el("td", null, event.actor1 || ""),
-        el("td", null, event.actor2 || ""),
-        el("td", null, event.location || ""),
-        el("td", null, event.country || ""),
-        el("td", { className: "num" }, event.fatalities ?? ""),
-        el("td", null, event.status),
-      );
-      if (event.event_id === state.selected) row.classList.add("selected");
-      row.addEventListener("click", () => openEvent(event.event_id));
-      row.addEventListener("keydown", (e) => { if (e.key === "Enter") openEvent(event.event_id); });
-      body.append(row);
+    $("table-head").children[1].textContent = state.view === "acled" ? "Type" : "PLOVER type";
+    $("table-head").children[2].textContent = state.view === "acled" ? "Sub-type" : "Mode";
+    $("table-head").children[9].textContent = state.view === "acled" ? "PLOVER" : "Claimant";
+    $("table-caption").textContent = state.unit === "incident"
+      ? "Incidents (one row per incident, with its number of reports; open one for its reports)"
+      : "Reports (one row per article's event)";
+    for (const row of rows.slice(start, start + PAGE_SIZE)) {
+      const tr = el("tr", { tabindex: "0", dataset: { eventId: row.event_id, incidentId: row.incident_id || "" } });
+      for (const [key, cls] of COLUMNS) {
+        const value = cellValue(row, key);
+        const td = el("td", cls ? { className: cls } : null);
+        if (key === "event_type" && value) {
+          const dot = el("span", { className: "type-dot" });
+          dot.style.background = typeColour(value);
+          td.append(dot);
+        }
+        td.append(shown(value ?? ""));
+        tr.append(td);
+      }
+      if (row.event_id === state.selected) tr.classList.add("selected");
+      tr.addEventListener("click", () => openRow(row));
+      tr.addEventListener("keydown", (e) => { if (e.key === "Enter") openRow(row); });
+      body.append(tr);
     }
-    const first = state.total ? state.offset + 1 : 0;
-    const last = Math.min(state.total, state.offset + PAGE_SIZE);
-    $("page-info").textContent = `${first}–${last} of ${state.total}`;
-    $("page-prev").disabled = state.offset === 0;
-    $("page-next").disabled = state.offset + PAGE_SIZE >= state.total;
+    if (!rows.length) body.append(el("tr", null, el("td", { colspan: "11", className: "empty" }, "No events match these filters.")));
+    $("page-info").textContent = rows.length ? `${start + 1}–${Math.min(start + PAGE_SIZE, rows.length)} of ${rows.length}` : "0 of 0";
+    $("page-prev").disabled = state.page === 0;
+    $("page-next").disabled = start + PAGE_SIZE >= rows.length;
+  }
+
+  // ---------- totals ----------
+  const unitName = (n) => (state.unit === "incident" ? (n === 1 ? "incident" : "incidents") : n === 1 ? "report" : "reports");
+
+  function renderTotals(rows) {
+    const sum = (key) => rows.reduce((s, r) => s + (r[key] || 0), 0);
+    const articles = new Set();
+    for (const row of rows) for (const id of String(row.article_ids || row.article_id || "").split("; ")) if (id) articles.add(id);
+    const reports = sum("report_count");
+    const counts = `${sum("fatalities")} fatalities · ${sum("injured")} injured · ${sum("abducted")} abducted · ${sum("arrested")} arrested`;
+    const totals = $("totals");
+    totals.textContent = state.unit === "incident"
+      ? `${rows.length} ${unitName(rows.length)} (${reports} reports from ${articles.size} articles) · ${counts}`
+      : `${rows.length} ${unitName(rows.length)} from ${articles.size} articles · ${counts}`;
+    totals.dataset.incidents = String(rows.length);
+    totals.dataset.reports = String(reports);
+    totals.dataset.fatalities = String(sum("fatalities"));
   }
 
   // ---------- detail ----------
   const DETAIL_FIELDS = [
-    ["event_id", "Event id"], ["status", "Status"], ["plover_type", "PLOVER type"], ["plover_mode", "PLOVER mode"],
     ["acled_event_type", "ACLED type"], ["acled_sub_event_type", "ACLED sub-type"],
+    ["plover_type", "PLOVER type"], ["plover_mode", "PLOVER mode"],
     ["actor1", "Actor 1"], ["inter1", "Inter 1"], ["actor2", "Actor 2"], ["inter2", "Inter 2"],
+    ["date_start", "Date start"], ["date_end", "Date end"], ["date_precision", "Date precision"], ["status", "Status"],
     ["location", "Location"], ["location_text", "Place as written"], ["admin1", "Admin 1"], ["admin2", "Admin 2"],
-    ["country", "Country"], ["latitude", "Latitude"], ["longitude", "Longitude"], ["geo_precision", "Geo precision"],
-    ["date_start", "Date start"], ["date_end", "Date end"], ["date_precision", "Date precision"],
-    ["fatalities", "Fatalities"], ["fatalities_low", "Fatalities low"], ["fatalities_high", "Fatalities high"],
-    ["injured", "Injured"], ["abducted", "Abducted"], ["arrested", "Arrested"], ["displaced", "Displaced"],
-    ["participants", "Participants"], ["claimant", "Claimant"], ["attribution_text", "Attribution"],
-    ["confidence", "Confidence"], ["incident_id", "Incident"], ["evidence_start", "Evidence start"],
-    ["evidence_end", "Evidence end"],
+    ["latitude", "Latitude"], ["longitude", "Longitude"], ["country", "Country"], ["geo_precision", "Geo precision"],
+    ["fatalities", "Fatalities"], ["injured", "Injured"], ["fatalities_low", "Fatalities low"], ["fatalities_high", "Fatalities high"],
+    ["abducted", "Abducted"], ["arrested", "Arrested"], ["displaced", "Displaced"], ["participants", "Participants"],
+    ["claimant", "Claimant"], ["attribution_text", "Attribution"], ["confidence", "Confidence"], ["incident_id", "Incident"],
+    ["event_id", "Event id"], ["evidence_start", "Evidence start"], ["evidence_end", "Evidence end"],
   ];
 
   function actorList(refs) {
@@ -554,13 +600,14 @@
       (a.sector ? ` [${a.sector}]` : "")).join("; ");
   }
 
+  function openRow(row) { openEvent(row.event_id); }
+
   async function openEvent(eventId) {
     state.selected = eventId;
-    for (const row of $("events-body").querySelectorAll("tr")) {
-      row.classList.toggle("selected", row.dataset.eventId === eventId);
-    }
+    writeUrl();
+    for (const row of $("events-body").querySelectorAll("tr")) row.classList.toggle("selected", row.dataset.eventId === eventId);
     try {
-      const event = await latest("detail", "/api/events/" + encodeURIComponent(eventId));
+      const event = await latest("detail", () => api("/api/events/" + encodeURIComponent(eventId)));
       if (event) renderDetail(event);
     } catch (error) {
       showError(error.message);
@@ -568,22 +615,23 @@
   }
 
   function renderDetail(event) {
-    const panel = $("detail");
-    $("detail-title").textContent = shown(`${event.plover_type}${event.acled_sub_event_type ? " — " + event.acled_sub_event_type : ""}`);
+    const type = event.acled_event_type
+      ? `${event.acled_event_type}${event.acled_sub_event_type ? " — " + event.acled_sub_event_type : ""}`
+      : `${event.plover_type}${event.plover_mode ? " — " + event.plover_mode : ""} (verbal)`;
+    $("detail-title").textContent = shown(type);
     const fields = $("detail-fields");
     fields.replaceChildren();
     const add = (label, value) => {
       if (value === null || value === undefined || value === "") return;
-      fields.append(el("dt", null, label), el("dd", null, String(value)));
+      fields.append(el("div", { className: "field" }, el("dt", null, label), el("dd", null, String(value))));
     };
     for (const [key, label] of DETAIL_FIELDS) add(label, event[key]);
     add("All actors", actorList(event.event && event.event.actors));
     add("All recipients", actorList(event.event && event.event.recipients));
-    fields.append(el("dt", null, "Evidence"), el("dd", { className: "evidence-field", dir: "auto" }, event.evidence_text));
 
     const article = event.article || {};
     const meta = $("detail-article-meta");
-    meta.replaceChildren(  // <bdi>: a right-to-left title or source keeps its place in the line
+    meta.replaceChildren(
       el("strong", null, el("bdi", null, article.title || "(untitled)")),
       " — ", el("bdi", null, article.source || "unknown source"), article.published ? ", " + article.published : "",
     );
@@ -597,27 +645,51 @@
       start = text.indexOf(event.evidence_text);
       end = start + event.evidence_text.length;
     }
-    const body = $("detail-article");
-    if (start >= 0) {
-      // Cut at the stored offsets first, then drop the bidi controls from each piece.
-      body.replaceChildren(shown(text.slice(0, start)), el("mark", null, text.slice(start, end)), shown(text.slice(end)));
-    } else {
-      body.replaceChildren(shown(text));
+    // The selected event's evidence in <mark>; the article's other events underlined (a click opens one).
+    const spans = start >= 0 ? [{ start, end, id: event.event_id, current: true }] : [];
+    for (const other of article.events || []) {
+      const a = other.evidence_start, b = other.evidence_end;
+      if (other.event_id === event.event_id || !(a >= 0 && b > a && b <= text.length)) continue;
+      if (spans.some((s) => a < s.end && b > s.start)) continue;
+      spans.push({ start: a, end: b, id: other.event_id, type: other.acled_event_type || other.plover_type, status: other.status });
     }
-    renderIncident(event.incident_id);
+    spans.sort((x, y) => x.start - y.start);
+    const pieces = [];
+    let at = 0;
+    for (const span of spans) {
+      pieces.push(shown(text.slice(at, span.start)));  // cut at the stored offsets, then drop bidi controls
+      if (span.current) pieces.push(el("mark", null, text.slice(span.start, span.end)));
+      else {
+        const other = el("span", { className: "other-event", tabindex: "0", title: `${span.type} (${span.status}): open this event`,
+          dataset: { eventId: span.id } }, text.slice(span.start, span.end));
+        other.addEventListener("click", () => openEvent(span.id));
+        pieces.push(other);
+      }
+      at = span.end;
+    }
+    pieces.push(shown(text.slice(at)));
+    $("detail-article").replaceChildren(...pieces);
+    renderIncident(event.incident_id, event.event_id);
+    const panel = $("detail");
+    const wasHidden = panel.hidden;
     panel.hidden = false;
-    const mark = body.querySelector("mark");
-    if (mark) mark.scrollIntoView({ block: "nearest" });
+    // Side by side the panel sits under the table; in one column it is below everything, so it is brought in.
+    if (wasHidden && window.matchMedia("(max-width: 1100px)").matches) panel.scrollIntoView({ block: "start" });
   }
 
   // The incident an event reports: its reconciled toll and every report of it (click one to open it).
-  async function renderIncident(incidentId) {
+  async function renderIncident(incidentId, eventId) {
     const section = $("detail-incident");
-    section.hidden = true;
-    if (!incidentId) return;
+    if (!incidentId) { section.hidden = true; return; }
     try {
-      const incident = await latest("incident", "/api/incidents/" + encodeURIComponent(incidentId));
+      const incident = await latest("incident", () => api("/api/incidents/" + encodeURIComponent(incidentId)));
       if (!incident) return;
+      const type = incident.acled_event_type
+        ? `${incident.acled_event_type}${incident.acled_sub_event_type ? " — " + incident.acled_sub_event_type : ""}`
+        : `${incident.plover_type || ""} (verbal)`;
+      $("detail-incident-head").textContent = shown(`${type} · ${[incident.location, incident.admin1, incident.country]
+        .filter(Boolean).join(", ") || "no place"} · ${incident.date_start || "undated"}` +
+        (incident.date_end && incident.date_end !== incident.date_start ? ` to ${incident.date_end}` : ""));
       $("detail-incident-summary").textContent = shown(`${incident.n_reports} reports from ` +
         `${incident.sources.join("; ") || "unknown sources"} · ${incident.fatalities_best ?? 0} fatalities ` +
         `(the largest credible figure of the reports)`);
@@ -626,9 +698,10 @@
       for (const report of incident.reports) {
         const item = el("li", { tabindex: "0", dataset: { eventId: report.event_id } },
           el("bdi", null, report.source || report.title || report.article_id),
-          ` · ${report.date_start || "undated"} · ${report.fatalities ?? "no"} killed: `,
+          ` · ${report.date_start || "undated"} · ${report.acled_sub_event_type || report.plover_type || ""} · ` +
+          `${report.fatalities ?? "no"} killed: `,
           el("q", { dir: "auto" }, report.evidence_text));
-        if (report.event_id === state.selected) item.classList.add("selected");
+        if (report.event_id === eventId) item.classList.add("selected");
         item.addEventListener("click", () => openEvent(report.event_id));
         item.addEventListener("keydown", (e) => { if (e.key === "Enter") openEvent(report.event_id); });
         list.append(item);
@@ -639,7 +712,7 @@
     }
   }
 
-  // ---------- filters, totals, exports ----------
+  // ---------- filters, exports ----------
   function fillSelect(select, values, keep = true) {
     const current = select.value;
     const first = keep ? select.querySelector("option") : null;
@@ -652,40 +725,23 @@
     const meta = await api("/api/meta");
     fillSelect($("f-type"), meta.plover_types);
     fillSelect($("f-acled"), meta.acled_event_types);
+    fillSelect($("f-sub"), meta.acled_sub_event_types);
     fillSelect($("f-status"), meta.statuses, false);
-    $("f-status").value = state.filters.status;
-    const countries = await api("/api/aggregates", { by: "country", status: "any" });
-    fillSelect($("f-country"), countries.buckets.filter((b) => b.key).map((b) => ({
-      value: b.key, label: `${b.key} (${b.events})`,
-    })));
-    const types = await api("/api/aggregates", { by: "type", status: "any" });
-    renderLegend(types.buckets.map((b) => b.key));
-  }
-
-  async function loadTotals() {
-    try {
-      const data = await latest("totals", "/api/aggregates", { ...filterParams(), by: "status" });
-      if (!data) return;
-      const t = data.totals;
-      const totals = $("totals");
-      totals.textContent = `${t.events} incidents (${t.reports} reports from ${t.articles} articles) · ` +
-        `${t.fatalities} fatalities · ${t.injured} injured · ${t.abducted} abducted · ${t.arrested} arrested`;
-      totals.dataset.incidents = String(t.events);
-      totals.dataset.fatalities = String(t.fatalities);
-    } catch (error) {
-      showError(error.message);
-    }
+    const [countries, regions] = await Promise.all([
+      api("/api/aggregates", { by: "country", status: "any" }), api("/api/aggregates", { by: "admin1", status: "any" }),
+    ]);
+    fillSelect($("f-country"), countries.buckets.filter((b) => b.key).map((b) => b.key).sort());
+    $("admin1-list").replaceChildren(...regions.buckets.filter((b) => b.key).map((b) => el("option", { value: b.key })));
   }
 
   function updateExportLinks() {
-    const params = filterParams();
     for (const format of ["csv", "geojson", "parquet"]) {
-      $("export-" + format).href = "/api/export?" + queryString({ ...params, format });
+      $("export-" + format).href = "/api/export?" + queryString({ ...exportParams(), format });
     }
   }
 
   async function downloadWithToken(e) {
-    if (!state.token) return; // the plain link works when reads are open
+    if (!state.token) return;
     e.preventDefault();
     const link = e.currentTarget;
     try {
@@ -702,63 +758,115 @@
     }
   }
 
-  function readFilters() {
-    state.filters = {
-      plover_type: $("f-type").value,
-      acled_event_type: $("f-acled").value,
-      actor: $("f-actor").value.trim(),
-      country: $("f-country").value,
-      status: $("f-status").value || "occurred",
-      q: $("f-q").value.trim(),
-    };
+  function setFilter(key, value) {
+    state.filters[key] = value;
+    state.page = 0;
+    writeForm();
+    refresh();
   }
 
-  function refresh({ timeline: withTimeline = true } = {}) {
+  function setDates(since, until) {
+    state.filters.since = since || undefined;
+    state.filters.until = until || undefined;
+    state.page = 0;
+    writeForm();
+    refresh();
+  }
+
+  async function refresh() {
     showError("");
-    state.offset = 0;
+    writeUrl();
     updateExportLinks();
-    return Promise.all([loadTable(), loadClusters(true), loadTotals(), withTimeline ? loadTimeline() : null]);
+    try {
+      const rows = await latest("rows", loadRows);
+      if (!rows) return;
+      state.rows = rows;
+      renderTotals(rows);
+      renderTable();
+      renderMap(rows);
+      renderLegend(rows);
+      renderTimeline(rows);
+      renderBars(rows);
+      document.documentElement.dataset.rows = String(rows.length);
+    } catch (error) {
+      showError(error.message);
+    }
   }
 
-  function setupFilters() {
+  function setupControls() {
     const form = $("filters");
     let timer = null;
-    form.addEventListener("change", () => { readFilters(); refresh(); });
+    const apply = () => { readForm(); state.page = 0; writeForm(); refresh(); };
+    form.addEventListener("change", (e) => { if (e.target.type !== "search") apply(); });
     form.addEventListener("input", (e) => {
-      if (e.target.tagName !== "INPUT") return;
+      if (e.target.type !== "search") return;
       clearTimeout(timer);
-      timer = setTimeout(() => { readFilters(); refresh(); }, 350);
+      timer = setTimeout(apply, 350);
     });
     form.addEventListener("submit", (e) => e.preventDefault());
     form.addEventListener("reset", () => {
       setTimeout(() => {
-        $("f-status").value = "occurred";
-        readFilters();
-        state.since = null;
-        state.until = null;
-        $("brush-label").textContent = "";
-        $("brush-clear").hidden = true;
+        state.filters = { status: "occurred" };
+        map.shownBbox = undefined;
+        state.conf = "";
+        state.page = 0;
+        writeForm();
         refresh();
       }, 0);
     });
-    $("page-prev").addEventListener("click", () => {
-      state.offset = Math.max(0, state.offset - PAGE_SIZE);
-      loadTable();
-    });
-    $("page-next").addEventListener("click", () => {
-      if (state.offset + PAGE_SIZE < state.total) state.offset += PAGE_SIZE;
-      loadTable();
-    });
-    $("detail-close").addEventListener("click", () => { $("detail").hidden = true; });
-    for (const format of ["csv", "geojson", "parquet"]) {
-      $("export-" + format).addEventListener("click", downloadWithToken);
+    for (const button of document.querySelectorAll(".tab")) {
+      button.addEventListener("click", () => {
+        if (button.dataset.view) state.view = button.dataset.view;
+        if (button.dataset.unit) state.unit = button.dataset.unit;
+        if (state.view === "verbal") { delete state.filters.acled_event_type; delete state.filters.acled_sub_event_type; }
+        state.page = 0;
+        writeForm();
+        refresh();
+      });
     }
+    $("tl-metric").addEventListener("change", () => { state.metric = $("tl-metric").value; writeUrl(); renderTimeline(state.rows); });
+    $("brush-clear").addEventListener("click", () => setDates(null, null));
+    $("f-extent").addEventListener("change", () => {
+      if ($("f-extent").checked) state.filters.bbox = mapBbox();
+      else delete state.filters.bbox;
+      map.shownBbox = state.filters.bbox;
+      state.page = 0;
+      refresh();
+    });
+    for (const th of $("table-head").children) {
+      th.tabIndex = 0;
+      const sortBy = () => {
+        const [key, dir] = state.sort.split(":");
+        const numeric = th.dataset.key === "event_date" || NUMERIC.has(th.dataset.key);
+        state.sort = `${th.dataset.key}:${key === th.dataset.key ? (dir === "asc" ? "desc" : "asc") : numeric ? "desc" : "asc"}`;
+        state.page = 0;
+        writeUrl();
+        renderTable();
+      };
+      th.addEventListener("click", sortBy);
+      th.addEventListener("keydown", (e) => { if (e.key === "Enter") sortBy(); });
+    }
+    $("page-prev").addEventListener("click", () => { state.page = Math.max(0, state.page - 1); writeUrl(); renderTable(); });
+    $("page-next").addEventListener("click", () => { state.page += 1; writeUrl(); renderTable(); });
+    $("detail-close").addEventListener("click", () => { $("detail").hidden = true; state.selected = null; writeUrl(); });
+    $("legend-toggle").addEventListener("click", () => {
+      const open = $("legend").hidden;
+      $("legend").hidden = !open;
+      $("legend-toggle").setAttribute("aria-expanded", String(open));
+    });
+    $("copy-link").addEventListener("click", () => {
+      if (navigator.clipboard) navigator.clipboard.writeText(location.href).catch(() => {});
+      showError("");
+      $("status-line").textContent = "Link to this view: " + location.href;
+    });
+    for (const format of ["csv", "geojson", "parquet"]) $("export-" + format).addEventListener("click", downloadWithToken);
     $("token-save").addEventListener("click", () => {
       state.token = $("token-input").value.trim();
       sessionStorage.setItem("observatory-token", state.token);
       $("token-box").hidden = true;
       start();
     });
+    window.addEventListener("resize", () => { for (const c of Object.values(charts)) c.resize(); });
   }
 
   async function start() {
@@ -768,17 +876,20 @@
       showError(error.message);
       return;
     }
-    clampCentre();
+    writeForm();
     await refresh();
+    if (state.selected) await openEvent(state.selected);
   }
 
-  setupMapInteraction();
-  setupTimeline();
-  setupFilters();
-  drawMap();
-  const basemapLoaded = loadBasemap().catch((error) => showError("basemap: " + error.message));
-  // The first screen is complete: measured by benchmarks/bench_api.py through this performance mark.
-  Promise.all([basemapLoaded, start()]).then(() => {
+  if (typeof L === "undefined" || typeof echarts === "undefined" || !L.markerClusterGroup) {
+    showError("The dashboard's libraries are missing: run `bash scripts/install.sh` (it installs them with npm).");
+    return;
+  }
+  readUrl();
+  setupControls();
+  if ($("map").clientWidth < 520) { $("legend").hidden = true; $("legend-toggle").setAttribute("aria-expanded", "false"); }
+  const mapReady = setupMap();
+  Promise.all([mapReady, start()]).then(() => {
     performance.mark("dashboard-ready");
     document.documentElement.dataset.ready = "true";
   });
