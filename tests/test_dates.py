@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from observatory.dates import best_date_mention, follow_on, resolve_date
+from observatory.dates import _date_entities, best_date_mention, follow_on, resolve_date
 from observatory.models import DateSpan
+from observatory.nlp import get_nlp
 
 TUESDAY = dt.date(2018, 7, 31)
 
@@ -164,3 +165,13 @@ def test_overnight_beside_a_stated_day_is_the_night_before_it() -> None:
     assert night is not None and night.start == night.end == dt.date(2022, 7, 22)
     day = resolve_date("On Saturday, gunmen killed five people in the market.", saturday)
     assert day is not None and day.start == saturday
+
+
+def test_date_entities_of_a_sentence_are_the_dates_that_begin_in_it() -> None:
+    doc = get_nlp()("On Monday, 9 May 2018, militants attacked a checkpoint.\nLast week two soldiers died. "
+                    "Police said nothing. The attack of 3 June was the second this year.")
+    sentences = [*doc.sents, doc[2:5], doc[0:0]]
+    expected = [[(e.start, min(e.end, s.end)) for e in doc.ents if e.label_ == "DATE" and s.start <= e.start < s.end]
+                for s in sentences]
+    assert [[(e.start, e.end) for e in _date_entities(s)] for s in sentences] == expected
+    assert sum(map(len, expected)) >= 4

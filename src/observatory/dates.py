@@ -8,17 +8,21 @@ after the publication date.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import dateparser
-from spacy.tokens import Span
+from spacy.attrs import ENT_IOB, ENT_TYPE
+from spacy.tokens import Doc, Span
 
 from observatory.models import DateSpan
+from observatory.nlp import span_text
 
 _MONTHS = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
@@ -363,23 +367,41 @@ def _names_another_thing(ent: Span) -> bool:
     return head.dep_ == "pobj" and head.head.lower_ in _BACKGROUND_PREPS
 
 
+_DATE_RUNS = "observatory_date_runs"  # the user_data key of a document's DATE entities (_date_runs)
+_IOB_BEGIN, _IOB_INSIDE = 3, 1  # spaCy's ENT_IOB codes of "B" and "I"
+
+
+def _date_runs(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of each DATE entity of a document: a "B" token and the "I" tokens after it; read from
+    the token array once per document."""
+    runs = doc.user_data.get(_DATE_RUNS)
+    if runs is None:
+        runs = []
+        if len(doc):
+            iob, label = doc.to_array([ENT_IOB, ENT_TYPE]).T.tolist()
+            date = doc.vocab.strings["DATE"]
+            for start in (i for i, (code, kind) in enumerate(zip(iob, label, strict=True))
+                          if code == _IOB_BEGIN and kind == date):
+                end = start + 1
+                while end < len(iob) and iob[end] == _IOB_INSIDE:
+                    end += 1
+                runs.append((start, end))
+        doc.user_data[_DATE_RUNS] = runs
+    return runs
+
+
 def _date_entities(sent: Span) -> list[Span]:
-    """The DATE entities of a sentence, read from its tokens (``Span.ents`` walks the whole document)."""
-    found = []
-    doc = sent.doc
-    for token in sent:
-        if token.ent_type_ == "DATE" and token.ent_iob_ == "B":
-            end = token.i + 1
-            while end < sent.end and doc[end].ent_iob_ == "I":
-                end += 1
-            found.append(doc[token.i:end])
-    return found
+    """The DATE entities that begin in a sentence, cut at its end (``Span.ents`` walks the whole document)."""
+    runs = _date_runs(sent.doc)
+    first = bisect.bisect_left(runs, (sent.start, 0))
+    return [sent.doc[start:min(end, sent.end)] for start, end in itertools.takewhile(
+        lambda run: run[0] < sent.end, runs[first:])]
 
 
 def event_date_text(sent: Span) -> str:
     """The sentence's text with the dates that only name another thing blanked out: "an October 25 coup",
     "the 2020 truce", "the 1967 war" date the coup, the truce and the war, not the event reported."""
-    text = sent.text
+    text = span_text(sent)
     for ent in _date_entities(sent):
         if _names_another_thing(ent):
             start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char

@@ -24,7 +24,7 @@ from observatory.gazetteer import (
 )
 from observatory.layout import Layout
 from observatory.models import Location
-from observatory.nlp import text_of
+from observatory.nlp import span_text, text_of
 from observatory.truecase import is_anchor, restore_place_case
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -181,7 +181,7 @@ class DocumentPlaces:
         the parser calls them places or a word for places stands before or after the run ("the border towns
         of", "Zee Phyu Kone and Kan Gyi villages"); such a
         name keeps its own name, with the sentence's place for coordinates at region precision."""
-        base, text = sent.start_char, sent.text
+        base, text = sent.start_char, span_text(sent)
         items = [(t.start - base, t.end - base, t) for t in self.toponyms if base <= t.start < sent.end_char
                  and not t.actor_origin and not t.in_dateline and not t.qualifier
                  and (t.place is None or t.place.kind in ("city", "curated", "admin1"))]
@@ -457,7 +457,8 @@ class Geolocator:
                 extra.in_dateline = True
                 toponyms.insert(0, extra)
         if layout.lower_cased:
-            _keep_in_anchor_country([t for t in toponyms if doc.text[t.start:t.end].islower()])
+            original = text_of(doc)
+            _keep_in_anchor_country([t for t in toponyms if original[t.start:t.end].islower()])
         return toponyms
 
     def _apply_qualifiers(self, text: str, toponyms: list[Toponym]) -> None:
@@ -634,8 +635,10 @@ def _scene_subjects(doc: Doc) -> list[tuple[int, int]]:
     witnessed heavy shelling"): the places where it happened, tagged as an entity or not."""
     spans = []
     for token in doc:
+        if token.dep_ != "nsubj" or token.pos_ != "PROPN":
+            continue
         verb = token.head
-        if token.dep_ != "nsubj" or token.pos_ != "PROPN" or verb.lemma_ not in _SCENE_VERBS:
+        if verb.lemma_ not in _SCENE_VERBS:
             continue
         if any(c.dep_ == "dobj" and c.lemma_.lower() in NOUN_TRIGGERS for c in verb.children):
             first = min((c for c in token.lefts if c.dep_ == "compound"), key=lambda c: c.i, default=token)

@@ -14,6 +14,7 @@ import re
 from spacy.tokens import Span, Token
 
 from observatory.models import Attribution, Status
+from observatory.nlp import span_text
 
 REPORTING_LEMMAS = frozenset({
     "say", "report", "claim", "tell", "state", "announce", "confirm", "quote", "add", "allege", "note",
@@ -276,7 +277,7 @@ _TRAILING_SOURCE = re.compile(
 
 
 def _trailing_source(sent: Span) -> Attribution | None:
-    match = _TRAILING_SOURCE.search(sent.text.rstrip(" .\n\"'”"))
+    match = _TRAILING_SOURCE.search(span_text(sent).rstrip(" .\n\"'”"))
     if match is None:
         return None
     claimant = match.group("claimant").strip()
