@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given
@@ -175,3 +176,48 @@ def test_date_entities_of_a_sentence_are_the_dates_that_begin_in_it() -> None:
                 for s in sentences]
     assert [[(e.start, e.end) for e in _date_entities(s)] for s in sentences] == expected
     assert sum(map(len, expected)) >= 4
+
+
+_DATE_WORDS = ["on", "in", "the", "last", "this", "previous", "earlier", "later", "early", "mid", "of", "over", "at",
+               "Monday", "Sunday", "evening", "night", "overnight", "yesterday", "today", "tonight", "eve", "day",
+               "days", "week", "weekend", "month", "year", "ago", "two", "a", "9", "31st", "2020", "1999", "May",
+               "March", "Sept.", "December", "Jan", "9/5/2020", "2020-05-09", "said", ",", "-", "İ", "ı", "ſ"]
+
+
+# One expression of each of dates._PATTERNS, in order.
+_ONE_OF_EACH = ["2020-05-09", "9 May 2020", "May 9, 2020", "9/5/2020", "9th of May", "Sept. 9", "last Monday evening",
+                "the preceding night", "earlier in the day", "two weeks ago", "over the weekend", "the past week",
+                "earlier this week", "December, 1999", "later this month", "the previous month", "since mid-March",
+                "in 2020", "the previous year", "this year"]
+
+
+def _needs_hold(text: str) -> list[int]:
+    """The patterns that match ``text``, each checked to find one of the words it needs there."""
+    from observatory.dates import _CASE_FOLD_EXCEPTIONS, _NEEDS, _PATTERNS
+
+    folded = None if any(letter in text for letter in _CASE_FOLD_EXCEPTIONS) else text.lower()
+    matched = []
+    for index, ((pattern, *_), needs) in enumerate(zip(_PATTERNS, _NEEDS, strict=True)):
+        searched = folded if pattern.flags & re.IGNORECASE else text
+        if pattern.search(text):
+            matched.append(index)
+            assert searched is None or any(word in searched for word in needs), (pattern.pattern, text)
+    return matched
+
+
+@pytest.mark.parametrize("case", [str, str.lower, str.upper, str.title])
+def test_each_date_pattern_needs_one_of_its_words(case) -> None:
+    matched = [_needs_hold(case(f"Gunmen struck {expression}, police said.")) for expression in _ONE_OF_EACH]
+    if case is str:
+        assert all(index in found for index, found in enumerate(matched))
+
+
+@given(st.lists(st.sampled_from(_DATE_WORDS), max_size=8),
+       st.sampled_from([str, str.lower, str.upper, str.title, str.swapcase]))
+def test_every_date_pattern_needs_one_of_its_words(words: list[str], case) -> None:
+    _needs_hold(case(" ".join(words)))
+
+
+def test_a_text_with_a_letter_lower_does_not_fold_is_read_whole() -> None:
+    assert resolve_date("Rebels shelled the town LAST WEEK.", TUESDAY) is not None
+    assert resolve_date("thıs week", TUESDAY) == resolve_date("this week", TUESDAY)  # dotless i: IGNORECASE's i

@@ -298,6 +298,38 @@ _PATTERNS: list[tuple[re.Pattern[str], _Resolver, bool, int]] = [
 ]
 
 
+# What each of _PATTERNS needs in a text to match there: one of these words, looked for as written in the
+# text for a case-sensitive pattern and in its lower-cased form for an IGNORECASE one. Most sentences
+# name no date, and a word test costs far less than a scan with the pattern.
+_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_CENTURIES = ("19", "20")
+_NEEDS: list[tuple[str, ...]] = [
+    _CENTURIES,  # 2020-05-09
+    _MONTH_STEMS,  # 9 May 2020
+    _MONTH_STEMS,  # May 9, 2020
+    ("/",),  # 9/5/2020
+    _MONTH_STEMS,  # 9 May
+    _MONTH_STEMS,  # May 9
+    ("day",),  # (last) Monday
+    ("day", "night", "eve"),  # yesterday, overnight, last night, the previous day, the day before, on the eve
+    ("today", "this", "tonight", "earlier"),  # today, this morning, tonight, earlier in the day
+    ("ago",),  # two days ago
+    ("weekend",),
+    ("week",),  # last week, the previous week
+    ("week",),  # this week
+    _MONTH_STEMS,  # May 2020
+    ("month",),  # this month
+    ("month",),  # last month
+    _MONTH_STEMS,  # in May
+    _CENTURIES,  # in 2020
+    ("year",),  # last year
+    ("year",),  # this year
+]
+# Letters that IGNORECASE matching takes for i or s but str.lower() does not turn into them: a text
+# holding one is scanned with every pattern.
+_CASE_FOLD_EXCEPTIONS = ("\u0130", "\u0131", "\u017f")
+
+
 def _dates_reporting(before: str) -> bool:
     """Whether the text just before a date expression is a reporting verb with a subject.
 
@@ -319,7 +351,11 @@ def find_date_mentions(text: str, published: dt.date | None) -> list[DateMention
         text = _CALENDAR_WORDS.sub(lambda m: m.group(0).capitalize(), text)
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for pattern, resolve, explicit, rank in _PATTERNS:
+    folded = None if any(letter in text for letter in _CASE_FOLD_EXCEPTIONS) else text.lower()
+    for (pattern, resolve, explicit, rank), needs in zip(_PATTERNS, _NEEDS, strict=True):
+        searched = folded if pattern.flags & re.IGNORECASE else text
+        if searched is not None and not any(word in searched for word in needs):
+            continue  # the pattern cannot match here
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
