@@ -328,6 +328,9 @@ _NEEDS: list[tuple[str, ...]] = [
 # Letters that IGNORECASE matching takes for i or s but str.lower() does not turn into them: a text
 # holding one is scanned with every pattern.
 _CASE_FOLD_EXCEPTIONS = ("\u0130", "\u0131", "\u017f")
+# Each pattern with its words and whether it ignores case (RegexFlag arithmetic is slow at every call).
+_GUARDED = [(*entry, needs, bool(entry[0].flags & re.IGNORECASE))
+            for entry, needs in zip(_PATTERNS, _NEEDS, strict=True)]
 
 
 def _dates_reporting(before: str) -> bool:
@@ -352,8 +355,8 @@ def find_date_mentions(text: str, published: dt.date | None) -> list[DateMention
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     folded = None if any(letter in text for letter in _CASE_FOLD_EXCEPTIONS) else text.lower()
-    for (pattern, resolve, explicit, rank), needs in zip(_PATTERNS, _NEEDS, strict=True):
-        searched = folded if pattern.flags & re.IGNORECASE else text
+    for pattern, resolve, explicit, rank, needs, ignores_case in _GUARDED:
+        searched = folded if ignores_case else text
         if searched is not None and not any(word in searched for word in needs):
             continue  # the pattern cannot match here
         for m in pattern.finditer(text):

@@ -603,9 +603,10 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
         if lemma == "strike" and _LABOUR_STRIKE.search(span_text(token.sent)):
             mode = "strike-hun" if token.i > 0 and token.doc[token.i - 1].lower_ == "hunger" else "strike-gen"
             return (PROTEST, mode, 0.75)
-        taken = token.head.lower_ == "into" or (
-            token.head.lower_ == "under" and _object_names(token.head.head, _CAPTIVES))
-        if lemma == "custody" and (taken or token.head.head.lemma_ == "remand"):
+        if lemma == "custody" and (  # "taken into custody", "under custody", "remanded in custody"
+                token.head.lower_ == "into"
+                or (token.head.lower_ == "under" and _object_names(token.head.head, _CAPTIVES))
+                or token.head.head.lemma_ == "remand"):
             return (ARREST, "detain", 0.6)
         if entry and entry[2] == 0.0:
             return None

@@ -138,6 +138,7 @@ class DocumentPlaces:
     layout: Layout
     dateline_place: Location | None = None
     main_place: Location | None = None
+    _event_places: list[Toponym] | None = field(default=None, init=False, repr=False, compare=False)
 
     def for_sentence(self, sent: Span) -> Location | None:
         """The place of an event told in ``sent``: its own most specific toponym, else the nearest
@@ -241,8 +242,11 @@ class DocumentPlaces:
         return OTHER_REGION_FIT if loc.country == main.country else ABROAD_FIT
 
     def _event_toponyms(self) -> list[Toponym]:
-        return [t for t in self.toponyms
-                if t.location is not None and not t.actor_origin and not t.in_dateline and not self._abroad(t)]
+        """The toponyms that can place an event, found once per document (every sentence asks)."""
+        if self._event_places is None:
+            self._event_places = [t for t in self.toponyms if t.location is not None and not t.actor_origin
+                                  and not t.in_dateline and not self._abroad(t)]
+        return self._event_places
 
     def _abroad(self, t: Toponym) -> bool:
         """A town or region outside the country of the article's main place names a government or a venue

@@ -283,11 +283,10 @@ _TOLL_VALUE_DEPS = {"attr", "dobj", "oprd", "appos", "npadvmod"}
 
 
 def _is_number(token: Token) -> bool:
-    if token.ent_type_ in _NON_COUNT_ENTS or _hyphen_compound(token):
-        return False
-    if token.lower_ in _VAGUE_WORDS:
-        return True
-    return token.like_num and _to_int(token.lower_) is not None
+    vague = token.lower_ in _VAGUE_WORDS
+    if not (vague or token.like_num) or token.ent_type_ in _NON_COUNT_ENTS or _hyphen_compound(token):
+        return False  # the cheap tests first: most words are no number
+    return vague or _to_int(token.lower_) is not None
 
 
 def _hyphen_compound(token: Token) -> bool:
