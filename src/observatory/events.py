@@ -566,9 +566,16 @@ _ACLED_OF_PLOVER = {
 }
 
 
+# Every word _is_trigger_form can take for a trigger, as its lemma or lower form (besides "air..." forms).
+_TRIGGER_WORDS = frozenset({*VERB_TRIGGERS, *NOUN_TRIGGERS, "shot", "shoot", "loss", "martyr", "cease", "strike",
+                            "custody"})
+
+
 def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
     lemma = token.lemma_.lower()
     text = token.lower_
+    if lemma not in _TRIGGER_WORDS and text not in _TRIGGER_WORDS and not text.startswith("air"):
+        return None  # most words: no need to read the tag
     if token.pos_ in ("VERB", "AUX") or (token.tag_.startswith("VB")):
         entry = VERB_TRIGGERS.get(lemma) or VERB_TRIGGERS.get(text)
         if entry and entry[2] == 0.0:
