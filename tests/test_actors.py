@@ -32,6 +32,16 @@ def test_an_armed_group_the_report_does_not_name_is_an_unidentified_armed_group(
     assert actors.resolve("Boko Haram militants", country_hint="NGA").acled_inter == 2  # a named group keeps its own
 
 
+def test_a_phrase_resolved_again_is_the_same_actor_in_a_reference_of_its_own(actors: ActorDictionary) -> None:
+    first = actors.resolve("Syrian government forces", when=dt.date(2018, 7, 30), country_hint="SYR")
+    first.text = "changed by a caller"
+    again = actors.resolve("Syrian government forces", when=dt.date(2018, 7, 30), country_hint="SYR")
+    assert again is not first and again.text == "Syrian government forces"
+    assert again.name == "Military Forces of Syria (2000-)"
+    assert actors.resolve("Syrian government forces", country_hint="TUR").acled_inter == 8  # the hint still counts
+    assert actors.knows("Taliban fighters") and actors.knows("Taliban fighters") and not actors.knows("a farmer")
+
+
 def test_houthis_and_ansar_allah_are_the_same_actor(actors: ActorDictionary) -> None:
     houthis = actors.resolve("Houthi rebels")
     assert houthis.name == actors.resolve("Ansar Allah").name == actors.resolve("the Houthis").name

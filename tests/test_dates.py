@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from observatory.dates import best_date_mention, follow_on, resolve_date
+from observatory.dates import _date_entities, best_date_mention, follow_on, resolve_date
 from observatory.models import DateSpan
+from observatory.nlp import get_nlp
 
 TUESDAY = dt.date(2018, 7, 31)
 
@@ -164,3 +166,58 @@ def test_overnight_beside_a_stated_day_is_the_night_before_it() -> None:
     assert night is not None and night.start == night.end == dt.date(2022, 7, 22)
     day = resolve_date("On Saturday, gunmen killed five people in the market.", saturday)
     assert day is not None and day.start == saturday
+
+
+def test_date_entities_of_a_sentence_are_the_dates_that_begin_in_it() -> None:
+    doc = get_nlp()("On Monday, 9 May 2018, militants attacked a checkpoint.\nLast week two soldiers died. "
+                    "Police said nothing. The attack of 3 June was the second this year.")
+    sentences = [*doc.sents, doc[2:5], doc[0:0]]
+    expected = [[(e.start, min(e.end, s.end)) for e in doc.ents if e.label_ == "DATE" and s.start <= e.start < s.end]
+                for s in sentences]
+    assert [[(e.start, e.end) for e in _date_entities(s)] for s in sentences] == expected
+    assert sum(map(len, expected)) >= 4
+
+
+_DATE_WORDS = ["on", "in", "the", "last", "this", "previous", "earlier", "later", "early", "mid", "of", "over", "at",
+               "Monday", "Sunday", "evening", "night", "overnight", "yesterday", "today", "tonight", "eve", "day",
+               "days", "week", "weekend", "month", "year", "ago", "two", "a", "9", "31st", "2020", "1999", "May",
+               "March", "Sept.", "December", "Jan", "9/5/2020", "2020-05-09", "said", ",", "-", "İ", "ı", "ſ"]
+
+
+# One expression of each of dates._PATTERNS, in order.
+_ONE_OF_EACH = ["2020-05-09", "9 May 2020", "May 9, 2020", "9/5/2020", "9th of May", "Sept. 9", "last Monday evening",
+                "the preceding night", "earlier in the day", "two weeks ago", "over the weekend", "the past week",
+                "earlier this week", "December, 1999", "later this month", "the previous month", "since mid-March",
+                "in 2020", "the previous year", "this year"]
+
+
+def _needs_hold(text: str) -> list[int]:
+    """The patterns that match ``text``, each checked to find one of the words it needs there."""
+    from observatory.dates import _CASE_FOLD_EXCEPTIONS, _NEEDS, _PATTERNS
+
+    folded = None if any(letter in text for letter in _CASE_FOLD_EXCEPTIONS) else text.lower()
+    matched = []
+    for index, ((pattern, *_), needs) in enumerate(zip(_PATTERNS, _NEEDS, strict=True)):
+        searched = folded if pattern.flags & re.IGNORECASE else text
+        if pattern.search(text):
+            matched.append(index)
+            assert searched is None or any(word in searched for word in needs), (pattern.pattern, text)
+    return matched
+
+
+@pytest.mark.parametrize("case", [str, str.lower, str.upper, str.title])
+def test_each_date_pattern_needs_one_of_its_words(case) -> None:
+    matched = [_needs_hold(case(f"Gunmen struck {expression}, police said.")) for expression in _ONE_OF_EACH]
+    if case is str:
+        assert all(index in found for index, found in enumerate(matched))
+
+
+@given(st.lists(st.sampled_from(_DATE_WORDS), max_size=8),
+       st.sampled_from([str, str.lower, str.upper, str.title, str.swapcase]))
+def test_every_date_pattern_needs_one_of_its_words(words: list[str], case) -> None:
+    _needs_hold(case(" ".join(words)))
+
+
+def test_a_text_with_a_letter_lower_does_not_fold_is_read_whole() -> None:
+    assert resolve_date("Rebels shelled the town LAST WEEK.", TUESDAY) is not None
+    assert resolve_date("thıs week", TUESDAY) == resolve_date("this week", TUESDAY)  # dotless i: IGNORECASE's i

@@ -99,6 +99,18 @@ def test_admin2_for_point(gazetteer: Gazetteer) -> None:
     assert gazetteer.admin2_for(44.95, 34.10) == "Simferopol municipality"
 
 
+def test_repeated_lookups_give_equal_places_of_their_own(gazetteer: Gazetteer) -> None:
+    first, again = gazetteer.candidates("Aleppo"), gazetteer.candidates("Aleppo")
+    assert first and first == again  # the remembered rows and fields give the same places
+    assert all(a is not b for a, b in zip(first, again, strict=True))  # geolocate tells toponyms apart by identity
+    assert gazetteer.loose_candidates("Halab") == gazetteer.loose_candidates("Halab")
+
+
+def test_admin2_for_a_point_asked_again_is_the_nearest_citys(gazetteer: Gazetteer) -> None:
+    for lat, lon in [(44.95, 34.10), (0.0, -150.0), (36.2, 37.15)]:
+        assert gazetteer.admin2_for(lat, lon) == gazetteer.admin2_for(lat, lon) == gazetteer._nearest_admin2(lat, lon)
+
+
 def test_capital_of_a_country(gazetteer: Gazetteer) -> None:
     capital = gazetteer.capital_of("SOM")
     assert capital is not None and capital.name == "Mogadishu" and capital.kind == "city"

@@ -11,7 +11,7 @@ from spacy.pipeline import AttributeRuler
 from spacy.util import compile_prefix_regex
 
 from observatory.cli import sample_path
-from observatory.nlp import MODEL_PACKAGE, IndexedRules, get_nlp, text_of
+from observatory.nlp import MODEL_PACKAGE, IndexedRules, get_nlp, span_text, text_of
 
 TEXTS = [
     json.loads(line)["text"] for line in sample_path().read_text(encoding="utf-8").splitlines() if line.strip()
@@ -56,6 +56,15 @@ def test_text_of_is_the_documents_text_joined_once() -> None:
     assert text_of(doc) == doc.text
     doc.user_data["observatory_text"] = "remembered"
     assert text_of(doc) == "remembered"  # read from the document, not joined again
+
+
+def test_span_text_is_the_spans_own_text() -> None:
+    for doc in get_nlp().pipe(TEXTS):
+        spans = [*doc.sents, *doc.ents, *(doc[i : i + n] for i in range(len(doc)) for n in (0, 1, 2, 3))]
+        assert [span_text(span) for span in spans] == [span.text for span in spans]
+    doc = get_nlp()("Gunmen killed two guards.")
+    doc.user_data["observatory_text"] = "remembered text here"
+    assert span_text(doc[0:1]) == "rememb"  # cut from the document's remembered text, not joined again
 
 
 def test_the_tokenizer_is_the_models_with_the_dateline_prefix() -> None:

@@ -34,6 +34,7 @@ from observatory.taxonomy import SECTOR_TO_INTER
 COLUMNS = ("name", "aliases", "country", "sector", "acled_inter", "valid_from", "valid_to")
 FUZZY_CUTOFF = 90
 FUZZY_MIN_LENGTH = 6
+MAX_REMEMBERED = 100_000  # phrases whose resolution (and whether the dictionary knows them) is kept
 
 
 class ActorFileError(ValueError):
@@ -465,6 +466,8 @@ class ActorDictionary:
         self._country_exact_re = _alternation(self._country_exact)
         self._country_name_re = re.compile(self._country_re.pattern, re.I)
         self._fuzzy_keys = [k for k in self._by_key if len(k) >= FUZZY_MIN_LENGTH]
+        self._resolved: dict[tuple[str, dt.date | None, str | None], ActorRef] = {}
+        self._known: dict[str, bool] = {}
 
     @classmethod
     def load(cls, extra: Path | None = None) -> ActorDictionary:
@@ -523,6 +526,17 @@ class ActorDictionary:
         return self.generic_ref(country, kind, when)
 
     def _resolve(self, raw: str, when: dt.date | None, hint: str | None) -> ActorRef:
+        """The actor a phrase names, remembered for the phrase, date and hint (the dictionary does not change
+        once loaded, and reports name the same actors again and again); each caller gets a copy of its own."""
+        key = (raw, when, hint)
+        ref = self._resolved.get(key)
+        if ref is None:
+            if len(self._resolved) >= MAX_REMEMBERED:
+                self._resolved.clear()
+            ref = self._resolved[key] = self._look_up(raw, when, hint)
+        return ref.model_copy()
+
+    def _look_up(self, raw: str, when: dt.date | None, hint: str | None) -> ActorRef:
         named = self.country_in(raw)
         # a phrase naming its country picks that country's entry ("Sudan Armed Forces" in a report on Chad)
         entry = self._lookup_variants(raw, when, named or hint)
@@ -576,7 +590,12 @@ class ActorDictionary:
 
     def knows(self, text: str) -> bool:
         """Whether a phrase (or its core, without quantities and member nouns) is a listed actor's alias."""
-        return self._lookup_variants(text, None, None) is not None
+        known = self._known.get(text)
+        if known is None:
+            if len(self._known) >= MAX_REMEMBERED:
+                self._known.clear()
+            known = self._known[text] = self._lookup_variants(text, None, None) is not None
+        return known
 
     def country_in(self, text: str) -> str | None:
         """The ISO3 code of the first country or demonym in a phrase, ignoring backers ("Iranian-backed")."""

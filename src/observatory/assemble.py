@@ -22,6 +22,7 @@ from observatory.events import crowd_control, mentions_protest
 from observatory.gazetteer import haversine_km
 from observatory.geolocate import SAME_SCENE_KM, admin1_matches
 from observatory.models import COUNT_FIELDS, ActorRef, DatePrecision, DateSpan, Event, Evidence, Location, Quantity
+from observatory.nlp import span_text
 
 REMOTE_VIOLENCE = "Explosions/Remote violence"
 VIOLENT_TYPES = {"Battles", REMOTE_VIOLENCE, "Violence against civilians"}
@@ -113,7 +114,7 @@ class Mention:
 def announces_another(sent: Span, trigger: Token) -> bool:
     """Whether a sentence tells a further incident: "Separately, ...", "In a related incident, ...",
     "a second attack", "another blast", "similar clashes"."""
-    if _FRESH_CUE.search(sent.text):
+    if _FRESH_CUE.search(span_text(sent)):
         return True
     if any(c.lower_ in _FRESH_MODIFIERS and c.dep_ in ("amod", "det") for c in trigger.children):
         return True
@@ -144,7 +145,7 @@ def responds(trigger: Token) -> bool:
     """Whether a trigger tells an armed response to what was told: "returned fire, killing the gunman",
     "the soldiers fought back", "retaliated": a response phrase of its sentence at or before it."""
     sent = trigger.sent
-    found = _RESPONSE.search(sent.text)
+    found = _RESPONSE.search(span_text(sent))
     return found is not None and sent.start_char + found.start() <= trigger.idx + len(trigger.text)
 
 
@@ -174,10 +175,11 @@ def adds_victims(sent: Span) -> frozenset[str]:
     constables were also injured", "Two of the attackers were reported killed" (the other side's losses).
     "A ranger was killed and six more were injured" adds nothing: its "more" is set against its own dead."""
     fields = set()
-    for found in _FURTHER_VICTIMS.finditer(sent.text):
+    text = span_text(sent)
+    for found in _FURTHER_VICTIMS.finditer(text):
         outcome = (found.group("outcome") or found.group("side")).lower()
         hurt = _HURT_WORDS.fullmatch(outcome) is not None
-        before = sent.text[:found.start()]
+        before = text[:found.start()]
         if found.group("cue") and found.group("cue").lower() in _CONTRAST_CUES and (
                 _KILLED_WORDS if hurt else _HURT_WORDS).search(before):
             continue

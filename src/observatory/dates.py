@@ -8,17 +8,21 @@ after the publication date.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import dateparser
-from spacy.tokens import Span
+from spacy.attrs import ENT_IOB, ENT_TYPE
+from spacy.tokens import Doc, Span
 
 from observatory.models import DateSpan
+from observatory.nlp import span_text
 
 _MONTHS = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
@@ -294,6 +298,41 @@ _PATTERNS: list[tuple[re.Pattern[str], _Resolver, bool, int]] = [
 ]
 
 
+# What each of _PATTERNS needs in a text to match there: one of these words, looked for as written in the
+# text for a case-sensitive pattern and in its lower-cased form for an IGNORECASE one. Most sentences
+# name no date, and a word test costs far less than a scan with the pattern.
+_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_CENTURIES = ("19", "20")
+_NEEDS: list[tuple[str, ...]] = [
+    _CENTURIES,  # 2020-05-09
+    _MONTH_STEMS,  # 9 May 2020
+    _MONTH_STEMS,  # May 9, 2020
+    ("/",),  # 9/5/2020
+    _MONTH_STEMS,  # 9 May
+    _MONTH_STEMS,  # May 9
+    ("day",),  # (last) Monday
+    ("day", "night", "eve"),  # yesterday, overnight, last night, the previous day, the day before, on the eve
+    ("today", "this", "tonight", "earlier"),  # today, this morning, tonight, earlier in the day
+    ("ago",),  # two days ago
+    ("weekend",),
+    ("week",),  # last week, the previous week
+    ("week",),  # this week
+    _MONTH_STEMS,  # May 2020
+    ("month",),  # this month
+    ("month",),  # last month
+    _MONTH_STEMS,  # in May
+    _CENTURIES,  # in 2020
+    ("year",),  # last year
+    ("year",),  # this year
+]
+# Letters that IGNORECASE matching takes for i or s but str.lower() does not turn into them: a text
+# holding one is scanned with every pattern.
+_CASE_FOLD_EXCEPTIONS = ("\u0130", "\u0131", "\u017f")
+# Each pattern with its words and whether it ignores case (RegexFlag arithmetic is slow at every call).
+_GUARDED = [(*entry, needs, bool(entry[0].flags & re.IGNORECASE))
+            for entry, needs in zip(_PATTERNS, _NEEDS, strict=True)]
+
+
 def _dates_reporting(before: str) -> bool:
     """Whether the text just before a date expression is a reporting verb with a subject.
 
@@ -315,7 +354,11 @@ def find_date_mentions(text: str, published: dt.date | None) -> list[DateMention
         text = _CALENDAR_WORDS.sub(lambda m: m.group(0).capitalize(), text)
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for pattern, resolve, explicit, rank in _PATTERNS:
+    folded = None if any(letter in text for letter in _CASE_FOLD_EXCEPTIONS) else text.lower()
+    for pattern, resolve, explicit, rank, needs, ignores_case in _GUARDED:
+        searched = folded if ignores_case else text
+        if searched is not None and not any(word in searched for word in needs):
+            continue  # the pattern cannot match here
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
@@ -363,23 +406,41 @@ def _names_another_thing(ent: Span) -> bool:
     return head.dep_ == "pobj" and head.head.lower_ in _BACKGROUND_PREPS
 
 
+_DATE_RUNS = "observatory_date_runs"  # the user_data key of a document's DATE entities (_date_runs)
+_IOB_BEGIN, _IOB_INSIDE = 3, 1  # spaCy's ENT_IOB codes of "B" and "I"
+
+
+def _date_runs(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of each DATE entity of a document: a "B" token and the "I" tokens after it; read from
+    the token array once per document."""
+    runs = doc.user_data.get(_DATE_RUNS)
+    if runs is None:
+        runs = []
+        if len(doc):
+            iob, label = doc.to_array([ENT_IOB, ENT_TYPE]).T.tolist()
+            date = doc.vocab.strings["DATE"]
+            for start in (i for i, (code, kind) in enumerate(zip(iob, label, strict=True))
+                          if code == _IOB_BEGIN and kind == date):
+                end = start + 1
+                while end < len(iob) and iob[end] == _IOB_INSIDE:
+                    end += 1
+                runs.append((start, end))
+        doc.user_data[_DATE_RUNS] = runs
+    return runs
+
+
 def _date_entities(sent: Span) -> list[Span]:
-    """The DATE entities of a sentence, read from its tokens (``Span.ents`` walks the whole document)."""
-    found = []
-    doc = sent.doc
-    for token in sent:
-        if token.ent_type_ == "DATE" and token.ent_iob_ == "B":
-            end = token.i + 1
-            while end < sent.end and doc[end].ent_iob_ == "I":
-                end += 1
-            found.append(doc[token.i:end])
-    return found
+    """The DATE entities that begin in a sentence, cut at its end (``Span.ents`` walks the whole document)."""
+    runs = _date_runs(sent.doc)
+    first = bisect.bisect_left(runs, (sent.start, 0))
+    return [sent.doc[start:min(end, sent.end)] for start, end in itertools.takewhile(
+        lambda run: run[0] < sent.end, runs[first:])]
 
 
 def event_date_text(sent: Span) -> str:
     """The sentence's text with the dates that only name another thing blanked out: "an October 25 coup",
     "the 2020 truce", "the 1967 war" date the coup, the truce and the war, not the event reported."""
-    text = sent.text
+    text = span_text(sent)
     for ent in _date_entities(sent):
         if _names_another_thing(ent):
             start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char

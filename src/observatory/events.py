@@ -7,12 +7,13 @@ coder reads the note.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from observatory.nlp import text_of
+from observatory.nlp import span_text, text_of
 from observatory.roles import HANDING_VERBS, new_holders
 
 # Families: a coarse grouping used to pick the ACLED sub-type from sentence cues.
@@ -512,7 +513,7 @@ def _armed_protest(token: Token, family: str | None) -> bool:
     doer_text = _phrase(doers)
     if doers and _ARMED.search(doer_text) and not _PROTESTERS.search(doer_text):
         return True
-    if token.lemma_.lower() != "block" or _PROTESTERS.search(token.sent.text):
+    if token.lemma_.lower() != "block" or _PROTESTERS.search(span_text(token.sent)):
         return False
     return not (doers and (_MOB.search(doer_text) or _GROUP_NOUNS.search(doer_text)))
 
@@ -579,9 +580,16 @@ _ACLED_OF_PLOVER = {
 }
 
 
+# Every word _is_trigger_form can take for a trigger, as its lemma or lower form (besides "air..." forms).
+_TRIGGER_WORDS = frozenset({*VERB_TRIGGERS, *NOUN_TRIGGERS, "shot", "shoot", "loss", "martyr", "cease", "strike",
+                            "custody"})
+
+
 def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
     lemma = token.lemma_.lower()
     text = token.lower_
+    if lemma not in _TRIGGER_WORDS and text not in _TRIGGER_WORDS and not text.startswith("air"):
+        return None  # most words: no need to read the tag
     if token.pos_ in ("VERB", "AUX") or (token.tag_.startswith("VB")):
         entry = VERB_TRIGGERS.get(lemma) or VERB_TRIGGERS.get(text)
         if entry and entry[2] == 0.0:
@@ -613,12 +621,13 @@ def _is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
             return (VIOLENCE, None, 0.4)
         if lemma == "cease" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "fire":
             return ("AGREE", None, 0.6)
-        if lemma == "strike" and _LABOUR_STRIKE.search(token.sent.text):
+        if lemma == "strike" and _LABOUR_STRIKE.search(span_text(token.sent)):
             mode = "strike-hun" if token.i > 0 and token.doc[token.i - 1].lower_ == "hunger" else "strike-gen"
             return (PROTEST, mode, 0.75)
-        taken = token.head.lower_ == "into" or (
-            token.head.lower_ == "under" and _object_names(token.head.head, _CAPTIVES))
-        if lemma == "custody" and (taken or token.head.head.lemma_ == "remand"):
+        if lemma == "custody" and (  # "taken into custody", "under custody", "remanded in custody"
+                token.head.lower_ == "into"
+                or (token.head.lower_ == "under" and _object_names(token.head.head, _CAPTIVES))
+                or token.head.head.lemma_ == "remand"):
             return (ARREST, "detain", 0.6)
         if entry and entry[2] == 0.0:
             return None
@@ -845,13 +854,18 @@ _DISASTER = re.compile(
     r"magnitude|evacuat\w+|submerged|stranded)\b", re.I)
 
 
+def _found(pattern: re.Pattern[str], text: str, enough: int) -> int:
+    """How many matches of ``pattern`` ``text`` holds, counted up to ``enough``."""
+    return sum(1 for _ in itertools.islice(pattern.finditer(text), enough))
+
+
 def _is_non_conflict_story(sent: Span) -> bool:
     """A sports or natural-disaster story with no armed actors: its "attacks" and "battles" are metaphors."""
     doc = sent.doc
     if "non_conflict" not in doc.user_data:
         text = text_of(doc)
-        topical = max(len(_SPORTS.findall(text)), len(_DISASTER.findall(text)))
-        doc.user_data["non_conflict"] = topical >= 3 and len(_CONFLICT_ACTORS.findall(text)) < 2
+        doc.user_data["non_conflict"] = _found(_CONFLICT_ACTORS, text, 2) < 2 and (
+            _found(_SPORTS, text, 3) >= 3 or _found(_DISASTER, text, 3) >= 3)
     return bool(doc.user_data["non_conflict"])
 
 
@@ -959,12 +973,12 @@ def contrast_clause(token: Token, sent: Span) -> str:
         if token.i in inner:
             return " ".join(t.text for t in mark.head.subtree if t.i != mark.i)
         return " ".join(t.text for t in sent if t.i not in inner)
-    return sent.text
+    return span_text(sent)
 
 
 def detect(sent: Span) -> list[Trigger]:
     """Triggers of the events a sentence reports, typed in PLOVER and ACLED terms."""
-    sent_text = sent.text
+    sent_text = span_text(sent)
     contrasted = any(t.dep_ == "mark" and t.lower_ in CONTRAST_MARKS for t in sent)
     triggers: list[Trigger] = []
     metaphorical = _is_non_conflict_story(sent)

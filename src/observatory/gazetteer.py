@@ -140,36 +140,59 @@ _BASE_ARRAYS = frozenset({
 
 
 class _Table:
-    """One indexed set of places: the built-in gazetteer or one imported gazetteer."""
+    """One indexed set of places: the built-in gazetteer or one imported gazetteer. The rows a key finds
+    and the fields of a row are remembered (reading the arrays costs microseconds an element); every
+    lookup still returns Place objects of its own, as callers tell places apart by identity."""
+
+    MAX_REMEMBERED = 100_000  # keys, and rows, whose lookups are kept
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         self.a = arrays
         self.names = str(arrays["names"])
+        self._rows: dict[tuple[str, str], list[int]] = {}
+        self._fields: dict[int, tuple] = {}
 
     def lookup(self, table: str, keys: set[str]) -> list[Place]:
-        a = self.a
-        sorted_keys, offsets, ids = a[table], a[f"{table}_offsets"], a[f"{table}_ids"]
         found: dict[int, None] = {}
         for key in keys:
-            encoded = key.encode()
-            pos = int(np.searchsorted(sorted_keys, encoded))
-            if len(encoded) <= _KEY_WIDTH and pos < len(sorted_keys) and sorted_keys[pos] == encoded:
-                found.update(dict.fromkeys(int(i) for i in ids[offsets[pos]:offsets[pos + 1]]))
+            found.update(dict.fromkeys(self._rows_of(table, key)))
         return [self.place(i) for i in found]
 
+    def _rows_of(self, table: str, key: str) -> list[int]:
+        """The rows one key of a key table ("keys" or "loose") finds."""
+        rows = self._rows.get((table, key))
+        if rows is None:
+            a = self.a
+            sorted_keys, offsets, ids = a[table], a[f"{table}_offsets"], a[f"{table}_ids"]
+            encoded = key.encode()
+            pos = int(np.searchsorted(sorted_keys, encoded))
+            rows = []
+            if len(encoded) <= _KEY_WIDTH and pos < len(sorted_keys) and sorted_keys[pos] == encoded:
+                rows = [int(i) for i in ids[offsets[pos]:offsets[pos + 1]]]
+            if len(self._rows) >= self.MAX_REMEMBERED:
+                self._rows.clear()
+            self._rows[(table, key)] = rows
+        return rows
+
     def place(self, i: int) -> Place:
-        a = self.a
-        geonameid = int(a["geonameid"][i])
-        admin1 = int(a["admin1"][i])
-        return Place(
-            geonameid=geonameid if geonameid >= 0 else None,
-            name=self.names[a["name_offsets"][i]:a["name_offsets"][i + 1]],
-            lat=float(a["lat"][i]), lon=float(a["lon"][i]),
-            country=str(a["countries"][a["country"][i]]) or None,
-            admin1_code=str(a["admin1_codes"][admin1]) or None if admin1 >= 0 else None,
-            admin1=str(a["admin1_names"][admin1]) or None if admin1 >= 0 else None,
-            population=int(a["population"][i]), kind=_KINDS[a["kind"][i]], precision=int(a["precision"][i]),
-        )
+        fields = self._fields.get(i)
+        if fields is None:
+            a = self.a
+            geonameid = int(a["geonameid"][i])
+            admin1 = int(a["admin1"][i])
+            fields = (
+                geonameid if geonameid >= 0 else None,
+                self.names[a["name_offsets"][i]:a["name_offsets"][i + 1]],
+                float(a["lat"][i]), float(a["lon"][i]),
+                str(a["countries"][a["country"][i]]) or None,
+                str(a["admin1_codes"][admin1]) or None if admin1 >= 0 else None,
+                str(a["admin1_names"][admin1]) or None if admin1 >= 0 else None,
+                int(a["population"][i]), _KINDS[a["kind"][i]], int(a["precision"][i]),
+            )
+            if len(self._fields) >= self.MAX_REMEMBERED:
+                self._fields.clear()
+            self._fields[i] = fields
+        return Place(*fields)
 
 
 class Gazetteer:
@@ -186,6 +209,7 @@ class Gazetteer:
         self._tree = cKDTree(_unit_vectors(arrays["rg_lat"], arrays["rg_lon"]))
         self._admin2_trees = [(table, cKDTree(_unit_vectors(table.a["rg_lat"], table.a["rg_lon"])))
                               for table in self._imports if len(table.a["rg_lat"])]
+        self._admin2s: dict[tuple[float, float], str | None] = {}
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -231,7 +255,15 @@ class Gazetteer:
         return self.__dict__["_synonyms"]
 
     def admin2_for(self, lat: float, lon: float) -> str | None:
-        """The admin2 name of the nearest known city to a point (within about 30 km), or None."""
+        """The admin2 name of the nearest known city to a point (within about 30 km), or None; remembered for
+        the point (a tree query costs more than the rest of placing a toponym)."""
+        if (lat, lon) not in self._admin2s:
+            if len(self._admin2s) >= _Table.MAX_REMEMBERED:
+                self._admin2s.clear()
+            self._admin2s[(lat, lon)] = self._nearest_admin2(lat, lon)
+        return self._admin2s[(lat, lon)]
+
+    def _nearest_admin2(self, lat: float, lon: float) -> str | None:
         point = _unit_vectors(np.array([lat]), np.array([lon]))[0]
         distance, idx = self._tree.query(point)
         names, admin2 = self._a["admin2_names"], self._a["rg_admin2"]

@@ -24,7 +24,7 @@ from observatory.gazetteer import (
 )
 from observatory.layout import Layout
 from observatory.models import Location
-from observatory.nlp import text_of
+from observatory.nlp import span_text, text_of
 from observatory.truecase import is_anchor, restore_place_case
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -152,6 +152,7 @@ class DocumentPlaces:
     layout: Layout
     dateline_place: Location | None = None
     main_place: Location | None = None
+    _event_places: list[Toponym] | None = field(default=None, init=False, repr=False, compare=False)
 
     def for_sentence(self, sent: Span) -> Location | None:
         """The place of an event told in ``sent``: its own most specific toponym, else the nearest
@@ -195,7 +196,7 @@ class DocumentPlaces:
         the parser calls them places or a word for places stands before or after the run ("the border towns
         of", "Zee Phyu Kone and Kan Gyi villages"); such a
         name keeps its own name, with the sentence's place for coordinates at region precision."""
-        base, text = sent.start_char, sent.text
+        base, text = sent.start_char, span_text(sent)
         items = [(t.start - base, t.end - base, t) for t in self.toponyms if base <= t.start < sent.end_char
                  and not t.off_scene and not t.in_dateline and not t.qualifier
                  and (t.place is None or t.place.kind in ("city", "curated", "admin1"))]
@@ -255,8 +256,11 @@ class DocumentPlaces:
         return OTHER_REGION_FIT if loc.country == main.country else ABROAD_FIT
 
     def _event_toponyms(self) -> list[Toponym]:
-        return [t for t in self.toponyms
-                if t.location is not None and not t.off_scene and not t.in_dateline and not self._abroad(t)]
+        """The toponyms that can place an event, found once per document (every sentence asks)."""
+        if self._event_places is None:
+            self._event_places = [t for t in self.toponyms if t.location is not None and not t.off_scene
+                                  and not t.in_dateline and not self._abroad(t)]
+        return self._event_places
 
     def _abroad(self, t: Toponym) -> bool:
         """A town or region outside the country of the article's main place names a government or a venue
@@ -482,7 +486,8 @@ class Geolocator:
                 extra.in_dateline = True
                 toponyms.insert(0, extra)
         if layout.lower_cased:
-            _keep_in_anchor_country([t for t in toponyms if doc.text[t.start:t.end].islower()])
+            original = text_of(doc)
+            _keep_in_anchor_country([t for t in toponyms if original[t.start:t.end].islower()])
         return toponyms
 
     def _apply_qualifiers(self, text: str, toponyms: list[Toponym]) -> None:
@@ -682,8 +687,10 @@ def _scene_subjects(doc: Doc) -> list[tuple[int, int]]:
     witnessed heavy shelling"): the places where it happened, tagged as an entity or not."""
     spans = []
     for token in doc:
+        if token.dep_ != "nsubj" or token.pos_ != "PROPN":
+            continue
         verb = token.head
-        if token.dep_ != "nsubj" or token.pos_ != "PROPN" or verb.lemma_ not in _SCENE_VERBS:
+        if verb.lemma_ not in _SCENE_VERBS:
             continue
         if any(c.dep_ == "dobj" and c.lemma_.lower() in NOUN_TRIGGERS for c in verb.children):
             first = min((c for c in token.lefts if c.dep_ == "compound"), key=lambda c: c.i, default=token)

@@ -92,8 +92,8 @@ def _headline_end(text: str, body_start: int) -> int:
 
 
 def _lower_cased(text: str) -> bool:
-    letters = [c for c in text[:2000] if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) < _MAX_UPPER_SHARE * len(letters)
+    letters = "".join(filter(str.isalpha, text[:2000]))
+    return bool(letters) and sum(map(str.isupper, letters)) < _MAX_UPPER_SHARE * len(letters)
 
 
 def _trailer_start(text: str, body_start: int) -> int:

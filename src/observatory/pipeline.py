@@ -30,7 +30,7 @@ from observatory.models import (
     Location,
     Quantity,
 )
-from observatory.nlp import get_nlp
+from observatory.nlp import get_nlp, span_text
 from observatory.parties import acled_parties
 from observatory.taxonomy import acled_type_of
 
@@ -242,7 +242,7 @@ class Extractor:
         position = 1.0
         for index, sent in enumerate(spacy_doc.sents):
             outside = sent.end_char <= max(layout.body_start, layout.dateline_end) or sent.start_char >= layout.body_end
-            if outside or not sent.text.strip():
+            if outside or not span_text(sent).strip():
                 continue  # front matter, a lone dateline, links to other stories
             date_text = dates.event_date_text(sent)
             sentence_date = dates.resolve_date(date_text, doc.published) or dates.follow_on(
@@ -399,7 +399,7 @@ class Extractor:
             for mention in built:
                 if mention.event.acled_sub_event_type:
                     mention.event.acled_sub_event_type = self.classifier.refine_sub_type(
-                        sent.text, mention.event.acled_sub_event_type)
+                        span_text(sent), mention.event.acled_sub_event_type)
         if built:
             _assign_sentence_counts(built, placed, sent, aside)
             listed = places.listed(sent)

@@ -283,11 +283,10 @@ _TOLL_VALUE_DEPS = {"attr", "dobj", "oprd", "appos", "npadvmod"}
 
 
 def _is_number(token: Token) -> bool:
-    if token.ent_type_ in _NON_COUNT_ENTS or _hyphen_compound(token):
-        return False
-    if token.lower_ in _VAGUE_WORDS:
-        return True
-    return token.like_num and _to_int(token.lower_) is not None
+    vague = token.lower_ in _VAGUE_WORDS
+    if not (vague or token.like_num) or token.ent_type_ in _NON_COUNT_ENTS or _hyphen_compound(token):
+        return False  # the cheap tests first: most words are no number
+    return vague or _to_int(token.lower_) is not None
 
 
 def _hyphen_compound(token: Token) -> bool:
@@ -358,21 +357,23 @@ def _is_single_person(token: Token) -> bool:
 
 
 def _is_one_person(token: Token) -> bool:
-    if token.lower_ in ("him", "her"):
+    lower = token.lower_
+    if lower in ("him", "her"):
         return True
-    if token.lower_ == "another" and token.dep_ in ("nsubj", "nsubjpass"):
+    if lower == "another" and token.dep_ in ("nsubj", "nsubjpass"):
         return True  # "while another died in Malakand": one more person
     if token.ent_type_ == "PERSON":
         return token.i + 1 >= len(token.doc) or token.doc[token.i + 1].ent_iob_ != "I"
-    if token.tag_ not in ("NN", "NNP") or any(
-        child.dep_ in _NUMBER_CHAIN and child.like_num for child in token.children
-    ):
+    if token.tag_ not in ("NN", "NNP"):
         return False
-    if any(child.dep_ == "appos" and child.ent_type_ == "PERSON" for child in token.children):
+    children = list(token.children)
+    if any(child.dep_ in _NUMBER_CHAIN and child.like_num for child in children):
+        return False
+    if any(child.dep_ == "appos" and child.ent_type_ == "PERSON" for child in children):
         return True  # "(the) councillor Rosa Ibarra"
-    if not any(child.dep_ in ("det", "poss") for child in token.children):
+    if not any(child.dep_ in ("det", "poss") for child in children):
         return False
-    return token.lemma_.lower() in _PERSON_NOUNS or bool(_PERSON_SUFFIX.search(token.lower_))
+    return token.lemma_.lower() in _PERSON_NOUNS or bool(_PERSON_SUFFIX.search(lower))
 
 
 def _vague_phrase(nominal: Token, text: str) -> str:

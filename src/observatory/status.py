@@ -14,6 +14,7 @@ import re
 from spacy.tokens import Span, Token
 
 from observatory.models import Attribution, Status
+from observatory.nlp import span_text
 
 REPORTING_LEMMAS = frozenset({
     "say", "report", "claim", "tell", "state", "announce", "confirm", "quote", "add", "allege", "note",
@@ -55,6 +56,9 @@ _CHAIN_DEPS = frozenset(
     {"xcomp", "ccomp", "conj", "dobj", "nsubjpass", "pcomp", "pobj", "prep", "acl", "advcl"}
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+# Verbs through which a noun trigger they take as object gets its status from further up ("tried to carry out
+# an attack"): light, failing, planning and negating verbs; any other verb ends the chain.
+_OBJECT_GOVERNORS = _LIGHT_VERBS | _FAILED_GOVERNORS | _PLANNED_GOVERNORS | _NEGATING_GOVERNORS
 
 
 def is_reporting_verb(token: Token) -> bool:
@@ -76,7 +80,7 @@ def _governors(trigger: Token) -> list[tuple[Token, str]]:
             break
         if token.dep_ in ("dobj", "nsubjpass") and token.pos_ in ("NOUN", "PROPN"):
             lemma = head.lemma_.lower()
-            if lemma not in _LIGHT_VERBS | _FAILED_GOVERNORS | _PLANNED_GOVERNORS | _NEGATING_GOVERNORS:
+            if lemma not in _OBJECT_GOVERNORS:
                 break
         if token.dep_ in ("advcl", "acl") and not any(
             c.dep_ == "aux" and c.lower_ == "to" for c in token.children
@@ -276,7 +280,7 @@ _TRAILING_SOURCE = re.compile(
 
 
 def _trailing_source(sent: Span) -> Attribution | None:
-    match = _TRAILING_SOURCE.search(sent.text.rstrip(" .\n\"'”"))
+    match = _TRAILING_SOURCE.search(span_text(sent).rstrip(" .\n\"'”"))
     if match is None:
         return None
     claimant = match.group("claimant").strip()
