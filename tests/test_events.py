@@ -322,3 +322,12 @@ def test_a_crowd_from_a_march_attacking_police_riots(text: str, expected: str) -
     sent = next(get_nlp()(text).sents)
     typed = {t.token.text: t.acled_sub_event_type for t in events.detect(sent)}
     assert typed.get("attacked") == expected
+
+
+@pytest.mark.parametrize(("text", "protest"), [
+    ("Clashes broke out in March between rival militias in Gao.", False),  # the month
+    ("The bandits stormed the school and marched the students into the surrounding bush.", False),
+    ("Thousands marched through Nairobi on Tuesday.", True),
+])
+def test_a_month_or_people_driven_are_no_march(text: str, protest: bool) -> None:
+    assert any(t == "PROTEST" for t, _ in _typed(text)) is protest

@@ -378,7 +378,7 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
         sides = _phrase(_clash_sides(token))
         if _PROTESTERS.search(sides):
             return "PROTEST", "riot-spon", "Violent demonstration"
-        if not sides and (crowd_control(sent_text) or mentions_protest(sent_text)):
+        if not sides and (crowd_control(sent_text) or mentions_protest(sent_text) or _MARCH.search(sent_text)):
             return "PROTEST", "riot-spon", "Violent demonstration"  # "towns reported clashes and tear gas"
         if _unarmed_side(_clash_sides(token)):
             return "ASSAULT", "primitive" if _PRIMITIVE.search(sent_text) else "beat", "Mob violence"
@@ -991,6 +991,10 @@ def detect(sent: Span) -> list[Trigger]:
             continue
         if _names_people(token) or _lifted_measure(token) or _targeted_crowd(token) or _medical(token):
             continue
+        if token.ent_type_ in ("DATE", "TIME"):
+            continue  # "in March", "on Strike Day" name a time
+        if token.lemma_.lower() == "march" and token.pos_ == "VERB" and any(c.dep_ == "dobj" for c in token.children):
+            continue  # "marched the students into the bush": people driven, no protest
         if token.lemma_.lower() in ("deploy", "deployment") and _deploys_crowd_control(token):
             continue  # "tear gas deployments": force used on a crowd, told by the protest, not troops moved
         kind, mode, score = entry
