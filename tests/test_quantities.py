@@ -153,6 +153,9 @@ def counts(text: str) -> dict[str, int | None]:
         # a verb that is intransitive in the active counts its subject in the passive too
         ("Gunmen shot 14 villagers dead and four children were drowned as they fled.", {"fatalities": 18}),
         ("Two fishermen were drowned when militiamen capsized their boat.", {"fatalities": 2}),
+        # the object the parser attaches elsewhere still counts for the verb before it
+        ("Jihadists killed between 20 and 25 farmers working in rice fields near the town of Damboa in Nigeria's "
+         "northeastern Borno state on Monday, a local militia leader and residents said.", {"fatalities": 22}),
         # a number fused to a word names a kind of thing
         ("A two-wheeler and a three-storey house were burnt by the mob.", {}),
     ],

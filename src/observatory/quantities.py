@@ -550,6 +550,12 @@ def _field_of(nominal: Token) -> str | None:
             return field
         if dep == "dobj" and head.lemma_ == "force":
             return _verb_field(head)
+    before = nominal.doc[nominal.left_edge.i - 1] if nominal.left_edge.i > nominal.sent.start else None
+    if before is not None and before.pos_ == "VERB" and before.lemma_ not in _INTRANSITIVE and dep != "dobj" \
+            and not any(c.dep_ == "dobj" for c in before.children):
+        field = _verb_field(before)  # "killed between 20 and 25 farmers ...", the object parsed off its verb
+        if field:
+            return None if _mixed_count(before, field) else field
     field = _noun_field(nominal)
     return None if _mixed_count(nominal, field) else field
 
