@@ -324,6 +324,12 @@ def test_a_crowd_from_a_march_attacking_police_riots(text: str, expected: str) -
     assert typed.get("attacked") == expected
 
 
+def test_clashes_that_break_out_at_a_march_are_a_riot_and_no_side_of_themselves() -> None:
+    assert _top_sub("Clashes broke out when a group broke away from the march and attacked a police post.") == \
+        "Violent demonstration"
+    assert _top_sub("Clashes broke out between the army and rebels near Goma on Monday.") == "Armed clash"
+
+
 @pytest.mark.parametrize(("text", "protest"), [
     ("Clashes broke out in March between rival militias in Gao.", False),  # the month
     ("The bandits stormed the school and marched the students into the surrounding bush.", False),

@@ -449,7 +449,7 @@ def _clash_sides(token: Token) -> list[Token]:
                 sides.append(child)
             elif child.dep_ == "prep" and child.lower_ in ("with", "between", "against", "among"):
                 sides.extend(c for c in child.children if c.dep_ == "pobj")
-    return sides
+    return [side for side in sides if side.i != token.i]  # "Clashes broke out": the clash is no side of itself
 
 
 def _unarmed_side(sides: list[Token]) -> bool:
