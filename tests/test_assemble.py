@@ -85,6 +85,8 @@ def test_a_list_of_towns_gives_one_event_per_town(extractor: Extractor) -> None:
     "Marib and Al Jawf governorates. Two fighters were killed.",
     "On 2 May 2020, in Rathedaung Township, Sittwe District, Rakhine State, the military and the AA clashed. "
     "Two soldiers died.",
+    "On 3 May 2020, air strikes hit villages near Saraqeb on the main highway linking Damascus and Aleppo, "
+    "killing two civilians.",
 ])
 def test_a_town_with_its_region_a_boundary_or_a_chain_of_units_is_one_place(extractor: Extractor, text: str) -> None:
     events = occurred(extractor, text, "2020-05-12")

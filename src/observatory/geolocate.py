@@ -315,7 +315,9 @@ _PLACES_AFTER = re.compile(
 SAME_SCENE_KM = 15.0
 # Verbs whose subject is the scene of the event they take as object.
 _SCENE_VERBS = frozenset({"see", "witness", "experience"})
-_BOUNDARY = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+# "the border between Marib and Al Bayda", "the highway linking Damascus and Aleppo": one line, not two scenes
+_BOUNDARY = re.compile(r"\b(?:between|linking|connecting|joining)\s+(?:the\s+)?(?:cities\s+of\s+)?$",
+                       re.IGNORECASE)
 _UNIT_WORD = re.compile(rf"(?:^|\s)({_TYPE_WORDS})$|^\s+({_TYPE_WORDS})\b", re.IGNORECASE)
 
 
