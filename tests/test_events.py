@@ -337,3 +337,13 @@ def test_clashes_that_break_out_at_a_march_are_a_riot_and_no_side_of_themselves(
 ])
 def test_a_month_or_people_driven_are_no_march(text: str, protest: bool) -> None:
     assert any(t == "PROTEST" for t, _ in _typed(text)) is protest
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Later on Tuesday, government helicopters dropped barrel bombs near Ariha, according to local activists.",
+     "Air/drone strike"),
+    ("A drone dropped explosives on a checkpoint near Gao on Monday.", "Air/drone strike"),
+    ("The army dropped its charges against the journalist.", None),
+])
+def test_bombs_dropped_are_a_strike(text: str, expected: str | None) -> None:
+    assert _top_sub(text) == expected

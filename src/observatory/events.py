@@ -116,6 +116,7 @@ VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     "form": ("MOBILIZE", None, 0.0),  # only forces or units formed
     "clear": (TERRITORY, None, 0.0),  # only ground cleared
     "fall": (TERRITORY, None, 0.0), "come": (TERRITORY, None, 0.0),  # "fell to", "came under" a force
+    "drop": (VIOLENCE, "aerial", 0.0),  # only bombs dropped
 }
 
 NOUN_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
@@ -427,6 +428,7 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
 
 
 _CLASH_WORDS = {"clash", "fight", "fighting", "battle", "skirmish", "scuffle", "brawl"}
+_DROPPED_WEAPONS = re.compile(r"\b(bombs?|barrels?|explosives?|munitions?|grenades?|missiles?|shells?)\b", re.I)
 _MARCH = re.compile(r"\bmarch(es)?\b")  # lower case: not the month
 _POLICE_TARGET = re.compile(r"\b(police|officers?|policemen|security forces|gendarmes?|carabineros)\b", re.I)
 _GROUP_NOUNS = re.compile(
@@ -700,6 +702,8 @@ def _phrasal(token: Token, lemma: str) -> tuple[str, str | None, float] | None:
     right = " ".join(t.lower_ for t in token.doc[token.i + 1 : token.i + 4])
     if lemma == "take" and re.match(r"(full |over |back )?(control|over)\b", right) and not _controls_no_ground(token):
         return (TERRITORY, None, 0.8)
+    if lemma == "drop" and _object_names(token, _DROPPED_WEAPONS):
+        return (VIOLENCE, "aerial", 0.75)  # "helicopters dropped barrel bombs near Ariha"
     if lemma in HANDING_VERBS and _changes_hands(token):
         return (TERRITORY, None, 0.75)  # "the town fell to the rebels", "came under Fano forces"
     if lemma == "take" and re.match(r"to the streets?\b", right):
