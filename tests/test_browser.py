@@ -546,6 +546,15 @@ def open_row(driver: webdriver.Chrome, event_id: str) -> None:
         "if (r) r.click(); return Boolean(r)", event_id))
 
 
+def load_with_token(driver: webdriver.Chrome, url: str, path: str = "/") -> None:
+    """Open the dashboard at ``path`` with the token already in the tab's sessionStorage (set on a static file
+    of the same origin, so that the page loads once)."""
+    driver.get(url + "/static/style.css")
+    driver.execute_script("sessionStorage.setItem('observatory-token', 'secret')")
+    driver.get(url + path)
+    WebDriverWait(driver, WAIT_SECONDS).until(ec.presence_of_element_located((By.ID, "totals")))
+
+
 def review_status(server: str, event_id: str) -> str:
     return httpx.get(f"{server}/api/events/{event_id}").json()["review"]["review_status"]
 
@@ -615,10 +624,8 @@ def test_review_confirm_correct_reject_from_the_detail_view(deduped_server: str,
 
 def test_review_queue_orders_by_confidence_and_keys_act_on_the_selected(deduped_server: str, browser: webdriver.Chrome) -> None:
     wait = WebDriverWait(browser, WAIT_SECONDS)
-    browser.get(deduped_server + "/")
-    browser.execute_script("sessionStorage.setItem('observatory-token', 'secret')")
     # The queue position is in the URL (the token never): the last of nine is the most confident event.
-    browser.get(deduped_server + "/?queue=9")
+    load_with_token(browser, deduped_server, "/?queue=9")
     info = browser.find_element(By.ID, "queue-info")
     wait.until(lambda d: info.text.startswith("9 of 9 · confidence 0.9"))
     wait.until(lambda d: "sel=fd6a6d90facc704a:0" in d.current_url.replace("%3A", ":"))
@@ -691,9 +698,7 @@ def test_review_split_and_merge_incidents(tmp_path: Path, browser: webdriver.Chr
         dedupe(store.con)
     wait = WebDriverWait(browser, WAIT_SECONDS)
     with serving(db) as url:
-        browser.get(url + "/")
-        browser.execute_script("sessionStorage.setItem('observatory-token', 'secret')")
-        browser.get(url + "/")
+        load_with_token(browser, url)
         totals = browser.find_element(By.ID, "totals")
         wait.until(lambda d: totals.get_attribute("data-incidents") == "4")
         row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#events-body tr")
