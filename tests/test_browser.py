@@ -53,10 +53,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Path) -> Iterator[str]:
+def serving(db: Path, settings: Settings | None = None) -> Iterator[str]:
     """The API and dashboard over ``db`` on a free local port, served by uvicorn in a thread."""
     port = free_port()
-    app = create_app(str(db), Settings(api_token="secret"))
+    app = create_app(str(db), settings or Settings(api_token="secret"))
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
@@ -513,3 +513,224 @@ def test_map_extent_filter_and_place_labels(server: str, browser: webdriver.Chro
     browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-out").click()
     browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-out").click()
     wait.until(lambda d: d.execute_script("return document.querySelectorAll('#map .place-label').length") == 0)
+
+
+# ---------- review in place ----------
+
+BATTLE = "fd6a6d90facc704a:1"  # a sample event: Battles, 2 fatalities, confidence 0.8
+
+
+@pytest.fixture
+def deduped_server(sample_db: Path) -> Iterator[str]:
+    """The dashboard over the sample store with its incidents made (9: two reports of one protest are one),
+    as every review action's recomputation would make them."""
+    from observatory.dedupe import dedupe
+
+    with Store(sample_db) as store:
+        dedupe(store.con)
+    with serving(sample_db) as url:
+        yield url
+
+
+def enter_token(driver: webdriver.Chrome, token: str) -> None:
+    driver.find_element(By.ID, "token-open").click()
+    box = driver.find_element(By.ID, "token-input")
+    box.send_keys(token)
+    driver.find_element(By.ID, "token-save").click()
+
+
+def open_row(driver: webdriver.Chrome, event_id: str) -> None:
+    """Click the table row of ``event_id`` (looked up at the click: the table re-renders as data arrive)."""
+    WebDriverWait(driver, WAIT_SECONDS).until(lambda d: d.execute_script(
+        "const r = document.querySelector(`#events-body tr[data-event-id='${arguments[0]}']`);"
+        "if (r) r.click(); return Boolean(r)", event_id))
+
+
+def load_with_token(driver: webdriver.Chrome, url: str, path: str = "/") -> None:
+    """Open the dashboard at ``path`` with the token already in the tab's sessionStorage (set on a static file
+    of the same origin, so that the page loads once)."""
+    driver.get(url + "/static/style.css")
+    driver.execute_script("sessionStorage.setItem('observatory-token', 'secret')")
+    driver.get(url + path)
+    WebDriverWait(driver, WAIT_SECONDS).until(ec.presence_of_element_located((By.ID, "totals")))
+
+
+def review_status(server: str, event_id: str) -> str:
+    return httpx.get(f"{server}/api/events/{event_id}").json()["review"]["review_status"]
+
+
+def history_texts(driver: webdriver.Chrome) -> list[str]:
+    return driver.execute_script("return [...document.querySelectorAll('#detail-history li')].map(li => li.textContent)")
+
+
+def row_cells(driver: webdriver.Chrome, event_id: str) -> list[str] | None:
+    return driver.execute_script(
+        "const r = document.querySelector(`#events-body tr[data-event-id='${arguments[0]}']`);"
+        "return r ? [...r.cells].map(c => c.textContent) : null", event_id)
+
+
+def test_review_confirm_correct_reject_from_the_detail_view(deduped_server: str, browser: webdriver.Chrome) -> None:
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(deduped_server + "/")
+    wait.until(lambda d: len(table_rows(d)) == 9)
+    # Without a token there is no review panel and no queue.
+    assert not browser.find_element(By.ID, "queue-bar").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, f"#events-body tr[data-event-id='{BATTLE}']").click()
+    wait.until(lambda d: "not reviewed yet" in " ".join(history_texts(d)))
+    assert not browser.find_element(By.ID, "review-panel").is_displayed()
+
+    enter_token(browser, "secret")
+    wait.until(lambda d: d.find_element(By.ID, "queue-bar").is_displayed())
+    assert "secret" not in browser.current_url
+    assert browser.execute_script("return sessionStorage.getItem('observatory-token')") == "secret"
+    panel = wait.until(ec.visibility_of_element_located((By.ID, "review-panel")))
+    assert panel.get_attribute("data-review-status") == "unreviewed"
+
+    # Confirm: stored in the API, with its audit entry shown in the detail view.
+    browser.find_element(By.ID, "rv-confirm").click()
+    wait.until(lambda d: panel.get_attribute("data-review-status") == "confirmed")
+    assert review_status(deduped_server, BATTLE) == "confirmed"
+    assert any("· api · confirm: unreviewed → confirmed" in t for t in history_texts(browser)), history_texts(browser)
+
+    # Correct the toll: the table and the API show the analyst's figure, the audit trail the change and note.
+    totals = browser.find_element(By.ID, "totals")
+    before = int(totals.get_attribute("data-fatalities"))
+    browser.find_element(By.ID, "rv-edit").click()
+    field = wait.until(ec.visibility_of_element_located((By.ID, "rv-fatalities")))
+    assert field.get_attribute("value") == "2"
+    field.clear()
+    field.send_keys("12")
+    browser.find_element(By.ID, "rv-note").send_keys("ministry toll")
+    browser.find_element(By.ID, "rv-save").click()
+    wait.until(lambda d: (row_cells(d, BATTLE) or [""] * 8)[7] == "12")
+    assert int(totals.get_attribute("data-fatalities")) == before + 10
+    detail = httpx.get(f"{deduped_server}/api/events/{BATTLE}").json()
+    assert detail["fatalities"] == 12 and detail["review"]["review_status"] == "corrected"
+    wait.until(lambda d: any("correct fatalities: 2 → 12 — “ministry toll”" in t for t in history_texts(d)))
+    assert not browser.find_element(By.ID, "rv-form").is_displayed()
+
+    # Reject: the event leaves the table and the totals; it can be restored.
+    browser.find_element(By.ID, "rv-reject").click()
+    wait.until(lambda d: totals.get_attribute("data-incidents") == "8")
+    assert int(totals.get_attribute("data-fatalities")) == before - 2
+    assert row_cells(browser, BATTLE) is None
+    assert review_status(deduped_server, BATTLE) == "rejected"
+    wait.until(lambda d: panel.get_attribute("data-review-status") == "rejected")
+    assert any("reject: corrected → rejected" in t for t in history_texts(browser)), history_texts(browser)
+    browser.find_element(By.ID, "rv-restore").click()
+    wait.until(lambda d: totals.get_attribute("data-incidents") == "9")
+    assert review_status(deduped_server, BATTLE) != "rejected"
+
+
+def test_review_queue_orders_by_confidence_and_keys_act_on_the_selected(deduped_server: str, browser: webdriver.Chrome) -> None:
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    # The queue position is in the URL (the token never): the last of nine is the most confident event.
+    load_with_token(browser, deduped_server, "/?queue=9")
+    info = browser.find_element(By.ID, "queue-info")
+    wait.until(lambda d: info.text.startswith("9 of 9 · confidence 0.9"))
+    wait.until(lambda d: "sel=fd6a6d90facc704a:0" in d.current_url.replace("%3A", ":"))
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("k")
+    wait.until(lambda d: info.text.startswith("8 of 9 · confidence 0.8"))
+    wait.until(lambda d: f"sel={BATTLE}" in d.current_url.replace("%3A", ":"))
+    assert "queue=8" in browser.current_url and "secret" not in browser.current_url
+    # The table follows the queue: lowest confidence first.
+    confidences = [float(row[10]) for row in table_rows(browser)]
+    assert confidences == sorted(confidences) and confidences[0] == 0.5
+
+    # c confirms the selected event and moves on; x rejects the next one, which leaves the queue.
+    body.send_keys("c")
+    wait.until(lambda d: info.text.startswith("9 of 9"))
+    assert review_status(deduped_server, BATTLE) == "confirmed"
+    assert review_status(deduped_server, "fd6a6d90facc704a:0") == "unreviewed"
+    body.send_keys("x")
+    wait.until(lambda d: browser.find_element(By.ID, "totals").get_attribute("data-incidents") == "8")
+    assert review_status(deduped_server, "fd6a6d90facc704a:0") == "rejected"
+    wait.until(lambda d: info.text.startswith("8 of 8 · confidence 0.8"))
+    # j/k at the ends stay there; the first is a 0.5 event; e opens the correction form.
+    body.send_keys("j")
+    body.send_keys("k" * 9)
+    wait.until(lambda d: info.text.startswith("1 of 8 · confidence 0.5"))
+    body.send_keys("e")
+    wait.until(ec.visibility_of_element_located((By.ID, "rv-form")))
+    assert browser.switch_to.active_element.get_attribute("id") == "rv-acled_event_type"
+
+
+def test_review_with_a_wrong_or_missing_token_says_so_in_one_line(
+    sample_db: Path, server: str, browser: webdriver.Chrome
+) -> None:
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/")
+    wait.until(lambda d: len(table_rows(d)) == 10)
+    enter_token(browser, "wrong")
+    wait.until(lambda d: d.find_element(By.ID, "queue-bar").is_displayed())
+    open_row(browser, BATTLE)
+    wait.until(ec.visibility_of_element_located((By.ID, "review-panel")))
+    browser.find_element(By.ID, "rv-confirm").click()
+    error = browser.find_element(By.ID, "review-error")
+    wait.until(lambda d: error.text == "Token refused: missing or wrong bearer token")
+    assert review_status(server, BATTLE) == "unreviewed"
+    assert error.size["height"] < 30  # one line
+
+
+def test_review_without_a_server_token_shows_the_503_message(sample_db: Path, browser: webdriver.Chrome) -> None:
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    with serving(sample_db, Settings()) as url:
+        browser.get(url + "/")
+        wait.until(lambda d: len(table_rows(d)) == 10)
+        enter_token(browser, "anything")
+        wait.until(lambda d: d.find_element(By.ID, "queue-bar").is_displayed())
+        open_row(browser, BATTLE)
+        wait.until(ec.visibility_of_element_located((By.ID, "review-panel")))
+        browser.find_element(By.ID, "rv-reject").click()
+        error = browser.find_element(By.ID, "review-error")
+        wait.until(lambda d: error.text.startswith("Review unavailable: no API token is configured on the server"))
+        assert review_status(url, BATTLE) == "unreviewed"
+
+
+def test_review_split_and_merge_incidents(tmp_path: Path, browser: webdriver.Chrome) -> None:
+    from observatory.dedupe import dedupe
+    from test_dedupe import REPORTS
+
+    db = tmp_path / "incidents.duckdb"
+    with Store(db) as store:
+        store.add_batch(REPORTS)
+        dedupe(store.con)
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    with serving(db) as url:
+        load_with_token(browser, url)
+        totals = browser.find_element(By.ID, "totals")
+        wait.until(lambda d: totals.get_attribute("data-incidents") == "4")
+        row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#events-body tr")
+                   if r.find_elements(By.TAG_NAME, "td")[8].text == "3")
+        incident = row.get_attribute("data-incident-id")
+        row.click()
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#detail-reports .split-pick")) == 3)
+        picks = browser.find_elements(By.CSS_SELECTOR, "#detail-reports .split-pick")
+        lead = browser.execute_script("return new URLSearchParams(location.search).get('sel')")
+        other = next(p for p in picks if p.get_attribute("data-event-id") != lead)
+        moved = other.get_attribute("data-event-id")
+        other.click()
+        browser.find_element(By.ID, "rv-split").click()
+        wait.until(lambda d: totals.get_attribute("data-incidents") == "5")
+        assert len(httpx.get(f"{url}/api/incidents/{incident}").json()["reports"]) == 2
+        parts = {e: httpx.get(f"{url}/api/events/{e}").json() for e in (lead, moved)}
+        new = next(p["incident_id"] for p in parts.values() if p["incident_id"] != incident)
+        assert parts[lead]["incident_id"] != parts[moved]["incident_id"]
+        # The audit trail of a report the split moved shows the split.
+        logged = next(e for e, p in parts.items() if any(h["action"] == "split" for h in p["review"]["history"])) \
+            if any(h["action"] == "split" for p in parts.values() for h in p["review"]["history"]) else None
+        if logged is None:  # the split moved the other reports: any of them
+            logged = next(r["event_id"] for r in httpx.get(f"{url}/api/incidents/{new}").json()["reports"])
+        if logged != lead:  # in the other part: open it by its link
+            browser.get(f"{url}/?sel={logged}")
+        wait.until(lambda d: any(f"split incident_id: {incident} → {new} (incident {incident})" in t
+                                 for t in history_texts(d)), history_texts(browser))
+        # Merge the incident back with the split-off one, by id.
+        current = browser.execute_script("return document.querySelector('#events-body tr.selected')?.dataset.incidentId")
+        other_part = incident if current == new else new
+        wait.until(ec.visibility_of_element_located((By.ID, "rv-merge-id"))).send_keys(other_part)
+        browser.find_element(By.ID, "rv-merge").click()
+        wait.until(lambda d: d.find_element(By.ID, "totals").get_attribute("data-incidents") == "4")
+        assert httpx.get(f"{url}/api/events/{moved}").json()["incident_id"] == \
+            httpx.get(f"{url}/api/events/{lead}").json()["incident_id"]

@@ -32,7 +32,7 @@
   const state = {
     view: "acled", unit: "incident", filters: { status: "occurred" }, conf: "", metric: "events",
     sort: "event_date:desc", page: 0, selected: null, rows: [],
-    token: sessionStorage.getItem("observatory-token") || "",
+    token: sessionStorage.getItem("observatory-token") || "", queue: null, meta: {}, detail: null,
   };
 
   // ---------- DOM helpers ----------
@@ -78,6 +78,7 @@
     if (state.sort !== "event_date:desc") search.set("sort", state.sort);
     if (state.page) search.set("page", String(state.page + 1));
     if (state.selected) search.set("sel", state.selected);
+    if (state.queue !== null && state.token) search.set("queue", String(state.queue + 1));
     const text = search.toString();
     history.replaceState(null, "", location.pathname + (text ? "?" + text : ""));
   }
@@ -93,6 +94,8 @@
     state.sort = search.get("sort") || "event_date:desc";
     state.page = Math.max(0, (parseInt(search.get("page"), 10) || 1) - 1);
     state.selected = search.get("sel") || null;
+    const queue = parseInt(search.get("queue"), 10);
+    state.queue = queue > 0 ? queue - 1 : null;
   }
 
   function writeForm() {
@@ -144,6 +147,7 @@
     const response = await fetch(path + (params ? "?" + queryString(params) : ""), { headers: authHeaders(accept) });
     if (response.status === 401) {
       $("token-box").hidden = false;
+      $("token-prompt").textContent = "This server needs an API token (kept in this tab only):";
       throw new Error("This server needs an API token.");
     }
     if (!response.ok) {
@@ -669,6 +673,8 @@
     }
     pieces.push(shown(text.slice(at)));
     $("detail-article").replaceChildren(...pieces);
+    state.detail = event;
+    renderReview(event);
     renderIncident(event.incident_id, event.event_id);
     const panel = $("detail");
     const wasHidden = panel.hidden;
@@ -702,6 +708,12 @@
           `${report.fatalities ?? "no"} killed: `,
           el("q", { dir: "auto" }, report.evidence_text));
         if (report.event_id === eventId) item.classList.add("selected");
+        if (reviewing() && incident.reports.length > 1) {
+          const pick = el("input", { type: "checkbox", className: "split-pick", title: "split this report off",
+            "aria-label": "split this report off", dataset: { eventId: report.event_id } });
+          pick.addEventListener("click", (e) => e.stopPropagation());
+          item.prepend(pick);
+        }
         item.addEventListener("click", () => openEvent(report.event_id));
         item.addEventListener("keydown", (e) => { if (e.key === "Enter") openEvent(report.event_id); });
         list.append(item);
@@ -710,6 +722,223 @@
     } catch (error) {
       showError(error.message);
     }
+  }
+
+  // ---------- review in place (behind the write token) ----------
+  // The fields a reviewer corrects in the detail view: [column, label, kind]; kind "acled"/"sub"/"status" are
+  // selects filled from /api/meta, "count" a whole number, "date" a date input.
+  const REVIEW_FIELDS = [
+    ["acled_event_type", "ACLED type", "acled"], ["acled_sub_event_type", "ACLED sub-type", "sub"],
+    ["actor1", "Actor 1", "text"], ["actor2", "Actor 2", "text"],
+    ["location", "Location", "text"], ["admin1", "Admin 1", "text"], ["country", "Country (ISO3)", "text"],
+    ["date_start", "Date start", "date"], ["date_end", "Date end", "date"],
+    ["fatalities", "Fatalities", "count"], ["injured", "Injured", "count"], ["abducted", "Abducted", "count"],
+    ["arrested", "Arrested", "count"], ["displaced", "Displaced", "count"], ["status", "Status", "status"],
+  ];
+  const reviewing = () => Boolean(state.token);
+
+  // A review request: the body as JSON; a failure as one line (the API's 401/503/400/404 message).
+  async function write(method, path, body) {
+    const response = await fetch(path, {
+      method, headers: { ...authHeaders("application/json"), "Content-Type": "application/json" },
+      body: JSON.stringify(body || {}),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const detail = typeof answer.detail === "string" ? answer.detail : "HTTP " + response.status;
+      const prefix = response.status === 401 ? "Token refused: " : response.status === 503 ? "Review unavailable: " : "Review failed: ";
+      throw new Error(prefix + detail);
+    }
+    return answer;
+  }
+
+  function reviewError(message) {
+    const line = $("review-error");
+    line.textContent = shown(message || "");
+    line.title = line.textContent;
+  }
+
+  // Runs a review action, then reloads the rows (totals, table, map) and the detail (its audit trail).
+  async function review(action) {
+    if (!reviewing()) { reviewError("Enter the API token (Review token) to review."); return false; }
+    reviewError("");
+    const note = $("rv-note").value.trim();
+    try {
+      await action(note ? { note } : {});
+    } catch (error) {
+      reviewError(error.message);
+      return false;
+    }
+    $("rv-note").value = "";
+    await refresh();
+    if (state.selected) await openEvent(state.selected);
+    return true;
+  }
+
+  const eventPath = (id) => "/api/events/" + encodeURIComponent(id);
+  const decide = (decision) => review((body) => write("POST", `${eventPath(state.selected)}/${decision}`, body));
+
+  function reviewFormFields() {
+    const box = $("rv-fields");
+    if (box.childElementCount) return;
+    for (const [key, label, kind] of REVIEW_FIELDS) {
+      let input;
+      if (kind === "acled" || kind === "sub" || kind === "status") {
+        input = el("select", { id: "rv-" + key, name: key });
+        const values = kind === "acled" ? state.meta.acled_event_types : kind === "sub" ? state.meta.acled_sub_event_types
+          : state.meta.statuses;
+        if (kind !== "status") input.append(el("option", { value: "" }, "(none)"));
+        for (const value of values || []) input.append(el("option", { value: value.value ?? value }, value.label ?? value));
+      } else {
+        input = el("input", { id: "rv-" + key, name: key, type: kind === "count" ? "number" : kind === "date" ? "date" : "text" });
+        if (kind === "count") { input.min = "0"; input.step = "1"; }
+        else if (kind === "text") input.maxLength = 500;
+      }
+      box.append(el("label", null, label, input));
+    }
+  }
+
+  function fillReviewForm(event) {
+    reviewFormFields();
+    for (const [key] of REVIEW_FIELDS) {
+      const value = event[key];
+      $("rv-" + key).value = value === null || value === undefined ? "" : String(value);
+      $("rv-" + key).dataset.before = $("rv-" + key).value;
+    }
+  }
+
+  function toggleEdit(open) {
+    const form = $("rv-form");
+    form.hidden = open === undefined ? !form.hidden : !open;
+    $("rv-edit").setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) $("rv-" + REVIEW_FIELDS[0][0]).focus();
+  }
+
+  async function saveCorrections(e) {
+    e.preventDefault();
+    const fields = {};
+    for (const [key, , kind] of REVIEW_FIELDS) {
+      const input = $("rv-" + key);
+      const value = input.value.trim();
+      if (value === input.dataset.before) continue;
+      fields[key] = value === "" ? null : kind === "count" && /^\d+$/.test(value) ? Number(value) : value;
+    }
+    if (!Object.keys(fields).length) { reviewError("Nothing changed."); return; }
+    if (await review((body) => write("PATCH", eventPath(state.selected), { ...body, fields }))) toggleEdit(false);
+  }
+
+  function historyLine(entry) {
+    const value = (v) => (v === null || v === undefined ? "∅" : typeof v === "string" ? v : JSON.stringify(v));
+    const what = entry.field === "review_status" ? `${entry.action}: ${value(entry.before)} → ${value(entry.after)}`
+      : `${entry.action} ${entry.field}: ${value(entry.before)} → ${value(entry.after)}`;
+    return `${String(entry.changed_at || "").replace("T", " ").slice(0, 19)} · ${entry.changed_by} · ${what}` +
+      (entry.target === "incident" ? ` (incident ${entry.target_id})` : "") + (entry.note ? ` — “${entry.note}”` : "");
+  }
+
+  function renderReview(event) {
+    const info = event.review || {};
+    const history = info.history || [];
+    $("detail-history").replaceChildren(...(history.length
+      ? [...history].reverse().map((entry) => el("li", { dataset: { action: entry.action, field: entry.field || "" } }, historyLine(entry)))
+      : [el("li", { className: "hint" }, "not reviewed yet")]));
+    const panel = $("review-panel");
+    panel.hidden = !reviewing();
+    if (panel.hidden) return;
+    const status = info.review_status || "unreviewed";
+    $("review-state").textContent = `(${status}${typeof event.confidence === "number" ? ` · confidence ${event.confidence}` : ""})`;
+    $("review-panel").dataset.reviewStatus = status;
+    $("rv-restore").hidden = status !== "rejected";
+    $("rv-reject").hidden = status === "rejected";
+    $("rv-merge").disabled = $("rv-split").disabled = !event.incident_id;
+    fillReviewForm(event);
+  }
+
+  // ---------- the review queue: the view's units, lowest confidence first ----------
+  function queueRows() {
+    return [...state.rows].sort((a, b) => (a.confidence ?? 0) - (b.confidence ?? 0) ||
+      String(a.event_id).localeCompare(String(b.event_id)));
+  }
+
+  function renderQueue() {
+    $("queue-bar").hidden = !reviewing();
+    const rows = queueRows();
+    const on = state.queue !== null && reviewing();
+    $("queue-start").textContent = on ? "Leave queue" : "Review queue";
+    $("queue-bar").dataset.position = on ? String(state.queue) : "";
+    if (!on) { $("queue-info").textContent = ""; return; }
+    const row = rows[state.queue];
+    $("queue-info").textContent = rows.length
+      ? `${state.queue + 1} of ${rows.length} · confidence ${row && row.confidence !== null ? row.confidence : "?"}`
+      : "queue empty";
+  }
+
+  async function queueGo(position) {
+    const rows = queueRows();
+    if (!rows.length) { state.queue = 0; renderQueue(); writeUrl(); return; }
+    state.queue = Math.max(0, Math.min(position, rows.length - 1));
+    if (state.sort !== "confidence:asc") { state.sort = "confidence:asc"; }
+    const index = sortedRows().findIndex((r) => r.event_id === rows[state.queue].event_id);
+    if (index >= 0) state.page = Math.floor(index / PAGE_SIZE);
+    state.selected = rows[state.queue].event_id;
+    renderTable();
+    renderQueue();
+    await openEvent(state.selected);
+  }
+
+  function leaveQueue() { state.queue = null; renderQueue(); writeUrl(); }
+
+  async function queueDecide(decision) {
+    if (!state.selected) return;
+    const position = state.queue;
+    if (await decide(decision) && position !== null) {
+      // A rejected unit leaves the rows, so the next one takes its place; a confirmed one stays.
+      await queueGo(decision === "reject" ? position : position + 1);
+    }
+  }
+
+  function onShortcut(e) {
+    if (!reviewing() || e.ctrlKey || e.metaKey || e.altKey) return;
+    const target = e.target;
+    if (target && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName))) {
+      if (e.key === "Escape" && target.form === $("rv-form")) toggleEdit(false);
+      return;
+    }
+    const actions = {
+      j: () => queueGo(state.queue === null ? 0 : state.queue + 1),
+      k: () => queueGo(state.queue === null ? 0 : state.queue - 1),
+      c: () => queueDecide("confirm"),
+      x: () => queueDecide("reject"),
+      e: () => { if (state.selected && !$("detail").hidden) toggleEdit(true); },
+      Escape: () => leaveQueue(),
+    };
+    const action = actions[e.key];
+    if (!action) return;
+    e.preventDefault();
+    action();
+  }
+
+  function setupReview() {
+    $("rv-confirm").addEventListener("click", () => queueDecide("confirm"));
+    $("rv-reject").addEventListener("click", () => queueDecide("reject"));
+    $("rv-restore").addEventListener("click", () => decide("restore"));
+    $("rv-edit").addEventListener("click", () => toggleEdit());
+    $("rv-cancel").addEventListener("click", () => toggleEdit(false));
+    $("rv-form").addEventListener("submit", saveCorrections);
+    $("rv-merge").addEventListener("click", () => {
+      const other = $("rv-merge-id").value.trim();
+      const current = state.detail && state.detail.incident_id;
+      if (!other || !current) { reviewError("Give the id of the incident to merge with."); return; }
+      review((body) => write("POST", "/api/incidents/merge", { ...body, incident_ids: [current, other] }))
+        .then((done) => { if (done) $("rv-merge-id").value = ""; });
+    });
+    $("rv-split").addEventListener("click", () => {
+      const current = state.detail && state.detail.incident_id;
+      const picked = [...document.querySelectorAll("#detail-reports .split-pick:checked")].map((box) => box.dataset.eventId);
+      if (!current || !picked.length) { reviewError("Tick the reports to split off."); return; }
+      review((body) => write("POST", `/api/incidents/${encodeURIComponent(current)}/split`, { ...body, event_ids: picked }));
+    });
+    $("queue-start").addEventListener("click", () => (state.queue === null ? queueGo(0) : leaveQueue()));
+    document.addEventListener("keydown", onShortcut);
   }
 
   // ---------- filters, exports ----------
@@ -723,6 +952,7 @@
 
   async function loadMeta() {
     const meta = await api("/api/meta");
+    state.meta = meta;
     fillSelect($("f-type"), meta.plover_types);
     fillSelect($("f-acled"), meta.acled_event_types);
     fillSelect($("f-sub"), meta.acled_sub_event_types);
@@ -787,6 +1017,7 @@
       renderLegend(rows);
       renderTimeline(rows);
       renderBars(rows);
+      renderQueue();
       document.documentElement.dataset.rows = String(rows.length);
     } catch (error) {
       showError(error.message);
@@ -860,12 +1091,21 @@
       $("status-line").textContent = "Link to this view: " + location.href;
     });
     for (const format of ["csv", "geojson", "parquet"]) $("export-" + format).addEventListener("click", downloadWithToken);
-    $("token-save").addEventListener("click", () => {
+    // The token is entered once in the page and kept in sessionStorage (this tab only), never in the URL.
+    $("token-open").addEventListener("click", () => { $("token-box").hidden = !$("token-box").hidden; $("token-input").focus(); });
+    const saveToken = () => {
       state.token = $("token-input").value.trim();
-      sessionStorage.setItem("observatory-token", state.token);
+      $("token-input").value = "";
+      if (state.token) sessionStorage.setItem("observatory-token", state.token);
+      else sessionStorage.removeItem("observatory-token");
       $("token-box").hidden = true;
+      reviewError("");
       start();
-    });
+    };
+    $("token-save").addEventListener("click", saveToken);
+    $("token-input").addEventListener("keydown", (e) => { if (e.key === "Enter") saveToken(); });
+    $("token-forget").addEventListener("click", () => { $("token-input").value = ""; state.queue = null; saveToken(); });
+    setupReview();
     window.addEventListener("resize", () => { for (const c of Object.values(charts)) c.resize(); });
   }
 
@@ -878,7 +1118,9 @@
     }
     writeForm();
     await refresh();
-    if (state.selected) await openEvent(state.selected);
+    if (state.queue !== null && state.token) await queueGo(state.queue);
+    else if (state.selected) await openEvent(state.selected);
+    else renderQueue();
   }
 
   if (typeof L === "undefined" || typeof echarts === "undefined" || !L.markerClusterGroup) {
