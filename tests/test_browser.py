@@ -560,7 +560,8 @@ def review_status(server: str, event_id: str) -> str:
 
 
 def history_texts(driver: webdriver.Chrome) -> list[str]:
-    return driver.execute_script("return [...document.querySelectorAll('#detail-history li')].map(li => li.textContent)")
+    return driver.execute_script(
+        "return [...document.querySelectorAll('#detail-history li')].map(li => li.textContent)")
 
 
 def row_cells(driver: webdriver.Chrome, event_id: str) -> list[str] | None:
@@ -622,7 +623,8 @@ def test_review_confirm_correct_reject_from_the_detail_view(deduped_server: str,
     assert review_status(deduped_server, BATTLE) != "rejected"
 
 
-def test_review_queue_orders_by_confidence_and_keys_act_on_the_selected(deduped_server: str, browser: webdriver.Chrome) -> None:
+def test_review_queue_orders_by_confidence_and_keys_act_on_the_selected(
+        deduped_server: str, browser: webdriver.Chrome) -> None:
     wait = WebDriverWait(browser, WAIT_SECONDS)
     # The queue position is in the URL (the token never): the last of nine is the most confident event.
     load_with_token(browser, deduped_server, "/?queue=9")
@@ -727,7 +729,8 @@ def test_review_split_and_merge_incidents(tmp_path: Path, browser: webdriver.Chr
         wait.until(lambda d: any(f"split incident_id: {incident} → {new} (incident {incident})" in t
                                  for t in history_texts(d)), history_texts(browser))
         # Merge the incident back with the split-off one, by id.
-        current = browser.execute_script("return document.querySelector('#events-body tr.selected')?.dataset.incidentId")
+        current = browser.execute_script(
+            "return document.querySelector('#events-body tr.selected')?.dataset.incidentId")
         other_part = incident if current == new else new
         wait.until(ec.visibility_of_element_located((By.ID, "rv-merge-id"))).send_keys(other_part)
         browser.find_element(By.ID, "rv-merge").click()
