@@ -379,7 +379,7 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
         sides = _phrase(_clash_sides(token))
         if _PROTESTERS.search(sides):
             return "PROTEST", "riot-spon", "Violent demonstration"
-        if not sides and (crowd_control(sent_text) or mentions_protest(sent_text) or _MARCH.search(sent_text)):
+        if not sides and (crowd_control(sent_text) or _tells_protest(sent_text)):
             return "PROTEST", "riot-spon", "Violent demonstration"  # "towns reported clashes and tear gas"
         if _unarmed_side(_clash_sides(token)):
             return "ASSAULT", "primitive" if _PRIMITIVE.search(sent_text) else "beat", "Mob violence"
@@ -400,8 +400,7 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
     if weapon and weapon[0] != "firearms":
         return "ASSAULT", weapon[1], weapon[0]
     crowd_doer = bool(doer_text) and _GROUP_NOUNS.search(doer_text) and not _ARMED.search(doer_text)
-    at_protest = _PROTESTERS.search(sent_text) or _MARCH.search(sent_text)
-    if crowd_doer and at_protest and token.pos_ == "VERB" and family in (CLASH, VIOLENCE) and \
+    if crowd_doer and _tells_protest(sent_text) and token.pos_ == "VERB" and family in (CLASH, VIOLENCE) and \
             _POLICE_TARGET.search(victim_text):  # a verb: "a rally against the attack on police" protests one
         return "PROTEST", "riot-spon", "Violent demonstration"  # "a group broke away from the march and attacked"
     mob_doer = _MOB.search(doer_text) and not _ARMED.search(doer_text)
@@ -547,6 +546,11 @@ def protest_sub_type(
 def mentions_protest(text: str) -> bool:
     """Whether a text speaks of a protest or its participants ("demonstrators", "a sit-in", "rallies")."""
     return _PROTESTERS.search(text) is not None
+
+
+def _tells_protest(text: str) -> bool:
+    """A protest or its people, or a march (in lower case: not the month)."""
+    return mentions_protest(text) or _MARCH.search(text) is not None
 
 
 # Where a trigger sits in its sentence: main-clause events matter more than background ones.
@@ -983,7 +987,6 @@ def contrast_clause(token: Token, sent: Span) -> str:
 def detect(sent: Span) -> list[Trigger]:
     """Triggers of the events a sentence reports, typed in PLOVER and ACLED terms."""
     sent_text = span_text(sent)
-    contrasted = any(t.dep_ == "mark" and t.lower_ in CONTRAST_MARKS for t in sent)
     triggers: list[Trigger] = []
     metaphorical = _is_non_conflict_story(sent)
     accident = bool(_ACCIDENT.search(sent_text)) and not _CONFLICT_ACTORS.search(sent_text)
@@ -1017,7 +1020,7 @@ def detect(sent: Span) -> list[Trigger]:
                 sub = "Change to group/activity"  # curfews, bans, lockdowns, closures
             family = None
         else:
-            told = contrast_clause(token, sent) if contrasted and kind in (PROTEST, RIOT) else sent_text
+            told = contrast_clause(token, sent) if kind in (PROTEST, RIOT) else sent_text
             plover_type, plover_mode, sub = _family_to_types(kind, mode, told, token)
             family = kind
             if sub in _WEAPON_SUB_TYPES:

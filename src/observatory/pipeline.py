@@ -319,6 +319,10 @@ class Extractor:
                     return speaker.model_copy(update={"text": span.text})
             return self.actors.resolve(span.text, when=when, country_hint=country_hint, event_type=kind)
 
+        def parties(spans: list[Span], kind: str | None = None) -> list[ActorRef]:
+            """The spans that name a party, resolved ("he", "We" or "11" name none)."""
+            return [ref for span in spans if names_a_party(ref := resolve(span, kind), span)]
+
         built: list[assemble.Mention] = []
         aside: list[Token] = []  # triggers of many events, whose counts are no one event's
         placed: dict[int, set[int]] = {}  # mentions whose own clause names their place: that clause
@@ -352,7 +356,7 @@ class Extractor:
                 for spans in roles.find_roles(trigger.token)
             )
             acled_type = acled_type_of(trigger.acled_sub_event_type)
-            actors = [ref for span in actor_spans if names_a_party(ref := resolve(span, acled_type), span)]
+            actors = parties(actor_spans, acled_type)
             if not actors:
                 implied = self.actors.implied_actor(acled_type, country_hint, when)
                 actors = [implied] if implied else []
@@ -362,7 +366,7 @@ class Extractor:
                 acled_event_type=acled_type,
                 acled_sub_event_type=trigger.acled_sub_event_type,
                 actors=actors,
-                recipients=[ref for span in recipient_spans if names_a_party(ref := resolve(span), span)],
+                recipients=parties(recipient_spans),
                 location=None if reference else clause_place or location,
                 date=event_date,
                 status=event_status,
@@ -385,8 +389,8 @@ class Extractor:
             built.append(assemble.Mention(
                 Event(
                     plover_type=act.plover_type,
-                    actors=[ref for span in actor_spans if names_a_party(ref := resolve(span), span)],
-                    recipients=[ref for span in recipient_spans if names_a_party(ref := resolve(span), span)],
+                    actors=parties(actor_spans),
+                    recipients=parties(recipient_spans),
                     location=location,
                     date=date,
                     status="occurred",

@@ -108,10 +108,11 @@ def _clauses(root: Token) -> list[Token]:
 def _quoted_we(verb: Token, sent: Span) -> bool:
     """ "We must understand that war comes to our homes", "We will thwart this coup": words a speaker is
     quoted saying of "we" or "I" are rhetoric, not a demand or promise made to another party."""
-    first_person = any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("we", "i") for c in verb.children)
+    if not any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("we", "i") for c in verb.children):
+        return False
     before = sent.doc.text[sent.start_char:verb.idx]
     opened = sum(before.count(mark) for mark in ('"', "“")) - before.count("”")
-    return first_person and (opened % 2 == 1 or before.lstrip().startswith(('"', "“")))
+    return opened % 2 == 1 or before.lstrip().startswith(('"', "“"))
 
 
 def speech_act(sent: Span) -> SpeechAct | None:
