@@ -40,6 +40,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
@@ -658,18 +659,24 @@ def test_review_queue_orders_by_confidence_and_keys_act_on_the_selected(
     assert browser.switch_to.active_element.get_attribute("id") == "rv-acled_event_type"
 
 
+def press_review_button(browser: webdriver.Chrome, url: str, token: str, button: str) -> WebElement:
+    """Open the sample page with a review token, press a review button on the battle; the error line."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(url + "/")
+    wait.until(lambda d: len(table_rows(d)) == 10)
+    enter_token(browser, token)
+    wait.until(lambda d: d.find_element(By.ID, "queue-bar").is_displayed())
+    open_row(browser, BATTLE)
+    wait.until(ec.visibility_of_element_located((By.ID, "review-panel")))
+    browser.find_element(By.ID, button).click()
+    return browser.find_element(By.ID, "review-error")
+
+
 def test_review_with_a_wrong_or_missing_token_says_so_in_one_line(
     sample_db: Path, server: str, browser: webdriver.Chrome
 ) -> None:
     wait = WebDriverWait(browser, WAIT_SECONDS)
-    browser.get(server + "/")
-    wait.until(lambda d: len(table_rows(d)) == 10)
-    enter_token(browser, "wrong")
-    wait.until(lambda d: d.find_element(By.ID, "queue-bar").is_displayed())
-    open_row(browser, BATTLE)
-    wait.until(ec.visibility_of_element_located((By.ID, "review-panel")))
-    browser.find_element(By.ID, "rv-confirm").click()
-    error = browser.find_element(By.ID, "review-error")
+    error = press_review_button(browser, server, "wrong", "rv-confirm")
     wait.until(lambda d: error.text == "Token refused: missing or wrong bearer token")
     assert review_status(server, BATTLE) == "unreviewed"
     assert error.size["height"] < 30  # one line
@@ -678,14 +685,7 @@ def test_review_with_a_wrong_or_missing_token_says_so_in_one_line(
 def test_review_without_a_server_token_shows_the_503_message(sample_db: Path, browser: webdriver.Chrome) -> None:
     wait = WebDriverWait(browser, WAIT_SECONDS)
     with serving(sample_db, Settings()) as url:
-        browser.get(url + "/")
-        wait.until(lambda d: len(table_rows(d)) == 10)
-        enter_token(browser, "anything")
-        wait.until(lambda d: d.find_element(By.ID, "queue-bar").is_displayed())
-        open_row(browser, BATTLE)
-        wait.until(ec.visibility_of_element_located((By.ID, "review-panel")))
-        browser.find_element(By.ID, "rv-reject").click()
-        error = browser.find_element(By.ID, "review-error")
+        error = press_review_button(browser, url, "anything", "rv-reject")
         wait.until(lambda d: error.text.startswith("Review unavailable: no API token is configured on the server"))
         assert review_status(url, BATTLE) == "unreviewed"
 
