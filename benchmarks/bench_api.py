@@ -25,9 +25,9 @@ from pathlib import Path
 
 import uvicorn
 
-from observatory.api import create_app
 from observatory.config import Settings
-from observatory.store import Store
+from observatory.serve.api import create_app
+from observatory.store.ingest import Store
 
 COUNTRIES = [  # iso3, centre lat, centre lon, admin1 names
     ("SYR", 35.0, 38.0, ["Idlib", "Aleppo", "Homs", "Deir ez-Zor"]),

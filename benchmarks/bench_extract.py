@@ -20,8 +20,8 @@ import spacy
 
 from observatory.cli import sample_path
 from observatory.models import Document
-from observatory.nlp import MODEL_PACKAGE
 from observatory.pipeline import Extractor
+from observatory.read.nlp import MODEL_PACKAGE
 
 
 def load(path: Path, limit: int) -> list[Document]:

@@ -19,8 +19,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from observatory import gazetteer
-from observatory.gazetteer_imports import add_files
+from observatory.lexicon import gazetteer
+from observatory.lexicon.gazetteer_imports import add_files
 from observatory.models import Document
 
 _PREFIXES = ("Kafr", "Tall", "Khirbat", "Ain", "Deir", "Beit", "Jisr", "Umm", "Arab", "Bir", "", "", "")

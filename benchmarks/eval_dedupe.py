@@ -26,11 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from observatory.dedupe import dedupe, dedupe_articles
 from observatory.models import Document
 from observatory.pipeline import Extractor
-from observatory.reading import read_path
-from observatory.store import Store, content_hash
+from observatory.read.inputs import read_path
+from observatory.store.dedupe import dedupe, dedupe_articles
+from observatory.store.ingest import Store, content_hash
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "dedupe"
 

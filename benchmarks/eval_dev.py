@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eval_dev.py [--dev ../shared/eval/dev] [--write docs/evaluation-table.md]
 
 Each dataset is extracted from scratch with the current code; the figures are the ones defined in
-../shared/eval/README.md and computed by observatory.evaluate.
+../shared/eval/README.md and computed by observatory.evaluate.records.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from observatory.evaluate import evaluate_file
+from observatory.evaluate.records import evaluate_file
 
 DATASETS = ("articles", "acled2020", "case2021", "plover", "india", "pitf", "ucdp_syria", "fakes")
 TARGETS = {

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/load_api.py [--clients 50] [--duration 30] [--timeout 120] [--write docs/performance.md]
 
-Starts ``observatory.api.create_app`` under uvicorn in a separate process on 127.0.0.1 and a free port,
+Starts ``observatory.serve.api.create_app`` under uvicorn in a separate process on 127.0.0.1 and a free port,
 with a fresh DuckDB store and a random bearer token. One warm-up POST loads the extraction pipeline.
 Then every client sends requests one after the other for ``--duration`` seconds, alternating
 ``POST /api/documents`` (one new generated report) and ``GET /api/events``; a request under way at the
@@ -36,7 +36,7 @@ import httpx
 HOST = "127.0.0.1"
 SERVER = (
     "import sys, uvicorn\n"
-    "from observatory.api import create_app\n"
+    "from observatory.serve.api import create_app\n"
     "uvicorn.run(create_app(sys.argv[1]), host=sys.argv[2], port=int(sys.argv[3]), log_level='warning')\n"
 )
 PLACES = ["Helmand province", "Borno State", "the Mopti region", "Marib province", "Idlib province", "North Kivu"]

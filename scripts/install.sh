@@ -10,10 +10,10 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 # The dashboard's browser libraries (package.json, package-lock.json) from the npm registry, copied to
-# src/observatory/web/vendor/ (git-ignored), which the server serves under /static/vendor/.
+# src/observatory/serve/web/vendor/ (git-ignored), which the server serves under /static/vendor/.
 if command -v npm >/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
-  vendor=src/observatory/web/vendor
+  vendor=src/observatory/serve/web/vendor
   rm -rf "$vendor" && mkdir -p "$vendor/leaflet" "$vendor/markercluster" "$vendor/echarts"
   cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
     node_modules/leaflet/dist/images node_modules/leaflet/LICENSE "$vendor/leaflet/"

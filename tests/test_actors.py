@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from observatory.actors import ActorDictionary, ActorFileError
+from observatory.lexicon.actors import ActorDictionary, ActorFileError
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FORMULA_CELLS
-from observatory.api import create_app
 from observatory.config import Settings
 from observatory.models import Document, DocumentResult, Event, Evidence
-from observatory.store import content_hash
+from observatory.serve.api import create_app
+from observatory.store.ingest import content_hash
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -451,7 +451,7 @@ def test_serve_prints_the_dashboard_url(
 ) -> None:
     import uvicorn
 
-    from observatory.api import serve
+    from observatory.serve.api import serve
 
     calls = []
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from observatory.array_cache import cached_arrays
+from observatory.read.array_cache import cached_arrays
 
 
 @pytest.fixture

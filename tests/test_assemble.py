@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from conftest import event
-from observatory import assemble
+from observatory.assemble import incidents as assemble
 from observatory.models import DateSpan, Document, Event, Evidence, Location, Quantity
 from observatory.pipeline import Extractor
 

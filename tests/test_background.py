@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Token
 
-from observatory.background import non_incident
-from observatory.nlp import get_nlp
+from observatory.detect.background import non_incident
+from observatory.read.nlp import get_nlp
 
 
 def trigger(sentence: str, word: str) -> Token:

@@ -20,11 +20,11 @@ import pytest
 import uvicorn
 
 from conftest import SUDAN, XSS_SCRIPT, actor, event, place
-from observatory.api import create_app
 from observatory.config import Settings
+from observatory.lexicon.taxonomy import PLOVER_TYPES
 from observatory.models import Document, DocumentResult
-from observatory.store import Store
-from observatory.taxonomy import PLOVER_TYPES
+from observatory.serve.api import create_app
+from observatory.store.ingest import Store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -275,7 +275,7 @@ def test_bidi_controls_do_not_reverse_the_display(bidi_db: Path, browser: webdri
 def test_dashboard_counts_incidents(tmp_path: Path, browser: webdriver.Chrome) -> None:
     """Three articles reporting one strike are one incident in the totals and on the map, as the API's
     aggregates count them; the detail panel lists the incident's reports."""
-    from observatory.dedupe import dedupe
+    from observatory.store.dedupe import dedupe
     from test_dedupe import REPORTS
 
     db = tmp_path / "incidents.duckdb"
@@ -525,7 +525,7 @@ BATTLE = "fd6a6d90facc704a:1"  # a sample event: Battles, 2 fatalities, confiden
 def deduped_server(sample_db: Path) -> Iterator[str]:
     """The dashboard over the sample store with its incidents made (9: two reports of one protest are one),
     as every review action's recomputation would make them."""
-    from observatory.dedupe import dedupe
+    from observatory.store.dedupe import dedupe
 
     with Store(sample_db) as store:
         dedupe(store.con)
@@ -691,7 +691,7 @@ def test_review_without_a_server_token_shows_the_503_message(sample_db: Path, br
 
 
 def test_review_split_and_merge_incidents(tmp_path: Path, browser: webdriver.Chrome) -> None:
-    from observatory.dedupe import dedupe
+    from observatory.store.dedupe import dedupe
     from test_dedupe import REPORTS
 
     db = tmp_path / "incidents.duckdb"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from observatory import classifier
+from observatory.detect import classifier
 
 _SENTENCES = [
     ("Rebels and army troops exchanged fire for hours near the border town.", "Armed clash"),
@@ -112,9 +112,9 @@ def test_cli_trains_and_extracts_with_the_model(tmp_path: Path, monkeypatch: pyt
 def test_cli_retrains_the_incident_classifier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from observatory import incident_classifier
     from observatory.cli import app
-    from observatory.nlp import get_nlp
+    from observatory.detect import incident_classifier
+    from observatory.read.nlp import get_nlp
 
     lines = incident_classifier.bundled_training_data().read_text(encoding="utf-8").splitlines()
     data = tmp_path / "incidents.jsonl"
@@ -143,7 +143,7 @@ def test_incident_features_do_not_depend_on_the_hash_seed() -> None:
     import sys
 
     program = (
-        "from observatory.incident_classifier import features; from observatory.nlp import get_nlp; "
+        "from observatory.detect.incident_classifier import features; from observatory.read.nlp import get_nlp; "
         "doc = get_nlp()('He said the involvement of militants in the market bombing could not be ruled out.'); "
         "print(features(next(t for t in doc if t.lower_ == 'bombing')))"
     )
@@ -159,7 +159,7 @@ def test_incident_features_do_not_depend_on_the_hash_seed() -> None:
 def test_the_incident_model_is_loaded_with_the_tokenizer_it_was_saved_with() -> None:
     import spacy
 
-    from observatory.incident_classifier import IncidentClassifier, bundled_model
+    from observatory.detect.incident_classifier import IncidentClassifier, bundled_model
 
     saved = spacy.load(bundled_model()).tokenizer.to_bytes(exclude=["vocab"])
     assert IncidentClassifier().nlp.tokenizer.to_bytes(exclude=["vocab"]) == saved

@@ -17,11 +17,11 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from observatory import cli
-from observatory.api import create_app
 from observatory.cli import app
 from observatory.config import Settings
 from observatory.models import ActorRef, Document, DocumentResult, Event, Evidence, Location
-from observatory.store import Store
+from observatory.serve.api import create_app
+from observatory.store.ingest import Store
 from observatory.terminal import terminal_safe
 
 runner = CliRunner()

@@ -18,15 +18,15 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import pg_schema_url, sample_batch
-from observatory.backends import server_marker_path
 from observatory.cli import app
-from observatory.store import Store
+from observatory.store.backends import server_marker_path
+from observatory.store.ingest import Store
 
 REPORT = "Gunmen killed two traders at a market in Mogadishu on Monday, police said."
 HOLD = """
 import sys
 import duckdb
-from observatory.backends import write_server_marker
+from observatory.store.backends import write_server_marker
 con = duckdb.connect(sys.argv[1])
 if len(sys.argv) > 2:
     write_server_marker(sys.argv[1], sys.argv[2])

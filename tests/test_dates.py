@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from observatory.dates import _date_entities, best_date_mention, follow_on, resolve_date
 from observatory.models import DateSpan
-from observatory.nlp import get_nlp
+from observatory.read.nlp import get_nlp
+from observatory.resolve.dates import _date_entities, best_date_mention, follow_on, resolve_date
 
 TUESDAY = dt.date(2018, 7, 31)
 
@@ -193,7 +193,7 @@ _ONE_OF_EACH = ["2020-05-09", "9 May 2020", "May 9, 2020", "9/5/2020", "9th of M
 
 def _needs_hold(text: str) -> list[int]:
     """The patterns that match ``text``, each checked to find one of the words it needs there."""
-    from observatory.dates import _CASE_FOLD_EXCEPTIONS, _NEEDS, _PATTERNS
+    from observatory.resolve.dates import _CASE_FOLD_EXCEPTIONS, _NEEDS, _PATTERNS
 
     folded = None if any(letter in text for letter in _CASE_FOLD_EXCEPTIONS) else text.lower()
     matched = []

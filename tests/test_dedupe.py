@@ -11,9 +11,9 @@ import pytest
 import typer
 
 from observatory.cli import dedupe_command
-from observatory.dedupe import dedupe, dedupe_articles, largest_credible, reconcile_fatalities
 from observatory.models import ActorRef, DateSpan, Document, DocumentResult, Event, Evidence, Location, Quantity
-from observatory.store import Store, content_hash
+from observatory.store.dedupe import dedupe, dedupe_articles, largest_credible, reconcile_fatalities
+from observatory.store.ingest import Store, content_hash
 
 RUSSIA = ActorRef(text="Russian forces", name="Military Forces of Russia", country="RUS", sector="MIL", acled_inter=8)
 CIVILIANS = ActorRef(text="shoppers", name="Civilians (Ukraine)", country="UKR", sector="CVL", acled_inter=7)

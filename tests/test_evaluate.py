@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from observatory import evaluate
-from observatory.evaluate import (
+from observatory.evaluate import records as evaluate
+from observatory.evaluate.records import (
     EvalInputError,
     binary_f1,
     evaluate_file,
@@ -269,7 +269,7 @@ def test_whole_article_errors_list_false_and_duplicate_events_with_their_sentenc
 
 
 def test_evidence_overlap_is_half_of_the_shorter_span():
-    from observatory.evaluate_articles import overlaps, quote_spans
+    from observatory.evaluate.articles import overlaps, quote_spans
 
     assert overlaps((0, 10), (5, 30))  # 5 of the shorter 10
     assert not overlaps((0, 10), (6, 30))

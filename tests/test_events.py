@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from observatory import events
-from observatory.nlp import get_nlp
+from observatory.detect import events
+from observatory.read.nlp import get_nlp
 
 
 def _typed(text: str) -> list[tuple[str, str | None]]:

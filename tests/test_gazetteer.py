@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from observatory import gazetteer as gazetteer_module
-from observatory.gazetteer import Gazetteer, haversine_km, name_keys, normalise, strip_admin_words
+from observatory.lexicon import gazetteer as gazetteer_module
+from observatory.lexicon.gazetteer import Gazetteer, haversine_km, name_keys, normalise, strip_admin_words
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +155,7 @@ def test_cities_take_their_current_region(gazetteer: Gazetteer, city: str, count
     assert largest.admin1 == admin1
 
 
-_BUILD = "from observatory.gazetteer import Gazetteer, _cache_file; Gazetteer.load(); print(_cache_file())"
+_BUILD = "from observatory.lexicon.gazetteer import Gazetteer, _cache_file; Gazetteer.load(); print(_cache_file())"
 
 
 def test_two_builds_are_the_same_key_for_key(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from observatory import gazetteer
 from observatory.cli import app
+from observatory.lexicon import gazetteer
 from observatory.models import Document
 from observatory.pipeline import Extractor
 

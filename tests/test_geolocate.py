@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from observatory import layout
-from observatory.actors import ActorDictionary
-from observatory.gazetteer import haversine_km
-from observatory.geolocate import DocumentPlaces, Geolocator, admin1_matches
-from observatory.nlp import get_nlp
+from observatory.lexicon.actors import ActorDictionary
+from observatory.lexicon.gazetteer import haversine_km
+from observatory.read import layout
+from observatory.read.nlp import get_nlp
+from observatory.resolve.geolocate import DocumentPlaces, Geolocator, admin1_matches
 
 
 @pytest.fixture(scope="module")

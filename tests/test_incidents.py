@@ -16,13 +16,13 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from observatory.api import create_app
 from observatory.cli import app as cli_app
 from observatory.cli import sample_path
 from observatory.config import Settings
-from observatory.dedupe import dedupe
 from observatory.pipeline import Extractor
-from observatory.store import Store, content_hash
+from observatory.serve.api import create_app
+from observatory.store.dedupe import dedupe
+from observatory.store.ingest import Store, content_hash
 from test_dedupe import REPORTS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "incidents" / "articles.jsonl"
@@ -248,7 +248,7 @@ def test_serve_gives_incidents_to_events_stored_without_one(monkeypatch: pytest.
 
     import uvicorn
 
-    from observatory.api import serve
+    from observatory.serve.api import serve
 
     db = tmp_path / "undeduplicated.duckdb"
     with Store(db) as store:
@@ -271,7 +271,7 @@ def test_serve_gives_incidents_to_events_stored_without_one(monkeypatch: pytest.
 def test_codebook_and_export_docs_list_every_column() -> None:
     import re
 
-    from observatory.export import FIELDS
+    from observatory.store.export import FIELDS
 
     docs = Path(__file__).parents[1] / "docs"
     codebook = (docs / "codebook.md").read_text(encoding="utf-8")

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from observatory.api import create_app
 from observatory.config import Settings
 from observatory.models import Document, DocumentResult, Event, Evidence
-from observatory.reading import ReadError, read_path, text_problem
+from observatory.read.inputs import ReadError, read_path, text_problem
+from observatory.serve.api import create_app
 
 ENGLISH = (
     "KIRKUK, Iraq - A roadside bomb struck an Iraqi army patrol near Hawija on Tuesday, killing three "
@@ -94,7 +94,7 @@ def test_utf8_file_with_one_bad_byte_stays_utf8_with_a_warning(
     path = tmp_path / "report.txt"
     text = "Protesters gathered outside the café in Ségou on Friday, police said. "
     path.write_bytes(text.encode() + b"The \xff marchers dispersed at noon.")
-    with caplog.at_level(logging.WARNING, logger="observatory.reading"):
+    with caplog.at_level(logging.WARNING, logger="observatory.read.inputs"):
         [doc] = list(read_path(path))
     assert isinstance(doc, Document)
     assert doc.text == text + "The \ufffd marchers dispersed at noon."
@@ -109,7 +109,7 @@ def test_bad_byte_in_a_jsonl_line_names_the_line(tmp_path: Path, caplog: pytest.
     bad = json.dumps({"id": "b", "text": "Rioters burned a café in Niamey on Monday, witnesses said."},
                      ensure_ascii=False).encode().replace(b"Monday", b"Mon\x80day")
     path.write_bytes(good + b"\n" + bad + b"\n")
-    with caplog.at_level(logging.WARNING, logger="observatory.reading"):
+    with caplog.at_level(logging.WARNING, logger="observatory.read.inputs"):
         first, second = read_path(path)
     assert isinstance(second, Document) and "café in Niamey on Mon\ufffdday" in second.text
     assert [r.getMessage() for r in caplog.records] == [
@@ -120,7 +120,7 @@ def test_bad_byte_in_a_jsonl_line_names_the_line(tmp_path: Path, caplog: pytest.
 def test_windows_1252_file_is_still_read_as_windows_1252(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "report.txt"
     path.write_bytes("Protesters marched past the café in Ségou on Friday, police said “calmly”.".encode("cp1252"))
-    with caplog.at_level(logging.WARNING, logger="observatory.reading"):
+    with caplog.at_level(logging.WARNING, logger="observatory.read.inputs"):
         [doc] = list(read_path(path))
     assert isinstance(doc, Document) and "café in Ségou" in doc.text and "“calmly”" in doc.text
     assert caplog.records == []
@@ -208,7 +208,7 @@ def test_api_stores_the_article_texts_of_a_mixed_request(api: TestClient) -> Non
 
 
 def test_feed_entries_are_checked_like_files(tmp_path: Path) -> None:
-    from observatory.watch import feed_items
+    from observatory.store.watch import feed_items
 
     entries = "".join(
         f"<item><guid>{guid}</guid><title>t</title><description><![CDATA[{text}]]></description></item>"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from observatory import language
+from observatory.read import language
 
 TEXTS = [
     "Gunmen killed nine villagers in Ogossagou, central Mali, on Monday, a local official said.",

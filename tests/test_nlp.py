@@ -11,7 +11,7 @@ from spacy.pipeline import AttributeRuler
 from spacy.util import compile_prefix_regex
 
 from observatory.cli import sample_path
-from observatory.nlp import MODEL_PACKAGE, IndexedRules, get_nlp, span_text, text_of
+from observatory.read.nlp import MODEL_PACKAGE, IndexedRules, get_nlp, span_text, text_of
 
 TEXTS = [
     json.loads(line)["text"] for line in sample_path().read_text(encoding="utf-8").splitlines() if line.strip()

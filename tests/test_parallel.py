@@ -23,7 +23,7 @@ from observatory.parallel import (
     read_partitions,
 )
 from observatory.pipeline import Extractor
-from observatory.store import Store
+from observatory.store.ingest import Store
 
 ARTICLES = [
     Document(

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
-from observatory.actors import ActorDictionary
-from observatory.layout import analyse
+from observatory.assemble.protests import refine_protest as _refine_protest
+from observatory.lexicon.actors import ActorDictionary
 from observatory.models import ActorRef, DateSpan, Document, Event, Evidence, Location, Quantity
-from observatory.parties import acled_parties
-from observatory.pipeline import Extractor, _refine_protest
+from observatory.pipeline import Extractor
+from observatory.read.layout import analyse
+from observatory.resolve.parties import acled_parties
 
 NAIROBI = Location(text="Nairobi", name="Nairobi", lat=-1.28, lon=36.82, country="KEN", admin1="Nairobi",
                    precision=1)

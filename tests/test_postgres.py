@@ -22,15 +22,15 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from conftest import pg_schema_url, sample_batch
-from observatory import queries
-from observatory.api import create_app
-from observatory.backends import PgConnection, is_postgres_url, redact, to_pyformat
 from observatory.cli import app as cli_app
 from observatory.config import Settings
-from observatory.export import export_events
-from observatory.migrations import SchemaTooNewError, apply_migrations, available
-from observatory.queries import EventFilter
-from observatory.store import Store, content_hash
+from observatory.serve.api import create_app
+from observatory.store import queries
+from observatory.store.backends import PgConnection, is_postgres_url, redact, to_pyformat
+from observatory.store.export import export_events
+from observatory.store.ingest import Store, content_hash
+from observatory.store.migrations import SchemaTooNewError, apply_migrations, available
+from observatory.store.queries import EventFilter
 
 
 @pytest.fixture
@@ -312,7 +312,7 @@ def test_unreachable_server_is_a_clear_error() -> None:
 
 
 def test_deduplication_on_postgresql_equals_duckdb(pg_url: str, tmp_path: Path) -> None:
-    from observatory.dedupe import dedupe, dedupe_articles
+    from observatory.store.dedupe import dedupe, dedupe_articles
     from test_dedupe import REPORTS
 
     def incidents(db: str) -> list[list[str]]:
@@ -355,7 +355,7 @@ def test_actor_aliases_and_acled_exports_over_postgres(pg_url: str) -> None:
 
 
 def test_incident_counts_and_exports_on_postgresql_equal_duckdb(pg_url: str, tmp_path: Path) -> None:
-    from observatory.dedupe import dedupe
+    from observatory.store.dedupe import dedupe
     from test_dedupe import REPORTS
 
     def counted(db: str) -> tuple:

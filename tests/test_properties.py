@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from observatory.dates import resolve_date
 from observatory.models import Document
-from observatory.quantities import parse_quantity
-from observatory.reading import SUPPORTED_SUFFIXES, ReadError, read_jsonl_lines, read_path
+from observatory.read.inputs import SUPPORTED_SUFFIXES, ReadError, read_jsonl_lines, read_path
+from observatory.resolve.dates import resolve_date
+from observatory.resolve.quantities import parse_quantity
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from observatory.nlp import get_nlp
-from observatory.quantities import extract_counts, parse_quantity
+from observatory.read.nlp import get_nlp
+from observatory.resolve.quantities import extract_counts, parse_quantity
 
 
 def triple(text: str) -> tuple[int | None, int | None, int | None] | None:

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from pydantic import ValidationError
 
-from observatory import queries
-from observatory.queries import EventFilter
+from observatory.store import queries
+from observatory.store.queries import EventFilter
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from observatory import reading
-from observatory.layout import analyse
 from observatory.models import Document
-from observatory.reading import ReadError, read_inputs, read_path
+from observatory.read import inputs as reading
+from observatory.read.inputs import ReadError, read_inputs, read_path
+from observatory.read.layout import analyse
 
 ARTICLE = (
     "- Rebels say the town fell after two days of fighting\n"

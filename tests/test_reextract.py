@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from observatory.cli import app
-from observatory.reextract import match_events
-from observatory.store import Store
+from observatory.store.ingest import Store
+from observatory.store.reextract import match_events
 
 KISMAYO = (
     "KISMAYO, Somalia - Fighters of the Qarsani Front attacked a police post in Kismayo on Monday, killing "

@@ -19,17 +19,17 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from conftest import pg_schema_url
-from observatory.api import create_app
 from observatory.cli import app
 from observatory.config import Settings
-from observatory.migrations import CREATE_MIGRATIONS_TABLE, available
 from observatory.models import DateSpan, Document, DocumentResult, Event, Evidence, Location, Quantity
 from observatory.pipeline import Extractor
-from observatory.quantities import MAX_PLAUSIBLE_COUNT, drop_implausible
-from observatory.reading import read_path
-from observatory.shutdown import GracefulShutdown, Terminated
-from observatory.store import Store, content_hash
-from observatory.watch import watch_once
+from observatory.read.inputs import read_path
+from observatory.resolve.quantities import MAX_PLAUSIBLE_COUNT, drop_implausible
+from observatory.serve.api import create_app
+from observatory.store.ingest import Store, content_hash
+from observatory.store.migrations import CREATE_MIGRATIONS_TABLE, available
+from observatory.store.shutdown import GracefulShutdown, Terminated
+from observatory.store.watch import watch_once
 
 TOKEN = "reliability-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -298,7 +298,7 @@ def _store_made_before_normalisation(db: str, text: str) -> str:
     """A store at schema version 1 holding ``text`` under the article key of the time (its raw bytes' hash)."""
     import hashlib
 
-    from observatory.backends import connect
+    from observatory.store.backends import connect
 
     old_key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     con = connect(db)

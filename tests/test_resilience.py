@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 from observatory.cli import app
 from observatory.models import Document
 from observatory.pipeline import Extractor
-from observatory.reading import MAX_DOCUMENT_BYTES, read_path
-from observatory.store import Store, content_hash
+from observatory.read.inputs import MAX_DOCUMENT_BYTES, read_path
+from observatory.store.ingest import Store, content_hash
 
 KILL_BATCH = 10  # the killed ingest commits every 10 documents, so a short corpus spans many transactions
 START_TIMEOUT = 120.0

@@ -1,4 +1,4 @@
-"""Review and corrections (observatory.review): confirm, correct, reject, merge and split, the audit log, the
+"""Review and corrections (observatory.store.review): confirm, correct, reject, merge and split, the audit log, the
 changes feed, and what survives deduplication and re-extraction; through the library, the API and the CLI."""
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from conftest import pg_schema_url, sample_batch
-from observatory import changes, review
-from observatory.api import create_app
 from observatory.cli import app
 from observatory.config import Settings, parse_named_tokens
-from observatory.dedupe import dedupe
-from observatory.export import export_rows
-from observatory.queries import EventFilter, query_events, totals
-from observatory.review_fields import FieldError, parse_corrections
-from observatory.store import Store
+from observatory.serve.api import create_app
+from observatory.store import changes, review
+from observatory.store.dedupe import dedupe
+from observatory.store.export import export_rows
+from observatory.store.ingest import Store
+from observatory.store.queries import EventFilter, query_events, totals
+from observatory.store.review_fields import FieldError, parse_corrections
 
 TOKEN = "review-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -6,8 +6,8 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from observatory.nlp import get_nlp
-from observatory.roles import find_roles
+from observatory.detect.roles import find_roles
+from observatory.read.nlp import get_nlp
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from observatory import speech
-from observatory.nlp import get_nlp
+from observatory.detect import speech
+from observatory.read.nlp import get_nlp
 
 
 def _act(text: str) -> speech.SpeechAct | None:

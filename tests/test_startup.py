@@ -15,7 +15,7 @@ from observatory.cli import app
 from observatory.models import Document
 from observatory.parallel import AUTO_MIN_DOCUMENTS, extract_parallel_pairs, resolve_workers
 from observatory.pipeline import Extractor
-from observatory.store import Store
+from observatory.store.ingest import Store
 
 HEAVY = ("dask", "distributed", "fastapi", "uvicorn", "psycopg", "pyarrow")
 NOTES = [
@@ -45,7 +45,8 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
 
 
 def test_the_extraction_path_loads_no_server_database_or_cluster_library() -> None:
-    loaded = _loaded_after("import observatory.cli, observatory.parallel, observatory.pipeline, observatory.reading")
+    loaded = _loaded_after(
+        "import observatory.cli, observatory.parallel, observatory.pipeline, observatory.read.inputs")
     assert "spacy" in loaded  # the check sees what the extraction needs
     assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from observatory.nlp import get_nlp
-from observatory.status import detect_status, find_attribution, is_reporting_verb
+from observatory.detect.status import detect_status, find_attribution, is_reporting_verb
+from observatory.read.nlp import get_nlp
 
 
 def status_of(text: str, trigger: str, published: dt.date | None = None) -> str:

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from observatory.gazetteer import Gazetteer
+from observatory.lexicon.gazetteer import Gazetteer
 from observatory.models import Document
 from observatory.pipeline import Extractor
-from observatory.truecase import restore_place_case
+from observatory.resolve.truecase import restore_place_case
 
 
 @pytest.fixture(scope="module")

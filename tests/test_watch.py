@@ -13,11 +13,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from observatory import watch
 from observatory.cli import watch_command
 from observatory.models import DateSpan, Document, DocumentResult, Event, Evidence, Location
-from observatory.store import Store
-from observatory.watch import html_to_text, read_feed_list, watch_once
+from observatory.store import watch
+from observatory.store.ingest import Store
+from observatory.store.watch import html_to_text, read_feed_list, watch_once
 
 MOGADISHU = Location(text="Mogadishu", name="Mogadishu", lat=2.04, lon=45.34, country="SOM", admin1="Banaadir")
 

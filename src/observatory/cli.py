@@ -24,20 +24,20 @@ from rich.console import Console
 from rich.markup import escape
 
 from observatory.config import DEFAULT_DB
-from observatory.shutdown import Terminated
+from observatory.store.shutdown import Terminated
 from observatory.terminal import terminal_safe
 
 if TYPE_CHECKING:
     from rich.progress import Progress
     from rich.text import Text
 
-    from observatory.backends import Connection
     from observatory.models import Document, DocumentResult
     from observatory.parallel import Workers
-    from observatory.queries import EventFilter
-    from observatory.reading import ReadError
-    from observatory.review import Decision, Target
-    from observatory.store import IngestStats, Store
+    from observatory.read.inputs import ReadError
+    from observatory.store.backends import Connection
+    from observatory.store.ingest import IngestStats, Store
+    from observatory.store.queries import EventFilter
+    from observatory.store.review import Decision, Target
 
 app = typer.Typer(
     help="observatory: conflict events from news reports, geolocated and source-attributed.",
@@ -101,7 +101,7 @@ class _WarningLines(logging.Handler):
         console.print(f"[yellow]warning:[/yellow] {escape(terminal_safe(record.getMessage()))}")
 
 
-logging.getLogger("observatory.reading").addHandler(_WarningLines(logging.WARNING))
+logging.getLogger("observatory.read.inputs").addHandler(_WarningLines(logging.WARNING))
 
 
 def _open_output(path: Path, mode: str = "w") -> IO:
@@ -150,7 +150,7 @@ def _progress() -> Progress:
 
 
 def _batches(items: Iterator[Document | ReadError], errors: list[ReadError]) -> Iterator[list[Document]]:
-    from observatory.reading import ReadError
+    from observatory.read.inputs import ReadError
 
     batch: list[Document] = []
     for item in items:
@@ -182,7 +182,7 @@ def _run_extraction(
         is_partition_input,
         read_partitions,
     )
-    from observatory.reading import read_inputs
+    from observatory.read.inputs import read_inputs
 
     errors: list[ReadError] = []
     stdin = sys.stdin if "-" in paths else None
@@ -275,7 +275,7 @@ def _check_actors(actors: Path | None) -> None:
     problem, and exit 2."""
     if actors is None:
         return
-    from observatory.actors import ActorFileError, read_actor_csv
+    from observatory.lexicon.actors import ActorFileError, read_actor_csv
 
     try:
         read_actor_csv(actors)
@@ -346,10 +346,10 @@ def ingest(
     A document whose text is stored already is skipped before extraction, so re-ingesting costs little.
     A directory or file of Parquet partitions written by `extract --dask` is stored without extracting again.
     """
-    from observatory.backends import redact
-    from observatory.dedupe import repair
-    from observatory.shutdown import GracefulShutdown
-    from observatory.store import IngestStats
+    from observatory.store.backends import redact
+    from observatory.store.dedupe import repair
+    from observatory.store.ingest import IngestStats
+    from observatory.store.shutdown import GracefulShutdown
 
     pub = _parse_date(published, "--published")
     processes = _workers(workers)
@@ -397,8 +397,8 @@ def ingest(
 
 def _ingest_through_server(paths: list[str], published: dt.date | None, server: str) -> None:
     """``ingest --server``: read the inputs and post them to the server's ingest API, with a progress bar."""
-    from observatory.client import ServerError, post_documents, server_url
-    from observatory.reading import read_inputs
+    from observatory.read.inputs import read_inputs
+    from observatory.serve.client import ServerError, post_documents, server_url
 
     token = os.environ.get("OBSERVATORY_API_TOKEN", "").strip()
     try:
@@ -436,7 +436,7 @@ def _ingest_through_server(paths: list[str], published: dt.date | None, server: 
 def _add(store: Store, batch: list[tuple[Document, DocumentResult]], total: IngestStats) -> int:
     """Store one batch in one transaction, then attach its events to incidents (cross-report dedupe);
     the number of documents the database refused (each reported)."""
-    from observatory.dedupe import dedupe_articles
+    from observatory.store.dedupe import dedupe_articles
 
     if not batch:
         return 0
@@ -513,7 +513,7 @@ def events(
     """Query stored events, newest first; csv writes the columns of `export` (every kind of event)."""
     from rich.table import Table
 
-    from observatory.queries import query_events
+    from observatory.store.queries import query_events
 
     if fmt not in ("table", "json", "csv"):
         raise _fail(f"--format must be table, json or csv, got {fmt!r}")
@@ -550,7 +550,7 @@ def events(
 
 def _events_csv(db: str, event_filter: EventFilter, limit: int | None) -> None:
     """Events as CSV on stdout in the export's columns and dialect, oldest first (at most ``limit``)."""
-    from observatory.export import export_rows, write_csv
+    from observatory.store.export import export_rows, write_csv
 
     with _open_store(db, read_only=True) as store:
         records = export_rows(store.con, event_filter, kind="all", limit=limit, unit="report")
@@ -577,8 +577,8 @@ def _filter(
     """The EventFilter of the command-line filters (the API's), or one error line and exit 2."""
     from pydantic import ValidationError
 
-    from observatory.queries import EventFilter
-    from observatory.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES
+    from observatory.lexicon.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES
+    from observatory.store.queries import EventFilter
 
     fields: dict[str, object] = {
         "country": country,
@@ -606,9 +606,9 @@ def _filter(
 
 def _open_store(db: str, read_only: bool = False) -> Store:
     """The store at ``db`` (a DuckDB file or a postgresql:// URL), or one clear error line and exit 2."""
-    from observatory.backends import redact
-    from observatory.migrations import SchemaTooNewError
-    from observatory.store import Store
+    from observatory.store.backends import redact
+    from observatory.store.ingest import Store
+    from observatory.store.migrations import SchemaTooNewError
 
     try:
         return Store(db, read_only=read_only)
@@ -672,8 +672,8 @@ def export(
     docs/codebook.md."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from observatory.export import FORMATS, KINDS, count_rows, export_events
-    from observatory.queries import UNITS
+    from observatory.store.export import FORMATS, KINDS, count_rows, export_events
+    from observatory.store.queries import UNITS
 
     if fmt not in FORMATS:
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -710,8 +710,8 @@ def _export_changes(
     db: str, event_filter: EventFilter, fmt: str, kind: str, changed_since: str, target: Path, raw: bool
 ) -> None:
     """``export --changed-since``: the changes feed in the export's columns and a ``change`` column."""
-    from observatory.changes import CHANGE_FIELDS, change_records, parse_moment
-    from observatory.export import write_records
+    from observatory.store.changes import CHANGE_FIELDS, change_records, parse_moment
+    from observatory.store.export import write_records
 
     if fmt == "geojson":
         raise _fail("--changed-since writes csv or parquet: a deleted event has no point for GeoJSON")
@@ -745,7 +745,7 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score extraction against annotated data: type, actor, location, date and count accuracy."""
-    from observatory.evaluate import EvalInputError, evaluate_file, render_report
+    from observatory.evaluate.records import EvalInputError, evaluate_file, render_report
 
     try:
         report = evaluate_file(gold, pred, limit=limit, progress=not as_json)
@@ -775,9 +775,9 @@ def train(
 ) -> None:
     """Train a sentence classifier on your own labelled data: event typing, or incident against toll,
     trend, habit and history."""
-    from observatory import incident_classifier
-    from observatory.classifier import TrainingDataError, read_training
-    from observatory.classifier import train as train_model
+    from observatory.detect import incident_classifier
+    from observatory.detect.classifier import TrainingDataError, read_training
+    from observatory.detect.classifier import train as train_model
 
     try:
         if task is TrainTask.incidents:
@@ -805,7 +805,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the REST API and the web dashboard."""
-    from observatory.api import serve as run_server
+    from observatory.serve.api import serve as run_server
 
     _open_store(db, read_only=True).close()  # a clear error now rather than from the server
     run_server(db, host, port)
@@ -829,7 +829,7 @@ def demo(
     ingest([str(sample_path())], db=db, published=None, actors=None, workers="1", classifier=None)
     _print_summary(db)
     if serve:
-        from observatory.api import serve as run_server
+        from observatory.serve.api import serve as run_server
 
         run_server(db, host, port)
 
@@ -838,8 +838,8 @@ def _print_summary(db: str) -> None:
     """A table of the occurred incidents in the database, by type, with the reports behind them."""
     from rich.table import Table
 
-    from observatory.backends import redact
-    from observatory.queries import units_sql
+    from observatory.store.backends import redact
+    from observatory.store.queries import units_sql
 
     with _open_store(db, read_only=True) as store:
         rows = store.con.execute(
@@ -863,8 +863,8 @@ def dedupe_command(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget all incidents and recompute them.")] = False,
 ) -> None:
     """Group the stored events that report one incident into incidents (`observatory dedupe`)."""
-    from observatory.backends import is_postgres_url, redact
-    from observatory.dedupe import dedupe
+    from observatory.store.backends import is_postgres_url, redact
+    from observatory.store.dedupe import dedupe
 
     if not is_postgres_url(db) and not Path(db).exists():
         console.print(f"[red]error:[/red] database {db} does not exist; run `observatory ingest` first")
@@ -906,11 +906,11 @@ def reextract_command(
     An event found again keeps its id; new events are added, events no longer found removed, and the
     incidents of the changed articles recomputed. Prints what changed.
     """
-    from observatory.backends import redact
-    from observatory.dedupe import repair
     from observatory.parallel import WorkerError
-    from observatory.reextract import ArticleFilter, reextract, select_articles
-    from observatory.shutdown import GracefulShutdown
+    from observatory.store.backends import redact
+    from observatory.store.dedupe import repair
+    from observatory.store.reextract import ArticleFilter, reextract, select_articles
+    from observatory.store.shutdown import GracefulShutdown
 
     article_filter = ArticleFilter(
         since=_parse_date(since, "--since"), until=_parse_date(until, "--until"), country=_country(country)
@@ -977,10 +977,10 @@ def watch_command(
     """Ingest new feed items and new files of folders on a schedule, resuming where it stopped."""
     import duckdb
 
-    from observatory.backends import DatabaseLockedError
     from observatory.pipeline import Extractor
-    from observatory.shutdown import GracefulShutdown
-    from observatory.watch import watch_once
+    from observatory.store.backends import DatabaseLockedError
+    from observatory.store.shutdown import GracefulShutdown
+    from observatory.store.watch import watch_once
 
     folders = folder or []
     if feeds is None and not folders:
@@ -1039,8 +1039,8 @@ def _target(identifier: str) -> tuple[Target, str]:
 
 def _review(db: str, action: Callable[[Connection], str]) -> None:
     """Run a review action on the store and print its line; a bad id, field or value is one error line."""
-    from observatory.backends import is_postgres_url
-    from observatory.review import ReviewError
+    from observatory.store.backends import is_postgres_url
+    from observatory.store.review import ReviewError
 
     if not is_postgres_url(db) and not Path(db).exists():
         raise _fail(f"database {db} does not exist; run `observatory ingest` first")
@@ -1053,7 +1053,7 @@ def _review(db: str, action: Callable[[Connection], str]) -> None:
 
 
 def _decide(ids: list[str], decision: Decision, db: str, note: str | None, by: str | None) -> None:
-    from observatory import review
+    from observatory.store import review
 
     def act(con: Connection) -> str:
         done = [event for target, target_id in map(_target, ids)
@@ -1081,7 +1081,7 @@ def review_reject(ids: Annotated[list[str], typer.Argument(help="Event or incide
 def review_restore(ids: Annotated[list[str], typer.Argument(help="Event ids.")], db: DbOption = DEFAULT_DB,
                    note: NoteOption = None, by: ByOption = None) -> None:
     """Undo the rejection of events."""
-    from observatory import review
+    from observatory.store import review
 
     def act(con: Connection) -> str:
         for event_id in ids:
@@ -1100,7 +1100,7 @@ def review_correct(
     by: ByOption = None,
 ) -> None:
     """Correct fields of an event (or of every event of an incident); the values are kept over re-extraction."""
-    from observatory import review
+    from observatory.store import review
 
     fields: dict[str, str] = {}
     for value in values:
@@ -1121,7 +1121,7 @@ def review_correct(
 def review_merge(ids: Annotated[list[str], typer.Argument(help="Two or more incident ids.")],
                  db: DbOption = DEFAULT_DB, note: NoteOption = None, by: ByOption = None) -> None:
     """Merge incidents into one; deduplication keeps the merge."""
-    from observatory import review
+    from observatory.store import review
 
     def act(con: Connection) -> str:
         kept = review.merge(con, ids, _reviewer(by), note)
@@ -1140,7 +1140,7 @@ def review_split(
     by: ByOption = None,
 ) -> None:
     """Take events out of an incident into a new one; deduplication keeps the split."""
-    from observatory import review
+    from observatory.store import review
 
     def act(con: Connection) -> str:
         new = review.split(con, incident, event_ids, _reviewer(by), note)
@@ -1152,7 +1152,7 @@ def review_split(
 @review_app.command("show")
 def review_show(event_id: Annotated[str, typer.Argument(help="Event id.")], db: DbOption = DEFAULT_DB) -> None:
     """Print an event's review as JSON: its status, corrections and history."""
-    from observatory import review
+    from observatory.store import review
 
     with _open_store(db, read_only=True) as store:
         if not store.con.execute("SELECT count(*) FROM events WHERE event_id = ?", [event_id]).fetchone()[0]:
@@ -1195,8 +1195,8 @@ def gazetteer_add(
     ] = False,
 ) -> None:
     """Import gazetteers; every command uses them from then on. Adding a name again replaces it."""
-    from observatory.gazetteer_imports import GazetteerFileError, add_files, download_folder
-    from observatory.gazetteer_imports import download as fetch
+    from observatory.lexicon.gazetteer_imports import GazetteerFileError, add_files, download_folder
+    from observatory.lexicon.gazetteer_imports import download as fetch
 
     try:
         with download_folder() as folder, _byte_progress() as advance:
@@ -1214,8 +1214,8 @@ def gazetteer_list() -> None:
     """List the imported gazetteers."""
     from rich.table import Table
 
-    from observatory.gazetteer import imports_dir
-    from observatory.gazetteer_imports import list_imports
+    from observatory.lexicon.gazetteer import imports_dir
+    from observatory.lexicon.gazetteer_imports import list_imports
 
     imports = list_imports()
     if not imports:
@@ -1232,7 +1232,7 @@ def gazetteer_list() -> None:
 @gazetteer_app.command("remove")
 def gazetteer_remove(name: Annotated[str, typer.Argument(help="Name of the import (see `gazetteer list`).")]) -> None:
     """Remove an imported gazetteer."""
-    from observatory.gazetteer_imports import GazetteerFileError, remove_import
+    from observatory.lexicon.gazetteer_imports import GazetteerFileError, remove_import
 
     try:
         remove_import(name)

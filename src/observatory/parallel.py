@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from observatory.models import Document, DocumentResult, Event
-from observatory.reading import ReadError, read_inputs
+from observatory.read.inputs import ReadError, read_inputs
 
 if TYPE_CHECKING:
     import pyarrow as pa
