@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from observatory.lexicon.actors import ActorDictionary, ActorFileError
+from observatory.lexicon.actor_file import ActorFileError
+from observatory.lexicon.actors import ActorDictionary
 
 
 @pytest.fixture(scope="module")

@@ -11,16 +11,9 @@ import pytest
 from rich.console import Console
 
 from observatory.evaluate import records as evaluate
-from observatory.evaluate.records import (
-    EvalInputError,
-    binary_f1,
-    evaluate_file,
-    primary_event,
-    read_gold,
-    render_report,
-    sentence_spans,
-    weighted_f1,
-)
+from observatory.evaluate.gold import EvalInputError, read_gold
+from observatory.evaluate.records import binary_f1, evaluate_file, primary_event, sentence_spans, weighted_f1
+from observatory.evaluate.report import render_report
 from observatory.models import DocumentResult, Event, Evidence
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eval"

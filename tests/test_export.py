@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import FORMULA_CELLS, FORMULA_TEXT
 from observatory.cli import app
-from observatory.evaluate.records import read_acled_csv
+from observatory.evaluate.gold import read_acled_csv
 from observatory.store.export import FIELDS, country_name, export_events
 from observatory.store.queries import EventFilter
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from observatory.models import Document
 from observatory.read.inputs import SUPPORTED_SUFFIXES, ReadError, read_jsonl_lines, read_path
 from observatory.resolve.dates import resolve_date
-from observatory.resolve.quantities import parse_quantity
+from observatory.resolve.numbers import parse_quantity
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

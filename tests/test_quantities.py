@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from observatory.read.nlp import get_nlp
-from observatory.resolve.quantities import extract_counts, parse_quantity
+from observatory.resolve.numbers import parse_quantity
+from observatory.resolve.quantities import extract_counts
 
 
 def triple(text: str) -> tuple[int | None, int | None, int | None] | None:

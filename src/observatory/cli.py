@@ -275,7 +275,7 @@ def _check_actors(actors: Path | None) -> None:
     problem, and exit 2."""
     if actors is None:
         return
-    from observatory.lexicon.actors import ActorFileError, read_actor_csv
+    from observatory.lexicon.actor_file import ActorFileError, read_actor_csv
 
     try:
         read_actor_csv(actors)
@@ -745,7 +745,9 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score extraction against annotated data: type, actor, location, date and count accuracy."""
-    from observatory.evaluate.records import EvalInputError, evaluate_file, render_report
+    from observatory.evaluate.gold import EvalInputError
+    from observatory.evaluate.records import evaluate_file
+    from observatory.evaluate.report import render_report
 
     try:
         report = evaluate_file(gold, pred, limit=limit, progress=not as_json)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from observatory.assemble.incidents import DEMONSTRATION_TYPES, VIOLENT_TYPES, Mention
-from observatory.detect.events import CONTRAST_MARKS
+from observatory.detect.sub_types import CONTRAST_MARKS
 from observatory.models import Event, Quantity
 from observatory.resolve.quantities import extract_counts
 

@@ -18,7 +18,7 @@ from typing import get_args
 
 from spacy.tokens import Span, Token
 
-from observatory.detect.events import crowd_control, mentions_protest
+from observatory.detect.sub_types import crowd_control, mentions_protest
 from observatory.lexicon.gazetteer import haversine_km
 from observatory.models import COUNT_FIELDS, ActorRef, DatePrecision, DateSpan, Event, Evidence, Location, Quantity
 from observatory.read.nlp import span_text

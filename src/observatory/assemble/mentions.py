@@ -14,6 +14,7 @@ from observatory.detect import background, events, roles, speech, status
 from observatory.detect.classifier import SentenceClassifier
 from observatory.detect.incident_classifier import MANY, IncidentClassifier
 from observatory.detect.incident_classifier import features as incident_features
+from observatory.detect.triggers import CLASH
 from observatory.lexicon.actors import ActorDictionary
 from observatory.lexicon.taxonomy import acled_type_of
 from observatory.models import DateSpan, Document, Event, Evidence, Location
@@ -163,7 +164,7 @@ def _sentence_mentions(sent: Span, context: DocumentContext, sentence_dates: Sen
         mention = incidents.Mention(
             event, 0, fresh=incidents.announces_another(sent, trigger.token),
             anaphoric=presupposed or incidents.refers_back(trigger.token), presupposed=presupposed,
-            responds=incidents.responds(trigger.token), fought=trigger.family == events.CLASH,
+            responds=incidents.responds(trigger.token), fought=trigger.family == CLASH,
             clause=_clause(trigger.token, event) if position < LEAD_POSITION else None,
         )
         built.insert(0 if reference else len(built), mention)  # the incident referred to is told first

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from observatory.detect.events import CONTRAST_MARKS, mentions_protest, protest_sub_type
+from observatory.detect.sub_types import CONTRAST_MARKS, mentions_protest, protest_sub_type
 from observatory.lexicon.taxonomy import acled_type_of
 from observatory.models import Event
 from observatory.read.layout import Layout

@@ -6,7 +6,9 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from observatory.lexicon.actors import ActorDictionary, head_kind, is_country_word
+from observatory.lexicon.actors import ActorDictionary
+from observatory.lexicon.countries import is_country_word
+from observatory.lexicon.party_kinds import head_kind
 
 
 def _words(text: str) -> frozenset[str]:

@@ -7,9 +7,6 @@ first in the list).
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -17,278 +14,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from rich.console import Console
-from rich.table import Table
 
 from observatory.evaluate.articles import ArticleScores, is_article_record, score_article
+from observatory.evaluate.gold import (
+    DATASET_METRICS,
+    EvalInputError,
+    GoldRecord,
+    parse_date,
+    read_gold,
+    read_predictions,
+)
+from observatory.evaluate.report import ErrorClass, EvalReport
 from observatory.lexicon.gazetteer import haversine_km
 from observatory.lexicon.taxonomy import ACLED_SUB_TYPES
-from observatory.models import ActorRef, Document, DocumentResult, Event
+from observatory.models import ActorRef, DocumentResult, Event
 from observatory.resolve.geolocate import admin1_matches
-from observatory.store.export import FORMULA_TRIGGERS
 
 NONE = "none"
+
+
 NO = "no"
+
+
 KM_THRESHOLD = 25.0
+
+
 MAX_EXAMPLES = 2
 
-# Metrics scored per known dataset; a file of an unknown dataset gets every metric its gold supports.
-DATASET_METRICS: dict[str, tuple[str, ...]] = {
-    "acled2020": (
-        "acled_type_top1", "acled_sub_top1", "inter1_top1", "loc_acc@25km", "admin1_acc", "date_exact",
-        "fatalities_exact", "fatalities_exact_when_killed",
-    ),
-    "pitf": (
-        "loc_acc@25km", "admin1_acc", "date_exact", "fatalities_exact", "fatalities_exact_when_killed",
-        "injured_exact_when_injured",
-    ),
-    "ucdp_syria": (
-        "loc_acc@25km", "admin1_acc", "date_exact", "fatalities_exact", "fatalities_exact_when_killed",
-    ),
-    "fakes": ("admin1_acc",),
-    "plover": ("plover_top1",),
-    "case2021": ("case_weighted_f1_25", "case_weighted_f1_all"),
-    "india": ("india_KILL_f1", "india_ARREST_f1", "india_KILL_any_f1"),
-}
-DATASET_METRICS["acled_csv"] = DATASET_METRICS["acled2020"]
+
 # The event-type labels whose confusion matrix is reported, per dataset.
 CONFUSION_KIND = {"acled2020": "ACLED sub-event type", "acled_csv": "ACLED sub-event type",
                   "case2021": "ACLED sub-event type", "plover": "PLOVER type"}
 
-CSV_REQUIRED = ("notes", "event_type", "sub_event_type", "actor1", "inter1", "latitude", "longitude",
-                "event_date", "fatalities")
-CSV_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y", "%d-%b-%y", "%B %d, %Y")
+
 GOVERNATE = re.compile(r"\bgovernate\b", re.IGNORECASE)
-
-
-class EvalInputError(Exception):
-    """A gold or prediction file that cannot be read; the message says what is wrong and where."""
-
-
-@dataclass
-class GoldRecord:
-    """One gold document: its input text and the gold annotations."""
-
-    id: str
-    dataset: str
-    text: str
-    title: str | None
-    published: dt.date | None
-    gold: dict[str, Any]
-
-    @property
-    def gold_event(self) -> dict[str, Any]:
-        """The first gold event (every eval record carries at most one), or an empty dict."""
-        events = self.gold.get("events") or []
-        return events[0] if events else {}
-
-    def to_document(self) -> Document:
-        """The input document the extractor sees (no gold fields)."""
-        return Document(id=self.id, text=self.text, title=self.title, published=self.published)
-
-
-@dataclass
-class ErrorClass:
-    """A frequent (gold, predicted) mismatch of one metric, with example document ids."""
-
-    gold: str
-    pred: str
-    count: int
-    examples: list[str]
-
-
-@dataclass
-class EvalReport:
-    """Metric values (fractions in [0, 1]) with the number of records each was scored on."""
-
-    dataset: str
-    documents: int
-    metrics: dict[str, float]
-    counts: dict[str, int]
-    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
-    confusion_kind: str | None = None
-    errors: dict[str, list[ErrorClass]] = field(default_factory=dict)
-    missing_predictions: int = 0
-    event_errors: list[dict[str, Any]] = field(default_factory=list)
-
-    def top_confusions(self, limit: int = 10) -> list[tuple[str, str, int]]:
-        """The most frequent off-diagonal (gold, predicted) pairs of the confusion matrix."""
-        off = [(g, p, n) for (g, p), n in self.confusion.items() if g != p]
-        return sorted(off, key=lambda row: (-row[2], row[0], row[1]))[:limit]
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary (the `--json` output of `observatory evaluate`)."""
-        return {
-            "dataset": self.dataset,
-            "documents": self.documents,
-            "missing_predictions": self.missing_predictions,
-            "metrics": {name: round(value, 4) for name, value in self.metrics.items()},
-            "counts": dict(self.counts),
-            "confusion_kind": self.confusion_kind,
-            "confusion": [
-                {"gold": g, "pred": p, "count": n}
-                for (g, p), n in sorted(self.confusion.items(), key=lambda kv: (-kv[1], kv[0]))
-            ],
-            "errors": {
-                metric: [vars(err) for err in classes] for metric, classes in self.errors.items()
-            },
-            "event_errors": self.event_errors,
-        }
-
-
-# ---------------------------------------------------------------- reading gold and predictions
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    """A date from the formats found in gold files and ACLED exports; None when empty or unreadable."""
-    if not value or not str(value).strip():
-        return None
-    text = str(value).strip()
-    for fmt in CSV_DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line; clear errors for unreadable files and bad JSON."""
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise EvalInputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise EvalInputError(f"{path}: invalid JSON on line {number}: {exc.msg}") from None
-                if not isinstance(obj, dict):
-                    raise EvalInputError(f"{path}: line {number} is not a JSON object")
-                yield number, obj
-        except UnicodeDecodeError:
-            raise EvalInputError(f"{path}: not UTF-8 text") from None
-
-
-def _dataset_from_name(path: Path) -> str:
-    stem = path.name.split(".")[0].lower()
-    return next((name for name in DATASET_METRICS if stem.startswith(name)), stem)
-
-
-def read_gold_jsonl(path: Path) -> list[GoldRecord]:
-    """Gold records of an eval JSONL file (`id`, `text`, `gold`, optional `dataset`, `title`, `published`)."""
-    fallback = _dataset_from_name(path)
-    records = []
-    for number, obj in _read_jsonl(path):
-        missing = [key for key in ("id", "text", "gold") if key not in obj]
-        if missing:
-            raise EvalInputError(f"{path}: line {number} lacks {', '.join(missing)}")
-        published = obj.get("published")
-        records.append(GoldRecord(
-            id=str(obj["id"]), dataset=str(obj.get("dataset") or fallback), text=str(obj["text"]),
-            title=obj.get("title"), published=_parse_date(published) if published else None,
-            gold=obj["gold"] if isinstance(obj["gold"], dict) else {},
-        ))
-    return records
-
-
-def _strip_coder_notes(notes: str) -> str:
-    """ACLED notes without the coder annotations dropped in the eval data ("[size=...]", "N fatalities.")."""
-    notes = re.sub(r"\s*\[size=[^\]]*\]", "", notes)
-    notes = re.sub(r"\s*\b\d+\s+fatalit(?:y|ies)\.?\s*$", "", notes, flags=re.IGNORECASE)
-    return notes.strip()
-
-
-def _number(value: str | None, kind: type[int] | type[float]) -> int | float | None:
-    if value is None or not str(value).strip():
-        return None
-    try:
-        return kind(float(value)) if kind is int else float(value)
-    except ValueError:
-        return None
-
-
-def _without_formula_quote(value: str) -> str:
-    """A cell without the single quote ``export.neutralise_formula`` put before =, +, -, @, TAB or CR."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
-
-
-def read_acled_csv(path: Path) -> list[GoldRecord]:
-    """Gold records from an ACLED CSV export: the notes are the text, the coded fields the gold event."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [name.strip().lower() for name in reader.fieldnames or []]
-            rows = list(reader)
-    except OSError as exc:
-        raise EvalInputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise EvalInputError(f"{path}: not a readable CSV file ({exc})") from None
-    missing = [name for name in CSV_REQUIRED if name not in header]
-    if missing:
-        raise EvalInputError(f"{path}: missing column(s): {', '.join(missing)}")
-    if not rows:
-        raise EvalInputError(f"{path}: no data rows")
-    records = []
-    for number, raw in enumerate(rows, start=2):
-        row = {
-            (key or "").strip().lower(): _without_formula_quote((value or "").strip()) for key, value in raw.items()
-        }
-        date = _parse_date(row["event_date"])
-        if date is None:
-            raise EvalInputError(f"{path}: row {number}: unreadable event_date {row['event_date']!r}")
-        location = {
-            "name": row.get("location") or None, "lat": _number(row["latitude"], float),
-            "lon": _number(row["longitude"], float), "admin1": row.get("admin1") or None,
-            "country": row.get("country") or None, "precision": _number(row.get("geo_precision"), int),
-        }
-        event = {
-            "acled_event_type": row["event_type"] or None,
-            "acled_sub_event_type": row["sub_event_type"] or None,
-            "actor1": row["actor1"] or None, "inter1": _number(row["inter1"], int),
-            "date": date.isoformat(), "location": location, "fatalities": _number(row["fatalities"], int),
-        }
-        records.append(GoldRecord(
-            id=f"acled:{row.get('event_id_cnty') or number}", dataset="acled_csv",
-            text=_strip_coder_notes(row["notes"]), title=None, published=date, gold={"events": [event]},
-        ))
-    return records
-
-
-def read_gold(path: Path) -> list[GoldRecord]:
-    """Gold records of a JSONL eval file or an ACLED CSV export (by file extension)."""
-    if not path.exists():
-        raise EvalInputError(f"no such file: {path}")
-    if path.suffix.lower() == ".csv":
-        return read_acled_csv(path)
-    return read_gold_jsonl(path)
-
-
-def read_predictions(path: Path) -> dict[str, DocumentResult]:
-    """`observatory extract` output (JSONL of DocumentResult) keyed by document id."""
-    if not path.exists():
-        raise EvalInputError(f"no such file: {path}")
-    results: dict[str, DocumentResult] = {}
-    for number, obj in _read_jsonl(path):
-        try:
-            result = DocumentResult.model_validate(obj)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            message = f"{path}: line {number} is not an extraction result ({where}: {first['msg']})"
-            raise EvalInputError(message) from None
-        results[result.id] = result
-    return results
-
-
-# ---------------------------------------------------------------- matching helpers
 
 
 def _gold_admin1(record: GoldRecord) -> str | None:
@@ -336,9 +96,6 @@ def binary_f1(pairs: list[tuple[bool, bool]]) -> float:
     n_pred = sum(1 for _, pred in pairs if pred)
     n_gold = sum(1 for gold, _ in pairs if gold)
     return 2 * tp / (n_pred + n_gold) if tp else 0.0
-
-
-# ---------------------------------------------------------------- per-record observations
 
 
 @dataclass
@@ -407,7 +164,7 @@ def _day_offset(days: int) -> str:
 
 
 def _score_date(record: GoldRecord, events: list[Event]) -> Iterator[Observation]:
-    gold = _parse_date(record.gold_event.get("date"))
+    gold = parse_date(record.gold_event.get("date"))
     if gold is None:
         return
     primary = primary_event(events, lambda e: e.date is not None)
@@ -539,9 +296,6 @@ def _confusion_pair(record: GoldRecord, events: list[Event], kind: str) -> tuple
         return (gold, primary.plover_type if primary else NONE) if gold else None
     gold, pred = _case_labels(record, events)
     return (gold, pred) if gold != NONE or record.dataset == "case2021" else None
-
-
-# ---------------------------------------------------------------- aggregation
 
 
 @dataclass
@@ -683,52 +437,3 @@ def evaluate_file(
     report = score(records, predictions)
     report.missing_predictions = missing
     return report
-
-
-# ---------------------------------------------------------------- rendering
-
-
-def render_report(report: EvalReport, console: Console, confusions: int = 10) -> None:
-    """Print the metrics, the top confusions and the worst error classes as Rich tables."""
-    title = f"{report.dataset}: {report.documents} documents"
-    if report.missing_predictions:
-        title += f" ({report.missing_predictions} without predictions, scored as empty)"
-    metrics = Table(title=title)
-    metrics.add_column("metric")
-    metrics.add_column("value", justify="right")
-    metrics.add_column("n", justify="right")
-    for name, value in report.metrics.items():
-        metrics.add_row(name, f"{100 * value:.1f}", str(report.counts[name]))
-    console.print(metrics)
-
-    top = report.top_confusions(confusions)
-    if top:
-        table = Table(title=f"Top confusions ({report.confusion_kind})")
-        table.add_column("gold")
-        table.add_column("predicted")
-        table.add_column("count", justify="right")
-        for gold, pred, count in top:
-            table.add_row(gold, pred, str(count))
-        console.print(table)
-
-    if report.event_errors:
-        table = Table(title="False and duplicate events (ACLED-typed, occurred)")
-        for column in ("id", "outcome", "sub-event type", "deaths", "sentence"):
-            table.add_column(column)
-        for err in report.event_errors:
-            outcome = err["outcome"] + (f" of {err['duplicate_of']}" if err["duplicate_of"] else "")
-            table.add_row(err["id"], outcome, err["acled_sub_event_type"] or "", str(err["fatalities"] or ""),
-                          err["sentence"][:160])
-        console.print(table)
-
-    if report.errors:
-        table = Table(title="Worst error classes")
-        for column in ("metric", "gold", "predicted"):
-            table.add_column(column)
-        table.add_column("count", justify="right")
-        table.add_column("examples")
-        for metric, classes in report.errors.items():
-            for i, err in enumerate(classes[:3]):
-                name = metric if i == 0 else ""
-                table.add_row(name, err.gold, err.pred, str(err.count), ", ".join(err.examples))
-        console.print(table)

@@ -12,7 +12,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
-from observatory.detect.events import NOUN_TRIGGERS
+from observatory.detect.triggers import NOUN_TRIGGERS
 from observatory.lexicon.gazetteer import (
     DATA_DIR,
     Gazetteer,

@@ -8,7 +8,8 @@ import datetime as dt
 
 from spacy.tokens import Span
 
-from observatory.lexicon.actors import ActorDictionary, head_kind
+from observatory.lexicon.actors import ActorDictionary
+from observatory.lexicon.party_kinds import head_kind
 from observatory.models import ActorRef, Attribution
 
 _PARTY_ENTITIES = {"PERSON", "ORG", "NORP"}

@@ -1,14 +1,8 @@
 """Counts of people killed, injured, abducted, arrested, displaced and taking part, from a sentence.
 
-``parse_quantity`` reads one quantity expression ("at least 70", "between 1,000 and 1,500",
-"twenty-three", "dozens", "a man"). ``extract_counts`` finds, in a parsed sentence, the numbers that
-count the people an event affects and files each under its field using the dependency parse.
-
-Vague quantity words take the conservative value of ACLED's codebook, as ``low`` and ``best`` with no
-``high``: "several", "many" and "numerous" 10, "a dozen" and "dozens" 12, "scores" 20, "hundreds" 100,
-"thousands" 1,000, "tens of thousands" 10,000, "hundreds of thousands" 100,000, "millions" 1,000,000.
-"A few" is not a count.
-"More than 20" is recorded as 20, as conflict coders record a stated floor.
+``extract_counts`` finds, in a parsed sentence, the numbers that count the people an event affects and
+files each under its field using the dependency parse; each number phrase is read by
+numbers.parse_quantity.
 
 A count above ``MAX_PLAUSIBLE_COUNT`` (a billion people) is no event's: ``drop_implausible`` removes it
 from an event, with a message for a warning, so a misreading or a falsehood ("killed 5 billion people")
@@ -23,155 +17,11 @@ from collections.abc import Iterable
 from spacy.tokens import Span, Token
 
 from observatory.models import COUNT_FIELDS, Event, Quantity
+from observatory.resolve.numbers import parse_quantity, to_int
 
 # No event has killed, displaced or gathered a billion people (the largest strikes claim a quarter of
 # that); a larger figure is a misreading or a falsehood, and would overflow a 32-bit count column.
 MAX_PLAUSIBLE_COUNT = 1_000_000_000
-
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-# Vague counts read the conservative way of ACLED's codebook: "several" and "many" dead are 10, "dozens"
-# 12, "hundreds" 100, and so on, one of the unit named.
-_VAGUE = {
-    "tens of thousands": 10_000,
-    "hundreds of thousands": 100_000,
-    "a dozen": 12,
-    "dozens": 12,
-    "scores": 20,
-    "hundreds": 100,
-    "thousands": 1_000,
-    "millions": 1_000_000,
-    "several": 10,
-    "many": 10,
-    "numerous": 10,
-}
-_NUMBER_WORD = "|".join([*_UNITS, *_SCALES, "a", "an", "and", "half"])
-_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s*(?:" + "|".join(_SCALES) + "))?"
-_WORDS = rf"(?:(?:{_NUMBER_WORD})[\s-]+)*(?:{'|'.join([*_UNITS, *_SCALES])})\b"
-_NUMBER = rf"(?:{_DIGITS}|{_WORDS})"
-_NOT_COUNTS = re.compile(
-    r"\b\d+(?:\.\d+)?\s*(?:-|\s)\s*(?:year|month|week|day|hour|minute)s?[\s-]+old\b"  # ages
-    r"|\b\d+(?:st|nd|rd|th)\b"  # ordinals
-    r"|\b\d+(?:\.\d+)?\s*(?:%|per\s?cent)"  # percentages
-    r"|[$€£]\s*\d[\d,.]*"  # money
-    r"|\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)"  # times
-    r"|\b[A-Z]+-\d+\b",  # weapon and vehicle names (AK-47, BM-21)
-    re.I,
-)
-_INDEFINITE_PERSON = re.compile(
-    r"^(?:a|an|one)\s+(?!few\b|couple\b|dozen\b|number\b|lot\b|hundred\b|thousand\b)[a-z]"
-)
-_APPROXIMATE = r"about|some|nearly|around|approximately|roughly|almost|an estimated|estimated|close to"
-_PATTERNS = [
-    (re.compile(rf"\bbetween\s+(?P<a>{_NUMBER})\s+and\s+(?P<b>{_NUMBER})\b"), "range"),
-    (re.compile(rf"(?<![\w,.])(?P<a>{_NUMBER})\s*(?:-|–|to|or)\s*(?P<b>{_NUMBER})\b"), "range"),
-    (
-        re.compile(rf"\b(?:at\s+least|not?\s+(?:fewer|less)\s+than|a\s+minimum\s+of)\s+(?P<a>{_NUMBER})\b"),
-        "least",
-    ),
-    (re.compile(rf"\b(?:more\s+than|over|upwards\s+of|in\s+excess\s+of)\s+(?P<a>{_NUMBER})\b"), "more"),
-    (re.compile(rf"\b(?:fewer\s+than|less\s+than|under)\s+(?P<a>{_NUMBER})\b"), "fewer"),
-    (re.compile(rf"\b(?:up\s+to|as\s+many\s+as|at\s+most)\s+(?P<a>{_NUMBER})\b"), "most"),
-    (re.compile(rf"\b(?:{_APPROXIMATE})\s+(?P<a>{_NUMBER})\b"), "about"),
-    (re.compile(rf"(?<![\w,.])(?P<a>{_NUMBER})(?![\w,]*\d)"), "exact"),
-]
-
-
-def _words_to_int(text: str) -> int | None:
-    """'twenty-three' -> 23, 'two hundred and five' -> 205, 'half a million' -> 500000."""
-    total = current = 0
-    half = False
-    seen = False
-    for word in re.split(r"[\s-]+", text.strip()):
-        if word in ("and", ""):
-            continue
-        if word in ("a", "an"):
-            current = current or 1
-        elif word == "half":
-            half = True
-        elif word in _UNITS:
-            current += _UNITS[word]
-            seen = True
-        elif word in _SCALES:
-            scale = _SCALES[word]
-            if scale == 100:
-                current = (current or 1) * scale
-            else:
-                total += (current or 1) * scale
-                current = 0
-            seen = True
-        else:
-            return None
-    if not seen:
-        return None
-    value = total + current
-    return value // 2 if half else value
-
-
-def _to_int(text: str) -> int | None:
-    text = text.strip().lower()
-    number = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(hundred|thousand|million|billion)?", text)
-    if number:
-        value = float(number.group(1).replace(",", ""))
-        return int(value * _SCALES[number.group(2)]) if number.group(2) else int(value)
-    return _words_to_int(text)
-
-
-_TENS_WORDS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
-_ONES_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
-
-
-def _compound_number(m: re.Match[str]) -> bool:
-    """ "twenty-two thousand" is one number, not the range twenty to two thousand."""
-    between = m.string[m.end("a") : m.start("b")]
-    return (
-        between == "-"
-        and m.group("a").split()[-1].lower() in _TENS_WORDS
-        and re.split(r"[\s-]+", m.group("b"))[0].lower() in _ONES_WORDS
-    )
-
-
-def parse_quantity(text: str) -> Quantity | None:
-    """The first quantity expression of ``text``, or None.
-
-    "between 1,000 and 1,500" -> low 1000, best 1250, high 1500; "at least 70" -> low 70, best 70;
-    "more than 20" -> low 20, best 20; "up to 30" -> best 30, high 30; "about 30" -> best 30;
-    "dozens" -> low 24, best 24; "a man" -> 1. Ages, ordinals, percentages, money, times and weapon
-    names are not quantities.
-    """
-    text = _NOT_COUNTS.sub(" ", text.strip().lower())
-    text = re.sub(r"\s+", " ", text).strip()
-    if not text:
-        return None
-    found: list[tuple[int, Quantity]] = []
-    for pattern, kind in _PATTERNS:
-        m = pattern.search(text)
-        if m is None:
-            continue
-        a = _to_int(m.group("a"))
-        if a is None:
-            continue
-        if kind == "range":
-            b = _to_int(m.group("b"))
-            if b is None or b < a or _compound_number(m):
-                continue
-            found.append((m.start(), Quantity(low=a, best=(a + b) // 2, high=b)))
-        else:
-            found.append((m.start(), _modified(kind, a)))
-        break
-    for phrase, value in _VAGUE.items():
-        m = re.search(rf"\b{phrase}\b", text)
-        if m:
-            found.append((m.start(), Quantity(low=value, best=value)))
-            break
-    if not found and _INDEFINITE_PERSON.match(text):
-        return Quantity(low=1, best=1, high=1)
-    return min(found, key=lambda item: item[0])[1] if found else None
 
 
 def drop_implausible(event: Event) -> tuple[Event, list[str]]:
@@ -190,20 +40,6 @@ def drop_implausible(event: Event) -> tuple[Event, list[str]]:
     return (event.model_copy(update=dropped) if dropped else event), messages
 
 
-def _modified(kind: str, value: int) -> Quantity:
-    if kind in ("least", "more"):
-        return Quantity(low=value, best=value)
-    if kind == "fewer":
-        return Quantity(best=max(value - 1, 0), high=max(value - 1, 0))
-    if kind == "most":
-        return Quantity(best=value, high=value)
-    if kind == "about":
-        return Quantity(best=value)
-    return Quantity(low=value, best=value, high=value)
-
-
-# --- counts in a parsed sentence --------------------------------------------------------------
-
 _VERB_FIELDS = {
     "fatalities": {"kill", "murder", "slay", "execute", "behead", "massacre", "assassinate", "slaughter",
                    "lynch", "die", "perish", "drown", "decapitate", "burn", "electrocute", "strangle"},
@@ -214,6 +50,8 @@ _VERB_FIELDS = {
     "participants": {"protest", "demonstrate", "rally", "march", "gather", "assemble", "participate",
                      "riot", "picket", "converge"},
 }  # fmt: skip
+
+
 _NOUN_FIELDS = {
     "fatalities": {"dead", "death", "fatality", "body", "corpse", "martyr"},
     "injured": {"injured", "wounded", "injury", "casualty"},
@@ -223,12 +61,20 @@ _NOUN_FIELDS = {
     "participants": {"protester", "protestor", "demonstrator", "marcher", "rioter", "participant",
                      "striker", "picketer"},
 }  # fmt: skip
+
+
 # Verbs whose subject, not object, is the affected group ("20 people died", "500 people protested").
 _INTRANSITIVE = {"die", "perish", "drown", "flee", "protest", "demonstrate", "rally", "march", "gather",
                  "assemble", "participate", "riot", "picket", "converge"}  # fmt: skip
+
+
 # "hacked to death", "fatally shot", "gunned down", "claimed 40 lives": killing without a killing verb.
 _FATAL_ADVERBS = {"fatally", "mortally"}
+
+
 _LIFE_VERBS = {"claim", "take", "cost", "lose"}
+
+
 # Nouns counted in violent sentences that are not people ("burned 70 houses", "Three bombings killed").
 _NOT_PEOPLE = {
     "house", "home", "hut", "building", "shop", "store", "church", "mosque", "school", "office", "vehicle",
@@ -239,16 +85,30 @@ _NOT_PEOPLE = {
     "helicopter", "drone", "warplane", "day", "hour", "week", "month", "year", "time", "kilometre",
     "kilometer", "mile", "meter", "metre", "incident", "clash", "operation", "position", "checkpoint",
 }  # fmt: skip
+
+
 # "in retaliation for the killing of four men": a count of an earlier, other event.
 _OTHER_EVENT_NOUNS = {"revenge", "retaliation", "reprisal", "response"}
+
+
 # A toll over a period ("to 60 in 40 days", "since January") sums many events.
 _PERIOD_UNITS = {"day", "week", "month", "year", "hour"}
+
+
 # "the overall toll", "the toll from the six-year conflict": a sum over many events.
 _WHOLE_ADJECTIVES = {"overall", "total", "cumulative", "combined"}
+
+
 _WHOLES = {"conflict", "war", "uprising", "insurgency", "revolution", "crisis", "state", "country", "nation",
            "region", "province", "weekend"}
+
+
 _BODY_NOUNS = {"body", "corpse"}
+
+
 _TOLL_OF_NOUNS = {"casualty", "death", "dead", "martyr", "victim", "fatality"}
+
+
 # "shot dead", "left 5 dead", "found dead": verbs made a count verb by their complement.
 _COMPLEMENT_FIELDS = {
     "dead": "fatalities",
@@ -256,6 +116,8 @@ _COMPLEMENT_FIELDS = {
     "wounded": "injured",
     "homeless": "displaced",
 }
+
+
 _PERSON_NOUNS = {
     "man", "woman", "child", "boy", "girl", "person", "civilian", "soldier", "policeman", "policewoman",
     "officer", "student", "farmer", "teacher", "journalist", "reporter", "worker", "driver", "member",
@@ -269,16 +131,36 @@ _PERSON_NOUNS = {
     "security guard", "employee", "engineer", "monk", "nun", "pastor", "bishop", "other", "head",
     "deputy", "governor", "minister", "candidate", "volunteer", "prosecutor", "advocate", "lecturer",
 }  # fmt: skip
+
+
 _NUMBER_CHAIN = ("nummod", "quantmod", "compound", "amod")
+
+
 _PERSON_SUFFIX = re.compile(r"(?:[^e]er|or|ist|ian|man|woman)$")
+
+
 _COMPLEMENT_DEPS = ("oprd", "acomp", "xcomp", "ccomp", "advmod", "conj", "dep")
+
+
 # "were feared killed", "were reported killed", "were on Saturday killed" (parsed under "be").
 _REPORTED = {"fear", "report", "believe", "confirm", "say", "feared", "be", "find", "presume"}
+
+
 _SUBSET_PREPS = {"including", "among", "includes", "include", "excluding", "except"}
+
+
 _COMPANION_PREPS = {"alongside", "with"}
+
+
 _COLLECTIVE_NOUNS = {"family", "total", "group"}
+
+
 _NON_COUNT_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"}
+
+
 _VAGUE_WORDS = {"dozen", "dozens", "scores", "hundreds", "thousands", "millions", "tens", "several", "many", "numerous"}
+
+
 _TOLL_VALUE_DEPS = {"attr", "dobj", "oprd", "appos", "npadvmod"}
 
 
@@ -286,7 +168,7 @@ def _is_number(token: Token) -> bool:
     vague = token.lower_ in _VAGUE_WORDS
     if not (vague or token.like_num) or token.ent_type_ in _NON_COUNT_ENTS or _hyphen_compound(token):
         return False  # the cheap tests first: most words are no number
-    return vague or _to_int(token.lower_) is not None
+    return vague or to_int(token.lower_) is not None
 
 
 def _hyphen_compound(token: Token) -> bool:
@@ -587,8 +469,12 @@ def _of_another_event(nominal: Token) -> bool:
 
 
 _RECALLING_PREPS = {"after", "since", "during", "following", "before"}
+
+
 # "in the wake of", "in the aftermath of", "in sequel to": the same background, said in three words.
 _RECALLING_NOUNS = {"wake", "aftermath", "sequel"}
+
+
 _GRIEVANCE_PREPS = {"against", "over"}
 
 
