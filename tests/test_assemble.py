@@ -482,3 +482,20 @@ def test_a_roadside_bomb_on_a_patrol_is_a_bombing_with_the_army_hit_not_acting(e
     assert deaths(event) == 3
     hit = {r.name for r in event.recipients}
     assert hit and not hit & {a.name for a in event.actors}  # no party on both sides
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Hundreds of farmers blocked the highway near Ludhiana on Monday, demanding higher crop prices.", "PROTEST"),
+    ("Thousands of people marched in Nairobi on Saturday to support the opposition leader.", "PROTEST"),
+    ("Police detained three activists in Lahore on Sunday and released them hours later.", "COERCE"),
+])
+def test_a_demand_support_or_release_told_as_part_of_an_event_is_no_event_of_its_own(
+        extractor: Extractor, text: str, kind: str) -> None:
+    found = extractor.extract(Document(id="t", text=text, published=dt.date(2024, 3, 5))).events
+    assert [e.plover_type for e in found] == [kind]
+
+
+def test_a_demand_told_on_its_own_is_an_event(extractor: Extractor) -> None:
+    text = "Farmers' unions in Ludhiana demanded higher crop prices on Monday."
+    found = extractor.extract(Document(id="t", text=text, published=dt.date(2024, 3, 5))).events
+    assert [(e.plover_type, e.status) for e in found] == [("REQUEST", "occurred")]

@@ -95,6 +95,32 @@ def _split_by_place(mention: incidents.Mention, listed: list[tuple[Location, int
     return [replace(mention, event=copy, listed=len(copies) > 1) for copy in copies]
 
 
+_PART_DEPS = {"advcl", "xcomp", "conj", "acl", "dobj", "pobj", "prep"}
+PART_STEPS = 2
+
+
+def _without_parts(built: list[incidents.Mention], told_by: dict[int, Token]) -> list[incidents.Mention]:
+    """A sentence's mentions without the PLOVER-only ones told as part of one of its ACLED events: "stormed
+    Congress, demanding that ...", "took to the streets to support ...", "blocked the road, prompting the
+    deployment of ...", "detained ... and released": the demand, the support, the deployment and the release
+    belong to that incident, which is coded once."""
+    acled = {told_by[id(m)].i for m in built if m.event.acled_sub_event_type and m.event.status == "occurred"
+             and id(m) in told_by}
+    if not acled:
+        return built
+
+    def part(token: Token) -> bool:
+        for _ in range(PART_STEPS):
+            if token.dep_ not in _PART_DEPS or token.head is token:
+                return False
+            token = token.head
+            if token.i in acled:
+                return True
+        return False
+
+    return [m for m in built if m.event.acled_sub_event_type or id(m) not in told_by or not part(told_by[id(m)])]
+
+
 def _clause(trigger: Token, event: Event) -> str | None:
     """What the incident classifier reads of an occurred violent event or demonstration (what it was
     trained on). It is asked only after the lead sentence: a headline, a lede or a one-sentence report
@@ -128,6 +154,7 @@ def _sentence_mentions(sent: Span, context: DocumentContext, sentence_dates: Sen
     built: list[incidents.Mention] = []
     aside: list[Token] = []  # triggers of many events, whose counts are no one event's
     placed: dict[int, set[int]] = {}  # mentions whose own clause names their place: that clause
+    told_by: dict[int, Token] = {}  # each mention's trigger
     ordered = sorted(triggers, key=lambda t: -t.score)
     clauses = [roles.own_clause(t.token, [o.token for o in ordered if o is not t]) for t in ordered]
     clause_places = places.by_clause(clauses)  # "..., while another died in Malakand"
@@ -168,11 +195,12 @@ def _sentence_mentions(sent: Span, context: DocumentContext, sentence_dates: Sen
             clause=_clause(trigger.token, event) if position < LEAD_POSITION else None,
         )
         built.insert(0 if reference else len(built), mention)  # the incident referred to is told first
+        told_by[id(mention)] = trigger.token
         if clause_place is not None and clause is not None:
             placed[id(mention)] = {t.i for t in clause}
     if act is not None and not any(m.event.plover_type == act.plover_type for m in built):
         actor_spans, recipient_spans = roles.find_roles(act.token)
-        built.append(incidents.Mention(
+        built.append(said := incidents.Mention(
             Event(
                 plover_type=act.plover_type,
                 actors=parties.parties(actor_spans),
@@ -185,6 +213,8 @@ def _sentence_mentions(sent: Span, context: DocumentContext, sentence_dates: Sen
                 confidence=round(act.score * position * fit, 3),
             ), 0,
         ))
+        told_by[id(said)] = act.token
+    built = _without_parts(built, told_by)
     if context.classifier is not None:
         for mention in built:
             if mention.event.acled_sub_event_type:
