@@ -21,6 +21,8 @@ def _act(text: str) -> speech.SpeechAct | None:
     ("The police chief warned that police will no longer tolerate rallies by the movement.", "THREATEN",
      "tolerate"),
     ("Rebel commanders have sworn to fight until they capture the capital.", "THREATEN", "fight"),
+    ("The army has to leave the town, the opposition said.", "REQUEST", "leave"),
+    ("The union said the governor had to resign over the killings.", "REQUEST", "resign"),  # reported: a demand
 ])
 def test_statements_are_typed(text: str, kind: str, verb: str) -> None:
     act = _act(text)
@@ -35,6 +37,8 @@ def test_statements_are_typed(text: str, kind: str, verb: str) -> None:
     # what a speaker is quoted saying of "we" is rhetoric, not a demand or promise to another party
     '"We must understand that the war has come to our homes," the governor said.',
     "“We will never forgive this,” a mourner said at the funeral.",
+    "We must rebuild the school before the rains.”",  # the last sentence of a quote opened before it
+    "One of the boys had to have his leg amputated after the blast.",  # a past necessity, no demand
 ])
 def test_no_verbal_event(text: str) -> None:
     assert _act(text) is None

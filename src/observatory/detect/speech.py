@@ -74,7 +74,8 @@ def _kind_of(verb: Token) -> str | None:
     """REQUEST, THREATEN or AGREE for a verb that states a demand, a threat or a commitment."""
     modals = _modals(verb)
     head = verb.head
-    if modals & _DEMAND_MODALS or any(c.lower_ == "to" for c in verb.children) and head.lemma_ == "have":
+    if modals & _DEMAND_MODALS or any(c.lower_ == "to" for c in verb.children) and head.lemma_ == "have" and (
+            head.tag_ != "VBD" or head.dep_ == "ccomp"):  # "had to have his hand amputated" tells what happened
         return "REQUEST"  # a demand is the speaker's, whoever must act
     if verb.lemma_.lower() in _STATIVE or not _agentive_subject(verb):
         return None
@@ -111,8 +112,10 @@ def _quoted_we(verb: Token, sent: Span) -> bool:
     if not any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("we", "i") for c in verb.children):
         return False
     before = sent.doc.text[sent.start_char:verb.idx]
+    after = sent.doc.text[verb.idx:sent.end_char]
     opened = sum(before.count(mark) for mark in ('"', "“")) - before.count("”")
-    return opened % 2 == 1 or before.lstrip().startswith(('"', "“"))
+    closes_first = "”" in after and ("“" not in after or after.index("”") < after.index("“"))
+    return opened % 2 == 1 or before.lstrip().startswith(('"', "“")) or closes_first  # a quote's last sentence
 
 
 def speech_act(sent: Span) -> SpeechAct | None:
