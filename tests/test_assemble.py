@@ -499,3 +499,20 @@ def test_a_demand_told_on_its_own_is_an_event(extractor: Extractor) -> None:
     text = "Farmers' unions in Ludhiana demanded higher crop prices on Monday."
     found = extractor.extract(Document(id="t", text=text, published=dt.date(2024, 3, 5))).events
     assert [(e.plover_type, e.status) for e in found] == [("REQUEST", "occurred")]
+
+
+@pytest.mark.parametrize("text", [
+    "The militants, whom Turkey has supported with weapons, pushed towards Dabiq on Monday.",
+    "The candidate is backed by a coalition of opposition parties.",
+])
+def test_support_that_describes_a_party_is_no_event(extractor: Extractor, text: str) -> None:
+    found = extractor.extract(Document(id="t", text=text, published=dt.date(2024, 3, 5))).events
+    assert [e.plover_type for e in found if e.plover_type == "SUPPORT"] == []
+
+
+def test_support_given_and_violence_told_in_a_relative_clause_are_events(extractor: Extractor) -> None:
+    given = "Turkey supported the militants with weapons and money on Monday."
+    told = "The gunmen who killed five villagers in Zamfara on Monday were arrested on Tuesday."
+    assert [e.plover_type for e in extractor.extract(Document(id="t", text=given)).events] == ["SUPPORT"]
+    found = extractor.extract(Document(id="t", text=told, published=dt.date(2024, 3, 5))).events
+    assert "Attack" in [e.acled_sub_event_type for e in found]

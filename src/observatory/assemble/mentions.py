@@ -167,6 +167,8 @@ def _sentence_mentions(sent: Span, context: DocumentContext, sentence_dates: Sen
         if reading in ("many", "charge"):  # "dozens of bombings", "convicted of murder": no one event
             aside.append(trigger.token)
             continue
+        if trigger.acled_sub_event_type is None and background.describes_a_party(trigger.token):
+            continue  # "whom Turkey has supported", "is backed by a coalition": a relation, not an event
         event_status = status.event_status(sent, trigger.token, doc.published, sentence_date, reading, act)
         actor_spans, recipient_spans = (
             [span for span in spans if span.start_char >= dateline_end and not is_source(span, attribution)]

@@ -147,6 +147,18 @@ def _near_dependents(token: Token) -> list[Token]:
     return [w for c in token.children for w in (c, *c.children)]
 
 
+def describes_a_party(verb: Token) -> bool:
+    """A verb that describes a party rather than tells what it did: in a relative clause ("the militants,
+    whom Turkey has supported with tanks") or a present passive ("she is backed by a coalition"). Said of
+    cooperation and statements, which are standing relations there; violence told so is still an event
+    ("the gunmen who killed five")."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if verb.dep_ == "relcl":
+        return True
+    return any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in verb.children)
+
+
 def non_incident(token: Token) -> Reading | None:
     """How a trigger reports no specific incident: many events, a trend or a toll ("many"), history
     recalled ("history"), or a trial's charge ("charge"); None for a trigger that may report one."""
