@@ -8,8 +8,10 @@ import pytest
 
 from conftest import event
 from observatory.assemble import incidents as assemble
+from observatory.detect.events import sentence_triggers
 from observatory.models import DateSpan, Document, Event, Evidence, Location, Quantity
 from observatory.pipeline import Extractor
+from observatory.read.nlp import get_nlp
 
 
 @pytest.fixture(scope="module")
@@ -516,3 +518,21 @@ def test_support_given_and_violence_told_in_a_relative_clause_are_events(extract
     assert [e.plover_type for e in extractor.extract(Document(id="t", text=given)).events] == ["SUPPORT"]
     found = extractor.extract(Document(id="t", text=told, published=dt.date(2024, 3, 5))).events
     assert "Attack" in [e.acled_sub_event_type for e in found]
+
+
+def test_fighting_during_which_an_event_happened_is_no_event_but_fire_exchanged_before_it_is(
+        extractor: Extractor) -> None:
+    during = next(get_nlp()("Thirty women were abducted last week during fighting in Sweida province.").sents)
+    after = "Two gang members were killed in Santaluz on Monday after exchanging fire with police."
+    assert [t.token.text for t in sentence_triggers(during)] == ["abducted"]
+    assert [e.acled_sub_event_type for e in occurred(extractor, after, "2018-07-31")] == ["Armed clash"]
+
+
+def test_bombing_from_the_air_is_an_air_strike(extractor: Extractor) -> None:
+    text = "The insurgents surrendered in Idlib on Monday under intensive Russian bombing from the air."
+    assert "Air/drone strike" in [e.acled_sub_event_type for e in occurred(extractor, text, "2018-07-31")]
+
+
+def test_ground_told_as_taken_before_the_scene_is_history(extractor: Extractor) -> None:
+    text = "Daraa has been the last rebel pocket of the south, with the army having taken control of the border."
+    assert occurred(extractor, text, "2018-07-31") == []

@@ -159,12 +159,19 @@ def describes_a_party(verb: Token) -> bool:
     return any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in verb.children)
 
 
+def done_before(verb: Token) -> bool:
+    """A deed told as a state the scene was in, done before it: "with the army having taken control of the
+    border" (an absolute clause with a perfect participle)."""
+    return verb.dep_ == "pcomp" and verb.head.lower_ == "with" and any(
+        c.dep_ == "aux" and c.lower_ == "having" for c in verb.children)
+
+
 def non_incident(token: Token) -> Reading | None:
     """How a trigger reports no specific incident: many events, a trend or a toll ("many"), history
     recalled ("history"), or a trial's charge ("charge"); None for a trigger that may report one."""
     if generic_mention(token) or cumulative(token):
         return "many"
-    if commemorated(token) or long_ago(token) or describes_a_country(token):
+    if commemorated(token) or long_ago(token) or describes_a_country(token) or done_before(token):
         return "history"
     if charged(token):
         return "charge"

@@ -17,7 +17,7 @@ CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"\b(air ?strikes?|air-strikes?|air raids?|airstrikes?|warplanes?|war planes?|(fighter )?jets|drones?|"
         r"aircraft|helicopters?|gunships?|air force|aerial|(?<!suicide )bombers|(?:jet|fighter|strategic|heavy) bomber|"
         r"UAVs?|quadcopters?|air power|barrel bombs?|"
-        r"bombed from the air)\b", re.I)),
+        r"bomb(?:ed|ing|s)? from the air)\b", re.I)),
     ("Remote explosive/landmine/IED", "explosives", re.compile(
         r"\b(IEDs?|improvised explosive|roadside bombs?|landmines?|land mines?|(anti-\w+ )?mines?|car bombs?|"
         r"explosive devices?|bomb(s|ing|ings)?|explosives?|VBIEDs?|booby[- ]trap\w*|sticky bombs?|"

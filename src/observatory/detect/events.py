@@ -164,11 +164,14 @@ def detect(sent: Span) -> list[Trigger]:
 
 
 _CIRCUMSTANCE_PREPS = {"during", "amid", "after", "following", "since", "before", "despite", "at"}
+_ONGOING_PREPS = {"during", "amid", "despite"}
 
 
 def _is_circumstance(trigger: Trigger) -> bool:
     """A noun trigger in "during fighting", "amid clashes": background to the sentence's main event."""
     head = trigger.token.head
+    if trigger.token.dep_ == "pcomp":  # "during fighting"; but "killed after exchanging fire" tells the clash
+        return head.lower_ in _ONGOING_PREPS
     return trigger.token.dep_ == "pobj" and head.lower_ in _CIRCUMSTANCE_PREPS
 
 
