@@ -536,3 +536,19 @@ def test_bombing_from_the_air_is_an_air_strike(extractor: Extractor) -> None:
 def test_ground_told_as_taken_before_the_scene_is_history(extractor: Extractor) -> None:
     text = "Daraa has been the last rebel pocket of the south, with the army having taken control of the border."
     assert occurred(extractor, text, "2018-07-31") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Violence in Catatumbo earlier this year killed more than 80 people.",
+    "More than 3,000 people were murdered in the state last year.",
+    "Police officers have staged protests in recent months demanding better equipment.",
+    "Israel has carried out near-daily raids in the northern West Bank this year.",
+])
+def test_what_a_year_or_months_add_up_to_is_a_tally_not_an_incident(extractor: Extractor, text: str) -> None:
+    assert occurred(extractor, text, "2025-02-12") == []
+
+
+def test_an_incident_of_a_named_day_is_still_one(extractor: Extractor) -> None:
+    found = occurred(extractor, "Gunmen killed 12 villagers in Zamfara on Monday, a year after the last raid.",
+                     "2025-02-12")
+    assert [(e.acled_sub_event_type, deaths(e)) for e in found] == [("Attack", 12)]

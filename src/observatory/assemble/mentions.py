@@ -4,6 +4,7 @@ status, parties, place, date, evidence and counts, and what the incident classif
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -93,6 +94,17 @@ def _split_by_place(mention: incidents.Mention, listed: list[tuple[Location, int
         return [mention]
     copies = incidents.split_by_place(mention.event, listed)
     return [replace(mention, event=copy, listed=len(copies) > 1) for copy in copies]
+
+
+_THIS_OR_LAST_YEAR = re.compile(r"\b(?:this|last|past|previous) year\b", re.IGNORECASE)
+
+
+def _over_a_year(date: DateSpan | None, sent: Span) -> bool:
+    """A sentence dated only by the year it tells of ("last year", "earlier this year"): what happened over
+    it is a tally of many incidents, not one a coder could date. A year named as such ("in 2020") may date
+    an incident the text goes on to tell."""
+    return date is not None and date.basis == "text" and date.precision == "year" and bool(
+        _THIS_OR_LAST_YEAR.search(span_text(sent)))
 
 
 _PART_DEPS = {"advcl", "xcomp", "conj", "acl", "dobj", "pobj", "prep"}
@@ -196,6 +208,8 @@ def _sentence_mentions(sent: Span, context: DocumentContext, sentence_dates: Sen
             responds=incidents.responds(trigger.token), fought=trigger.family == CLASH,
             clause=_clause(trigger.token, event) if position < LEAD_POSITION else None,
         )
+        if trigger.acled_sub_event_type and _over_a_year(event.date, sent):
+            mention.reading, mention.clause = MANY, None  # "Violence earlier this year killed 80": a year's toll
         built.insert(0 if reference else len(built), mention)  # the incident referred to is told first
         told_by[id(mention)] = trigger.token
         if clause_place is not None and clause is not None:

@@ -81,16 +81,20 @@ def _many(number: Token) -> bool:
 
 def cumulative(token: Token) -> bool:
     """A present-perfect count over a period: "more than 6,000 people have been killed since 2004", "at
-    least 300 civilians have died in air strikes this year", "have been arrested so far"; or the toll of
+    least 300 civilians have died in air strikes this year", "have been arrested so far", events done over
+    one ("have staged protests in recent months"); or the toll of
     many events told in a present-perfect clause: "the riots, which have claimed over 700 lives"."""
     if token.tag_ == "NNS":  # the clause may hang from the events' place: "the riots in Vadodara, which have"
         held = [token, *(o for p in token.children if p.dep_ == "prep" for o in p.children
                          if o.dep_ == "pobj" and o.pos_ == "PROPN")]
         if any(c.dep_ == "relcl" and _present_perfect(c) for h in held for c in h.children):
             return True
-    if not _present_perfect(token):
+    verb = token
+    if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "nsubj", "nsubjpass", "attr"):
+        verb = token.head  # "has carried out near-daily raids this year", "have staged protests in recent months"
+    if not _present_perfect(verb):
         return False
-    clause = " ".join(t.lower_ for t in token.subtree)
+    clause = " ".join(t.lower_ for t in verb.subtree)
     return any(f" {words} " in f" {clause} " for words in _PERIOD_WORDS)
 
 
