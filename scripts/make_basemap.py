@@ -20,7 +20,7 @@ from pathlib import Path
 import shapefile
 from shapely.geometry import mapping, shape
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "observatory" / "web" / "world.geojson"
+OUT = Path(__file__).resolve().parents[1] / "src" / "observatory" / "serve" / "web" / "world.geojson"
 ZIP_NAME = "ne_10m_admin_0_countries_deu"
 
 

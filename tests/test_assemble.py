@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from conftest import event
-from observatory.assemble import incidents as assemble
+from observatory.assemble import incidents
 from observatory.detect.events import sentence_triggers
 from observatory.models import DateSpan, Document, Event, Evidence, Location, Quantity
 from observatory.pipeline import Extractor
@@ -136,9 +136,9 @@ def test_split_by_place_shares_a_toll_out_and_keeps_counts_the_list_gives() -> N
     event = Event(plover_type="ASSAULT", acled_event_type="Violence against civilians", acled_sub_event_type="Attack",
                   fatalities=Quantity(low=7, best=7), evidence={"text": "x", "start": 0, "end": 1})
     places = [(_place("Dori", 14.0, -0.03), None), (_place("Gorom", 14.4, -0.2), 1), (_place("Seytenga", 14.2, 0.5), 1)]
-    split = assemble.split_by_place(event, places)
+    split = incidents.split_by_place(event, places)
     assert [deaths(e) for e in split] == [5, 1, 1]
-    even = assemble.split_by_place(event, [(p, None) for p, _ in places])
+    even = incidents.split_by_place(event, [(p, None) for p, _ in places])
     assert [deaths(e) for e in even] == [3, 2, 2]
     assert [e.location.name for e in even] == ["Dori", "Gorom", "Seytenga"]  # type: ignore[union-attr]
 
@@ -147,10 +147,10 @@ def test_places_agree_when_one_contains_the_other_or_they_are_near() -> None:
     town = _place("Dori", 14.03, -0.03)
     region = Location(text="Sahel", name="Sahel", lat=14.0, lon=-0.5, country="BFA", admin1="Sahel", precision=3)
     far = _place("Djibo", 14.1, -1.63)
-    assert assemble.places_agree(town, region)
-    assert assemble.places_agree(town, _place("Dori south", 14.0, -0.05))
-    assert not assemble.places_agree(town, far)
-    assert assemble.places_agree(None, far)
+    assert incidents.places_agree(town, region)
+    assert incidents.places_agree(town, _place("Dori south", 14.0, -0.05))
+    assert not incidents.places_agree(town, far)
+    assert incidents.places_agree(None, far)
 
 
 def test_lede_summing_up_the_body_is_no_incident_of_its_own(extractor: Extractor) -> None:
@@ -205,14 +205,14 @@ def test_same_kind_on_other_days_stays_apart(extractor: Extractor) -> None:
         "Gunmen attacked a police post in Bama on Saturday, killing one officer."
     )
     events = occurred(extractor, text)
-    attacks = [e for e in events if e.acled_event_type in assemble.VIOLENT_TYPES]
+    attacks = [e for e in events if e.acled_event_type in incidents.VIOLENT_TYPES]
     assert sorted(deaths(e) for e in attacks) == [1, 2]
 
 
 def test_withdrawal_and_recapture_in_one_sentence_is_one_event(extractor: Extractor) -> None:
     text = ("Rebel fighters withdrew from the town of Gondar on Friday as government soldiers recaptured it "
             "after two days of fighting, residents said.")
-    events = [e for e in occurred(extractor, text) if e.acled_sub_event_type in assemble.TERRITORY_TYPES]
+    events = [e for e in occurred(extractor, text) if e.acled_sub_event_type in incidents.TERRITORY_TYPES]
     assert len(events) == 1
 
 
@@ -233,7 +233,7 @@ def test_the_most_precise_stated_date_dates_the_incident(extractor: Extractor) -
         "Gunmen attacked a passenger bus near the town of Mirebalais for the fourth time this year, wounding "
         "the driver.\n\nThe attack happened on March 2, police said."
     )
-    attacks = [e for e in occurred(extractor, text, "2024-03-06") if e.acled_event_type in assemble.VIOLENT_TYPES]
+    attacks = [e for e in occurred(extractor, text, "2024-03-06") if e.acled_event_type in incidents.VIOLENT_TYPES]
     assert attacks and all(e.date is not None and e.date.start == dt.date(2024, 3, 2) for e in attacks)
 
 
@@ -374,9 +374,9 @@ def test_a_day_carried_into_an_incident_told_as_of_this_year_dates_it() -> None:
     year = DateSpan(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31), precision="year", basis="text")
     sunday = DateSpan(start=dt.date(2024, 3, 3), end=dt.date(2024, 3, 3), precision="day", basis="context")
     first, second = text.split(". ")
-    incident = assemble.Incident([
-        assemble.Mention(event(text, first, plover_type="ASSAULT", date=sunday), 1),
-        assemble.Mention(event(text, second, plover_type="ASSAULT", date=year), 2),
+    incident = incidents.Incident([
+        incidents.Mention(event(text, first, plover_type="ASSAULT", date=sunday), 1),
+        incidents.Mention(event(text, second, plover_type="ASSAULT", date=year), 2),
     ])
     assert incident.date() == sunday
 
@@ -447,19 +447,19 @@ def test_the_bomb_refers_to_the_bombing_not_to_a_kidnapping_told_since(extractor
 
 
 def test_a_village_of_a_list_the_gazetteer_lacks_is_a_scene_of_its_own() -> None:
-    def strike(sentence: int, location: Location, **flags: bool) -> assemble.Mention:
+    def strike(sentence: int, location: Location, **flags: bool) -> incidents.Mention:
         evidence = Evidence(text="x", start=sentence * 10, end=sentence * 10 + 1)
         told = Event(plover_type="ASSAULT", acled_event_type="Explosions/Remote violence",
                      acled_sub_event_type="Air/drone strike", location=location, evidence=evidence,
                      date=DateSpan(start=dt.date(2024, 2, 1), end=dt.date(2024, 2, 1)))
-        return assemble.Mention(told, sentence, place_stated=True, **flags)
+        return incidents.Mention(told, sentence, place_stated=True, **flags)
 
     # villages the gazetteer lacks carry their region's coordinates at precision 3
     village = Location(text="Ywa Thit", name="Ywa Thit", lat=22.0, lon=95.5, country="MMR", admin1="Sagaing",
                        precision=3)
     earlier = Location(text="Kanbalu", name="Kanbalu", geonameid=1320944, lat=23.2, lon=95.52, country="MMR",
                        admin1="Sagaing", precision=1)
-    incident = assemble.Incident([strike(1, earlier)])
+    incident = incidents.Incident([strike(1, earlier)])
     assert not incident.accepts(strike(2, village, listed=True))
     assert incident.accepts(strike(2, village, listed=True, anaphoric=True))  # "the strikes hit Ywa Thit, ..."
     assert incident.accepts(strike(2, village))  # told alone, it may be the same scene

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from observatory.evaluate import records as evaluate
+from observatory.evaluate import records
 from observatory.evaluate.gold import EvalInputError, read_gold
 from observatory.evaluate.records import binary_f1, evaluate_file, primary_event, sentence_spans, weighted_f1
 from observatory.evaluate.report import render_report
@@ -19,7 +19,7 @@ from observatory.models import DocumentResult, Event, Evidence
 FIXTURES = Path(__file__).parent / "fixtures" / "eval"
 
 
-def run(name: str) -> evaluate.EvalReport:
+def run(name: str) -> records.EvalReport:
     return evaluate_file(FIXTURES / f"{name}_gold.jsonl", FIXTURES / f"{name}_pred.jsonl", progress=False)
 
 

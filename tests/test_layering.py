@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "observatory"
 # Each layer may import its own and the earlier layers, never a later one.
 LAYERS: list[tuple[str, ...]] = [
-    ("observatory", "observatory.models", "observatory.config"),
+    ("observatory.models", "observatory.config"),  # and the package itself (layer_of)
     ("observatory.lexicon",),
     ("observatory.read",),
     ("observatory.detect",),
@@ -25,7 +25,10 @@ LAYERS: list[tuple[str, ...]] = [
 
 
 def layer_of(module: str) -> int:
-    """The layer of a dotted module name: its longest matching prefix among LAYERS; KeyError if none."""
+    """The layer of a dotted module name: its longest matching prefix among LAYERS; KeyError if none. The
+    package itself ("observatory", its __version__) is the foundation; nothing else falls to it by default."""
+    if module == "observatory" or module == "observatory.__version__":
+        return 0
     best: tuple[int, int] | None = None
     for index, prefixes in enumerate(LAYERS):
         for prefix in prefixes:
@@ -95,6 +98,13 @@ def test_an_import_from_a_later_stage_is_caught() -> None:
     assert violations("from ..resolve import dates\n", "observatory.detect.events") == [
         "observatory.detect.events:1 imports observatory.resolve.dates"]
     assert violations("from observatory.read.nlp import get_nlp\n", "observatory.detect.events") == []
+
+
+def test_a_module_outside_the_layers_is_found() -> None:
+    with pytest.raises(KeyError):
+        layer_of("observatory.utils")
+    with pytest.raises(KeyError):
+        layer_of("observatory.newstage.x")
 
 
 def test_the_foundation_imports_no_stage() -> None:

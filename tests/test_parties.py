@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from observatory.assemble.protests import refine_protest as _refine_protest
+from observatory.assemble.protests import refine_protest
 from observatory.lexicon.actors import ActorDictionary
 from observatory.models import ActorRef, DateSpan, Document, Event, Evidence, Location, Quantity
 from observatory.pipeline import Extractor
@@ -88,11 +88,11 @@ def test_a_report_of_police_breaking_up_a_protest_codes_the_protesters_first() -
 def test_a_protest_where_people_died_facing_the_police_is_excessive_force(actors: ActorDictionary) -> None:
     text = "x"
     march = demonstration("Peaceful protest", [PROTESTERS], [POLICE], killed=3)
-    refined = acled_parties(_refine_protest(march, text, analyse(text), 0), actors)
+    refined = acled_parties(refine_protest(march, text, analyse(text), 0), actors)
     assert refined.acled_sub_event_type == "Excessive force against protesters"
     assert [a.name for a in refined.actors] == ["Police Forces of Kenya"]
     unopposed = demonstration("Peaceful protest", [PROTESTERS], [], killed=3)  # who killed is not told
-    assert _refine_protest(unopposed, text, analyse(text), 0).acled_sub_event_type == "Peaceful protest"
+    assert refine_protest(unopposed, text, analyse(text), 0).acled_sub_event_type == "Peaceful protest"
 
 
 def test_excessive_force_by_an_unnamed_force_is_the_polices(actors: ActorDictionary) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from observatory.models import Document
-from observatory.read import inputs as reading
+from observatory.read import inputs
 from observatory.read.inputs import ReadError, read_inputs, read_path
 from observatory.read.layout import analyse
 
@@ -174,7 +174,7 @@ def test_jsonl_is_split_on_newlines_only_and_lone_surrogates_are_replaced(tmp_pa
 
 
 def test_overlong_jsonl_line_is_skipped_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reading, "MAX_JSONL_LINE_BYTES", 200)
+    monkeypatch.setattr(inputs, "MAX_JSONL_LINE_BYTES", 200)
     path = tmp_path / "feed.jsonl"
     long_line = json.dumps({"id": "long", "text": "Troops shelled the town. " * 100})
     path.write_text(
@@ -188,7 +188,7 @@ def test_overlong_jsonl_line_is_skipped_unread(tmp_path: Path, monkeypatch: pyte
 
 def test_text_file_over_the_limit_is_rejected_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "dump.txt"
-    path.write_text("Fighting continued in the north. " * (reading.MAX_DOCUMENT_BYTES // 20), encoding="utf-8")
+    path.write_text("Fighting continued in the north. " * (inputs.MAX_DOCUMENT_BYTES // 20), encoding="utf-8")
     [error] = list(read_path(path))
     assert isinstance(error, ReadError)
     assert error.message.startswith("file is 1.6 MB, over the 1.0 MB limit for one document")

@@ -436,14 +436,11 @@ def _ingest_through_server(paths: list[str], published: dt.date | None, server: 
 def _add(store: Store, batch: list[tuple[Document, DocumentResult]], total: IngestStats) -> int:
     """Store one batch in one transaction, then attach its events to incidents (cross-report dedupe);
     the number of documents the database refused (each reported)."""
-    from observatory.store.dedupe import dedupe_articles
-
     if not batch:
         return 0
-    stats = store.add_batch(batch)
+    stats, _ = store.ingest(batch)
     for line in stats.refusals(doc for doc, _ in batch):
         _error(line)
-    dedupe_articles(store.con, sorted(stats.added))
     total.merge(stats)
     return len(stats.failed)
 
@@ -841,16 +838,10 @@ def _print_summary(db: str) -> None:
     from rich.table import Table
 
     from observatory.store.backends import redact
-    from observatory.store.queries import units_sql
+    from observatory.store.queries import incidents_by_type
 
     with _open_store(db, read_only=True) as store:
-        rows = store.con.execute(
-            f"""SELECT coalesce(acled_sub_event_type, plover_type) AS kind, count(*) AS incidents,
-                       sum(n_events) AS reports, coalesce(sum(fatalities), 0) AS fatalities,
-                       string_agg(DISTINCT country, ', ') AS countries
-                FROM ({units_sql("incident")}) u WHERE status = 'occurred' GROUP BY kind
-                ORDER BY incidents DESC, kind"""
-        ).fetchall()
+        rows = incidents_by_type(store.con)
     table = Table(title=f"Occurred incidents in {redact(db)}")
     for column in ("event type", "incidents", "reports", "fatalities", "countries"):
         table.add_column(column)
@@ -867,6 +858,7 @@ def dedupe_command(
     """Group the stored events that report one incident into incidents (`observatory dedupe`)."""
     from observatory.store.backends import is_postgres_url, redact
     from observatory.store.dedupe import dedupe
+    from observatory.store.queries import reported_by_several
 
     if not is_postgres_url(db) and not Path(db).exists():
         console.print(f"[red]error:[/red] database {db} does not exist; run `observatory ingest` first")
@@ -874,9 +866,7 @@ def dedupe_command(
     with _open_store(db) as store:
         try:
             stats = dedupe(store.con, rebuild=rebuild)
-            merged = store.con.execute(
-                "SELECT count(*), coalesce(sum(n_events), 0) FROM incidents WHERE n_reports > 1"
-            ).fetchone()
+            merged = reported_by_several(store.con)
         except Exception as exc:  # DuckDB or PostgreSQL errors: one line, no traceback
             console.print(f"[red]error:[/red] cannot deduplicate {redact(db)}: {exc}")
             raise typer.Exit(1) from None
@@ -1155,9 +1145,10 @@ def review_split(
 def review_show(event_id: Annotated[str, typer.Argument(help="Event id.")], db: DbOption = DEFAULT_DB) -> None:
     """Print an event's review as JSON: its status, corrections and history."""
     from observatory.store import review
+    from observatory.store.queries import has_event
 
     with _open_store(db, read_only=True) as store:
-        if not store.con.execute("SELECT count(*) FROM events WHERE event_id = ?", [event_id]).fetchone()[0]:
+        if not has_event(store.con, event_id):
             raise _fail(f"no event {event_id!r}", 1)
         found = review.event_review(store.con, event_id)
     typer.echo(json.dumps(found, default=str, indent=2))

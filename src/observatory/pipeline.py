@@ -1,6 +1,6 @@
 """The extraction pipeline: a Document in, a DocumentResult with its events out. It only wires the
 stages: read (the parse and the layout), detect and resolve (per sentence, in assemble.mentions),
-assemble (one incident per event), and the last checks of each event."""
+assemble (one event per incident), and the last checks of each event."""
 
 from __future__ import annotations
 

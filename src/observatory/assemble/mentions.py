@@ -108,7 +108,7 @@ def _over_a_year(date: DateSpan | None, sent: Span) -> bool:
 
 
 _PART_DEPS = {"advcl", "xcomp", "conj", "acl", "dobj", "pobj", "prep"}
-PART_STEPS = 2
+_PART_STEPS = 2
 
 
 def _without_parts(built: list[incidents.Mention], told_by: dict[int, Token]) -> list[incidents.Mention]:
@@ -122,7 +122,7 @@ def _without_parts(built: list[incidents.Mention], told_by: dict[int, Token]) ->
         return built
 
     def part(token: Token) -> bool:
-        for _ in range(PART_STEPS):
+        for _ in range(_PART_STEPS):
             if token.dep_ not in _PART_DEPS or token.head is token:
                 return False
             token = token.head
@@ -179,8 +179,6 @@ def _sentence_mentions(sent: Span, context: DocumentContext, sentence_dates: Sen
         if reading in ("many", "charge"):  # "dozens of bombings", "convicted of murder": no one event
             aside.append(trigger.token)
             continue
-        if trigger.acled_sub_event_type is None and background.describes_a_party(trigger.token):
-            continue  # "whom Turkey has supported", "is backed by a coalition": a relation, not an event
         event_status = status.event_status(sent, trigger.token, doc.published, sentence_date, reading, act)
         actor_spans, recipient_spans = (
             [span for span in spans if span.start_char >= dateline_end and not is_source(span, attribution)]

@@ -32,6 +32,8 @@ CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"gunshots?|shoot-?outs?|opened fire|shot|sniper\w*|AK-47s?|pistols?)\b", re.I)),
     ("Remote explosive/landmine/IED", "explosives", re.compile(r"\b(blasts?|explosions?)\b", re.I)),
 ]
+DEVICE_CUE = CUES[3][2]  # a planted or thrown device: IEDs, mines, car bombs
+HEAVY_WEAPON_CUE = CUES[4][2]  # shells, artillery, rockets, missiles
 
 
 ARMED = re.compile(

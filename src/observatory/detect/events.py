@@ -6,26 +6,19 @@ sentence (sub_types); a trigger in a subordinate clause weighs less than one in 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from observatory.detect.cues import CONFLICT_ACTORS, FORCES_SUBJECT, GROUND
+from observatory.detect.background import describes_a_party
 from observatory.detect.non_events import (
-    claimed,
-    deploys_crowd_control,
-    died_of_illness,
     fires_at_something,
-    is_non_conflict_story,
-    lifted_measure,
-    medical,
-    names_people,
-    natural_cause,
-    targeted_crowd,
+    names_no_event,
+    no_violence_by,
+    outside_conflict,
 )
 from observatory.detect.status import is_reporting_verb
-from observatory.detect.sub_types import armed_protest, contrast_clause, family_to_types
+from observatory.detect.sub_types import armed_protest, contrast_clause, family_to_types, plover_sub_type
 from observatory.detect.triggers import (
     ABDUCT,
     CLASH,
@@ -36,7 +29,7 @@ from observatory.detect.triggers import (
     SEXUAL,
     TERRITORY,
     VIOLENCE,
-    is_trigger_form,
+    trigger_entry,
 )
 from observatory.read.nlp import span_text
 
@@ -75,36 +68,6 @@ def salience(token: Token) -> float:
     return factor
 
 
-_PEACE_DEAL = re.compile(
-    r"\b(cease[- ]?fires?|truces?|armistice|peace (deal|agreement|accord|treaty|pact|plan)s?|"
-    r"(deal|agreement|accord|treaty|pact)s? (to end|ending|on ending) (the )?(fighting|war|conflict|hostilities)|"
-    r"cessation of hostilities|non-aggression|prisoner (exchange|swap|release)s?|(exchange|swap)s? of prisoners)\b",
-    re.I)
-
-
-_SECURITY_MEASURES = {"restrict", "curfew", "ban", "censor", "martial-law"}
-
-
-_NON_ACLED = {"CONSULT", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "SUPPORT", "COOPERATE", "AID"}
-
-
-_ACLED_OF_PLOVER = {
-    "AGREE": "Agreement", "RETREAT": "Non-violent transfer of territory", "MOBILIZE": "Change to group/activity",
-    "COERCE": "Other", "CONCEDE": None,
-}
-
-
-_ACCIDENT = re.compile(
-    r"\b(gas|cylinder|boiler|fireworks?|factory|plant|warehouse|tanker|chemical|reactor|pipeline|transformer|"
-    r"refinery|coal mine|mine shaft|kitchen|stove|furnace)s? (\w+ ){0,2}(explo\w+|blasts?|leaks?|fires?|blaze)\b|"
-    r"\b(explosion|blast|fire|leak)s? (at|in|inside) (a|an|the) (\w+ ){0,2}(factory|plant|warehouse|refinery|"
-    r"mine|depot|workshop|restaurant|market)\b|\b(poisoning|leak(ed|age)?|stampede|collapsed?|derail\w*)\b", re.I)
-
-
-_EQUIPMENT_HEADS = {"police", "policeman", "gear", "squad", "shield", "unit", "control", "officer", "helicopter",
-                    "dog", "vehicle", "force"}
-
-
 _WEAPON_SUB_TYPES = {
     "Shelling/artillery/missile attack", "Air/drone strike", "Remote explosive/landmine/IED", "Grenade",
     "Chemical weapon", "Suicide bomb",
@@ -118,36 +81,17 @@ def detect(sent: Span) -> list[Trigger]:
     """Triggers of the events a sentence reports, typed in PLOVER and ACLED terms."""
     sent_text = span_text(sent)
     triggers: list[Trigger] = []
-    metaphorical = is_non_conflict_story(sent)
-    accident = bool(_ACCIDENT.search(sent_text)) and not CONFLICT_ACTORS.search(sent_text)
+    outside = outside_conflict(sent, sent_text)
     for token in sent:
-        entry = is_trigger_form(token)
-        if entry is None or token.dep_ == "amod":  # "the captured fighters" is no capture
+        entry = trigger_entry(token)
+        if entry is None or names_no_event(token):
             continue
-        if token.dep_ == "compound" and token.head.lemma_.lower() in _EQUIPMENT_HEADS:  # "riot police"
-            continue
-        if names_people(token) or lifted_measure(token) or targeted_crowd(token) or medical(token):
-            continue
-        if token.ent_type_ in ("DATE", "TIME"):
-            continue  # "in March", "on Strike Day" name a time
-        if token.lemma_.lower() == "march" and token.pos_ == "VERB" and any(c.dep_ == "dobj" for c in token.children):
-            continue  # "marched the students into the bush": people driven, no protest
-        if token.lemma_.lower() in ("deploy", "deployment") and deploys_crowd_control(token):
-            continue  # "tear gas deployments": force used on a crowd, told by the protest, not troops moved
         kind, mode, score = entry
-        if kind in _VIOLENT_FAMILIES and (
-            metaphorical or accident or natural_cause(token) or claimed(token) or died_of_illness(token)
-        ):
+        if kind in _VIOLENT_FAMILIES and (outside or no_violence_by(token)):
             continue
         if kind.isupper():
             plover_type, plover_mode = kind, mode
-            sub = None if kind in _NON_ACLED else _ACLED_OF_PLOVER.get(kind)
-            if kind == "AGREE" and not _PEACE_DEAL.search(sent_text):
-                sub = None  # ACLED codes ceasefires and peace deals, not every promise or arrangement
-            if kind == "RETREAT" and not (GROUND.search(sent_text) or FORCES_SUBJECT.search(sent_text)):
-                sub = None  # a bill or a candidacy withdrawn hands over no territory
-            if kind == "COERCE" and mode in _SECURITY_MEASURES:
-                sub = "Change to group/activity"  # curfews, bans, lockdowns, closures
+            sub = plover_sub_type(kind, mode, sent_text)
             family = None
         else:
             told = contrast_clause(token, sent) if kind in (PROTEST, RIOT) else sent_text
@@ -176,9 +120,11 @@ def _is_circumstance(trigger: Trigger) -> bool:
 
 
 def sentence_triggers(sent: Span) -> list[Trigger]:
-    """The triggers of a sentence's events: no verb of saying, and no noun of the circumstances ("during
-    fighting") when the sentence tells another event."""
-    triggers = [t for t in detect(sent) if not is_reporting_verb(t.token)]
+    """The triggers of a sentence's events: no verb of saying, no cooperation or statement that describes a
+    party ("whom Turkey has supported", "is backed by a coalition"), and no noun of the circumstances
+    ("during fighting") when the sentence tells another event."""
+    triggers = [t for t in detect(sent) if not is_reporting_verb(t.token)
+                and not (t.acled_sub_event_type is None and describes_a_party(t.token))]
     if any(not _is_circumstance(t) for t in triggers):
         triggers = [t for t in triggers if not _is_circumstance(t)]
     return triggers

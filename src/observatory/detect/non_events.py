@@ -9,7 +9,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from observatory.detect.cues import CONFLICT_ACTORS, CUES, EASED_MEASURE, INTERVENTION
+from observatory.detect.cues import CONFLICT_ACTORS, EASED_MEASURE, HEAVY_WEAPON_CUE, INTERVENTION
 from observatory.detect.participants import participants
 from observatory.read.nlp import text_of
 
@@ -22,7 +22,7 @@ def fires_at_something(token: Token, sent_text: str) -> bool:
         return True
     return any(
         (c.dep_ == "prep" and c.lower_ in ("at", "on", "towards", "into", "upon"))
-        or (c.dep_ == "dobj" and CUES[4][2].search(c.text) or c.lower_ in ("shots", "weapons", "arms", "guns"))
+        or (c.dep_ == "dobj" and HEAVY_WEAPON_CUE.search(c.text) or c.lower_ in ("shots", "weapons", "arms", "guns"))
         for c in token.children
     )
 
@@ -70,7 +70,7 @@ _ILLNESS = {"poisoning", "illness", "disease", "hunger", "starvation", "exposure
             "exhaustion", "dehydration", "heatstroke", "fever", "pneumonia"}
 
 
-def claimed(token: Token) -> bool:
+def claimed_responsibility(token: Token) -> bool:
     """An attack named only as what someone claimed responsibility for: a claim, not a report of the attack."""
     return any(a.lemma_.lower() in _CLAIM_WORDS for a in token.ancestors)
 
@@ -82,10 +82,10 @@ def died_of_illness(token: Token) -> bool:
     if any(c.dep_ == "prt" and c.lower_ in ("down", "out", "away") for c in token.children):
         return True
     causes = [c for p in token.children if p.dep_ == "prep" and p.lower_ in ("of", "from") for c in p.children]
-    return any(c.lemma_.lower() in _ILLNESS or medical(c) for c in causes)
+    return any(c.lemma_.lower() in _ILLNESS or medical_condition(c) for c in causes)
 
 
-def medical(token: Token) -> bool:
+def medical_condition(token: Token) -> bool:
     """ "a heart attack", "a panic attack", "a cardiac arrest": no violence."""
     return token.i > 0 and token.doc[token.i - 1].lower_ in ("heart", "panic", "asthma", "cardiac")
 
@@ -141,3 +141,42 @@ def lifted_measure(token: Token) -> bool:
     """A curfew or ban that is lifted, eased or shortened: the event is the concession, not the measure."""
     return token.pos_ == "NOUN" and token.dep_ in ("dobj", "nsubjpass") and \
         token.head.lemma_.lower() in _LIFTING_VERBS and bool(EASED_MEASURE.search(token.text))
+
+
+_ACCIDENT = re.compile(
+    r"\b(gas|cylinder|boiler|fireworks?|factory|plant|warehouse|tanker|chemical|reactor|pipeline|transformer|"
+    r"refinery|coal mine|mine shaft|kitchen|stove|furnace)s? (\w+ ){0,2}(explo\w+|blasts?|leaks?|fires?|blaze)\b|"
+    r"\b(explosion|blast|fire|leak)s? (at|in|inside) (a|an|the) (\w+ ){0,2}(factory|plant|warehouse|refinery|"
+    r"mine|depot|workshop|restaurant|market)\b|\b(poisoning|leak(ed|age)?|stampede|collapsed?|derail\w*)\b", re.I)
+
+
+_EQUIPMENT_HEADS = {"police", "policeman", "gear", "squad", "shield", "unit", "control", "officer", "helicopter",
+                    "dog", "vehicle", "force"}
+
+
+def names_no_event(token: Token) -> bool:
+    """A trigger word that tells no event where it stands: an adjective ("the captured fighters"), gear
+    ("riot police"), people named by what was done to them, a measure lifted, a crowd targeted, a medical
+    condition, a time ("in March"), people driven ("marched the students into the bush"), crowd-control
+    gear deployed ("tear gas deployments": told by the protest, no troops moved)."""
+    if token.dep_ == "amod" or (token.dep_ == "compound" and token.head.lemma_.lower() in _EQUIPMENT_HEADS):
+        return True
+    if names_people(token) or lifted_measure(token) or targeted_crowd(token) or medical_condition(token):
+        return True
+    if token.ent_type_ in ("DATE", "TIME"):
+        return True
+    lemma = token.lemma_.lower()
+    if lemma == "march" and token.pos_ == "VERB" and any(c.dep_ == "dobj" for c in token.children):
+        return True
+    return lemma in ("deploy", "deployment") and deploys_crowd_control(token)
+
+
+def outside_conflict(sent: Span, sent_text: str) -> bool:
+    """A sentence whose violent words tell no political violence: a story outside conflict (sports,
+    disasters) or an accident ("a gas cylinder exploded in a restaurant")."""
+    return is_non_conflict_story(sent) or (bool(_ACCIDENT.search(sent_text)) and not CONFLICT_ACTORS.search(sent_text))
+
+
+def no_violence_by(token: Token) -> bool:
+    """A violent word that tells no one's violence: a natural cause, a claim of responsibility, illness."""
+    return natural_cause(token) or claimed_responsibility(token) or died_of_illness(token)

@@ -75,7 +75,7 @@ def noun_phrase(head: Token) -> list[Token]:
     return sorted(words, key=lambda t: t.i)
 
 
-def phrase(tokens: list[Token]) -> str:
+def participant_names(tokens: list[Token]) -> str:
     """The participants' names, each with its conjuncts ("soldiers and police")."""
     heads = [*tokens, *(c for t in tokens for c in t.conjuncts)]
     return " | ".join(" ".join(t.text for t in noun_phrase(head)) for head in heads)

@@ -7,8 +7,8 @@ import re
 
 from spacy.tokens import Span, Token
 
-from observatory.detect.cues import ARMED, CUES, GOV, INTERVENTION
-from observatory.detect.participants import noun_phrase, participants, phrase
+from observatory.detect.cues import ARMED, CUES, DEVICE_CUE, FORCES_SUBJECT, GOV, GROUND, INTERVENTION
+from observatory.detect.participants import noun_phrase, participant_names, participants
 from observatory.detect.roles import new_holders
 from observatory.detect.triggers import (
     ABDUCT,
@@ -49,7 +49,7 @@ _KILLED_PROTESTERS = re.compile(
     r"\b(killed|killing|shot dead|shot and killed|live (ammunition|fire|rounds|bullets))\b", re.I)
 
 
-MOB_WORDS = re.compile(
+_MOB_WORDS = re.compile(
     r"\b(mobs?|lynch\w*|vigilantes?|angry crowds?|crowds?|group of (\w+ ){0,2}(people|residents|villagers|"
     r"locals|youths|men|inhabitants|sellers|supporters|members)|(local )?residents|villagers|locals|inhabitants|"
     r"youths|two groups|rival groups|supporters|community members|(party )?(members|supporters|workers|activists|"
@@ -71,7 +71,7 @@ _PROTESTERS = re.compile(
 _GATHERINGS = {"rally", "protest", "demonstration", "march", "sit-in", "strike", "meeting", "gathering"}
 
 
-SEXUAL_WORDS = re.compile(r"\b(rap(e|es|ed|ing)|sexual(ly)?|gang-?raped?|molest\w*)\b", re.I)
+_SEXUAL_WORDS = re.compile(r"\b(rap(e|es|ed|ing)|sexual(ly)?|gang-?raped?|molest\w*)\b", re.I)
 
 
 _SMALL_ARMS = re.compile(r"\b(small arms|small-arms|rifles?|automatic weapons|AK-47s?|gunfire)\b", re.I)
@@ -88,22 +88,22 @@ _EXCHANGE = re.compile(
 def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Token) -> tuple[str, str | None, str]:
     """ACLED sub-type of a violent trigger: weapon cues first, then who was hit and who did it."""
     doers, victims = participants(token)
-    doer_text, victim_text = phrase(doers), phrase(victims)
+    doer_text, victim_text = participant_names(doers), participant_names(victims)
     if _PROTESTERS.search(doer_text) and family in (CLASH, VIOLENCE, RIOT):
         return "PROTEST", "riot-spon", "Violent demonstration"
-    gathering_only = all(v.lemma_.lower() in _GATHERINGS for v in victims if _PROTESTERS.search(phrase([v])))
+    gathering_only = all(v.lemma_.lower() in _GATHERINGS for v in victims if _PROTESTERS.search(participant_names([v])))
     at_a_gathering = gathering_only and any(v.ent_type_ == "PERSON" for v in victims)  # "Cabrera, at a rally"
     if _PROTESTERS.search(victim_text) and not ARMED.search(victim_text) and not at_a_gathering:
         return protest_sub_type(sent_text, "demo-org", forced=True)  # "police fired on demonstrators"
     if family == CLASH and token.lemma_.lower() in _CLASH_WORDS:
-        sides = phrase(_clash_sides(token))
+        sides = participant_names(_clash_sides(token))
         if _PROTESTERS.search(sides):
             return "PROTEST", "riot-spon", "Violent demonstration"
         if not sides and (crowd_control(sent_text) or _tells_protest(sent_text)):
             return "PROTEST", "riot-spon", "Violent demonstration"  # "towns reported clashes and tear gas"
         if _unarmed_side(_clash_sides(token)):
             return "ASSAULT", "primitive" if _PRIMITIVE.search(sent_text) else "beat", "Mob violence"
-    if SEXUAL_WORDS.search(sent_text):
+    if _SEXUAL_WORDS.search(sent_text):
         return "ASSAULT", "sexual", "Sexual violence"
     if _EXCHANGE.search(sent_text):
         return "ASSAULT", "firearms", "Armed clash"
@@ -115,7 +115,7 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
     if weapon and weapon[0] == "Shelling/artillery/missile attack" and _SMALL_ARMS.search(sent_text):
         return "ASSAULT", "firearms", "Armed clash"  # mortars and small arms together: a firefight
     if weapon and weapon[0] == "Remote explosive/landmine/IED" and _COUNTED_EXPLOSIONS.search(sent_text) and not \
-            CUES[3][2].search(sent_text):
+            DEVICE_CUE.search(sent_text):
         return "ASSAULT", "heavy-weapons", "Shelling/artillery/missile attack"  # many blasts, no device: shelling
     if weapon and weapon[0] != "firearms":
         return "ASSAULT", weapon[1], weapon[0]
@@ -123,9 +123,9 @@ def _violence_sub_type(family: str, mode: str | None, sent_text: str, token: Tok
     if crowd_doer and _tells_protest(sent_text) and token.pos_ == "VERB" and family in (CLASH, VIOLENCE) and \
             _POLICE_TARGET.search(victim_text):  # a verb: "a rally against the attack on police" protests one
         return "PROTEST", "riot-spon", "Violent demonstration"  # "a group broke away from the march and attacked"
-    mob_doer = MOB_WORDS.search(doer_text) and not ARMED.search(doer_text)
+    mob_doer = _MOB_WORDS.search(doer_text) and not ARMED.search(doer_text)
     primitive = _PRIMITIVE.search(sent_text) is not None and weapon is None
-    if mob_doer or (family == CLASH and primitive and MOB_WORDS.search(sent_text)):
+    if mob_doer or (family == CLASH and primitive and _MOB_WORDS.search(sent_text)):
         return "ASSAULT", "primitive" if primitive else "beat", "Mob violence"
     victim_civilian = bool(_CIVILIAN.search(victim_text)) and not ARMED.search(victim_text)
     victim_armed = bool(ARMED.search(victim_text))
@@ -202,13 +202,13 @@ def _at_a_protest(token: Token) -> bool:
 
 def family_to_types(family: str, mode: str | None, sent_text: str, token: Token) -> tuple[str, str | None, str | None]:
     """PLOVER type, mode and ACLED sub-type for a trigger of a violence family, read from sentence cues."""
-    if family == ARREST and (_PROTESTERS.search(phrase(participants(token)[1])) or _at_a_protest(token)):
+    if family == ARREST and (_PROTESTERS.search(participant_names(participants(token)[1])) or _at_a_protest(token)):
         return "COERCE", mode, "Protest with intervention"  # protesters detained: the protest met force
     if family == ARREST:
         return "COERCE", mode, "Arrests"
     if family == HQ:
         return "MOBILIZE", "troops", "Headquarters or base established"
-    if family == DESTROY and _PROTESTERS.search(phrase(participants(token)[0])):
+    if family == DESTROY and _PROTESTERS.search(participant_names(participants(token)[0])):
         return "PROTEST", "riot-spon", "Violent demonstration"  # rioters burning cars
     if family == DESTROY:
         return "COERCE", "destroy", "Looting/property destruction"
@@ -221,7 +221,7 @@ def family_to_types(family: str, mode: str | None, sent_text: str, token: Token)
     if family == MOB:
         return "ASSAULT", mode, "Mob violence"
     if family == TERRITORY:
-        doer_text = phrase(new_holders(token) or participants(token)[0])
+        doer_text = participant_names(new_holders(token) or participants(token)[0])
         gov = GOV.search(doer_text) if doer_text.strip() else GOV.search(sent_text)
         sub = "Government regains territory" if gov else "Non-state actor overtakes territory"
         return "ASSAULT", None, sub
@@ -236,12 +236,12 @@ def armed_protest(token: Token, family: str | None) -> bool:
     if family != PROTEST:
         return False
     doers = participants(token)[0]
-    doer_text = phrase(doers)
+    doer_text = participant_names(doers)
     if doers and ARMED.search(doer_text) and not _PROTESTERS.search(doer_text):
         return True
     if token.lemma_.lower() != "block" or _PROTESTERS.search(span_text(token.sent)):
         return False
-    return not (doers and (MOB_WORDS.search(doer_text) or _GROUP_NOUNS.search(doer_text)))
+    return not (doers and (_MOB_WORDS.search(doer_text) or _GROUP_NOUNS.search(doer_text)))
 
 
 def crowd_control(text: str) -> bool:
@@ -254,7 +254,7 @@ def protest_sub_type(
 ) -> tuple[str, str | None, str]:
     """PLOVER type, mode and ACLED sub-type of a protest, from the words that tell how it went.
 
-    The pipeline calls it again with the whole paragraph, since "Police dispersed them" or "The crowd
+    assemble.protests calls it again with the whole paragraph, since "Police dispersed them" or "The crowd
     burned tyres" often comes in the sentence after the one that reports the protest. ``forced``: the
     sentence already tells that force was used on the protesters.
     """
@@ -292,3 +292,36 @@ def contrast_clause(token: Token, sent: Span) -> str:
             return " ".join(t.text for t in mark.head.subtree if t.i != mark.i)
         return " ".join(t.text for t in sent if t.i not in inner)
     return span_text(sent)
+
+
+_PEACE_DEAL = re.compile(
+    r"\b(cease[- ]?fires?|truces?|armistice|peace (deal|agreement|accord|treaty|pact|plan)s?|"
+    r"(deal|agreement|accord|treaty|pact)s? (to end|ending|on ending) (the )?(fighting|war|conflict|hostilities)|"
+    r"cessation of hostilities|non-aggression|prisoner (exchange|swap|release)s?|(exchange|swap)s? of prisoners)\b",
+    re.I)
+
+
+_SECURITY_MEASURES = {"restrict", "curfew", "ban", "censor", "martial-law"}
+
+
+_NON_ACLED = {"CONSULT", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "SUPPORT", "COOPERATE", "AID"}
+
+
+_ACLED_OF_PLOVER = {
+    "AGREE": "Agreement", "RETREAT": "Non-violent transfer of territory", "MOBILIZE": "Change to group/activity",
+    "COERCE": "Other", "CONCEDE": None,
+}
+
+
+def plover_sub_type(kind: str, mode: str | None, sent_text: str) -> str | None:
+    """The ACLED sub-type of a trigger typed directly in PLOVER: an agreement only for a ceasefire or a
+    peace deal, a retreat only from ground, a security measure as a change to group/activity; None for
+    PLOVER types ACLED does not code."""
+    sub = None if kind in _NON_ACLED else _ACLED_OF_PLOVER.get(kind)
+    if kind == "AGREE" and not _PEACE_DEAL.search(sent_text):
+        sub = None  # ACLED codes ceasefires and peace deals, not every promise or arrangement
+    if kind == "RETREAT" and not (GROUND.search(sent_text) or FORCES_SUBJECT.search(sent_text)):
+        sub = None  # a bill or a candidacy withdrawn hands over no territory
+    if kind == "COERCE" and mode in _SECURITY_MEASURES:
+        sub = "Change to group/activity"  # curfews, bans, lockdowns, closures
+    return sub

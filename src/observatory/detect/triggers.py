@@ -8,7 +8,7 @@ import re
 from spacy.tokens import Token
 
 from observatory.detect.cues import ARMED, EASED_MEASURE, FORCES_SUBJECT, GOV, GROUND
-from observatory.detect.participants import noun_phrase, participants, phrase
+from observatory.detect.participants import noun_phrase, participant_names, participants
 from observatory.detect.roles import HANDING_VERBS, new_holders
 from observatory.read.nlp import span_text
 
@@ -19,7 +19,7 @@ VIOLENCE, CLASH, TERRITORY, PROTEST, RIOT, MOB, ARREST, DESTROY, DISRUPT, ABDUCT
 )
 
 
-# lemma -> (family or PLOVER type, PLOVER mode, base score). Families map to ACLED sub-types below.
+# lemma -> (family or PLOVER type, PLOVER mode, base score). Families map to ACLED sub-types in sub_types.
 VERB_TRIGGERS: dict[str, tuple[str, str | None, float]] = {
     # violence
     "kill": (VIOLENCE, None, 0.8), "shoot": (VIOLENCE, "firearms", 0.8), "attack": (VIOLENCE, None, 0.85),
@@ -202,12 +202,14 @@ _UNIT = re.compile(
 _DROPPED_WEAPONS = re.compile(r"\b(bombs?|barrels?|explosives?|munitions?|grenades?|missiles?|shells?)\b", re.I)
 
 
-# Every word is_trigger_form can take for a trigger, as its lemma or lower form (besides "air..." forms).
+# Every word trigger_entry can take for a trigger, as its lemma or lower form (besides "air..." forms).
 _TRIGGER_WORDS = frozenset({*VERB_TRIGGERS, *NOUN_TRIGGERS, "shot", "shoot", "loss", "martyr", "cease", "strike",
                             "custody"})
 
 
-def is_trigger_form(token: Token) -> tuple[str, str | None, float] | None:
+def trigger_entry(token: Token) -> tuple[str, str | None, float] | None:
+    """The lexicon entry a word takes as a trigger where it stands (family or PLOVER type, mode, base
+    score), or None when it is no trigger there."""
     lemma = token.lemma_.lower()
     text = token.lower_
     if lemma not in _TRIGGER_WORDS and text not in _TRIGGER_WORDS and not text.startswith("air"):
@@ -266,7 +268,7 @@ _CAPTIVES = re.compile(
 def _captured_people(token: Token) -> tuple[str, str | None, float]:
     """People captured are detained (by state forces) or abducted (by anyone else), no ground taken."""
     doers = participants(token)[0]
-    if doers and not GOV.search(phrase(doers)):
+    if doers and not GOV.search(participant_names(doers)):
         return (ABDUCT, "abduct", 0.6)
     return (ARREST, "arrest", 0.7)
 

@@ -27,7 +27,7 @@ from spacy.util import filter_spans
 from observatory.lexicon.actor_file import ActorEntry, read_actor_csv
 from observatory.lexicon.actor_names import exact_key, folded_key, is_case_sensitive
 from observatory.lexicon.countries import all_countries, country_index, is_country_word
-from observatory.lexicon.party_kinds import GENERIC_MODIFIERS, HEAD_KIND, HEAD_WORDS, LEADING, head_kind
+from observatory.lexicon.party_kinds import GENERIC_MODIFIERS, HEAD_KIND, HEAD_WORDS, LEADING_FILLERS, head_kind
 from observatory.lexicon.taxonomy import SECTOR_TO_INTER
 from observatory.models import ActorRef
 
@@ -236,7 +236,7 @@ class ActorDictionary:
         """The phrase, then versions of it without quantities, modifiers, member nouns and 'of' heads."""
         plain = _ARTICLE.sub("", raw.replace("’", "'"))
         linked = re.sub(r"-(?:linked|affiliated|led|run|controlled|loyal)\b", "", plain, flags=re.I)
-        core = LEADING.sub("", linked)
+        core = LEADING_FILLERS.sub("", linked)
         variants = [raw, plain, linked, core, _TRAILING.sub("", core)]
         of = re.search(r"\b(?:of|from)\s+(?:the\s+)?(.+)$", core, flags=re.I)
         if of and head_kind(folded_key(core[: of.start()])) not in (None, *_FOLLOWER_KINDS):

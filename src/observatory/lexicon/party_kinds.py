@@ -125,7 +125,7 @@ _PEOPLE_KINDS = {"CVL", "JRN", "MED", "REF", "PRO", "LAB", "RIO", "GOV", "PTY"}
 
 
 # Words dropped before looking a phrase up again: quantities and vague modifiers in front ...
-LEADING = re.compile(
+LEADING_FILLERS = re.compile(
     r"^(?:(?:at least|about|around|some|several|many|dozens of|hundreds of|thousands of|scores of|"
     r"a group of|group of|groups of|a number of|members of|member of|elements of|fighters (?:of|from)|"
     r"militants (?:of|from)|units of|troops of|supporters of|a unit of|suspected|alleged|presumed|"
@@ -159,7 +159,7 @@ def head_kind(text: str) -> str | None:
     of = re.search(r"\b(?:of|from)\b", key)
     if of and of.start() > 0 and (kind := head_kind(key[: of.start()])) is not None:
         return kind  # the head comes before its "of": "supporters of the president" are supporters
-    stripped = _head_words(LEADING.sub("", key))
+    stripped = _head_words(LEADING_FILLERS.sub("", key))
     kind = _phrase_kind(_head_words(key)) or _phrase_kind(stripped)
     if kind is None:
         kind = next((HEAD_KIND[w] for w in reversed(stripped) if w in HEAD_KIND), None)

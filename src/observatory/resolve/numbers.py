@@ -120,6 +120,7 @@ def _words_to_int(text: str) -> int | None:
 
 
 def to_int(text: str) -> int | None:
+    """A number written in digits or words ("1,500", "twenty-three", "2 million"), or None."""
     text = text.strip().lower()
     number = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(hundred|thousand|million|billion)?", text)
     if number:

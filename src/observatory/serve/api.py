@@ -42,7 +42,7 @@ from observatory.models import Document
 from observatory.read.inputs import SUPPORTED_SUFFIXES, ReadError, read_path, text_problem
 from observatory.store import changes, queries, review, review_fields
 from observatory.store.backends import Connection, is_postgres_url, remove_server_marker, write_server_marker
-from observatory.store.dedupe import dedupe_articles, repair
+from observatory.store.dedupe import repair
 from observatory.store.export import FORMATS, MEDIA_TYPES, export_events, export_rows
 from observatory.store.ingest import Store, content_hash
 from observatory.store.migrations import SchemaTooNewError
@@ -470,8 +470,7 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
                 pairs.append((doc, result))
                 events[article_id] = len(result.events)
         with write_lock:
-            stats = store.add_batch(pairs)
-            dedupe_articles(store.con, sorted(stats.added))
+            stats, _ = store.ingest(pairs)
         report, reported = [], set()
         for doc, article_id in zip(docs, article_ids, strict=True):
             entry: dict[str, Any] = {"id": doc.id, "article_id": article_id, "status": "duplicate", "event_ids": []}

@@ -16,11 +16,15 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from observatory.config import DEFAULT_DB
 from observatory.models import Document, DocumentResult, Event
 from observatory.store import backends
 from observatory.store.migrations import apply_migrations, is_current
+
+if TYPE_CHECKING:
+    from observatory.store.dedupe import DedupeStats
 
 logger = logging.getLogger(__name__)
 
@@ -246,6 +250,14 @@ class Store:
     def has_document(self, doc: Document) -> bool:
         """True when a document with the same normalised text is already stored."""
         return bool(self.known_hashes([content_hash(doc.text)]))
+
+    def ingest(self, batch: list[tuple[Document, DocumentResult]]) -> tuple[IngestStats, DedupeStats]:
+        """Store a batch (add_batch), then attach its new events to incidents across reports
+        (dedupe.dedupe_articles): what every ingest path does."""
+        from observatory.store.dedupe import dedupe_articles  # the gazetteer it needs: only when ingesting
+
+        stats = self.add_batch(batch)
+        return stats, dedupe_articles(self.con, sorted(stats.added))
 
     def add_batch(self, batch: list[tuple[Document, DocumentResult]]) -> IngestStats:
         """Store a batch of documents with their events in one transaction; skip known texts. When the

@@ -435,3 +435,27 @@ def totals(con: Connection, f: EventFilter, unit: Unit = "incident") -> dict[str
     ).fetchone()
     keys = ("events", "reports", "fatalities", "injured", "abducted", "arrested", "displaced", "articles")
     return dict(zip(keys, (int(v) for v in row), strict=True))
+
+
+def incidents_by_type(con: Connection) -> list[tuple]:
+    """(type, incidents, reports, fatalities, countries) of the occurred incidents, by ACLED sub-type (or
+    PLOVER type), most incidents first."""
+    return con.execute(
+        f"""SELECT coalesce(acled_sub_event_type, plover_type) AS kind, count(*) AS incidents,
+                   sum(n_events) AS reports, coalesce(sum(fatalities), 0) AS fatalities,
+                   string_agg(DISTINCT country, ', ') AS countries
+            FROM ({units_sql("incident")}) u WHERE status = 'occurred' GROUP BY kind
+            ORDER BY incidents DESC, kind"""
+    ).fetchall()
+
+
+def reported_by_several(con: Connection) -> tuple[int, int]:
+    """How many incidents several articles report, and how many events those hold."""
+    incidents, events = con.execute(
+        "SELECT count(*), coalesce(sum(n_events), 0) FROM incidents WHERE n_reports > 1").fetchone()
+    return int(incidents), int(events)
+
+
+def has_event(con: Connection, event_id: str) -> bool:
+    """Whether the store holds an event of this id."""
+    return bool(con.execute("SELECT count(*) FROM events WHERE event_id = ?", [event_id]).fetchone()[0])

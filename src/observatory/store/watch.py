@@ -19,7 +19,7 @@ import trafilatura
 
 from observatory.models import Document
 from observatory.read.inputs import SUPPORTED_SUFFIXES, ReadError, read_path, text_problem
-from observatory.store.dedupe import dedupe_articles, repair
+from observatory.store.dedupe import repair
 from observatory.store.ingest import Store
 from observatory.store.shutdown import GracefulShutdown
 
@@ -214,12 +214,12 @@ def _ingest(
     results = list(extractor.extract_many(documents)) if documents else []
     with shutdown.critical():
         if documents:
-            added = store.add_batch(list(zip(documents, results, strict=True)))
+            added, linked = store.ingest(list(zip(documents, results, strict=True)))
             stats.errors.extend(added.refusals(documents))
             stats.documents += added.documents
             stats.skipped += added.skipped
             stats.events += added.events
-            stats.incidents += dedupe_articles(store.con, sorted(added.added)).incidents
+            stats.incidents += linked.incidents
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         store.con.executemany(
             "INSERT OR IGNORE INTO watch_state VALUES (?, ?, ?)", [(item.source, item.key, now) for item in items]
