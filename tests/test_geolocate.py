@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from observatory import layout
 from observatory.actors import ActorDictionary
 from observatory.gazetteer import haversine_km
 from observatory.geolocate import DocumentPlaces, Geolocator, admin1_matches
+from observatory.models import Location
 from observatory.nlp import get_nlp
 
 
@@ -149,6 +151,39 @@ def test_demonym_capital_is_the_capital_city(geolocator: Geolocator, phrase: str
     places, sents = _analyse(geolocator, f"A car bomb exploded near a hotel {phrase} on Sunday, police said.")
     loc = places.for_sentence(sents[0])
     assert loc is not None and (loc.country, loc.name, loc.precision) == (country, capital, 1)
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Thousands of people protested against the new tax law in Ukraine on Sunday.", "UKR"),
+    ("Government troops clashed with rebels in Colombia on Monday, killing four.", "COL"),
+])
+def test_a_place_known_only_at_country_level_has_no_point(geolocator: Geolocator, text: str, country: str) -> None:
+    """Not the capital's coordinates and admin1: the country only, at region precision."""
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == country
+    assert (loc.lat, loc.lon, loc.admin1, loc.admin2, loc.precision) == (None, None, None, None, 3)
+
+
+@pytest.mark.parametrize(("text", "country", "city"), [
+    ("An explosion rocked a crowded market in Kenya's capital on Wednesday, killing nine people.", "KEN", "Nairobi"),
+    ("Two soldiers were shot dead in the capital of the West African country of Mali on Friday.", "MLI", "Bamako"),
+    ("Gunmen killed three guards in Somalia's capital, Mogadishu, on Tuesday.", "SOM", "Mogadishu"),
+    ("Rival groups clashed in the port city Mombasa on Sunday, leaving four dead.", "KEN", "Mombasa"),
+])
+def test_a_country_named_for_its_capital_is_the_capital(geolocator: Geolocator, text: str, country: str,
+                                                       city: str) -> None:
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.name, loc.precision) == (country, city, 1)
+    assert loc.lat is not None and loc.lon is not None
+
+
+def test_the_capital_of_a_region_of_a_country_is_not_the_country_capital(geolocator: Geolocator) -> None:
+    text = "A car bomb exploded in the capital of Iraq's Kurdistan region on Sunday, killing six people."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is None or loc.name != "Baghdad"
 
 
 def test_demonym_alone_is_not_a_place(geolocator: Geolocator) -> None:
@@ -504,3 +539,9 @@ def test_congo_alone_is_a_country(geolocator: Geolocator) -> None:
     places, sents = _analyse(geolocator, "At least 70 people were hacked to death in eastern Congo, the "
                                          "United Nations said.")
     assert places.for_sentence(sents[0]).country in ("COD", "COG")
+
+
+def test_a_location_has_both_coordinates_or_neither() -> None:
+    with pytest.raises(ValidationError, match="both or neither"):
+        Location(text="Lviv", name="Lviv", lat=49.84, country="UKR")
+    assert Location(text="Ukraine", name="Ukraine", country="UKR", precision=3).lat is None

@@ -41,12 +41,14 @@ _TYPE_WORDS = (r"province|governorate|district|sub-district|subdistrict|countrys
                r"department|prefecture|valley|plain|plains|desert|mountains|crossing|checkpoint|airport|airbase")
 _DIRECTION_WORD = (r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|central|"
                    r"downtown|greater|rural)\s+")
+# A word for a settlement right before its name: "the capital, Sanaa", "the garrison city Rawalpindi".
+_APPOSITION = r"\b(?:capital|city|town|village|port)\s*,?\s+"
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Aa]t|[Oo]utside|[Aa]round|[Ff]rom|[Tt]o|[Ii]nto|[Tt]owards?|[Aa]cross|[Oo]f|"
     r"[Bb]etween|[Aa]nd|[Oo]n|[Tt]argets?|[Tt]argeting|[Tt]argeted|[Hh]it|[Ss]truck|[Ss]helled|[Aa]ttack(?:ed)?|[Cc]aptured|"
     r"[Ss]eized|[Ss]tormed|[Bb]esieged|[Bb]ombed|[Ee]ntered|[Rr]aided|[Oo]ver|[Aa]long|[Ii]nside|[Ww]ithin)"
     rf"\s+(?:the\s+)?(?:(?:{_TYPE_WORDS}|outskirts|vicinity|suburbs|outskirt)\s+of\s+(?:the\s+)?)?"
-    rf"(?:{_DIRECTION_WORD})?|\(|,\s)$"
+    rf"(?:{_DIRECTION_WORD})?|\(|,\s|{_APPOSITION})$"
 )
 _TYPE_BEFORE = re.compile(rf"\b(?P<type>{_TYPE_WORDS})\s+of\s+(?:the\s+)?$", re.IGNORECASE)  # "province of Idlib"
 _TYPE_AFTER = re.compile(rf"\s+(?:{_DIRECTION_WORD})?(?P<type>{_TYPE_WORDS})\b", re.IGNORECASE)
@@ -93,9 +95,9 @@ _NOT_PLACE_AFTER = re.compile(
 _STRONG_CUE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|[Aa]t|[Ii]nto|[Tt]owards?|[Tt]argets?|[Tt]arget(?:ing|ed)|[Ff]rom|"
     r"shelled|stormed|captured|seized|bombed|raided|besieged|attack)"
-    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|outskirts|vicinity|mayor|governor|residents|"
+    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|country|outskirts|vicinity|mayor|governor|residents|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?)\s+of\s+"
-    r"(?:the\s+)?|\()$")
+    rf"(?:the\s+)?|\(|{_APPOSITION})$")
 _POSSESSIVE_CUE = re.compile(r"\b(?:in|near|at|outside)\s+$")
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|province|area)\s+of\s+)?$", re.IGNORECASE)
 # A place named as where the dead or wounded were taken, or where someone spoke, is not the incident's:
@@ -105,6 +107,11 @@ _VENUE_BEFORE = re.compile(
     r"(?:back\s+)?to\s+(?:(?:a|the)\s+)?(?:(?:hospitals?|morgue|town|city|capital)\s+(?:in|of)\s+)?|"
     r"(?:said|says|told\s+(?:reporters|journalists)|told\s+a\s+(?:news|press)\s+conference|"
     r"(?:news|press)\s+conference|(?:a|the)\s+statement)\s+(?:issued\s+)?in\s+)$", re.IGNORECASE)
+# A country named for its capital: "Nigeria's capital", "the capital of the South American country of Guyana".
+_CAPITAL_AFTER = re.compile(r"['’]s\s+capital\b(?!\s+(?:city\s+)?of\b)")
+_CAPITAL_OF_BEFORE = re.compile(
+    r"\bcapital(?:\s+city)?\s+of\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,3}(?:country|nation)\s+of\s+(?:the\s+)?)?$",
+    re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|added|stated|announced|claimed|denied|warned)\b")
 _REGION_AFTER = re.compile(r"\s+(?:region|state|province|regional state|zone)\b", re.IGNORECASE)
 _LIST_AFTER = re.compile(r"\s*(?:,\s*[A-Z]|and\b|or\b)")
@@ -325,6 +332,8 @@ def _apart(a: Location, b: Location) -> bool:
     """Two scenes: neither place is the other, holds the other (a region and its town) or lies beside it."""
     if a.name == b.name or a.country != b.country:
         return a.name != b.name
+    if a.lat is None or b.lat is None:  # a country and a place in it
+        return False
     if (a.precision == 3 and a.admin1 == b.admin1) or (b.precision == 3 and b.admin1 == a.admin1):
         return False
     return haversine_km(a.lat, a.lon, b.lat, b.lon) > SAME_SCENE_KM
@@ -479,6 +488,7 @@ class Geolocator:
             t.actor_origin = bool(_ACTOR_AFTER.match(text, t.end) or _NOT_PLACE_AFTER.match(text, t.end))
             t.origin = bool(_FROM_BEFORE.search(text, max(0, t.start - 30), t.start))
             t.venue = bool(_VENUE_BEFORE.search(text, max(0, t.start - 60), t.start))
+        self._capitals_named(text, toponyms)
         self._apply_qualifiers(text, toponyms)
         if layout.dateline is not None and not any(t.in_dateline for t in toponyms):
             start, end, _ = layout.dateline
@@ -491,6 +501,18 @@ class Geolocator:
             original = text_of(doc)
             _keep_in_anchor_country([t for t in toponyms if original[t.start:t.end].islower()])
         return toponyms
+
+    def _capitals_named(self, text: str, toponyms: list[Toponym]) -> None:
+        """A country named for its capital ("Nigeria's capital", "the capital of Guyana") is that city."""
+        for t in toponyms:
+            countries = sorted({p.country for p in t.candidates if p.kind == "country" and p.country})
+            if not countries or not (_CAPITAL_AFTER.match(text, t.end) or (
+                    _CAPITAL_OF_BEFORE.search(text, max(0, t.start - 80), t.start)
+                    and not text.startswith(("'s", "’s"), t.end))):  # "the capital of Iraq's Kurdistan region"
+                continue
+            capitals = [p for p in map(self.gazetteer.capital_of, countries) if p is not None]
+            if capitals:
+                t.candidates, t.capital, t.strong_cue = capitals, True, True
 
     def _apply_qualifiers(self, text: str, toponyms: list[Toponym]) -> None:
         """A region right after a place qualifies it: "Kamianka, Donetsk", "Taji, Iraq", "Zinjibar (Zinjibar,
@@ -645,7 +667,11 @@ class Geolocator:
                               default=None)
 
     def _location(self, t: Toponym) -> Location:
+        """The toponym's place as a Location; a country has no point and no admin1 (never its capital's)."""
         place = t.place
+        if place.kind == "country":
+            return Location(text=t.text, name=place.name, geonameid=place.geonameid, country=place.country,
+                            precision=3)
         precision = place.precision
         if place.kind in ("city", "curated") and precision < 3 and (t.near or t.type_word in _NEAR_TYPES):
             precision = 2
