@@ -545,3 +545,26 @@ def test_a_location_has_both_coordinates_or_neither() -> None:
     with pytest.raises(ValidationError, match="both or neither"):
         Location(text="Lviv", name="Lviv", lat=49.84, country="UKR")
     assert Location(text="Ukraine", name="Ukraine", country="UKR", precision=3).lat is None
+
+
+@pytest.mark.parametrize(("text", "country", "name"), [
+    ("Israeli forces raided the village of Nabi Salih on Friday and arrested three young men.", "PSE", "Nabi Salih"),
+    ("Turkish forces shelled the town of Tall Rif'at on Monday, wounding four civilians.", "SYR", "Tall Rif'at"),
+])
+def test_a_force_named_by_its_nationality_rules_out_no_village_abroad(geolocator: Geolocator, text: str,
+                                                                       country: str, name: str) -> None:
+    """"Israeli forces" is a force's home, not the scene: the small village they raid may lie abroad."""
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.text, loc.precision) == (country, name, 1)
+
+
+def test_a_region_the_gazetteer_lacks_in_parentheses_is_no_place(geolocator: Geolocator) -> None:
+    """"(Ouahigouya, Yatenga)": the province is unknown, and its loose spellings abroad are no scene."""
+    text = "Gunmen attacked a gold mine near Ouahigouya (Ouahigouya, Yatenga) on Monday, killing five miners."
+    places, sents = _analyse(geolocator, text)
+    yatenga = next(t for t in places.toponyms if t.text == "Yatenga")
+    assert yatenga.qualifier and yatenga.location is None
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1, loc.text) == ("BFA", "Nord", "Ouahigouya")
+    assert places.listed(sents[0]) == []

@@ -112,6 +112,11 @@ _CAPITAL_AFTER = re.compile(r"['’]s\s+capital\b(?!\s+(?:city\s+)?of\b)")
 _CAPITAL_OF_BEFORE = re.compile(
     r"\bcapital(?:\s+city)?\s+of\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,3}(?:country|nation)\s+of\s+(?:the\s+)?)?$",
     re.IGNORECASE)
+# Words after a demonym that make it a force's nationality rather than the scene's.
+_FORCE_AFTER = re.compile(
+    r"(?:-(?:backed|led|supported|allied)\b|\s+(?:(?:military|army|security|special|government|armed|air|naval|"
+    r"border|occupation|coalition)\s+)?(?:forces|troops|soldiers|army|military|jets|warplanes|aircraft|drones?|"
+    r"air\s*strikes?|strikes?|settlers|navy|artillery|tanks|units?|patrols?|convoys?|coalition)\b)", re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|added|stated|announced|claimed|denied|warned)\b")
 _REGION_AFTER = re.compile(r"\s+(?:region|state|province|regional state|zone)\b", re.IGNORECASE)
 _LIST_AFTER = re.compile(r"\s*(?:,\s*[A-Z]|and\b|or\b)")
@@ -425,8 +430,13 @@ class Geolocator:
         ``actor_countries`` counts the home countries of the actors the text names: they favour places
         there ("Houthi shelling in Sadah" is in Yemen) but, unlike demonyms, rule out no place abroad."""
         toponyms = self._find(doc, layout)
-        context = Counter(self._demonyms[m.group(1)] for m in self._demonym_re.finditer(text_of(doc)))
-        self._resolve(toponyms, context, actor_countries or Counter())
+        text = text_of(doc)
+        context: Counter[str] = Counter()
+        forces = Counter(actor_countries or {})
+        for match in self._demonym_re.finditer(text):
+            # "Israeli forces", "Turkish-backed militants": a force's home, which acts abroad too
+            (forces if _FORCE_AFTER.match(text, match.end()) else context)[self._demonyms[match.group(1)]] += 1
+        self._resolve(toponyms, context, forces)
         _mark_reference_points(text_of(doc), toponyms)
         for t in toponyms:
             if t.place is not None:
@@ -528,21 +538,30 @@ class Geolocator:
                 continue
             self._add_loose_within(first, regions)
             inside = [p for p in first.candidates if _within(p, regions)]
+            if not inside and second.loose and first.candidates:
+                continue  # a guessed spelling of the region ("Kadiogo" as Kedougou) rules out no known place
             if inside or not any(p.kind in ("admin1", "country") for p in first.candidates):
                 first.candidates = inside
                 second.candidates, second.qualifier = regions, True
         for match in _PARENTHETICAL.finditer(text):
             last = next((t for t in reversed(toponyms) if match.start() < t.start < match.end()), None)
-            regions = [p for p in last.candidates if p.kind in ("admin1", "country")] if last else []
-            if not regions or not _PAREN_END.match(text, last.end):
+            if last is None or not _PAREN_END.match(text, last.end):
+                continue
+            regions = [p for p in last.candidates if p.kind in ("admin1", "country")]
+            sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
+            bounded = [t for t in toponyms if sentence_start < t.start < match.start() and not t.qualifier]
+            if (last.loose or not last.candidates) and not any(
+                    _within(p, regions) or _contains(p, regions) for t in bounded for p in t.candidates):
+                if "," in text[match.start():last.start]:  # "(Ouagadougou, Kadiogo)": a region the gazetteer
+                    last.candidates, last.qualifier = [], True  # lacks, not a guess at another place
+                continue
+            if not regions:
                 continue
             last.candidates, last.qualifier = regions, True
-            sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
-            for t in toponyms:
-                if sentence_start < t.start < match.start() and not t.qualifier:
-                    inside = [p for p in t.candidates if _within(p, regions)]
-                    wider = [p for p in t.candidates if _contains(p, regions)]
-                    t.candidates = inside or wider
+            for t in bounded:
+                inside = [p for p in t.candidates if _within(p, regions)]
+                wider = [p for p in t.candidates if _contains(p, regions)]
+                t.candidates = inside or wider
 
     def _add_loose_within(self, toponym: Toponym, regions: list[Place]) -> None:
         """When no candidate of a place lies in the region that qualifies it, try looser spellings there."""
