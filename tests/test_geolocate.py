@@ -568,3 +568,38 @@ def test_a_region_the_gazetteer_lacks_in_parentheses_is_no_place(geolocator: Geo
     loc = places.for_sentence(sents[0])
     assert loc is not None and (loc.country, loc.admin1, loc.text) == ("BFA", "Nord", "Ouahigouya")
     assert places.listed(sents[0]) == []
+
+
+@pytest.mark.parametrize(("text", "scene", "elsewhere"), [
+    ("Gunmen killed two guards in Kaduna. Two of the wounded were later taken to a hospital in Kano, police said.",
+     "Kaduna", "Kano"),
+    ("The interior minister told reporters in Kabul that the attackers had been killed in Ghazni.", "Ghazni", "Kabul"),
+    ("Speaking at a news conference in Geneva, the envoy said the strike killed 12 civilians in Hodeidah.",
+     "Hodeidah", "Geneva"),
+    ("The bombing in Benghazi was condemned by leaders in Washington.", "Benghazi", "Washington"),
+])
+def test_a_place_named_as_a_destination_or_a_speakers_venue_is_not_the_scene(
+        geolocator: Geolocator, text: str, scene: str, elsewhere: str) -> None:
+    """Read from the parse, whatever words stand between: where the wounded were taken, where someone spoke
+    or reacted."""
+    places, sents = _analyse(geolocator, text)
+    venue = next(t for t in places.toponyms if t.text == elsewhere)
+    assert venue.venue
+    assert all(places.for_sentence(s).text == scene for s in sents)
+
+
+def test_a_place_a_group_is_based_in_or_named_after_is_not_the_scene(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "The group, which is based in Aleppo, said its fighters killed four "
+                                         "soldiers in Idlib.")
+    assert next(t for t in places.toponyms if t.text == "Aleppo").actor_origin
+    assert places.for_sentence(sents[0]).text == "Idlib"
+
+
+@pytest.mark.parametrize("text", [
+    "Coalition forces brought reinforcements of 30 trucks to their base in Hasakah on Monday.",
+    "Thousands of workers took to the streets of Surat city on Tuesday.",
+])
+def test_forces_moved_to_a_place_and_crowds_in_its_streets_are_there(geolocator: Geolocator, text: str) -> None:
+    places, sents = _analyse(geolocator, text)
+    assert not any(t.venue for t in places.toponyms)
+    assert places.for_sentence(sents[0]) is not None

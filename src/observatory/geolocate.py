@@ -498,6 +498,9 @@ class Geolocator:
             t.actor_origin = bool(_ACTOR_AFTER.match(text, t.end) or _NOT_PLACE_AFTER.match(text, t.end))
             t.origin = bool(_FROM_BEFORE.search(text, max(0, t.start - 30), t.start))
             t.venue = bool(_VENUE_BEFORE.search(text, max(0, t.start - 60), t.start))
+            role = _parse_role(doc, t)
+            t.venue = t.venue or role == "venue"
+            t.actor_origin = t.actor_origin or role == "origin"
         self._capitals_named(text, toponyms)
         self._apply_qualifiers(text, toponyms)
         if layout.dateline is not None and not any(t.in_dateline for t in toponyms):
@@ -716,6 +719,62 @@ def _mark_reference_points(text: str, toponyms: list[Toponym]) -> None:
         if first.place is not None and first.place.kind != "country" and _REFERENCE_GAP.match(
                 text[first.end:second.start]):
             second.venue = True
+
+
+# What a place phrase attaches to when it is not the incident's place (read from the dependency parse):
+# where people or bodies were taken ("were flown back home to Abu Dhabi", "taken to a hospital in Kano"),
+# where someone spoke ("told reporters in Kabul", "at a news conference in Geneva") or reacted ("condemned by
+# leaders in Washington"), and where a group is based or what it is named after ("based in Aleppo", "the
+# Jalisco New Generation Cartel").
+_TRANSFER_VERBS = frozenset({"take", "fly", "rush", "transfer", "evacuate", "airlift", "bring", "transport",
+                             "repatriate", "drive", "carry", "deport", "extradite", "admit"})
+_SPEECH_VERBS = frozenset({"say", "tell", "speak", "announce", "warn", "brief", "declare", "condemn", "denounce",
+                           "deplore", "mourn", "react", "respond", "welcome", "praise", "hail", "criticise",
+                           "criticize"})
+_SPEECH_NOUNS = frozenset({"conference", "briefing", "statement", "interview", "speech"})
+_BASE_WORDS = frozenset({"base", "headquarter", "station"})  # the verbs: "based", "headquartered", "stationed"
+_GROUP_NOUNS = frozenset({"cartel", "gang", "militia", "brigade", "battalion", "regiment", "faction", "front",
+                          "movement", "clan", "mafia"})
+
+
+# What a force moves to its scene ("brought reinforcements to Shadadah"), and "took to the streets of".
+_NOT_TRANSFERRED = frozenset({"reinforcement", "troop", "force", "convoy", "equipment", "weapon", "vehicle", "tank",
+                              "truck", "fighter", "militant", "aid", "supply", "street"})
+
+
+def _moves_forces(verb: Token, destination: Token) -> bool:
+    """Whether a transfer verb moves forces or supplies (a deployment told at its place), or is "take to the
+    streets", rather than taking people or bodies somewhere else."""
+    moved = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "nsubj")]
+    moved += [g for c in moved for p in c.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj"]
+    return any(w.lemma_.lower() in _NOT_TRANSFERRED for w in (destination, *moved))
+
+
+def _parse_role(doc: Doc, t: Toponym) -> str | None:
+    """"venue" when the parse names the place as a destination, a speaker's or mourner's venue, "origin" when
+    it names where a group is based or what it is called after; None for a possible scene."""
+    span = doc.char_span(t.start, t.end, alignment_mode="expand")
+    if span is None:
+        return None
+    token = span.root
+    while token.dep_ in ("compound", "appos", "conj", "flat") and token.head is not token:
+        if token.dep_ == "compound" and token.head.lemma_.lower() in _GROUP_NOUNS:
+            return "origin"  # "the Jalisco New Generation Cartel"
+        token = token.head
+    for _ in range(2):  # "taken to a hospital in Kano": the place, then the noun it qualifies
+        if token.dep_ != "pobj":
+            return None
+        prep, head = token.head, token.head.head
+        lemma = head.lemma_.lower()
+        if prep.lower_ in ("in", "at") and head.pos_ in ("VERB", "ADJ") and lemma in _BASE_WORDS:
+            return "origin"  # "based in Aleppo", "headquartered in Kabul"
+        if prep.lower_ == "to" and head.pos_ == "VERB" and lemma in _TRANSFER_VERBS and not _moves_forces(head, token):
+            return "venue"
+        if prep.lower_ in ("in", "at", "from", "by") and (
+                (head.pos_ == "VERB" and lemma in _SPEECH_VERBS) or (head.pos_ == "NOUN" and lemma in _SPEECH_NOUNS)):
+            return "venue"
+        token = head
+    return None
 
 
 def _type_of(word: str) -> str:
