@@ -603,3 +603,20 @@ def test_forces_moved_to_a_place_and_crowds_in_its_streets_are_there(geolocator:
     places, sents = _analyse(geolocator, text)
     assert not any(t.venue for t in places.toponyms)
     assert places.for_sentence(sents[0]) is not None
+
+
+def test_a_region_name_of_several_countries_that_holds_no_named_place_rules_out_none(geolocator: Geolocator) -> None:
+    """"(Bombali, North-West)": North-West is a region of South Africa, Botswana and Cameroon, none of which holds
+    Makeni; the town stays, and the region names no scene."""
+    text = "Youths set fire to a police station in Makeni town (Bombali, North-West) on Friday."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.text, loc.precision) == ("SLE", "Makeni", 1)
+
+
+def test_a_county_named_after_its_town_is_near_the_town(geolocator: Geolocator) -> None:
+    """Not the province: "Mehran county" is the district of Mehran, at precision 2."""
+    places, sents = _analyse(geolocator, "A landmine wounded two soldiers in Mehran county on Monday.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1, loc.precision) == ("IRN", "Ilam", 2)
+    assert loc.name.startswith("Mehr")

@@ -553,10 +553,14 @@ class Geolocator:
             regions = [p for p in last.candidates if p.kind in ("admin1", "country")]
             sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
             bounded = [t for t in toponyms if sentence_start < t.start < match.start() and not t.qualifier]
-            if (last.loose or not last.candidates) and not any(
-                    _within(p, regions) or _contains(p, regions) for t in bounded for p in t.candidates):
-                if "," in text[match.start():last.start]:  # "(Ouagadougou, Kadiogo)": a region the gazetteer
-                    last.candidates, last.qualifier = [], True  # lacks, not a guess at another place
+            fits = any(_within(p, regions) or _contains(p, regions) for t in bounded for p in t.candidates)
+            # a guessed spelling ("(Ouagadougou, Kadiogo)"), or a region name of several countries that holds none
+            # of the known places before it ("Freetown city (Western Area Urban, Western)"): a region the
+            # gazetteer lacks, not another place
+            generic = len({p.country for p in regions}) > 1 and any(t.candidates for t in bounded)
+            if not fits and (last.loose or not last.candidates or generic):
+                if "," in text[match.start():last.start]:
+                    last.candidates, last.qualifier = [], True
                 continue
             if not regions:
                 continue
@@ -644,14 +648,17 @@ class Geolocator:
                                               }.values() for c in countries)
         known = set(support) | set(demonym_countries)
         context = known | set(actor_countries)
+        possible = {p.country for t in toponyms if not t.loose and not t.venue for p in t.candidates}
         for t in toponyms:
             if t.capital and not t.candidates:  # "the capital": of a country the text is about
                 t.candidates = [p for p in map(self.gazetteer.capital_of, sorted(known)) if p is not None]
             if t.loose:  # a transliteration guess: inside a country the text or its actors are about, or,
-                # when nothing points to a country, after a strong cue and all in one country ("Kamenge" is no
-                # guess between Uganda, Congo and Indonesia)
+                # when nothing points to a country, after a strong cue, all in one country ("Kamenge" is no
+                # guess between Uganda, Congo and Indonesia) and in a country another name may be in ("Tombo" is
+                # no Ivorian town in a report of Freetown, whichever Freetown it is)
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
-                    p.country in context or (not context and t.strong_cue and len(_countries(t.candidates)) == 1))]
+                    p.country in context or (not context and t.strong_cue and len(_countries(t.candidates)) == 1
+                                             and (not possible or p.country in possible)))]
         for t, own in zip(toponyms, sure, strict=True):
             # a weak match far from every country the other toponyms and demonyms name is a misread name;
             # a region named to qualify a place ("Raizh district (Sadah)") or with its region word
@@ -695,7 +702,8 @@ class Geolocator:
             return Location(text=t.text, name=place.name, geonameid=place.geonameid, country=place.country,
                             precision=3)
         precision = place.precision
-        if place.kind in ("city", "curated") and precision < 3 and (t.near or t.type_word in _NEAR_TYPES):
+        if place.kind in ("city", "curated") and precision < 3 and (
+                t.near or t.type_word in _NEAR_TYPES or t.type_word == "county"):
             precision = 2
         admin2 = self.gazetteer.admin2_for(place.lat, place.lon) if precision < 3 else None
         return Location(text=t.text, name=place.name, geonameid=place.geonameid, lat=round(place.lat, 5),
@@ -843,6 +851,8 @@ def _filter_by_type(t: Toponym, gazetteer: Gazetteer) -> list[Place]:
         regions = [p for p in t.candidates if p.kind in ("admin1", "curated")]
         if regions:
             return regions
+        if t.type_word == "county" and not regions:  # "Dehloran county": a district named after its town
+            return t.candidates
         by_admin1 = []
         for city in t.candidates:
             if city.admin1:
