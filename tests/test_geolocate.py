@@ -593,6 +593,9 @@ def test_a_place_a_group_is_based_in_or_named_after_is_not_the_scene(geolocator:
                                          "soldiers in Idlib.")
     assert next(t for t in places.toponyms if t.text == "Aleppo").actor_origin
     assert places.for_sentence(sents[0]).text == "Idlib"
+    places, sents = _analyse(geolocator, "Gunmen of the Kandahar rebel faction attacked a checkpoint in Helmand.")
+    assert next(t for t in places.toponyms if t.text == "Kandahar").actor_origin
+    assert places.for_sentence(sents[0]).text == "Helmand"
 
 
 @pytest.mark.parametrize("text", [
