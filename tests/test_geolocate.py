@@ -623,3 +623,17 @@ def test_a_county_named_after_its_town_is_near_the_town(geolocator: Geolocator) 
     loc = places.for_sentence(sents[0])
     assert loc is not None and (loc.country, loc.admin1, loc.precision) == ("IRN", "Ilam", 2)
     assert loc.name.startswith("Mehr")
+
+
+def test_a_town_named_for_its_distance_is_a_reference_point(geolocator: Geolocator) -> None:
+    """"Ramadi, about 100 km from Baghdad": the event is in Ramadi; Baghdad says where Ramadi lies."""
+    places, sents = _analyse(geolocator, "Mortar fire hit Ramadi, about 100 km from Baghdad, on Monday, killing three.")
+    assert next(t for t in places.toponyms if t.text == "Baghdad").venue
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.text, loc.admin1) == ("Ramadi", "Anbar")
+
+
+def test_a_district_named_after_its_town_and_a_direction_is_near_the_town(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "Cattle raiders killed nine people in Yirol West on Sunday, an official said.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.text, loc.precision) == ("SSD", "Yirol", 2)

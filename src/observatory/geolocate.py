@@ -612,6 +612,10 @@ class Geolocator:
         if len(words) > 1 and words[0].lower() in _DIRECTIONS:
             offset = len(words[0]) + 1
             variants += [(start + offset, v[offset:]) for _, v in list(variants) if len(v) > offset]
+        # a district named after its town and a direction ("Rumbek Central", "Rumbek East"): near the town
+        part = value.rsplit(" ", 1)[0] if len(words) > 1 and words[-1].lower() in _DIRECTIONS else None
+        if part:
+            variants.append((start, part))
         variants = [(begin, name) for begin, name in variants
                     if normalise(name) not in _STOP and any(ch.isupper() for ch in name[:4])
                     and (name not in self._demonyms or _REGION_AFTER.match(text, begin + len(name)))]
@@ -632,7 +636,7 @@ class Geolocator:
                 type_word = _type_of(type_match.group("type")) if type_match else type_word
             found.setdefault((begin, stop), Toponym(
                 begin, stop, name, candidates=candidates, type_word=type_word, loose=loose,
-                near=bool(_NEAR_BEFORE.search(text[max(0, begin - 60):begin])), entity=entity,
+                near=name == part or bool(_NEAR_BEFORE.search(text[max(0, begin - 60):begin])), entity=entity,
                 strong_cue=bool(_STRONG_CUE.search(text[max(0, begin - 40):begin]))))
             return
 
@@ -714,9 +718,10 @@ class Geolocator:
 # What lies between a place and a town named to say where that place is: "Camarines Sur province, south of
 # Manila", "Ajristan district, 80 km west of Ghazni".
 _REFERENCE_GAP = re.compile(
-    rf"^\s*(?:{_TYPE_WORDS})?\s*,\s*(?:(?:about|some|around)\s+)?(?:\d[\d,.]*\s*(?:km|kilometres|kilometers|miles)\s+)?"
-    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of\s+(?:the\s+)?"
-    r"(?:(?:capital|city|town)\s+(?:of\s+)?)?$", re.IGNORECASE)
+    rf"^\s*(?:{_TYPE_WORDS})?\s*,\s*(?:(?:just|only|about|some|around)\s+)*(?:(?:\d[\d,.]*\s*(?:km|kilometres|"
+    r"kilometers|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of|"
+    r"(?:\d[\d,.]*\s*(?:km|kilometres|kilometers|miles)|a\s+(?:short\s+)?(?:drive|walk|distance))\s+"
+    r"(?:away\s+)?from)\s+(?:the\s+)?(?:(?:capital|city|town)\s+(?:of\s+)?)?$", re.IGNORECASE)
 
 
 def _mark_reference_points(text: str, toponyms: list[Toponym]) -> None:
