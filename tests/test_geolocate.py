@@ -637,3 +637,12 @@ def test_a_district_named_after_its_town_and_a_direction_is_near_the_town(geoloc
     places, sents = _analyse(geolocator, "Cattle raiders killed nine people in Yirol West on Sunday, an official said.")
     loc = places.for_sentence(sents[0])
     assert loc is not None and (loc.country, loc.text, loc.precision) == ("SSD", "Yirol", 2)
+
+
+def test_a_region_is_placed_at_its_namesake_capital(geolocator: Geolocator) -> None:
+    """ACLED's convention for a region (precision 3): the point of its capital, here the city of Idlib."""
+    places, sents = _analyse(geolocator, "Air strikes hit several villages in Idlib province on Monday, killing nine.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1, loc.precision) == ("SYR", "Idlib", 3)
+    city = next(p for p in geolocator.gazetteer.candidates("Idlib") if p.kind == "city")
+    assert (loc.lat, loc.lon) == (round(city.lat, 5), round(city.lon, 5))

@@ -706,6 +706,14 @@ class Geolocator:
             return Location(text=t.text, name=place.name, geonameid=place.geonameid, country=place.country,
                             precision=3)
         precision = place.precision
+        if place.kind == "admin1":  # ACLED's convention: a region at its capital, when the capital bears its name
+            capital = max((p for p in self.gazetteer.candidates(place.name) if p.kind == "city"
+                           and p.country == place.country and p.admin1 == place.admin1),
+                          key=lambda p: p.population, default=None)
+            if capital is not None:
+                return Location(text=t.text, name=place.name, geonameid=place.geonameid, lat=round(capital.lat, 5),
+                                lon=round(capital.lon, 5), country=place.country, admin1=place.admin1,
+                                precision=3)
         if place.kind in ("city", "curated") and precision < 3 and (
                 t.near or t.type_word in _NEAR_TYPES or t.type_word == "county"):
             precision = 2
