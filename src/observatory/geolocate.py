@@ -41,7 +41,7 @@ _TYPE_WORDS = (r"province|governorate|district|sub-district|subdistrict|countrys
                r"department|prefecture|valley|plain|plains|desert|mountains|crossing|checkpoint|airport|airbase")
 _DIRECTION_WORD = (r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|central|"
                    r"downtown|greater|rural)\s+")
-# A word for a settlement right before its name: "the capital, Sanaa", "the garrison city Rawalpindi".
+# A word for a settlement right before its name: "the capital, Mogadishu", "the port city Mombasa".
 _APPOSITION = r"\b(?:capital|city|town|village|port)\s*,?\s+"
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Aa]t|[Oo]utside|[Aa]round|[Ff]rom|[Tt]o|[Ii]nto|[Tt]owards?|[Aa]cross|[Oo]f|"
@@ -107,7 +107,7 @@ _VENUE_BEFORE = re.compile(
     r"(?:back\s+)?to\s+(?:(?:a|the)\s+)?(?:(?:hospitals?|morgue|town|city|capital)\s+(?:in|of)\s+)?|"
     r"(?:said|says|told\s+(?:reporters|journalists)|told\s+a\s+(?:news|press)\s+conference|"
     r"(?:news|press)\s+conference|(?:a|the)\s+statement)\s+(?:issued\s+)?in\s+)$", re.IGNORECASE)
-# A country named for its capital: "Nigeria's capital", "the capital of the South American country of Guyana".
+# A country named for its capital: "Kenya's capital", "the capital of the West African country of Mali".
 _CAPITAL_AFTER = re.compile(r"['’]s\s+capital\b(?!\s+(?:city\s+)?of\b)")
 _CAPITAL_OF_BEFORE = re.compile(
     r"\bcapital(?:\s+city)?\s+of\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,3}(?:country|nation)\s+of\s+(?:the\s+)?)?$",
@@ -516,7 +516,7 @@ class Geolocator:
         return toponyms
 
     def _capitals_named(self, text: str, toponyms: list[Toponym]) -> None:
-        """A country named for its capital ("Nigeria's capital", "the capital of Guyana") is that city."""
+        """A country named for its capital ("Kenya's capital", "the capital of Mali") is that city."""
         for t in toponyms:
             countries = sorted({p.country for p in t.candidates if p.kind == "country" and p.country})
             if not countries or not (_CAPITAL_AFTER.match(text, t.end) or (
@@ -542,7 +542,7 @@ class Geolocator:
             self._add_loose_within(first, regions)
             inside = [p for p in first.candidates if _within(p, regions)]
             if not inside and second.loose and first.candidates:
-                continue  # a guessed spelling of the region ("Kadiogo" as Kedougou) rules out no known place
+                continue  # a guessed spelling of the region (a loose match abroad) rules out no known place
             if inside or not any(p.kind in ("admin1", "country") for p in first.candidates):
                 first.candidates = inside
                 second.candidates, second.qualifier = regions, True
@@ -554,9 +554,9 @@ class Geolocator:
             sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
             bounded = [t for t in toponyms if sentence_start < t.start < match.start() and not t.qualifier]
             fits = any(_within(p, regions) or _contains(p, regions) for t in bounded for p in t.candidates)
-            # a guessed spelling ("(Ouagadougou, Kadiogo)"), or a region name of several countries that holds none
-            # of the known places before it ("Freetown city (Western Area Urban, Western)"): a region the
-            # gazetteer lacks, not another place
+            # a guessed spelling ("(Ouahigouya, Yatenga)"), or a region name of several countries that holds none
+            # of the known places before it ("Makeni town (Bombali, North-West)"): a region the gazetteer lacks,
+            # not another place
             generic = len({p.country for p in regions}) > 1 and any(t.candidates for t in bounded)
             if not fits and (last.loose or not last.candidates or generic):
                 if "," in text[match.start():last.start]:
@@ -612,7 +612,7 @@ class Geolocator:
         if len(words) > 1 and words[0].lower() in _DIRECTIONS:
             offset = len(words[0]) + 1
             variants += [(start + offset, v[offset:]) for _, v in list(variants) if len(v) > offset]
-        # a district named after its town and a direction ("Rumbek Central", "Rumbek East"): near the town
+        # a district named after its town and a direction ("Yirol West"): near the town
         part = value.rsplit(" ", 1)[0] if len(words) > 1 and words[-1].lower() in _DIRECTIONS else None
         if part:
             variants.append((start, part))
@@ -658,8 +658,8 @@ class Geolocator:
                 t.candidates = [p for p in map(self.gazetteer.capital_of, sorted(known)) if p is not None]
             if t.loose:  # a transliteration guess: inside a country the text or its actors are about, or,
                 # when nothing points to a country, after a strong cue, all in one country ("Kamenge" is no
-                # guess between Uganda, Congo and Indonesia) and in a country another name may be in ("Tombo" is
-                # no Ivorian town in a report of Freetown, whichever Freetown it is)
+                # guess between Uganda, Congo and Indonesia) and in a country another name of the text may be in
+                # (a neighbourhood of a town several countries have is no village of a fourth)
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
                     p.country in context or (not context and t.strong_cue and len(_countries(t.candidates)) == 1
                                              and (not possible or p.country in possible)))]
@@ -758,7 +758,7 @@ _GROUP_NOUNS = frozenset({"cartel", "gang", "militia", "brigade", "battalion", "
                           "movement", "clan", "mafia"})
 
 
-# What a force moves to its scene ("brought reinforcements to Shadadah"), and "took to the streets of".
+# What a force moves to its scene ("brought reinforcements to their base in Hasakah"), and "took to the streets of".
 _NOT_TRANSFERRED = frozenset({"reinforcement", "troop", "force", "convoy", "equipment", "weapon", "vehicle", "tank",
                               "truck", "fighter", "militant", "aid", "supply", "street"})
 
@@ -864,7 +864,7 @@ def _filter_by_type(t: Toponym, gazetteer: Gazetteer) -> list[Place]:
         regions = [p for p in t.candidates if p.kind in ("admin1", "curated")]
         if regions:
             return regions
-        if t.type_word == "county" and not regions:  # "Dehloran county": a district named after its town
+        if t.type_word == "county" and not regions:  # "Mehran county": a district named after its town
             return t.candidates
         by_admin1 = []
         for city in t.candidates:
