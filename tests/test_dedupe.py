@@ -210,3 +210,22 @@ def test_an_incident_keeps_its_id_when_later_reports_join(tmp_path: Path) -> Non
             ids.append(store.con.execute("SELECT incident_id, n_reports FROM incidents").fetchall())
     first_id = ids[0][0][0]
     assert ids == [[(first_id, 1)], [(first_id, 2)], [(first_id, 3)]]
+
+
+UKRAINE = Location(text="Ukraine", name="Ukraine", geonameid=690791, country="UKR", precision=3)
+
+
+def test_a_place_known_only_at_country_level_joins_no_finer_place(tmp_path: Path) -> None:
+    """Two reports of a strike somewhere in Ukraine are one incident; neither joins the Kharkiv report of that
+    day, which may be another strike (there is no distance to measure)."""
+    reports = [
+        report("ua-1", "Kyiv Ledger", "A Russian drone strike in Ukraine killed two shoppers.", SAT, UKRAINE, STRIKE),
+        report("ua-2", "Dnipro Post", "Two shoppers died in a Russian drone strike in Ukraine.", SAT, UKRAINE, STRIKE),
+        report("kh-1", "Eastern Bulletin", "A Russian drone strike on Kharkiv killed two shoppers.", SAT, KHARKIV,
+               STRIKE),
+    ]
+    db = tmp_path / "country.duckdb"
+    with Store(db) as store:
+        store.add_batch(reports)
+        dedupe(store.con)
+    assert sorted(incidents_of(db).values(), key=len) == [{"kh-1"}, {"ua-1", "ua-2"}]

@@ -14,7 +14,7 @@ from observatory.evaluate import records
 from observatory.evaluate.gold import EvalInputError, read_gold
 from observatory.evaluate.records import binary_f1, evaluate_file, primary_event, sentence_spans, weighted_f1
 from observatory.evaluate.report import render_report
-from observatory.models import DocumentResult, Event, Evidence
+from observatory.models import DocumentResult, Event, Evidence, Location
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eval"
 
@@ -268,3 +268,20 @@ def test_evidence_overlap_is_half_of_the_shorter_span():
     assert not overlaps((0, 10), (6, 30))
     assert not overlaps((0, 0), (0, 5))
     assert quote_spans("a b a", ["a", "zz"]) == [(0, 1), (4, 5)]
+
+
+def test_location_metrics_score_the_primary_event_with_a_point() -> None:
+    """An event known only at country level has no point: loc_acc@25km and admin1_acc score the most
+    confident event that has one, and a document whose only place is a country has no located event."""
+    gold = {"events": [{"location": {"name": "Lviv", "lat": 49.84, "lon": 24.03, "admin1": "Lviv",
+                                     "country": "UKR", "precision": 1}}]}
+    record = records.GoldRecord(id="r", dataset="acled2020", text="", title=None, published=None, gold=gold)
+    ukraine = make_event(confidence=0.9, location=Location(text="Ukraine", name="Ukraine", country="UKR",
+                                                           precision=3))
+    lviv = make_event(confidence=0.5, location=Location(text="Lviv", name="Lviv", lat=49.84, lon=24.02,
+                                                        country="UKR", admin1="Lviv"))
+    scored = {o.metric: o for o in records.score_record(record, [ukraine, lviv])}
+    assert scored["loc_acc@25km"].correct and scored["admin1_acc"].correct
+    alone = {o.metric: o for o in records.score_record(record, [ukraine])}
+    assert (alone["loc_acc@25km"].correct, alone["loc_acc@25km"].pred) == (False, "no located event")
+    assert (alone["admin1_acc"].correct, alone["admin1_acc"].pred) == (False, "no located event")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -12,10 +13,12 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FORMULA_CELLS, FORMULA_TEXT
+from conftest import FORMULA_CELLS, FORMULA_TEXT, event, place
 from observatory.cli import app
 from observatory.evaluate.gold import read_acled_csv
+from observatory.models import Document, DocumentResult, Location
 from observatory.store.export import FIELDS, country_name, export_events
+from observatory.store.ingest import Store
 from observatory.store.queries import EventFilter
 
 
@@ -172,3 +175,48 @@ def test_country_name() -> None:
     assert country_name("COD") == "Democratic Republic of Congo"
     assert country_name("ZZZ") == "ZZZ"
     assert country_name(None) is None
+
+
+@pytest.fixture
+def country_level_db(tmp_path: Path) -> Path:
+    """A store with one protest known only at country level (Ukraine) and one at a town (Lviv)."""
+    text = "Thousands protested in Ukraine on Sunday. Police detained two men in Lviv on Monday."
+    ukraine = Location(text="Ukraine", name="Ukraine", geonameid=690791, country="UKR", precision=3)
+    protest = event(text, "Thousands protested in Ukraine on Sunday.", plover_type="PROTEST",
+                    acled_event_type="Protests", acled_sub_event_type="Peaceful protest", location=ukraine,
+                    day=dt.date(2024, 5, 5))
+    arrest = event(text, "Police detained two men in Lviv on Monday.", plover_type="COERCE",
+                   acled_event_type="Strategic developments", acled_sub_event_type="Arrests",
+                   location=place("Lviv", 49.84, 24.02, "UKR", "Lviv"), day=dt.date(2024, 5, 6))
+    doc = Document(id="ukraine", text=text, source="Kyiv Daily", published=dt.date(2024, 5, 7))
+    path = tmp_path / "country.duckdb"
+    with Store(path) as store:
+        store.add_batch([(doc, DocumentResult(id=doc.id, events=[protest, arrest]))])
+    return path
+
+
+def test_country_level_place_exports_without_a_point(country_level_db: Path, tmp_path: Path) -> None:
+    """ACLED CSV: empty latitude and longitude, geo_precision 3, the country and no admin1; the file still
+    loads with numeric coordinates. GeoJSON: a feature with null geometry. GeoParquet: a null geometry."""
+    out = tmp_path / "events.csv"
+    with duckdb.connect(str(country_level_db)) as con:
+        export_events(con, EventFilter(), "csv", out)
+        types = {row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM read_csv('{out}')").fetchall()}
+        loaded = con.execute(f"SELECT location, latitude, longitude FROM read_csv('{out}') ORDER BY location"
+                             ).fetchall()
+        geojson, parquet = io.BytesIO(), tmp_path / "events.parquet"
+        stats = export_events(con, EventFilter(), "geojson", geojson)
+        export_events(con, EventFilter(), "parquet", parquet)
+    assert (types["latitude"], types["longitude"]) == ("DOUBLE", "DOUBLE")
+    assert loaded == [("Lviv", 49.84, 24.02), ("Ukraine", None, None)]
+    row = next(r for r in csv_rows(out.read_bytes()) if r["location"] == "Ukraine")
+    assert (row["latitude"], row["longitude"], row["geo_precision"]) == ("", "", "3")
+    assert (row["country"], row["iso"], row["iso3"], row["admin1"], row["admin2"]) == ("Ukraine", "804", "UKR", "", "")
+    places = {g.gold_event["location"]["name"]: g.gold_event["location"]["lat"] for g in read_acled_csv(out)}
+    assert places == {"Lviv": 49.84, "Ukraine": None}
+    collection = json.loads(geojson.getvalue())
+    geometries = {f["properties"]["location"]: f["geometry"] for f in collection["features"]}
+    assert geometries == {"Lviv": {"type": "Point", "coordinates": [24.02, 49.84]}, "Ukraine": None}
+    assert stats.written == 2 and collection["omitted_without_coordinates"] == 0
+    table = pq.read_table(parquet).to_pylist()
+    assert {r["location"]: r["geometry"] is None for r in table} == {"Lviv": False, "Ukraine": True}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from observatory.lexicon.actors import ActorDictionary
 from observatory.lexicon.gazetteer import haversine_km
+from observatory.models import Location
 from observatory.read import layout
 from observatory.read.nlp import get_nlp
 from observatory.resolve.geolocate import DocumentPlaces, Geolocator, admin1_matches
@@ -149,6 +151,39 @@ def test_demonym_capital_is_the_capital_city(geolocator: Geolocator, phrase: str
     places, sents = _analyse(geolocator, f"A car bomb exploded near a hotel {phrase} on Sunday, police said.")
     loc = places.for_sentence(sents[0])
     assert loc is not None and (loc.country, loc.name, loc.precision) == (country, capital, 1)
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Thousands of people protested against the new tax law in Ukraine on Sunday.", "UKR"),
+    ("Government troops clashed with rebels in Colombia on Monday, killing four.", "COL"),
+])
+def test_a_place_known_only_at_country_level_has_no_point(geolocator: Geolocator, text: str, country: str) -> None:
+    """Not the capital's coordinates and admin1: the country only, at region precision."""
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and loc.country == country
+    assert (loc.lat, loc.lon, loc.admin1, loc.admin2, loc.precision) == (None, None, None, None, 3)
+
+
+@pytest.mark.parametrize(("text", "country", "city"), [
+    ("An explosion rocked a crowded market in Kenya's capital on Wednesday, killing nine people.", "KEN", "Nairobi"),
+    ("Two soldiers were shot dead in the capital of the West African country of Mali on Friday.", "MLI", "Bamako"),
+    ("Gunmen killed three guards in Somalia's capital, Mogadishu, on Tuesday.", "SOM", "Mogadishu"),
+    ("Rival groups clashed in the port city Mombasa on Sunday, leaving four dead.", "KEN", "Mombasa"),
+])
+def test_a_country_named_for_its_capital_is_the_capital(geolocator: Geolocator, text: str, country: str,
+                                                       city: str) -> None:
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.name, loc.precision) == (country, city, 1)
+    assert loc.lat is not None and loc.lon is not None
+
+
+def test_the_capital_of_a_region_of_a_country_is_not_the_country_capital(geolocator: Geolocator) -> None:
+    text = "A car bomb exploded in the capital of Iraq's Kurdistan region on Sunday, killing six people."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is None or loc.name != "Baghdad"
 
 
 def test_demonym_alone_is_not_a_place(geolocator: Geolocator) -> None:
@@ -504,3 +539,110 @@ def test_congo_alone_is_a_country(geolocator: Geolocator) -> None:
     places, sents = _analyse(geolocator, "At least 70 people were hacked to death in eastern Congo, the "
                                          "United Nations said.")
     assert places.for_sentence(sents[0]).country in ("COD", "COG")
+
+
+def test_a_location_has_both_coordinates_or_neither() -> None:
+    with pytest.raises(ValidationError, match="both or neither"):
+        Location(text="Lviv", name="Lviv", lat=49.84, country="UKR")
+    assert Location(text="Ukraine", name="Ukraine", country="UKR", precision=3).lat is None
+
+
+@pytest.mark.parametrize(("text", "country", "name"), [
+    ("Israeli forces raided the village of Nabi Salih on Friday and arrested three young men.", "PSE", "Nabi Salih"),
+    ("Turkish forces shelled the town of Tall Rif'at on Monday, wounding four civilians.", "SYR", "Tall Rif'at"),
+])
+def test_a_force_named_by_its_nationality_rules_out_no_village_abroad(geolocator: Geolocator, text: str,
+                                                                       country: str, name: str) -> None:
+    """"Israeli forces" is a force's home, not the scene: the small village they raid may lie abroad."""
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.text, loc.precision) == (country, name, 1)
+
+
+def test_a_region_the_gazetteer_lacks_in_parentheses_is_no_place(geolocator: Geolocator) -> None:
+    """"(Ouahigouya, Yatenga)": the province is unknown, and its loose spellings abroad are no scene."""
+    text = "Gunmen attacked a gold mine near Ouahigouya (Ouahigouya, Yatenga) on Monday, killing five miners."
+    places, sents = _analyse(geolocator, text)
+    yatenga = next(t for t in places.toponyms if t.text == "Yatenga")
+    assert yatenga.qualifier and yatenga.location is None
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1, loc.text) == ("BFA", "Nord", "Ouahigouya")
+    assert places.listed(sents[0]) == []
+
+
+@pytest.mark.parametrize(("text", "scene", "elsewhere"), [
+    ("Gunmen killed two guards in Kaduna. Two of the wounded were later taken to a hospital in Kano, police said.",
+     "Kaduna", "Kano"),
+    ("The interior minister told reporters in Kabul that the attackers had been killed in Ghazni.", "Ghazni", "Kabul"),
+    ("Speaking at a news conference in Geneva, the envoy said the strike killed 12 civilians in Hodeidah.",
+     "Hodeidah", "Geneva"),
+    ("The bombing in Benghazi was condemned by leaders in Washington.", "Benghazi", "Washington"),
+])
+def test_a_place_named_as_a_destination_or_a_speakers_venue_is_not_the_scene(
+        geolocator: Geolocator, text: str, scene: str, elsewhere: str) -> None:
+    """Read from the parse, whatever words stand between: where the wounded were taken, where someone spoke
+    or reacted."""
+    places, sents = _analyse(geolocator, text)
+    venue = next(t for t in places.toponyms if t.text == elsewhere)
+    assert venue.venue
+    assert all(places.for_sentence(s).text == scene for s in sents)
+
+
+def test_a_place_a_group_is_based_in_or_named_after_is_not_the_scene(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "The group, which is based in Aleppo, said its fighters killed four "
+                                         "soldiers in Idlib.")
+    assert next(t for t in places.toponyms if t.text == "Aleppo").actor_origin
+    assert places.for_sentence(sents[0]).text == "Idlib"
+    places, sents = _analyse(geolocator, "Gunmen of the Kandahar rebel faction attacked a checkpoint in Helmand.")
+    assert next(t for t in places.toponyms if t.text == "Kandahar").actor_origin
+    assert places.for_sentence(sents[0]).text == "Helmand"
+
+
+@pytest.mark.parametrize("text", [
+    "Coalition forces brought reinforcements of 30 trucks to their base in Hasakah on Monday.",
+    "Thousands of workers took to the streets of Surat city on Tuesday.",
+])
+def test_forces_moved_to_a_place_and_crowds_in_its_streets_are_there(geolocator: Geolocator, text: str) -> None:
+    places, sents = _analyse(geolocator, text)
+    assert not any(t.venue for t in places.toponyms)
+    assert places.for_sentence(sents[0]) is not None
+
+
+def test_a_region_name_of_several_countries_that_holds_no_named_place_rules_out_none(geolocator: Geolocator) -> None:
+    """"(Bombali, North-West)": North-West is a region of South Africa, Botswana and Cameroon, none of which holds
+    Makeni; the town stays, and the region names no scene."""
+    text = "Youths set fire to a police station in Makeni town (Bombali, North-West) on Friday."
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.text, loc.precision) == ("SLE", "Makeni", 1)
+
+
+def test_a_county_named_after_its_town_is_near_the_town(geolocator: Geolocator) -> None:
+    """Not the province: "Mehran county" is the district of Mehran, at precision 2."""
+    places, sents = _analyse(geolocator, "A landmine wounded two soldiers in Mehran county on Monday.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1, loc.precision) == ("IRN", "Ilam", 2)
+    assert loc.name.startswith("Mehr")
+
+
+def test_a_town_named_for_its_distance_is_a_reference_point(geolocator: Geolocator) -> None:
+    """"Ramadi, about 100 km from Baghdad": the event is in Ramadi; Baghdad says where Ramadi lies."""
+    places, sents = _analyse(geolocator, "Mortar fire hit Ramadi, about 100 km from Baghdad, on Monday, killing three.")
+    assert next(t for t in places.toponyms if t.text == "Baghdad").venue
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.text, loc.admin1) == ("Ramadi", "Anbar")
+
+
+def test_a_district_named_after_its_town_and_a_direction_is_near_the_town(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "Cattle raiders killed nine people in Yirol West on Sunday, an official said.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.text, loc.precision) == ("SSD", "Yirol", 2)
+
+
+def test_a_region_is_placed_at_its_namesake_capital(geolocator: Geolocator) -> None:
+    """ACLED's convention for a region (precision 3): the point of its capital, here the city of Idlib."""
+    places, sents = _analyse(geolocator, "Air strikes hit several villages in Idlib province on Monday, killing nine.")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1, loc.precision) == ("SYR", "Idlib", 3)
+    city = next(p for p in geolocator.gazetteer.candidates("Idlib") if p.kind == "city")
+    assert (loc.lat, loc.lon) == (round(city.lat, 5), round(city.lon, 5))

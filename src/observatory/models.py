@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Status = Literal["occurred", "failed", "planned", "hypothetical", "negated", "historical"]
 DatePrecision = Literal["day", "week", "month", "year"]
@@ -62,17 +62,24 @@ class ActorRef(BaseModel):
 
 
 class Location(BaseModel):
-    """A resolved toponym. precision: 1 the town itself, 2 near it or a district, 3 a region."""
+    """A resolved toponym. precision: 1 the town itself, 2 near it or a district, 3 a region or a country.
+    A place known only at country level has no point (lat and lon null) and no admin1."""
 
     text: str
     name: str
     geonameid: int | None = None
-    lat: float
-    lon: float
+    lat: float | None = Field(None, ge=-90, le=90, description="WGS 84; null for a place known only at country level")
+    lon: float | None = Field(None, ge=-180, le=180, description="WGS 84; null when lat is null")
     country: str | None = Field(None, description="ISO 3166 alpha-3")
     admin1: str | None = None
     admin2: str | None = None
     precision: int = Field(1, ge=1, le=3)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Location:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon: give both or neither")
+        return self
 
 
 class DateSpan(BaseModel):

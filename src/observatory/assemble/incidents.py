@@ -322,7 +322,8 @@ def places_agree(a: Location | None, b: Location | None) -> bool:
         return True
     if _unplaced(a) and _unplaced(b):
         return False  # their shared coordinates are their region's, not theirs
-    return a.country == b.country and haversine_km(a.lat, a.lon, b.lat, b.lon) <= SAME_SCENE_KM
+    return a.country == b.country and a.lat is not None and b.lat is not None \
+        and haversine_km(a.lat, a.lon, b.lat, b.lon) <= SAME_SCENE_KM
 
 
 @dataclass

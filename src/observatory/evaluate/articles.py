@@ -153,7 +153,7 @@ def _field_checks(event: Event, gold: dict[str, Any]) -> dict[str, bool | None]:
     scorable = (loc.get("lat") is not None and loc.get("lon") is not None and loc.get("precision") in (1, 2)
                 and loc.get("coord_source") != "approx")
     if scorable:
-        checks["loc25"] = event.location is not None and haversine_km(
+        checks["loc25"] = event.location is not None and event.location.lat is not None and haversine_km(
             loc["lat"], loc["lon"], event.location.lat, event.location.lon) <= KM_THRESHOLD
     if loc.get("admin1"):
         checks["admin1"] = bool(event.location and event.location.admin1) and admin1_matches(

@@ -138,11 +138,16 @@ def _distance_class(km: float, same_country: bool) -> str:
     return "25-100 km off" if km <= 100 else "100+ km off, same country"
 
 
+def _located(event: Event) -> bool:
+    """Whether the event has a point: a place known only at country level has none."""
+    return event.location is not None and event.location.lat is not None
+
+
 def _score_location(record: GoldRecord, events: list[Event]) -> Iterator[Observation]:
     loc = record.gold_event.get("location") or {}
     precision = loc.get("precision")
     if loc.get("lat") is not None and loc.get("lon") is not None and precision in (None, 1, 2):
-        primary = primary_event(events, lambda e: e.location is not None)
+        primary = primary_event(events, _located)
         gold_label = str(loc.get("country") or "?") + (f" precision {precision}" if precision else "")
         if primary is None or primary.location is None:
             yield Observation("loc_acc@25km", False, gold_label, "no located event")
@@ -152,7 +157,7 @@ def _score_location(record: GoldRecord, events: list[Event]) -> Iterator[Observa
             yield Observation("loc_acc@25km", km <= KM_THRESHOLD, gold_label, _distance_class(km, same))
     gold_admin1 = _gold_admin1(record)
     if gold_admin1:
-        primary = primary_event(events, lambda e: e.location is not None)
+        primary = primary_event(events, _located)
         pred_admin1 = primary.location.admin1 if primary and primary.location else None
         ok = bool(pred_admin1) and admin1_matches(pred_admin1, gold_admin1)
         pred_label = pred_admin1 or ("no admin1" if primary else "no located event")

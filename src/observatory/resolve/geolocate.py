@@ -41,12 +41,14 @@ _TYPE_WORDS = (r"province|governorate|district|sub-district|subdistrict|countrys
                r"department|prefecture|valley|plain|plains|desert|mountains|crossing|checkpoint|airport|airbase")
 _DIRECTION_WORD = (r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?|central|"
                    r"downtown|greater|rural)\s+")
+# A word for a settlement right before its name: "the capital, Mogadishu", "the port city Mombasa".
+_APPOSITION = r"\b(?:capital|city|town|village|port)\s*,?\s+"
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Aa]t|[Oo]utside|[Aa]round|[Ff]rom|[Tt]o|[Ii]nto|[Tt]owards?|[Aa]cross|[Oo]f|"
     r"[Bb]etween|[Aa]nd|[Oo]n|[Tt]argets?|[Tt]argeting|[Tt]argeted|[Hh]it|[Ss]truck|[Ss]helled|[Aa]ttack(?:ed)?|[Cc]aptured|"
     r"[Ss]eized|[Ss]tormed|[Bb]esieged|[Bb]ombed|[Ee]ntered|[Rr]aided|[Oo]ver|[Aa]long|[Ii]nside|[Ww]ithin)"
     rf"\s+(?:the\s+)?(?:(?:{_TYPE_WORDS}|outskirts|vicinity|suburbs|outskirt)\s+of\s+(?:the\s+)?)?"
-    rf"(?:{_DIRECTION_WORD})?|\(|,\s)$"
+    rf"(?:{_DIRECTION_WORD})?|\(|,\s|{_APPOSITION})$"
 )
 _TYPE_BEFORE = re.compile(rf"\b(?P<type>{_TYPE_WORDS})\s+of\s+(?:the\s+)?$", re.IGNORECASE)  # "province of Idlib"
 _TYPE_AFTER = re.compile(rf"\s+(?:{_DIRECTION_WORD})?(?P<type>{_TYPE_WORDS})\b", re.IGNORECASE)
@@ -93,9 +95,9 @@ _NOT_PLACE_AFTER = re.compile(
 _STRONG_CUE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|[Aa]t|[Ii]nto|[Tt]owards?|[Tt]argets?|[Tt]arget(?:ing|ed)|[Ff]rom|"
     r"shelled|stormed|captured|seized|bombed|raided|besieged|attack)"
-    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|outskirts|vicinity|mayor|governor|residents|"
+    rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|country|outskirts|vicinity|mayor|governor|residents|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?)\s+of\s+"
-    r"(?:the\s+)?|\()$")
+    rf"(?:the\s+)?|\(|{_APPOSITION})$")
 _POSSESSIVE_CUE = re.compile(r"\b(?:in|near|at|outside)\s+$")
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|province|area)\s+of\s+)?$", re.IGNORECASE)
 # A place named as where the dead or wounded were taken, or where someone spoke, is not the incident's:
@@ -105,6 +107,16 @@ _VENUE_BEFORE = re.compile(
     r"(?:back\s+)?to\s+(?:(?:a|the)\s+)?(?:(?:hospitals?|morgue|town|city|capital)\s+(?:in|of)\s+)?|"
     r"(?:said|says|told\s+(?:reporters|journalists)|told\s+a\s+(?:news|press)\s+conference|"
     r"(?:news|press)\s+conference|(?:a|the)\s+statement)\s+(?:issued\s+)?in\s+)$", re.IGNORECASE)
+# A country named for its capital: "Kenya's capital", "the capital of the West African country of Mali".
+_CAPITAL_AFTER = re.compile(r"['’]s\s+capital\b(?!\s+(?:city\s+)?of\b)")
+_CAPITAL_OF_BEFORE = re.compile(
+    r"\bcapital(?:\s+city)?\s+of\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,3}(?:country|nation)\s+of\s+(?:the\s+)?)?$",
+    re.IGNORECASE)
+# Words after a demonym that make it a force's nationality rather than the scene's.
+_FORCE_AFTER = re.compile(
+    r"(?:-(?:backed|led|supported|allied)\b|\s+(?:(?:military|army|security|special|government|armed|air|naval|"
+    r"border|occupation|coalition)\s+)?(?:forces|troops|soldiers|army|military|jets|warplanes|aircraft|drones?|"
+    r"air\s*strikes?|strikes?|settlers|navy|artillery|tanks|units?|patrols?|convoys?|coalition)\b)", re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|added|stated|announced|claimed|denied|warned)\b")
 _REGION_AFTER = re.compile(r"\s+(?:region|state|province|regional state|zone)\b", re.IGNORECASE)
 _LIST_AFTER = re.compile(r"\s*(?:,\s*[A-Z]|and\b|or\b)")
@@ -325,6 +337,8 @@ def _apart(a: Location, b: Location) -> bool:
     """Two scenes: neither place is the other, holds the other (a region and its town) or lies beside it."""
     if a.name == b.name or a.country != b.country:
         return a.name != b.name
+    if a.lat is None or b.lat is None:  # a country and a place in it
+        return False
     if (a.precision == 3 and a.admin1 == b.admin1) or (b.precision == 3 and b.admin1 == a.admin1):
         return False
     return haversine_km(a.lat, a.lon, b.lat, b.lon) > SAME_SCENE_KM
@@ -416,8 +430,13 @@ class Geolocator:
         ``actor_countries`` counts the home countries of the actors the text names: they favour places
         there ("Houthi shelling in Sadah" is in Yemen) but, unlike demonyms, rule out no place abroad."""
         toponyms = self._find(doc, layout)
-        context = Counter(self._demonyms[m.group(1)] for m in self._demonym_re.finditer(text_of(doc)))
-        self._resolve(toponyms, context, actor_countries or Counter())
+        text = text_of(doc)
+        context: Counter[str] = Counter()
+        forces = Counter(actor_countries or {})
+        for match in self._demonym_re.finditer(text):
+            # "Israeli forces", "Turkish-backed militants": a force's home, which acts abroad too
+            (forces if _FORCE_AFTER.match(text, match.end()) else context)[self._demonyms[match.group(1)]] += 1
+        self._resolve(toponyms, context, forces)
         _mark_reference_points(text_of(doc), toponyms)
         for t in toponyms:
             if t.place is not None:
@@ -479,6 +498,10 @@ class Geolocator:
             t.actor_origin = bool(_ACTOR_AFTER.match(text, t.end) or _NOT_PLACE_AFTER.match(text, t.end))
             t.origin = bool(_FROM_BEFORE.search(text, max(0, t.start - 30), t.start))
             t.venue = bool(_VENUE_BEFORE.search(text, max(0, t.start - 60), t.start))
+            role = _parse_role(doc, t)
+            t.venue = t.venue or role == "venue"
+            t.actor_origin = t.actor_origin or role == "origin"
+        self._capitals_named(text, toponyms)
         self._apply_qualifiers(text, toponyms)
         if layout.dateline is not None and not any(t.in_dateline for t in toponyms):
             start, end, _ = layout.dateline
@@ -491,6 +514,18 @@ class Geolocator:
             original = text_of(doc)
             _keep_in_anchor_country([t for t in toponyms if original[t.start:t.end].islower()])
         return toponyms
+
+    def _capitals_named(self, text: str, toponyms: list[Toponym]) -> None:
+        """A country named for its capital ("Kenya's capital", "the capital of Mali") is that city."""
+        for t in toponyms:
+            countries = sorted({p.country for p in t.candidates if p.kind == "country" and p.country})
+            if not countries or not (_CAPITAL_AFTER.match(text, t.end) or (
+                    _CAPITAL_OF_BEFORE.search(text, max(0, t.start - 80), t.start)
+                    and not text.startswith(("'s", "’s"), t.end))):  # "the capital of Iraq's Kurdistan region"
+                continue
+            capitals = [p for p in map(self.gazetteer.capital_of, countries) if p is not None]
+            if capitals:
+                t.candidates, t.capital, t.strong_cue = capitals, True, True
 
     def _apply_qualifiers(self, text: str, toponyms: list[Toponym]) -> None:
         """A region right after a place qualifies it: "Kamianka, Donetsk", "Taji, Iraq", "Zinjibar (Zinjibar,
@@ -506,21 +541,34 @@ class Geolocator:
                 continue
             self._add_loose_within(first, regions)
             inside = [p for p in first.candidates if _within(p, regions)]
+            if not inside and second.loose and first.candidates:
+                continue  # a guessed spelling of the region (a loose match abroad) rules out no known place
             if inside or not any(p.kind in ("admin1", "country") for p in first.candidates):
                 first.candidates = inside
                 second.candidates, second.qualifier = regions, True
         for match in _PARENTHETICAL.finditer(text):
             last = next((t for t in reversed(toponyms) if match.start() < t.start < match.end()), None)
-            regions = [p for p in last.candidates if p.kind in ("admin1", "country")] if last else []
-            if not regions or not _PAREN_END.match(text, last.end):
+            if last is None or not _PAREN_END.match(text, last.end):
+                continue
+            regions = [p for p in last.candidates if p.kind in ("admin1", "country")]
+            sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
+            bounded = [t for t in toponyms if sentence_start < t.start < match.start() and not t.qualifier]
+            fits = any(_within(p, regions) or _contains(p, regions) for t in bounded for p in t.candidates)
+            # a guessed spelling ("(Ouahigouya, Yatenga)"), or a region name of several countries that holds none
+            # of the known places before it ("Makeni town (Bombali, North-West)"): a region the gazetteer lacks,
+            # not another place
+            generic = len({p.country for p in regions}) > 1 and any(t.candidates for t in bounded)
+            if not fits and (last.loose or not last.candidates or generic):
+                if "," in text[match.start():last.start]:
+                    last.candidates, last.qualifier = [], True
+                continue
+            if not regions:
                 continue
             last.candidates, last.qualifier = regions, True
-            sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
-            for t in toponyms:
-                if sentence_start < t.start < match.start() and not t.qualifier:
-                    inside = [p for p in t.candidates if _within(p, regions)]
-                    wider = [p for p in t.candidates if _contains(p, regions)]
-                    t.candidates = inside or wider
+            for t in bounded:
+                inside = [p for p in t.candidates if _within(p, regions)]
+                wider = [p for p in t.candidates if _contains(p, regions)]
+                t.candidates = inside or wider
 
     def _add_loose_within(self, toponym: Toponym, regions: list[Place]) -> None:
         """When no candidate of a place lies in the region that qualifies it, try looser spellings there."""
@@ -564,6 +612,10 @@ class Geolocator:
         if len(words) > 1 and words[0].lower() in _DIRECTIONS:
             offset = len(words[0]) + 1
             variants += [(start + offset, v[offset:]) for _, v in list(variants) if len(v) > offset]
+        # a district named after its town and a direction ("Yirol West"): near the town
+        part = value.rsplit(" ", 1)[0] if len(words) > 1 and words[-1].lower() in _DIRECTIONS else None
+        if part:
+            variants.append((start, part))
         variants = [(begin, name) for begin, name in variants
                     if normalise(name) not in _STOP and any(ch.isupper() for ch in name[:4])
                     and (name not in self._demonyms or _REGION_AFTER.match(text, begin + len(name)))]
@@ -584,7 +636,7 @@ class Geolocator:
                 type_word = _type_of(type_match.group("type")) if type_match else type_word
             found.setdefault((begin, stop), Toponym(
                 begin, stop, name, candidates=candidates, type_word=type_word, loose=loose,
-                near=bool(_NEAR_BEFORE.search(text[max(0, begin - 60):begin])), entity=entity,
+                near=name == part or bool(_NEAR_BEFORE.search(text[max(0, begin - 60):begin])), entity=entity,
                 strong_cue=bool(_STRONG_CUE.search(text[max(0, begin - 40):begin]))))
             return
 
@@ -600,14 +652,17 @@ class Geolocator:
                                               }.values() for c in countries)
         known = set(support) | set(demonym_countries)
         context = known | set(actor_countries)
+        possible = {p.country for t in toponyms if not t.loose and not t.venue for p in t.candidates}
         for t in toponyms:
             if t.capital and not t.candidates:  # "the capital": of a country the text is about
                 t.candidates = [p for p in map(self.gazetteer.capital_of, sorted(known)) if p is not None]
             if t.loose:  # a transliteration guess: inside a country the text or its actors are about, or,
-                # when nothing points to a country, after a strong cue and all in one country ("Kamenge" is no
-                # guess between Uganda, Congo and Indonesia)
+                # when nothing points to a country, after a strong cue, all in one country ("Kamenge" is no
+                # guess between Uganda, Congo and Indonesia) and in a country another name of the text may be in
+                # (a neighbourhood of a town several countries have is no village of a fourth)
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
-                    p.country in context or (not context and t.strong_cue and len(_countries(t.candidates)) == 1))]
+                    p.country in context or (not context and t.strong_cue and len(_countries(t.candidates)) == 1
+                                             and (not possible or p.country in possible)))]
         for t, own in zip(toponyms, sure, strict=True):
             # a weak match far from every country the other toponyms and demonyms name is a misread name;
             # a region named to qualify a place ("Raizh district (Sadah)") or with its region word
@@ -645,9 +700,22 @@ class Geolocator:
                               default=None)
 
     def _location(self, t: Toponym) -> Location:
+        """The toponym's place as a Location; a country has no point and no admin1 (never its capital's)."""
         place = t.place
+        if place.kind == "country":
+            return Location(text=t.text, name=place.name, geonameid=place.geonameid, country=place.country,
+                            precision=3)
         precision = place.precision
-        if place.kind in ("city", "curated") and precision < 3 and (t.near or t.type_word in _NEAR_TYPES):
+        if place.kind == "admin1":  # ACLED's convention: a region at its capital, when the capital bears its name
+            capital = max((p for p in self.gazetteer.candidates(place.name) if p.kind == "city"
+                           and p.country == place.country and p.admin1 == place.admin1),
+                          key=lambda p: p.population, default=None)
+            if capital is not None:
+                return Location(text=t.text, name=place.name, geonameid=place.geonameid, lat=round(capital.lat, 5),
+                                lon=round(capital.lon, 5), country=place.country, admin1=place.admin1,
+                                precision=3)
+        if place.kind in ("city", "curated") and precision < 3 and (
+                t.near or t.type_word in _NEAR_TYPES or t.type_word == "county"):
             precision = 2
         admin2 = self.gazetteer.admin2_for(place.lat, place.lon) if precision < 3 else None
         return Location(text=t.text, name=place.name, geonameid=place.geonameid, lat=round(place.lat, 5),
@@ -658,9 +726,10 @@ class Geolocator:
 # What lies between a place and a town named to say where that place is: "Camarines Sur province, south of
 # Manila", "Ajristan district, 80 km west of Ghazni".
 _REFERENCE_GAP = re.compile(
-    rf"^\s*(?:{_TYPE_WORDS})?\s*,\s*(?:(?:about|some|around)\s+)?(?:\d[\d,.]*\s*(?:km|kilometres|kilometers|miles)\s+)?"
-    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of\s+(?:the\s+)?"
-    r"(?:(?:capital|city|town)\s+(?:of\s+)?)?$", re.IGNORECASE)
+    rf"^\s*(?:{_TYPE_WORDS})?\s*,\s*(?:(?:just|only|about|some|around)\s+)*(?:(?:\d[\d,.]*\s*(?:km|kilometres|"
+    r"kilometers|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of|"
+    r"(?:\d[\d,.]*\s*(?:km|kilometres|kilometers|miles)|a\s+(?:short\s+)?(?:drive|walk|distance))\s+"
+    r"(?:away\s+)?from)\s+(?:the\s+)?(?:(?:capital|city|town)\s+(?:of\s+)?)?$", re.IGNORECASE)
 
 
 def _mark_reference_points(text: str, toponyms: list[Toponym]) -> None:
@@ -671,6 +740,62 @@ def _mark_reference_points(text: str, toponyms: list[Toponym]) -> None:
         if first.place is not None and first.place.kind != "country" and _REFERENCE_GAP.match(
                 text[first.end:second.start]):
             second.venue = True
+
+
+# What a place phrase attaches to when it is not the incident's place (read from the dependency parse):
+# where people or bodies were taken ("were flown back home to Abu Dhabi", "taken to a hospital in Kano"),
+# where someone spoke ("told reporters in Kabul", "at a news conference in Geneva") or reacted ("condemned by
+# leaders in Washington"), and where a group is based or what it is named after ("based in Aleppo", "the
+# Jalisco New Generation Cartel").
+_TRANSFER_VERBS = frozenset({"take", "fly", "rush", "transfer", "evacuate", "airlift", "bring", "transport",
+                             "repatriate", "drive", "carry", "deport", "extradite", "admit"})
+_SPEECH_VERBS = frozenset({"say", "tell", "speak", "announce", "warn", "brief", "declare", "condemn", "denounce",
+                           "deplore", "mourn", "react", "respond", "welcome", "praise", "hail", "criticise",
+                           "criticize"})
+_SPEECH_NOUNS = frozenset({"conference", "briefing", "statement", "interview", "speech"})
+_BASE_WORDS = frozenset({"base", "headquarter", "station"})  # the verbs: "based", "headquartered", "stationed"
+_GROUP_NOUNS = frozenset({"cartel", "gang", "militia", "brigade", "battalion", "regiment", "faction", "front",
+                          "movement", "clan", "mafia"})
+
+
+# What a force moves to its scene ("brought reinforcements to their base in Hasakah"), and "took to the streets of".
+_NOT_TRANSFERRED = frozenset({"reinforcement", "troop", "force", "convoy", "equipment", "weapon", "vehicle", "tank",
+                              "truck", "fighter", "militant", "aid", "supply", "street"})
+
+
+def _moves_forces(verb: Token, destination: Token) -> bool:
+    """Whether a transfer verb moves forces or supplies (a deployment told at its place), or is "take to the
+    streets", rather than taking people or bodies somewhere else."""
+    moved = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "nsubj")]
+    moved += [g for c in moved for p in c.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj"]
+    return any(w.lemma_.lower() in _NOT_TRANSFERRED for w in (destination, *moved))
+
+
+def _parse_role(doc: Doc, t: Toponym) -> str | None:
+    """"venue" when the parse names the place as a destination, a speaker's or mourner's venue, "origin" when
+    it names where a group is based or what it is called after; None for a possible scene."""
+    span = doc.char_span(t.start, t.end, alignment_mode="expand")
+    if span is None:
+        return None
+    token = span.root
+    while token.dep_ in ("compound", "appos", "conj", "flat") and token.head is not token:
+        if token.dep_ == "compound" and token.head.lemma_.lower() in _GROUP_NOUNS:
+            return "origin"  # "the Jalisco New Generation Cartel"
+        token = token.head
+    for _ in range(2):  # "taken to a hospital in Kano": the place, then the noun it qualifies
+        if token.dep_ != "pobj":
+            return None
+        prep, head = token.head, token.head.head
+        lemma = head.lemma_.lower()
+        if prep.lower_ in ("in", "at") and head.pos_ in ("VERB", "ADJ") and lemma in _BASE_WORDS:
+            return "origin"  # "based in Aleppo", "headquartered in Kabul"
+        if prep.lower_ == "to" and head.pos_ == "VERB" and lemma in _TRANSFER_VERBS and not _moves_forces(head, token):
+            return "venue"
+        if prep.lower_ in ("in", "at", "from", "by") and (
+                (head.pos_ == "VERB" and lemma in _SPEECH_VERBS) or (head.pos_ == "NOUN" and lemma in _SPEECH_NOUNS)):
+            return "venue"
+        token = head
+    return None
 
 
 def _type_of(word: str) -> str:
@@ -739,6 +864,8 @@ def _filter_by_type(t: Toponym, gazetteer: Gazetteer) -> list[Place]:
         regions = [p for p in t.candidates if p.kind in ("admin1", "curated")]
         if regions:
             return regions
+        if t.type_word == "county" and not regions:  # "Mehran county": a district named after its town
+            return t.candidates
         by_admin1 = []
         for city in t.candidates:
             if city.admin1:

@@ -81,12 +81,21 @@ def ensure_schema(con: Connection) -> None:
     con.execute(CANDIDATES_VIEW)
 
 
+def _country_level(event: dict) -> bool:
+    """A place known only at country level: no point, no admin1, precision 3."""
+    return event["latitude"] is None and event["admin1"] is None and event["geo_precision"] == 3
+
+
 def _place_similarity(a: dict, b: dict) -> float | None:
-    """1 for the same place, decaying with distance; None when the two places cannot be one incident."""
-    if a["latitude"] is None or b["latitude"] is None:
-        return 0.5 if a["admin1"] is None or b["admin1"] is None or a["admin1"] == b["admin1"] else None
+    """1 for the same place, decaying with distance; None when the two places cannot be one incident.
+    A place known only at country level (no point, precision 3) is a region-level place without admin1:
+    it joins the same country-level place, or an unknown one, and nothing finer."""
     if a["geonameid"] is not None and a["geonameid"] == b["geonameid"]:
         return 1.0
+    if a["latitude"] is None or b["latitude"] is None:
+        if (_country_level(a) and b["latitude"] is not None) or (_country_level(b) and a["latitude"] is not None):
+            return None
+        return 0.5 if a["admin1"] is None or b["admin1"] is None or a["admin1"] == b["admin1"] else None
     coarse = max(a["geo_precision"] or 1, b["geo_precision"] or 1) >= 3
     if coarse:  # a region-level location: the same admin1 is all that can be said
         return 0.6 if a["admin1"] is not None and a["admin1"] == b["admin1"] else None

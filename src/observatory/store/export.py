@@ -326,13 +326,14 @@ def _write_geojson(records: Iterator[dict[str, Any]], out: BinaryIO) -> ExportSt
     out.write(b'{"type":"FeatureCollection","features":[')
     for record in records:
         lat, lon = record["latitude"], record["longitude"]
-        if lat is None or lon is None:
+        if (lat is None or lon is None) and not record["iso3"]:
             stats.omitted_without_coordinates += 1
             continue
         feature = {
             "type": "Feature",
             "id": record["event_id_cnty"],
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            # a place known only at country level: in the collection, on no map (RFC 7946, 3.2)
+            "geometry": None if lat is None or lon is None else {"type": "Point", "coordinates": [lon, lat]},
             "properties": _text_cells(record),
         }
         out.write((b"," if stats.written else b"") + json.dumps(feature, ensure_ascii=False).encode("utf-8"))
