@@ -3,7 +3,9 @@ tooltips, legend, charts, the view in the URL, XSS safety, screenshot."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -450,6 +452,29 @@ def test_view_state_round_trips_through_the_url(server: str, browser: webdriver.
     browser.refresh()
     wait.until(lambda d: [row[7] for row in table_rows(d)] == ["2", "4"])
     assert browser.current_url == link
+
+
+def test_confidence_threshold_survives_reload_and_the_export_is_the_view(
+    server: str, browser: webdriver.Chrome
+) -> None:
+    """The minimum confidence is the API's filter: kept in the URL, restored on reload, and in the export
+    links, whose download holds exactly the units the table shows."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/?conf=0.75&country=SYR")
+    wait.until(lambda d: len(table_rows(d)) == 2)
+    browser.refresh()
+    wait.until(lambda d: len(table_rows(d)) == 2)
+    assert browser.find_element(By.ID, "f-conf").get_attribute("value") == "0.75"
+    assert "conf=0.75" in browser.current_url
+    assert browser.find_element(By.ID, "totals").get_attribute("data-incidents") == "2"
+    shown = {row.get_attribute("data-event-id") for row in browser.find_elements(By.CSS_SELECTOR, "#events-body tr")}
+    href = browser.find_element(By.ID, "export-csv").get_attribute("href")
+    assert "min_confidence=0.75" in href and "country=SYR" in href
+    exported = list(csv.DictReader(io.StringIO(httpx.get(href).text)))
+    assert {row["event_id"] for row in exported} == shown
+    assert all(float(row["confidence"]) >= 0.75 for row in exported)
+    geojson = httpx.get(browser.find_element(By.ID, "export-geojson").get_attribute("href")).json()
+    assert {f["properties"]["event_id"] for f in geojson["features"]} == shown
 
 
 def test_tooltip_bar_chart_and_timeline(server: str, browser: webdriver.Chrome) -> None:

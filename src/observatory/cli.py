@@ -487,6 +487,9 @@ ReviewOption = Annotated[
     str | None,
     typer.Option("--review", help="unreviewed, confirmed, corrected, rejected or any (default: all but rejected)."),
 ]
+MinConfidenceOption = Annotated[
+    float | None, typer.Option("--min-confidence", help="Lowest confidence included, 0 to 1.")
+]
 
 
 @app.command()
@@ -502,6 +505,7 @@ def events(
     bbox: BboxOption = None,
     q: TextOption = None,
     review: ReviewOption = None,
+    min_confidence: MinConfidenceOption = None,
     limit: Annotated[
         int | None,
         typer.Option(help="Most events to show: table and json 1-1000 (default 100), csv any (default all)."),
@@ -520,9 +524,12 @@ def events(
     if limit is not None and limit < 1:
         raise _fail(f"--limit must be at least 1, got {limit}")
     if fmt == "csv":
-        _events_csv(db, _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review), limit)
+        event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review,
+                               min_confidence=min_confidence)
+        _events_csv(db, event_filter, limit)
         return
-    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, limit or 100, review)
+    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, limit or 100, review,
+                           min_confidence)
     with _open_store(db, read_only=True) as store:
         rows, total = query_events(store.con, event_filter)
     if fmt == "json":
@@ -573,6 +580,7 @@ def _filter(
     q: str | None,
     limit: int = 1,
     review: str | None = None,
+    min_confidence: float | None = None,
 ) -> EventFilter:
     """The EventFilter of the command-line filters (the API's), or one error line and exit 2."""
     from pydantic import ValidationError
@@ -591,6 +599,7 @@ def _filter(
         "since": _parse_date(since, "--since"),
         "until": _parse_date(until, "--until"),
         "review": review,
+        "min_confidence": min_confidence,
     }
     if type_ in ACLED_SUB_TYPES:
         fields["acled_sub_event_type"] = type_
@@ -649,6 +658,7 @@ def export(
         ),
     ] = "incident",
     review: ReviewOption = None,
+    min_confidence: MinConfidenceOption = None,
     changed_since: Annotated[
         str | None,
         typer.Option(
@@ -681,7 +691,8 @@ def export(
         raise _fail(f"--kind must be one of {', '.join(KINDS)}, got {kind!r}")
     if unit not in UNITS:
         raise _fail(f"--unit must be one of {', '.join(UNITS)}, got {unit!r}")
-    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review)
+    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review,
+                           min_confidence=min_confidence)
     target = output or Path(f"events.{fmt}")
     if changed_since is not None:
         _export_changes(db, event_filter, fmt, kind, changed_since, target, raw)
