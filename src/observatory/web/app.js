@@ -185,7 +185,7 @@
   }
 
   // ---------- map (Leaflet, markercluster; the base layer is the bundled world.geojson) ----------
-  const map = { leaflet: null, cluster: null, labels: null };
+  const map = { leaflet: null, cluster: null, labels: null, fitted: false };
 
   // The map's extent as the API's bbox (min_lon,min_lat,max_lon,max_lat), within the world's bounds.
   function mapBbox() {
@@ -300,6 +300,15 @@
     return share >= 1 / 3 || map.leaflet.getZoom() >= 8;
   }
 
+  // The map's padding at the bottom right when fitting, so that no unit is drawn under the open legend (in
+  // the bottom right corner): its width or its height, whichever costs less of the map.
+  function legendPadding() {
+    if ($("legend").hidden) return [30, 30];
+    const box = $("legend-box"), area = $("map");
+    const width = box.offsetWidth + 16, height = box.offsetHeight + 16;
+    return width / area.clientWidth <= height / area.clientHeight ? [width, 30] : [30, height];
+  }
+
   // Fits the map to the view's units (or to the extent filter), then loads and draws its cells.
   function fitMap() {
     const extent = state.extent;
@@ -311,7 +320,10 @@
     } else if (extent.bounds) {
       const [w, south, e, north] = extent.bounds;
       const bounds = L.latLngBounds([south, w], [north, e]);
-      if (!fitsView(bounds)) map.leaflet.fitBounds(bounds, { padding: [30, 30], maxZoom: 8, animate: false });
+      if (!map.fitted || !fitsView(bounds)) {
+        map.leaflet.fitBounds(bounds, { paddingTopLeft: [30, 30], paddingBottomRight: legendPadding(), maxZoom: 8, animate: false });
+        map.fitted = true;
+      }
     }
     map.shownBbox = state.filters.bbox;
     setTimeout(() => { map.fitting = false; }, 0);
@@ -452,7 +464,7 @@
     const tl = chart("timeline");
     tl.setOption({
       animation: false,
-      grid: { left: 40, right: 12, top: 8, bottom: 24 },
+      grid: { left: 40, right: 30, top: 8, bottom: 24 },
       tooltip: { trigger: "axis", formatter: (items) => timelineTip(items, step) },
       xAxis: { type: "category", data: keys, axisLabel: { hideOverlap: true }, axisTick: { alignWithLabel: true } },
       yAxis: { type: "value", minInterval: 1, splitNumber: 3 },
@@ -719,7 +731,7 @@
       $("detail-incident-head").textContent = shown(`${type} · ${[incident.location, incident.admin1, incident.country]
         .filter(Boolean).join(", ") || "no place"} · ${incident.date_start || "undated"}` +
         (incident.date_end && incident.date_end !== incident.date_start ? ` to ${incident.date_end}` : ""));
-      $("detail-incident-summary").textContent = shown(`${incident.n_reports} reports from ` +
+      $("detail-incident-summary").textContent = shown(`${incident.n_reports} report${incident.n_reports === 1 ? "" : "s"} from ` +
         `${incident.sources.join("; ") || "unknown sources"} · ${incident.fatalities_best ?? 0} fatalities ` +
         `(the largest credible figure of the reports)`);
       const list = $("detail-reports");
@@ -1064,6 +1076,7 @@
       }
       state.totals = counts.totals;
       state.extent = counts.extent;
+      renderLegend(counts.types);  // before fitting: the map keeps its markers clear of the legend
       fitMap();
       if (!cells || map.leaflet.getZoom() !== before.zoom || !before.bounds.contains(map.leaflet.getBounds())) {
         cells = await loadCells();
@@ -1075,7 +1088,6 @@
       renderTotals();
       renderTable();
       drawCells(cells);
-      renderLegend(counts.types);
       renderTimeline(state.timeline);
       renderBars(counts);
       renderQueue();
