@@ -649,6 +649,29 @@ def test_review_confirm_correct_reject_from_the_detail_view(deduped_server: str,
     assert review_status(deduped_server, BATTLE) != "rejected"
 
 
+def test_review_form_corrects_plover_type_coordinates_and_inter_codes(
+    deduped_server: str, browser: webdriver.Chrome
+) -> None:
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    load_with_token(browser, deduped_server, f"/?sel={BATTLE}")
+    wait.until(ec.visibility_of_element_located((By.ID, "review-panel")))
+    browser.find_element(By.ID, "rv-edit").click()
+    wait.until(ec.visibility_of_element_located((By.ID, "rv-latitude")))
+    assert browser.find_element(By.ID, "rv-inter1").get_attribute("value") == "2"
+    assert browser.find_element(By.ID, "rv-latitude").get_attribute("value") == "35.86"
+    Select(browser.find_element(By.ID, "rv-plover_type")).select_by_value("COERCE")
+    for field, value in (("rv-latitude", "35.9"), ("rv-longitude", "36.7"), ("rv-inter2", "3")):
+        box = browser.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    browser.find_element(By.ID, "rv-save").click()
+    wait.until(lambda d: any("correct latitude: 35.86 → 35.9" in t for t in history_texts(d)), history_texts(browser))
+    stored = httpx.get(f"{deduped_server}/api/events/{BATTLE}").json()
+    assert (stored["plover_type"], stored["latitude"], stored["longitude"]) == ("COERCE", 35.9, 36.7)
+    assert (stored["inter1"], stored["inter2"]) == (2, 3)  # an unchanged field is not sent
+    assert not browser.find_element(By.ID, "rv-form").is_displayed()
+
+
 def test_review_queue_orders_by_confidence_and_keys_act_on_the_selected(
         deduped_server: str, browser: webdriver.Chrome) -> None:
     wait = WebDriverWait(browser, WAIT_SECONDS)

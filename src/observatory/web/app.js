@@ -760,16 +760,20 @@
   }
 
   // ---------- review in place (behind the write token) ----------
-  // The fields a reviewer corrects in the detail view: [column, label, kind]; kind "acled"/"sub"/"status" are
-  // selects filled from /api/meta, "count" a whole number, "date" a date input.
+  // The fields a reviewer corrects in the detail view: [column, label, kind]; kind "acled"/"sub"/"plover"/"status"
+  // are selects filled from /api/meta, "count" and "inter" whole numbers, "lat"/"lon" degrees, "date" a date.
   const REVIEW_FIELDS = [
     ["acled_event_type", "ACLED type", "acled"], ["acled_sub_event_type", "ACLED sub-type", "sub"],
-    ["actor1", "Actor 1", "text"], ["actor2", "Actor 2", "text"],
+    ["plover_type", "PLOVER type", "plover"], ["plover_mode", "PLOVER mode", "text"],
+    ["actor1", "Actor 1", "text"], ["inter1", "Inter 1 (0-8)", "inter"],
+    ["actor2", "Actor 2", "text"], ["inter2", "Inter 2 (0-8)", "inter"],
     ["location", "Location", "text"], ["admin1", "Admin 1", "text"], ["country", "Country (ISO3)", "text"],
+    ["latitude", "Latitude", "lat"], ["longitude", "Longitude", "lon"],
     ["date_start", "Date start", "date"], ["date_end", "Date end", "date"],
     ["fatalities", "Fatalities", "count"], ["injured", "Injured", "count"], ["abducted", "Abducted", "count"],
     ["arrested", "Arrested", "count"], ["displaced", "Displaced", "count"], ["status", "Status", "status"],
   ];
+  const WHOLE = new Set(["count", "inter"]);  // whole numbers; "lat" and "lon" are decimal degrees
   const reviewing = () => Boolean(state.token);
 
   // A review request: the body as JSON; a failure as one line (the API's 401/503/400/404 message).
@@ -818,16 +822,21 @@
     if (box.childElementCount) return;
     for (const [key, label, kind] of REVIEW_FIELDS) {
       let input;
-      if (kind === "acled" || kind === "sub" || kind === "status") {
+      const choices = { acled: state.meta.acled_event_types, sub: state.meta.acled_sub_event_types,
+        plover: state.meta.plover_types, status: state.meta.statuses }[kind];
+      if (choices) {
         input = el("select", { id: "rv-" + key, name: key });
-        const values = kind === "acled" ? state.meta.acled_event_types : kind === "sub" ? state.meta.acled_sub_event_types
-          : state.meta.statuses;
-        if (kind !== "status") input.append(el("option", { value: "" }, "(none)"));
-        for (const value of values || []) input.append(el("option", { value: value.value ?? value }, value.label ?? value));
+        if (kind === "acled" || kind === "sub") input.append(el("option", { value: "" }, "(none)"));
+        for (const value of choices) input.append(el("option", { value: value.value ?? value }, value.label ?? value));
       } else {
-        input = el("input", { id: "rv-" + key, name: key, type: kind === "count" ? "number" : kind === "date" ? "date" : "text" });
+        const type = kind === "date" ? "date" : kind === "text" ? "text" : "number";
+        input = el("input", { id: "rv-" + key, name: key, type });
         if (kind === "count") { input.min = "0"; input.step = "1"; }
-        else if (kind === "text") input.maxLength = 500;
+        else if (kind === "inter") { input.min = "0"; input.max = "8"; input.step = "1"; }
+        else if (kind === "lat" || kind === "lon") {
+          const limit = kind === "lat" ? "90" : "180";
+          input.min = "-" + limit; input.max = limit; input.step = "any";
+        } else if (kind === "text") input.maxLength = 500;
       }
       box.append(el("label", null, label, input));
     }
@@ -856,7 +865,8 @@
       const input = $("rv-" + key);
       const value = input.value.trim();
       if (value === input.dataset.before) continue;
-      fields[key] = value === "" ? null : kind === "count" && /^\d+$/.test(value) ? Number(value) : value;
+      const number = WHOLE.has(kind) ? /^\d+$/.test(value) : (kind === "lat" || kind === "lon") && Number.isFinite(Number(value));
+      fields[key] = value === "" ? null : number ? Number(value) : value;
     }
     if (!Object.keys(fields).length) { reviewError("Nothing changed."); return; }
     if (await review((body) => write("PATCH", eventPath(state.selected), { ...body, fields }))) toggleEdit(false);
