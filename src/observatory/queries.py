@@ -173,21 +173,22 @@ class EventFilter(BaseModel):
 _UNIT_ID = "CASE WHEN i.incident_id IS NULL THEN e.event_id ELSE i.incident_id END"
 
 
-def units_sql(unit: Unit) -> str:
+def units_sql(unit: Unit, events: str = "events", incidents: str = "incidents") -> str:
     """A relation of one row per counted unit, with every events column (an incident's own values where it
     has them, its lead report's otherwise), ``unit_id`` (the incident id, else the event id),
     ``updated_at`` (when the incident was last written, else NULL), ``sources`` (an incident's JSON list of
     outlets, else NULL), ``n_reports`` and ``n_events``.
 
     ``incident``: each incident once (its lead report's row) and each event that belongs to no incident;
-    ``report``: every event. ValueError for another unit.
+    ``report``: every event. ``events`` and ``incidents`` are the relations read (subqueries of some rows
+    of those tables). ValueError for another unit.
     """
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
     if unit == "report":
         return (
             "SELECT e.*, e.event_id AS unit_id, CAST(NULL AS TIMESTAMP) AS updated_at, "
-            "CAST(NULL AS VARCHAR) AS sources, 1 AS n_reports, 1 AS n_events FROM events e"
+            f"CAST(NULL AS VARCHAR) AS sources, 1 AS n_reports, 1 AS n_events FROM {events} e"
         )
     columns = [
         f"CASE WHEN i.incident_id IS NULL THEN e.{column} ELSE i.{INCIDENT_VALUES[column]} END AS {column}"
@@ -197,7 +198,7 @@ def units_sql(unit: Unit) -> str:
     return (
         f"SELECT {', '.join(columns)}, {_UNIT_ID} AS unit_id, i.updated_at, i.sources, "
         "coalesce(i.n_reports, 1) AS n_reports, coalesce(i.n_events, 1) AS n_events "
-        "FROM events e LEFT JOIN incidents i ON i.incident_id = e.incident_id "
+        f"FROM {events} e LEFT JOIN {incidents} i ON i.incident_id = e.incident_id "
         "WHERE i.incident_id IS NULL OR i.lead_event_id = e.event_id"
     )
 
@@ -304,21 +305,30 @@ def list_units(
     """One page (``f.limit`` from ``f.offset``) of the units (``units_sql``) of ``kind`` matching the filter,
     their columns of the event list with ``unit_id``, ``n_reports`` and ``n_events``, sorted by ``sort``
     (``COLUMN:asc|desc``, COLUMN one of UNIT_SORTS; empty values last, ties by event id), and how many
-    match in all. ValueError for another sort."""
+    match in all. ValueError for another sort.
+
+    The page's events are chosen over the narrow relation first; then only their rows are read whole."""
     column, _, direction = sort.partition(":")
     if column not in UNIT_SORTS or direction not in ("asc", "desc"):
         raise ValueError(f"sort must be COLUMN:asc or COLUMN:desc, COLUMN one of {', '.join(UNIT_SORTS)}; got {sort!r}")
     where, params = kind_where(f, kind)
-    cursor = con.execute(
-        f"SELECT {', '.join('e.' + c for c in UNIT_COLUMNS)}, count(*) OVER () FROM ({units_sql(unit)}) e {where} "
+    found = con.execute(
+        f"SELECT e.event_id, count(*) OVER () FROM ({units_sql(unit)}) e {where} "
         f"ORDER BY e.{column} {direction.upper()} NULLS LAST, e.event_id LIMIT ? OFFSET ?",
         [*params, f.limit, f.offset],
-    )
-    found = cursor.fetchall()
-    if not found and f.offset:  # past the last page: the count alone
+    ).fetchall()
+    if not found:
         total = con.execute(f"SELECT count(*) FROM ({units_sql(unit)}) e {where}", params).fetchone()[0]
         return [], total
-    return [dict(zip(UNIT_COLUMNS, row, strict=False)) for row in found], found[0][-1] if found else 0
+    ids = [event_id for event_id, _ in found]
+    listed = "(SELECT unnest(CAST(? AS VARCHAR[])))"
+    chosen = units_sql(unit, f"(SELECT * FROM events WHERE event_id IN {listed})",
+                       f"(SELECT * FROM incidents WHERE lead_event_id IN {listed})")
+    rows = {row[0]: dict(zip(UNIT_COLUMNS, row, strict=True)) for row in con.execute(
+        f"SELECT {', '.join('e.' + c for c in UNIT_COLUMNS)} FROM ({chosen}) e",
+        [ids, ids] if unit == "incident" else [ids],
+    ).fetchall()}
+    return [rows[event_id] for event_id in ids], found[0][1]
 
 
 def query_events(con: Connection, f: EventFilter) -> tuple[list[dict[str, Any]], int]:
