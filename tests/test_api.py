@@ -549,3 +549,21 @@ def test_serve_prints_the_dashboard_url(
     monkeypatch.setenv("OBSERVATORY_MAX_DOCUMENT_BYTES", "lots")
     with pytest.raises(SystemExit, match="OBSERVATORY_MAX_DOCUMENT_BYTES must be an integer"):
         serve(str(tmp_path / "new.duckdb"), "127.0.0.1", 8123)
+
+
+def test_served_connections_send_without_waiting_for_acknowledgements() -> None:
+    """`observatory serve` listens on its own socket: the connections it accepts have TCP_NODELAY, so an answer
+    written as headers then body is not held back by Nagle's algorithm until the client acknowledges."""
+    from observatory.api import _listening_socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    listener = _listening_socket("127.0.0.1", port)
+    try:
+        with socket.create_connection(("127.0.0.1", port)):
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        listener.close()
