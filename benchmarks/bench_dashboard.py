@@ -205,7 +205,7 @@ def main() -> None:
                 "ACLED type cleared": set_value(driver, "f-acled", ""),
                 "From date typed (2023-01-01)": set_value(driver, "f-since", "2023-01-01"),
                 "From date cleared": set_value(driver, "f-since", ""),
-                "country chosen (SYR)": set_value(driver, "f-country", "SYR"),
+                "country chosen (NGA)": set_value(driver, "f-country", "NGA"),
                 "country cleared": set_value(driver, "f-country", ""),
                 "timeline brushed (a third)": brush(driver, 1 / 3),
                 "dates cleared (Clear dates)": clear_dates(driver),

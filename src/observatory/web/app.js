@@ -1,10 +1,11 @@
 // observatory dashboard: ACLED-first views of incidents (or reports), a Leaflet map with clustered markers
 // over the bundled world.geojson (no tile server), ECharts timeline and bar charts, a sortable table and a
-// detail panel listing an incident's reports. The server counts, groups and pages (the API's aggregates and
-// incident pages), so the page holds no more than one table page, the map's cells and the charts' buckets. Every value from the API is untrusted: the DOM is built with
-// createElement and textContent only, never innerHTML (tooltips get DOM nodes, not HTML strings), and text
-// is shown without bidirectional controls (see shown()). The view (filters, dates, sort, page, selection)
-// lives in the URL's query string and is restored on load.
+// detail panel listing an incident's reports. The server counts, groups and pages (/api/summary, /api/incidents,
+// /api/aggregates?by=map), so the page holds no more than one table page, the map's cells and the charts'
+// buckets. Every value from the API is untrusted: the DOM is built with createElement and textContent only,
+// never innerHTML (tooltips get DOM nodes, not HTML strings), and text is shown without bidirectional controls
+// (see shown()). The view (filters, dates, sort, page, selection) lives in the URL's query string and is
+// restored on load.
 "use strict";
 
 (() => {
