@@ -186,7 +186,8 @@
   }
 
   // ---------- map (Leaflet, markercluster; the base layer is the bundled world.geojson) ----------
-  const map = { leaflet: null, cluster: null, labels: null, fitted: false };
+  // home: the bounds of the units of each view (kind and unit) without filters, where clearing them fits the map.
+  const map = { leaflet: null, cluster: null, labels: null, fitted: false, home: {} };
 
   // The map's extent as the API's bbox (min_lon,min_lat,max_lon,max_lat), within the world's bounds.
   function mapBbox() {
@@ -310,6 +311,26 @@
     return width / area.clientWidth <= height / area.clientHeight ? [width, 30] : [30, height];
   }
 
+  const fitting = () => ({ paddingTopLeft: [30, 30], paddingBottomRight: legendPadding(), maxZoom: 8, animate: false });
+  const homeKey = () => `${state.view}|${state.unit}`;
+  const unfiltered = () => !state.conf && Object.entries(state.filters).every(([k, v]) => !v || (k === "status" && v === "occurred"));
+
+  // The map's view once the new units are drawn, as far as it can be told before they are counted: the view
+  // fitted to all the units when the filters are cleared and the map does not show them well, else the view
+  // as it is (a narrower view keeps the map where it is).
+  function expectedView() {
+    const leaflet = map.leaflet;
+    const home = unfiltered() && map.fitted && map.home[homeKey()];
+    if (!home || fitsView(home)) return { zoom: leaflet.getZoom(), bounds: leaflet.getBounds() };
+    const { paddingTopLeft, paddingBottomRight, maxZoom } = fitting();
+    const topLeft = L.point(paddingTopLeft), bottomRight = L.point(paddingBottomRight);
+    const zoom = Math.min(maxZoom, leaflet.getBoundsZoom(home, false, topLeft.add(bottomRight)));
+    const middle = leaflet.project(home.getSouthWest(), zoom).add(leaflet.project(home.getNorthEast(), zoom)).divideBy(2)
+      .add(bottomRight.subtract(topLeft).divideBy(2));
+    const half = leaflet.getSize().divideBy(2);
+    return { zoom, bounds: L.latLngBounds(leaflet.unproject(middle.subtract(half), zoom), leaflet.unproject(middle.add(half), zoom)) };
+  }
+
   // Fits the map to the view's units (or to the extent filter), then loads and draws its cells.
   function fitMap() {
     const extent = state.extent;
@@ -322,9 +343,10 @@
       const [w, south, e, north] = extent.bounds;
       const bounds = L.latLngBounds([south, w], [north, e]);
       if (!map.fitted || !fitsView(bounds)) {
-        map.leaflet.fitBounds(bounds, { paddingTopLeft: [30, 30], paddingBottomRight: legendPadding(), maxZoom: 8, animate: false });
+        map.leaflet.fitBounds(bounds, fitting());
         map.fitted = true;
       }
+      if (unfiltered()) map.home[homeKey()] = bounds;
     }
     map.shownBbox = state.filters.bbox;
     setTimeout(() => { map.fitting = false; }, 0);
@@ -337,10 +359,9 @@
 
   // The map's cells: the view's located units grouped by the server in cells of about CELL_PX pixels over
   // the map's extent (a little beyond it, so that a small pan needs no new cells).
-  async function loadCells() {
-    const zoom = map.leaflet.getZoom();
-    const cell = Math.min(90, Math.max(0.0001, (360 / (256 * 2 ** zoom)) * CELL_PX));
-    const bounds = map.leaflet.getBounds().pad(0.25);
+  async function loadCells(view = { zoom: map.leaflet.getZoom(), bounds: map.leaflet.getBounds() }) {
+    const cell = Math.min(90, Math.max(0.0001, (360 / (256 * 2 ** view.zoom)) * CELL_PX));
+    const bounds = view.bounds.pad(0.25);
     const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v)).toFixed(3);
     const wide = bounds.getEast() - bounds.getWest() >= 360;
     const bbox = state.filters.bbox || (wide ? null : [
@@ -1074,11 +1095,11 @@
     writeUrl();
     updateExportLinks();
     try {
-      // The cells of the map's view come with the counts (unless the map is yet to be fitted the first time);
-      // they are asked again only when fitting the map to the new units moved it.
-      const before = { zoom: map.leaflet.getZoom(), bounds: map.leaflet.getBounds().pad(0.25) };
+      // The cells of the map's expected view come with the counts (unless the map is yet to be fitted the first
+      // time); they are asked again only when fitting the map to the new units showed another view.
+      const expected = expectedView();
       const first = id === 1;
-      let [counts, page, cells] = await Promise.all([loadCounts(), loadPage(), first ? null : loadCells()]);
+      let [counts, page, cells] = await Promise.all([loadCounts(), loadPage(), first ? null : loadCells(expected)]);
       if (id !== refreshes) return;
       if (!page.rows.length && page.total && state.page) {  // a page beyond the last: the last
         state.page = Math.floor((page.total - 1) / PAGE_SIZE);
@@ -1089,7 +1110,7 @@
       state.extent = counts.extent;
       renderLegend(counts.types);  // before fitting: the map keeps its markers clear of the legend
       fitMap();
-      if (!cells || map.leaflet.getZoom() !== before.zoom || !before.bounds.contains(map.leaflet.getBounds())) {
+      if (!cells || map.leaflet.getZoom() !== expected.zoom || !expected.bounds.pad(0.25).contains(map.leaflet.getBounds())) {
         cells = await loadCells();
         if (id !== refreshes) return;
       }
