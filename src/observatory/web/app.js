@@ -643,17 +643,19 @@
   }
 
   // ---------- detail ----------
+  // The detail's fields in pairs, shown side by side (a pair with one value shows "—" for the other; a pair
+  // with none is left out), so that a field always sits beside its fellow whatever the width.
   const DETAIL_FIELDS = [
-    ["acled_event_type", "ACLED type"], ["acled_sub_event_type", "ACLED sub-type"],
-    ["plover_type", "PLOVER type"], ["plover_mode", "PLOVER mode"],
-    ["actor1", "Actor 1"], ["inter1", "Inter 1"], ["actor2", "Actor 2"], ["inter2", "Inter 2"],
-    ["date_start", "Date start"], ["date_end", "Date end"], ["date_precision", "Date precision"], ["status", "Status"],
-    ["location", "Location"], ["location_text", "Place as written"], ["admin1", "Admin 1"], ["admin2", "Admin 2"],
-    ["latitude", "Latitude"], ["longitude", "Longitude"], ["country", "Country"], ["geo_precision", "Geo precision"],
-    ["fatalities", "Fatalities"], ["injured", "Injured"], ["fatalities_low", "Fatalities low"], ["fatalities_high", "Fatalities high"],
-    ["abducted", "Abducted"], ["arrested", "Arrested"], ["displaced", "Displaced"], ["participants", "Participants"],
-    ["claimant", "Claimant"], ["attribution_text", "Attribution"], ["confidence", "Confidence"], ["incident_id", "Incident"],
-    ["event_id", "Event id"], ["evidence_start", "Evidence start"], ["evidence_end", "Evidence end"],
+    [["acled_event_type", "ACLED type"], ["acled_sub_event_type", "ACLED sub-type"]],
+    [["plover_type", "PLOVER type"], ["plover_mode", "PLOVER mode"]],
+    [["actor1", "Actor 1"], ["inter1", "Inter 1"]], [["actor2", "Actor 2"], ["inter2", "Inter 2"]],
+    [["date_start", "Date start"], ["date_end", "Date end"]], [["date_precision", "Date precision"], ["status", "Status"]],
+    [["location", "Location"], ["location_text", "Place as written"]], [["admin1", "Admin 1"], ["admin2", "Admin 2"]],
+    [["latitude", "Latitude"], ["longitude", "Longitude"]], [["country", "Country"], ["geo_precision", "Geo precision"]],
+    [["fatalities", "Fatalities"], ["injured", "Injured"]], [["fatalities_low", "Fatalities low"], ["fatalities_high", "Fatalities high"]],
+    [["abducted", "Abducted"], ["arrested", "Arrested"]], [["displaced", "Displaced"], ["participants", "Participants"]],
+    [["claimant", "Claimant"], ["attribution_text", "Attribution"]], [["confidence", "Confidence"], ["incident_id", "Incident"]],
+    [["event_id", "Event id"], ["evidence_start", "Evidence start"]], [["evidence_end", "Evidence end"]],
   ];
 
   function actorList(refs) {
@@ -682,13 +684,17 @@
     $("detail-title").textContent = shown(type);
     const fields = $("detail-fields");
     fields.replaceChildren();
-    const add = (label, value) => {
-      if (value === null || value === undefined || value === "") return;
-      fields.append(el("div", { className: "field" }, el("dt", null, label), el("dd", null, String(value))));
-    };
-    for (const [key, label] of DETAIL_FIELDS) add(label, event[key]);
-    add("All actors", actorList(event.event && event.event.actors));
-    add("All recipients", actorList(event.event && event.event.recipients));
+    const empty = (value) => value === null || value === undefined || value === "";
+    const field = (label, value) => el("div", { className: "field" }, el("dt", null, label),
+      el("dd", null, empty(value) ? "—" : String(value)));
+    const pairs = [...DETAIL_FIELDS.map((pair) => pair.map(([key, label]) => [label, event[key]])),
+      [["All actors", actorList(event.event && event.event.actors)],
+        ["All recipients", actorList(event.event && event.event.recipients)]]];
+    for (const pair of pairs) {
+      if (pair.every(([, value]) => empty(value))) continue;
+      for (const [label, value] of pair) fields.append(field(label, value));
+      if (pair.length === 1) fields.append(el("div", { className: "field" }));
+    }
 
     const article = event.article || {};
     const meta = $("detail-article-meta");
