@@ -157,6 +157,86 @@ def test_finest_grid_cell_keeps_every_event_apart(client: TestClient) -> None:
     assert len(grid) == 8  # the two occurred events in Nairobi share the town's coordinates
 
 
+def test_summary_counts_as_the_aggregates_do(client: TestClient) -> None:
+    """The dashboard's one-pass counts are those of the separate aggregates, for every kind."""
+    for kind in ("all", "acled", "verbal"):
+        params = {"kind": kind, "status": "any"}
+        summary = client.get("/api/summary", params={**params, "types": "type"}).json()
+        by_type = client.get("/api/aggregates", params={**params, "by": "type", "extent": "true"}).json()
+        assert summary["totals"] == by_type["totals"]
+        assert summary["extent"] == by_type["extent"]
+        assert summary["types"] == by_type["buckets"]
+        for by, key in (("actor", "actors"), ("admin1", "admin1")):
+            buckets = client.get("/api/aggregates", params={**params, "by": by, "totals": "false"}).json()
+            assert "totals" not in buckets
+            assert sorted(summary[key], key=str) == sorted(buckets["buckets"], key=str)
+    summary = client.get("/api/summary").json()
+    assert summary["period"] == "day"  # the sample's dates span months, not years
+    assert summary["extent"]["dates"] == ["2024-02-09", "2024-06-25"]
+    days = client.get("/api/aggregates", params={"by": "day", "stack": "true", "types": "acled_type"}).json()
+    expected = sorted((b["key"], b["type"] or "", b["events"]) for b in days["buckets"])
+    assert sorted((b["key"], b["type"] or "", b["events"]) for b in summary["timeline"]) == expected
+    assert sum(b["events"] for b in summary["timeline"]) == summary["totals"]["events"]  # the undated is not occurred
+
+
+def test_incident_pages_sort_and_page_the_units(client: TestClient) -> None:
+    every = client.get("/api/events", params={"limit": 100}).json()["events"]
+    by_toll = sorted(every, key=lambda e: (-(e["fatalities"] or -1), e["event_id"]))
+    first = client.get("/api/incidents", params={"sort": "fatalities:desc", "limit": 3}).json()
+    assert first["total"] == len(every) == 10
+    assert [r["event_id"] for r in first["rows"]] == [e["event_id"] for e in by_toll[:3]]
+    assert first["rows"][0]["fatalities"] == 7 and first["rows"][0]["n_events"] == 1
+    second = client.get("/api/incidents", params={"sort": "fatalities:desc", "limit": 3, "offset": 3}).json()
+    assert [r["event_id"] for r in second["rows"]] == [e["event_id"] for e in by_toll[3:6]]
+    beyond = client.get("/api/incidents", params={"offset": 50}).json()
+    assert beyond["rows"] == [] and beyond["total"] == 10
+    verbal = client.get("/api/incidents", params={"kind": "verbal", "status": "any"}).json()
+    assert verbal["rows"] and all(r["acled_event_type"] is None for r in verbal["rows"])
+    dates = [r["date_start"] for r in client.get("/api/incidents", params={"sort": "date_start:asc"}).json()["rows"]]
+    assert dates[: len([d for d in dates if d])] == sorted(d for d in dates if d)  # undated ones last
+    bad = client.get("/api/incidents", params={"sort": "event_json:asc"})
+    assert bad.status_code == 400 and "sort must be" in bad.json()["detail"]
+
+
+def test_map_cells_describe_single_units_and_colour_by_type(client: TestClient) -> None:
+    cells = client.get("/api/aggregates", params={"by": "map", "cell": "0.0001", "totals": "false"}).json()["buckets"]
+    assert sum(c["events"] for c in cells) == 9
+    [kharkiv] = [c for c in cells if c["label"] == "Kharkiv"]
+    assert kharkiv == {
+        "lat": kharkiv["lat"], "lon": kharkiv["lon"], "events": 1, "fatalities": 7,
+        "type": "Explosions/Remote violence", "label": "Kharkiv", "event_id": kharkiv["event_id"],
+        "sub_type": "Shelling/artillery/missile attack", "admin1": "Kharkiv", "country": "Ukraine",
+        "date": "2024-05-23", "reports": 1,
+    }
+    [nairobi] = [c for c in cells if c["events"] == 2]  # two protests in Nairobi: one cell, no single unit
+    assert nairobi["type"] == "Protests" and nairobi["event_id"] is None and nairobi["label"] == "Nairobi"
+    kenya = {"by": "map", "cell": "90", "country": "KEN", "types": "type"}
+    [world] = client.get("/api/aggregates", params=kenya).json()["buckets"]
+    assert world["events"] == 3 and world["type"] == "PROTEST"  # two protests and a shooting: most units
+    [tied] = client.get("/api/aggregates", params={**kenya, "admin1": "Nairobi"}).json()["buckets"]
+    assert tied["events"] == 2 and tied["type"] == "ASSAULT"  # a march and the shooting: the deadlier type
+
+
+def test_min_confidence_filters_every_listing_count_and_export(client: TestClient) -> None:
+    """The confidence threshold applies alike to the events, the incident pages, the counts and the exports."""
+    params = {"min_confidence": "0.75"}
+    events = client.get("/api/events", params=params).json()["events"]
+    assert sorted(e["confidence"] for e in events) == [0.8, 0.9]
+    page = client.get("/api/incidents", params=params).json()
+    assert page["total"] == 2 and sorted(r["confidence"] for r in page["rows"]) == [0.8, 0.9]
+    by_type = client.get("/api/aggregates", params={**params, "by": "acled_type"}).json()
+    assert {b["key"]: b["events"] for b in by_type["buckets"]} == {"Explosions/Remote violence": 1, "Battles": 1}
+    assert by_type["totals"]["events"] == 2 and by_type["totals"]["fatalities"] == 6
+    assert client.get("/api/summary", params=params).json()["totals"]["events"] == 2
+    exported = client.get("/api/export", params={**params, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert sorted(float(r["confidence"]) for r in rows) == [0.8, 0.9] and exported.headers["X-Event-Count"] == "2"
+    assert client.get("/api/events", params={"min_confidence": "0.95"}).json()["total"] == 0
+    for bad in ("1.5", "-0.1", "nan", "high"):
+        response = client.get("/api/events", params={"min_confidence": bad})
+        assert response.status_code == 400 and "min_confidence" in response.json()["detail"]
+
+
 def test_meta(client: TestClient) -> None:
     meta = client.get("/api/meta").json()
     assert (meta["articles"], meta["events"]) == (5, 12)
@@ -469,3 +549,21 @@ def test_serve_prints_the_dashboard_url(
     monkeypatch.setenv("OBSERVATORY_MAX_DOCUMENT_BYTES", "lots")
     with pytest.raises(SystemExit, match="OBSERVATORY_MAX_DOCUMENT_BYTES must be an integer"):
         serve(str(tmp_path / "new.duckdb"), "127.0.0.1", 8123)
+
+
+def test_served_connections_send_without_waiting_for_acknowledgements() -> None:
+    """`observatory serve` listens on its own socket: the connections it accepts have TCP_NODELAY, so an answer
+    written as headers then body is not held back by Nagle's algorithm until the client acknowledges."""
+    from observatory.serve.api import _listening_socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    listener = _listening_socket("127.0.0.1", port)
+    try:
+        with socket.create_connection(("127.0.0.1", port)):
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        listener.close()

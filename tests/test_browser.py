@@ -3,7 +3,9 @@ tooltips, legend, charts, the view in the URL, XSS safety, screenshot."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -452,6 +454,29 @@ def test_view_state_round_trips_through_the_url(server: str, browser: webdriver.
     assert browser.current_url == link
 
 
+def test_confidence_threshold_survives_reload_and_the_export_is_the_view(
+    server: str, browser: webdriver.Chrome
+) -> None:
+    """The minimum confidence is the API's filter: kept in the URL, restored on reload, and in the export
+    links, whose download holds exactly the units the table shows."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    browser.get(server + "/?conf=0.75&country=SYR")
+    wait.until(lambda d: len(table_rows(d)) == 2)
+    browser.refresh()
+    wait.until(lambda d: len(table_rows(d)) == 2)
+    assert browser.find_element(By.ID, "f-conf").get_attribute("value") == "0.75"
+    assert "conf=0.75" in browser.current_url
+    assert browser.find_element(By.ID, "totals").get_attribute("data-incidents") == "2"
+    shown = {row.get_attribute("data-event-id") for row in browser.find_elements(By.CSS_SELECTOR, "#events-body tr")}
+    href = browser.find_element(By.ID, "export-csv").get_attribute("href")
+    assert "min_confidence=0.75" in href and "country=SYR" in href
+    exported = list(csv.DictReader(io.StringIO(httpx.get(href).text)))
+    assert {row["event_id"] for row in exported} == shown
+    assert all(float(row["confidence"]) >= 0.75 for row in exported)
+    geojson = httpx.get(browser.find_element(By.ID, "export-geojson").get_attribute("href")).json()
+    assert {f["properties"]["event_id"] for f in geojson["features"]} == shown
+
+
 def test_tooltip_bar_chart_and_timeline(server: str, browser: webdriver.Chrome) -> None:
     """A marker's tooltip tells type, place, date, fatalities and reports; a click on a bar of the actor chart
     filters by that actor; the timeline switches to fatalities."""
@@ -622,6 +647,29 @@ def test_review_confirm_correct_reject_from_the_detail_view(deduped_server: str,
     browser.find_element(By.ID, "rv-restore").click()
     wait.until(lambda d: totals.get_attribute("data-incidents") == "9")
     assert review_status(deduped_server, BATTLE) != "rejected"
+
+
+def test_review_form_corrects_plover_type_coordinates_and_inter_codes(
+    deduped_server: str, browser: webdriver.Chrome
+) -> None:
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    load_with_token(browser, deduped_server, f"/?sel={BATTLE}")
+    wait.until(ec.visibility_of_element_located((By.ID, "review-panel")))
+    browser.find_element(By.ID, "rv-edit").click()
+    wait.until(ec.visibility_of_element_located((By.ID, "rv-latitude")))
+    assert browser.find_element(By.ID, "rv-inter1").get_attribute("value") == "2"
+    assert browser.find_element(By.ID, "rv-latitude").get_attribute("value") == "35.86"
+    Select(browser.find_element(By.ID, "rv-plover_type")).select_by_value("COERCE")
+    for field, value in (("rv-latitude", "35.9"), ("rv-longitude", "36.7"), ("rv-inter2", "3")):
+        box = browser.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    browser.find_element(By.ID, "rv-save").click()
+    wait.until(lambda d: any("correct latitude: 35.86 → 35.9" in t for t in history_texts(d)), history_texts(browser))
+    stored = httpx.get(f"{deduped_server}/api/events/{BATTLE}").json()
+    assert (stored["plover_type"], stored["latitude"], stored["longitude"]) == ("COERCE", 35.9, 36.7)
+    assert (stored["inter1"], stored["inter2"]) == (2, 3)  # an unchanged field is not sent
+    assert not browser.find_element(By.ID, "rv-form").is_displayed()
 
 
 def test_review_queue_orders_by_confidence_and_keys_act_on_the_selected(

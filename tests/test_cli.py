@@ -105,6 +105,21 @@ def test_events_on_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     assert "does not exist" in result.output
 
 
+def test_min_confidence_filters_events_and_exports(sample_db: Path, tmp_path: Path) -> None:
+    db = str(sample_db)
+    listed = runner.invoke(app, ["events", "--db", db, "--min-confidence", "0.75", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    assert sorted(row["confidence"] for row in json.loads(listed.stdout)["events"]) == [0.8, 0.9]
+    as_csv = runner.invoke(app, ["events", "--db", db, "--min-confidence", "0.85", "--format", "csv"])
+    assert [row["confidence"] for row in csv.DictReader(as_csv.stdout.splitlines())] == ["0.9"]
+    out = tmp_path / "confident.csv"
+    exported = runner.invoke(app, ["export", "--db", db, "--min-confidence", "0.75", "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert sorted(float(row["confidence"]) for row in csv.DictReader(out.open(encoding="utf-8"))) == [0.8, 0.9]
+    bad = runner.invoke(app, ["events", "--db", db, "--min-confidence", "1.5"])
+    assert bad.exit_code == 2 and "less than or equal to 1" in bad.output
+
+
 def test_schema_matches_models(tmp_path: Path) -> None:
     result = runner.invoke(app, ["schema"])
     schema = json.loads(result.stdout)

@@ -484,6 +484,9 @@ ReviewOption = Annotated[
     str | None,
     typer.Option("--review", help="unreviewed, confirmed, corrected, rejected or any (default: all but rejected)."),
 ]
+MinConfidenceOption = Annotated[
+    float | None, typer.Option("--min-confidence", help="Lowest confidence included, 0 to 1.")
+]
 
 
 @app.command()
@@ -499,6 +502,7 @@ def events(
     bbox: BboxOption = None,
     q: TextOption = None,
     review: ReviewOption = None,
+    min_confidence: MinConfidenceOption = None,
     limit: Annotated[
         int | None,
         typer.Option(help="Most events to show: table and json 1-1000 (default 100), csv any (default all)."),
@@ -517,9 +521,12 @@ def events(
     if limit is not None and limit < 1:
         raise _fail(f"--limit must be at least 1, got {limit}")
     if fmt == "csv":
-        _events_csv(db, _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review), limit)
+        event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review,
+                               min_confidence=min_confidence)
+        _events_csv(db, event_filter, limit)
         return
-    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, limit or 100, review)
+    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, limit or 100, review,
+                           min_confidence)
     with _open_store(db, read_only=True) as store:
         rows, total = query_events(store.con, event_filter)
     if fmt == "json":
@@ -570,6 +577,7 @@ def _filter(
     q: str | None,
     limit: int = 1,
     review: str | None = None,
+    min_confidence: float | None = None,
 ) -> EventFilter:
     """The EventFilter of the command-line filters (the API's), or one error line and exit 2."""
     from pydantic import ValidationError
@@ -588,6 +596,7 @@ def _filter(
         "since": _parse_date(since, "--since"),
         "until": _parse_date(until, "--until"),
         "review": review,
+        "min_confidence": min_confidence,
     }
     if type_ in ACLED_SUB_TYPES:
         fields["acled_sub_event_type"] = type_
@@ -646,6 +655,7 @@ def export(
         ),
     ] = "incident",
     review: ReviewOption = None,
+    min_confidence: MinConfidenceOption = None,
     changed_since: Annotated[
         str | None,
         typer.Option(
@@ -678,7 +688,8 @@ def export(
         raise _fail(f"--kind must be one of {', '.join(KINDS)}, got {kind!r}")
     if unit not in UNITS:
         raise _fail(f"--unit must be one of {', '.join(UNITS)}, got {unit!r}")
-    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review)
+    event_filter = _filter(type_, country, admin1, since, until, actor, status, bbox, q, review=review,
+                           min_confidence=min_confidence)
     target = output or Path(f"events.{fmt}")
     if changed_since is not None:
         _export_changes(db, event_filter, fmt, kind, changed_since, target, raw)
@@ -1045,7 +1056,7 @@ def _review(db: str, action: Callable[[Connection], str]) -> None:
 
 
 def _decide(ids: list[str], decision: Decision, db: str, note: str | None, by: str | None) -> None:
-    from observatory.store import review
+    from observatory.store.ingest import review
 
     def act(con: Connection) -> str:
         done = [event for target, target_id in map(_target, ids)
@@ -1073,7 +1084,7 @@ def review_reject(ids: Annotated[list[str], typer.Argument(help="Event or incide
 def review_restore(ids: Annotated[list[str], typer.Argument(help="Event ids.")], db: DbOption = DEFAULT_DB,
                    note: NoteOption = None, by: ByOption = None) -> None:
     """Undo the rejection of events."""
-    from observatory.store import review
+    from observatory.store.ingest import review
 
     def act(con: Connection) -> str:
         for event_id in ids:
@@ -1092,7 +1103,7 @@ def review_correct(
     by: ByOption = None,
 ) -> None:
     """Correct fields of an event (or of every event of an incident); the values are kept over re-extraction."""
-    from observatory.store import review
+    from observatory.store.ingest import review
 
     fields: dict[str, str] = {}
     for value in values:
@@ -1113,7 +1124,7 @@ def review_correct(
 def review_merge(ids: Annotated[list[str], typer.Argument(help="Two or more incident ids.")],
                  db: DbOption = DEFAULT_DB, note: NoteOption = None, by: ByOption = None) -> None:
     """Merge incidents into one; deduplication keeps the merge."""
-    from observatory.store import review
+    from observatory.store.ingest import review
 
     def act(con: Connection) -> str:
         kept = review.merge(con, ids, _reviewer(by), note)
@@ -1132,7 +1143,7 @@ def review_split(
     by: ByOption = None,
 ) -> None:
     """Take events out of an incident into a new one; deduplication keeps the split."""
-    from observatory.store import review
+    from observatory.store.ingest import review
 
     def act(con: Connection) -> str:
         new = review.split(con, incident, event_ids, _reviewer(by), note)
@@ -1144,7 +1155,7 @@ def review_split(
 @review_app.command("show")
 def review_show(event_id: Annotated[str, typer.Argument(help="Event id.")], db: DbOption = DEFAULT_DB) -> None:
     """Print an event's review as JSON: its status, corrections and history."""
-    from observatory.store import review
+    from observatory.store.ingest import review
     from observatory.store.queries import has_event
 
     with _open_store(db, read_only=True) as store:

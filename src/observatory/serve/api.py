@@ -171,6 +171,7 @@ def event_filter(
     review: Annotated[
         str | None, Query(description="unreviewed, confirmed, corrected, rejected or any (default: all but rejected)")
     ] = None,
+    min_confidence: Annotated[float | None, Query(description="lowest confidence included, 0 to 1")] = None,
     limit: Annotated[int, Query(description="page size, 1 to 1000")] = 100,
     offset: Annotated[int, Query(description="rows skipped")] = 0,
 ) -> EventFilter:
@@ -188,6 +189,7 @@ def event_filter(
         "status": status,
         "q": q,
         "review": review,
+        "min_confidence": min_confidence,
         "limit": limit,
         "offset": offset,
     }
@@ -206,6 +208,14 @@ FilterDep = Annotated[EventFilter, Depends(event_filter)]
 UnitParam = Annotated[
     Literal["incident", "report"],
     Query(description="incident (default): count each incident once, with its reports; report: every report"),
+]
+KindParam = Annotated[
+    Literal["acled", "verbal", "all"],
+    Query(description="acled: units with an ACLED event type; verbal: PLOVER-only units; all: both"),
+]
+TypesParam = Annotated[
+    Literal["acled_type", "type"],
+    Query(description="by=map and periods with stack: ACLED event type (acled_type) or PLOVER type (type)"),
 ]
 
 
@@ -319,10 +329,18 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
 
     @app.get("/api/meta", dependencies=read)
     def meta(con: Db) -> dict[str, Any]:
-        """Vocabularies for filters and the numbers of stored articles and events."""
+        """Vocabularies for filters (the stored countries and admin 1 names among them) and the numbers of
+        stored articles and events."""
         articles, events = con.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events)"
         ).fetchone()
+        places = {
+            column: [value for (value,) in con.execute(
+                f"SELECT {column} FROM events WHERE {column} IS NOT NULL UNION "
+                f"SELECT {column} FROM incidents WHERE {column} IS NOT NULL ORDER BY 1"
+            ).fetchall()]
+            for column in ("country", "admin1")
+        }
         return {
             "version": __version__,
             "articles": articles,
@@ -332,6 +350,8 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
             "acled_sub_event_types": list(ACLED_SUB_TYPES),
             "statuses": [*queries.STATUSES, "any"],
             "review_statuses": [*queries.REVIEW_STATUSES, "any"],
+            "countries": places["country"],
+            "admin1": places["admin1"],
             "export_formats": list(FORMATS),
             "write_enabled": bool(settings.tokens()) and not read_only,
         }
@@ -383,7 +403,8 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
         con: Db,
         f: FilterDep,
         by: Annotated[
-            Literal["day", "week", "month", "type", "acled_type", "country", "admin1", "status", "grid"],
+            Literal["day", "week", "month", "type", "acled_type", "country", "admin1", "status", "actor", "grid",
+                    "map"],
             Query(description="grouping"),
         ] = "day",
         cell: Annotated[
@@ -392,20 +413,60 @@ def create_app(db_path: str, settings: Settings | None = None, read_only: bool =
                 ge=queries.MIN_GRID_CELL,
                 le=queries.MAX_GRID_CELL,
                 allow_inf_nan=False,
-                description="grid cell size in degrees (by=grid), 0.0001 to 90",
+                description="grid cell size in degrees (by=grid, by=map), 0.0001 to 90",
             ),
         ] = 1.0,
         unit: UnitParam = "incident",
+        kind: KindParam = "all",
+        types: TypesParam = "acled_type",
+        stack: Annotated[bool, Query(description="periods: per period and type (the types field)")] = False,
+        totals: Annotated[bool, Query(description="include the totals (false: leave them out)")] = True,
+        extent: Annotated[bool, Query(description="include the located units' count and bounds")] = False,
     ) -> dict[str, Any]:
-        """Incident (or report) and fatality counts per day/week/month, type, country, admin1, status or map
-        grid cell; an incident's fatalities are its reconciled toll."""
+        """Incident (or report) and fatality counts per day/week/month, type, country, admin1, status, first
+        actor or map grid cell; an incident's fatalities are its reconciled toll. ``by=map`` is the
+        dashboard's map: cells coloured by their main type, with the details of one-unit cells."""
         if by in PERIOD_KEYS:
-            buckets = queries.counts_by_period(con, f, by, unit)
+            buckets = queries.counts_by_period(con, f, by, unit, kind, types if stack else None)
         elif by == "grid":
-            buckets = queries.grid_clusters(con, f, cell, unit)
+            buckets = queries.grid_clusters(con, f, cell, unit, kind)
+        elif by == "map":
+            buckets = queries.map_cells(con, f, cell, unit, kind, types)
         else:
-            buckets = queries.counts_by_field(con, f, by, unit)
-        return {"by": by, "unit": unit, "buckets": buckets, "totals": queries.totals(con, f, unit)}
+            buckets = queries.counts_by_field(con, f, by, unit, kind)
+        body: dict[str, Any] = {"by": by, "unit": unit, "buckets": buckets}
+        if totals:
+            body["totals"] = queries.totals(con, f, unit, kind)
+        if extent:
+            body["extent"] = queries.extent(con, f, unit, kind)
+        return body
+
+    @app.get("/api/summary", dependencies=read)
+    def summary(con: Db, f: FilterDep, unit: UnitParam = "incident", kind: KindParam = "all",
+                types: TypesParam = "acled_type") -> dict[str, Any]:
+        """The dashboard's counts in one pass over the matching units: totals, the located units and their
+        bounds, the first and last dates, units and fatalities per type, first actor and admin 1, and the
+        timeline per period (day, week or month, from the span of dates) and type."""
+        return queries.summary(con, f, unit, kind, types)
+
+    @app.get("/api/incidents", dependencies=read)
+    def incidents(
+        con: Db,
+        f: FilterDep,
+        unit: UnitParam = "incident",
+        kind: KindParam = "all",
+        sort: Annotated[
+            str, Query(description="COLUMN:asc|desc, COLUMN one of " + ", ".join(queries.UNIT_SORTS))
+        ] = "date_start:desc",
+    ) -> dict[str, Any]:
+        """One page (limit, offset) of the incidents (or reports, with unit=report) matching the filters, each
+        with the columns of /api/events (an incident's own values where it has them, its lead report's
+        otherwise), ``unit_id``, ``n_reports`` and ``n_events``; sorted by a column, empty values last."""
+        try:
+            rows, total = queries.list_units(con, f, unit, kind, sort)
+        except ValueError as exc:
+            raise _bad_request(str(exc)) from None
+        return {"total": total, "limit": f.limit, "offset": f.offset, "sort": sort, "rows": rows}
 
     @app.get("/api/export", dependencies=read)
     def export(
@@ -686,6 +747,9 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit it: without, an answer written in two parts (headers, then the body) waits for
+    # the client's delayed acknowledgement (Nagle's algorithm), about 40 ms a request.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host.strip("[]"), port))
         sock.listen(LISTEN_BACKLOG)

@@ -23,18 +23,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from observatory.store import acled
 from observatory.store.backends import Connection
-from observatory.store.queries import EventFilter, Unit, units_sql, where_clause
+from observatory.store.queries import KIND_SQL, KINDS, EventFilter, Kind, Unit, kind_where, units_sql
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 Format = Literal["csv", "geojson", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "geojson", "parquet")
-Kind = Literal["acled", "verbal", "all"]
-# acled: events with an ACLED event type (ACLED's scope); verbal: PLOVER-only events (statements,
-# threats, appeals) that ACLED does not record; all: both.
-KINDS: tuple[str, ...] = ("acled", "verbal", "all")
-KIND_SQL = {"acled": "e.acled_event_type IS NOT NULL", "verbal": "e.acled_event_type IS NULL", "all": None}
 MEDIA_TYPES = {
     "csv": "text/csv",
     "geojson": "application/geo+json",
@@ -222,10 +217,7 @@ def _where(f: EventFilter, kind: Kind) -> tuple[str, list[Any]]:
     """The WHERE clause of the filter and the kind, and its parameters; ValueError for an unknown kind."""
     if kind not in KIND_SQL:
         raise ValueError(f"unknown export kind {kind!r}; expected one of {', '.join(KINDS)}")
-    where, params = where_clause(f)
-    if KIND_SQL[kind]:
-        where = f"{where} AND {KIND_SQL[kind]}" if where else f"WHERE {KIND_SQL[kind]}"
-    return where, params
+    return kind_where(f, kind)
 
 
 def count_rows(con: Connection, f: EventFilter, kind: Kind = "acled", unit: Unit = "incident") -> int:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from observatory.lexicon.actor_names import canonical_names
 from observatory.lexicon.taxonomy import ACLED_EVENT_TYPES, ACLED_SUB_TYPES, PLOVER_TYPES
+from observatory.store.acled import country_name
 from observatory.store.backends import Connection
 from observatory.store.ingest import EVENT_COLUMNS
 
@@ -40,9 +41,18 @@ GROUP_FIELDS = {
     "country": "country",
     "admin1": "admin1",
     "status": "status",
+    "actor": "actor1",
 }
+# The type fields that stack the timeline's periods and colour the map's cells, each type's rank in its
+# codebook (the order of ties).
+TYPE_FIELDS = {"type": PLOVER_TYPES, "acled_type": ACLED_EVENT_TYPES}
 Unit = Literal["incident", "report"]
 UNITS: tuple[str, ...] = ("incident", "report")
+Kind = Literal["acled", "verbal", "all"]
+# acled: units with an ACLED event type (ACLED's scope); verbal: PLOVER-only units (statements, threats,
+# appeals) that ACLED does not record; all: both.
+KINDS: tuple[str, ...] = ("acled", "verbal", "all")
+KIND_SQL = {"acled": "e.acled_event_type IS NOT NULL", "verbal": "e.acled_event_type IS NULL", "all": None}
 # The columns an incident's row takes from the incident (the others come from its lead report), and from
 # which incidents column.
 INCIDENT_VALUES = {
@@ -84,6 +94,9 @@ class EventFilter(BaseModel):
     q: str | None = Field(None, max_length=200, description="free text searched in the evidence sentence")
     review: Literal["unreviewed", "confirmed", "corrected", "rejected", "any"] | None = Field(
         None, description="review status (docs/review.md); None: every event but the rejected ones"
+    )
+    min_confidence: float | None = Field(
+        None, ge=0, le=1, allow_inf_nan=False, description="lowest confidence included, 0 to 1"
     )
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
@@ -160,21 +173,22 @@ class EventFilter(BaseModel):
 _UNIT_ID = "CASE WHEN i.incident_id IS NULL THEN e.event_id ELSE i.incident_id END"
 
 
-def units_sql(unit: Unit) -> str:
+def units_sql(unit: Unit, events: str = "events", incidents: str = "incidents") -> str:
     """A relation of one row per counted unit, with every events column (an incident's own values where it
     has them, its lead report's otherwise), ``unit_id`` (the incident id, else the event id),
     ``updated_at`` (when the incident was last written, else NULL), ``sources`` (an incident's JSON list of
     outlets, else NULL), ``n_reports`` and ``n_events``.
 
     ``incident``: each incident once (its lead report's row) and each event that belongs to no incident;
-    ``report``: every event. ValueError for another unit.
+    ``report``: every event. ``events`` and ``incidents`` are the relations read (subqueries of some rows
+    of those tables). ValueError for another unit.
     """
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
     if unit == "report":
         return (
             "SELECT e.*, e.event_id AS unit_id, CAST(NULL AS TIMESTAMP) AS updated_at, "
-            "CAST(NULL AS VARCHAR) AS sources, 1 AS n_reports, 1 AS n_events FROM events e"
+            f"CAST(NULL AS VARCHAR) AS sources, 1 AS n_reports, 1 AS n_events FROM {events} e"
         )
     columns = [
         f"CASE WHEN i.incident_id IS NULL THEN e.{column} ELSE i.{INCIDENT_VALUES[column]} END AS {column}"
@@ -184,7 +198,7 @@ def units_sql(unit: Unit) -> str:
     return (
         f"SELECT {', '.join(columns)}, {_UNIT_ID} AS unit_id, i.updated_at, i.sources, "
         "coalesce(i.n_reports, 1) AS n_reports, coalesce(i.n_events, 1) AS n_events "
-        "FROM events e LEFT JOIN incidents i ON i.incident_id = e.incident_id "
+        f"FROM {events} e LEFT JOIN {incidents} i ON i.incident_id = e.incident_id "
         "WHERE i.incident_id IS NULL OR i.lead_event_id = e.event_id"
     )
 
@@ -235,6 +249,9 @@ def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
     if f.status != "any":
         clauses.append("e.status = ?")
         params.append(f.status)
+    if f.min_confidence is not None:
+        clauses.append("e.confidence >= ?")
+        params.append(f.min_confidence)
     if f.review is None:
         clauses.append("e.event_id NOT IN (SELECT event_id FROM event_reviews WHERE review_status = 'rejected')")
     elif f.review == "unreviewed":
@@ -243,6 +260,17 @@ def where_clause(f: EventFilter) -> tuple[str, list[Any]]:
         clauses.append("e.event_id IN (SELECT event_id FROM event_reviews WHERE review_status = ?)")
         params.append(f.review)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def kind_where(f: EventFilter, kind: Kind = "all") -> tuple[str, list[Any]]:
+    """The WHERE clause of the filter and the kind (alias ``e``) and its parameters; ValueError for an
+    unknown kind."""
+    if kind not in KIND_SQL:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    where, params = where_clause(f)
+    if KIND_SQL[kind]:
+        where = f"{where} AND {KIND_SQL[kind]}" if where else f"WHERE {KIND_SQL[kind]}"
+    return where, params
 
 
 def _actor_clause(actor: str, params: list[Any]) -> str:
@@ -261,6 +289,46 @@ def _actor_clause(actor: str, params: list[Any]) -> str:
 def _dicts(cursor: Connection) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# The columns a page of units (``list_units``) may be sorted by.
+UNIT_SORTS = (
+    "date_start", "acled_event_type", "acled_sub_event_type", "plover_type", "plover_mode", "actor1", "actor2",
+    "location", "country", "fatalities", "n_events", "claimant", "confidence",
+)
+UNIT_COLUMNS = (*LIST_COLUMNS, "unit_id", "n_reports", "n_events")
+
+
+def list_units(
+    con: Connection, f: EventFilter, unit: Unit = "incident", kind: Kind = "all", sort: str = "date_start:desc"
+) -> tuple[list[dict[str, Any]], int]:
+    """One page (``f.limit`` from ``f.offset``) of the units (``units_sql``) of ``kind`` matching the filter,
+    their columns of the event list with ``unit_id``, ``n_reports`` and ``n_events``, sorted by ``sort``
+    (``COLUMN:asc|desc``, COLUMN one of UNIT_SORTS; empty values last, ties by event id), and how many
+    match in all. ValueError for another sort.
+
+    The page's events are chosen over the narrow relation first; then only their rows are read whole."""
+    column, _, direction = sort.partition(":")
+    if column not in UNIT_SORTS or direction not in ("asc", "desc"):
+        raise ValueError(f"sort must be COLUMN:asc or COLUMN:desc, COLUMN one of {', '.join(UNIT_SORTS)}; got {sort!r}")
+    where, params = kind_where(f, kind)
+    found = con.execute(
+        f"SELECT e.event_id, count(*) OVER () FROM ({units_sql(unit)}) e {where} "
+        f"ORDER BY e.{column} {direction.upper()} NULLS LAST, e.event_id LIMIT ? OFFSET ?",
+        [*params, f.limit, f.offset],
+    ).fetchall()
+    if not found:
+        total = con.execute(f"SELECT count(*) FROM ({units_sql(unit)}) e {where}", params).fetchone()[0]
+        return [], total
+    ids = [event_id for event_id, _ in found]
+    listed = "(SELECT unnest(CAST(? AS VARCHAR[])))"
+    chosen = units_sql(unit, f"(SELECT * FROM events WHERE event_id IN {listed})",
+                       f"(SELECT * FROM incidents WHERE lead_event_id IN {listed})")
+    rows = {row[0]: dict(zip(UNIT_COLUMNS, row, strict=True)) for row in con.execute(
+        f"SELECT {', '.join('e.' + c for c in UNIT_COLUMNS)} FROM ({chosen}) e",
+        [ids, ids] if unit == "incident" else [ids],
+    ).fetchall()}
+    return [rows[event_id] for event_id in ids], found[0][1]
 
 
 def query_events(con: Connection, f: EventFilter) -> tuple[list[dict[str, Any]], int]:
@@ -358,26 +426,36 @@ def list_articles(
 
 
 def counts_by_period(
-    con: Connection, f: EventFilter, period: Literal["day", "week", "month"] = "day", unit: Unit = "incident"
+    con: Connection,
+    f: EventFilter,
+    period: Literal["day", "week", "month"] = "day",
+    unit: Unit = "incident",
+    kind: Kind = "all",
+    stack: str | None = None,
 ) -> list[dict[str, Any]]:
     """Units (``events``) and fatalities per day, ISO week (Monday) or month of date_start; undated ones
-    left out."""
+    left out. With ``stack`` (a key of TYPE_FIELDS), per period and type (``type``)."""
     truncated_to = PERIODS[period]
-    where, params = where_clause(f)
+    where, params = kind_where(f, kind)
     where = f"{where} AND e.date_start IS NOT NULL" if where else "WHERE e.date_start IS NOT NULL"
+    key = f"CAST(date_trunc('{truncated_to}', e.date_start) AS DATE)"
+    typed = f", e.{GROUP_FIELDS[stack]} AS type" if stack else ""
+    group = f"{key}, e.{GROUP_FIELDS[stack]}" if stack else key
     return _dicts(
         con.execute(
-            f"SELECT CAST(date_trunc('{truncated_to}', e.date_start) AS DATE) AS key, count(*) AS events, "
-            f"coalesce(sum(e.fatalities), 0) AS fatalities FROM ({units_sql(unit)}) e {where} "
-            "GROUP BY key ORDER BY key",
+            f"SELECT {key} AS key{typed}, count(*) AS events, coalesce(sum(e.fatalities), 0) AS fatalities "
+            f"FROM ({units_sql(unit)}) e {where} GROUP BY {group} ORDER BY {group} NULLS LAST",
             params,
         )
     )
 
 
-def counts_by_field(con: Connection, f: EventFilter, by: str, unit: Unit = "incident") -> list[dict[str, Any]]:
-    """Units (``events``) and fatalities per value of a field: type, acled_type, country, admin1 or status."""
-    where, params = where_clause(f)
+def counts_by_field(
+    con: Connection, f: EventFilter, by: str, unit: Unit = "incident", kind: Kind = "all"
+) -> list[dict[str, Any]]:
+    """Units (``events``) and fatalities per value of a field: type, acled_type, country, admin1, status or
+    actor (the first actor)."""
+    where, params = kind_where(f, kind)
     if by == "admin1":
         select, group = "e.country, e.admin1 AS key", "e.country, e.admin1"
     else:
@@ -391,7 +469,9 @@ def counts_by_field(con: Connection, f: EventFilter, by: str, unit: Unit = "inci
     )
 
 
-def grid_clusters(con: Connection, f: EventFilter, cell: float, unit: Unit = "incident") -> list[dict[str, Any]]:
+def grid_clusters(
+    con: Connection, f: EventFilter, cell: float, unit: Unit = "incident", kind: Kind = "all"
+) -> list[dict[str, Any]]:
     """Geolocated units grouped in square cells of ``cell`` degrees: the map's clustered markers.
 
     Each cluster has its mean position, unit (``events``) and fatality counts, its most frequent PLOVER type
@@ -400,7 +480,7 @@ def grid_clusters(con: Connection, f: EventFilter, cell: float, unit: Unit = "in
     """
     if not MIN_GRID_CELL <= cell <= MAX_GRID_CELL:
         raise ValueError(f"cell must lie in [{MIN_GRID_CELL}, {MAX_GRID_CELL}] degrees, got {cell}")
-    where, params = where_clause(f)
+    where, params = kind_where(f, kind)
     located = "e.latitude IS NOT NULL AND e.longitude IS NOT NULL"
     where = f"{where} AND {located}" if where else f"WHERE {located}"
     return _dicts(
@@ -416,10 +496,148 @@ def grid_clusters(con: Connection, f: EventFilter, cell: float, unit: Unit = "in
     )
 
 
-def totals(con: Connection, f: EventFilter, unit: Unit = "incident") -> dict[str, int]:
+def map_cells(
+    con: Connection, f: EventFilter, cell: float, unit: Unit = "incident", kind: Kind = "all",
+    types: str = "acled_type",
+) -> list[dict[str, Any]]:
+    """The dashboard's map: geolocated units in square cells of ``cell`` degrees, most units first.
+
+    Each cell has its mean position, unit (``events``) and fatality counts and ``type``, the value of the
+    ``types`` field (a key of TYPE_FIELDS) with the most units in it, a tie going to the type with more
+    fatalities, then to the first in the codebook; ``label``, the place name when all its units share one;
+    and, when it holds one unit, that unit's (lead) ``event_id``, ``sub_type`` (ACLED sub-type or PLOVER
+    mode), ``admin1``, ``country`` (its name), ``date`` and ``reports``. ValueError for a cell out of range.
+    """
+    if not MIN_GRID_CELL <= cell <= MAX_GRID_CELL:
+        raise ValueError(f"cell must lie in [{MIN_GRID_CELL}, {MAX_GRID_CELL}] degrees, got {cell}")
+    where, params = kind_where(f, kind)
+    located = "e.latitude IS NOT NULL AND e.longitude IS NOT NULL"
+    where = f"{where} AND {located}" if where else f"WHERE {located}"
+    type_column = GROUP_FIELDS[types]
+    sub_column = "acled_sub_event_type" if types == "acled_type" else "plover_mode"
+    rows = con.execute(
+        f"SELECT floor(e.latitude / ?) AS y, floor(e.longitude / ?) AS x, e.{type_column}, count(*), "
+        "coalesce(sum(e.fatalities), 0), sum(e.latitude), sum(e.longitude), min(e.location), max(e.location), "
+        f"min(e.event_id), min(e.{sub_column}), min(e.admin1), min(e.country), min(e.date_start), "
+        f"min(e.n_events) FROM ({units_sql(unit)}) e {where} GROUP BY y, x, e.{type_column}",
+        [cell, cell, *params],
+    ).fetchall()
+    order = {name: rank for rank, name in enumerate(TYPE_FIELDS[types])}
+    cells: dict[tuple[float, float], dict[str, Any]] = {}
+    for y, x, type_, n, dead, lat, lon, low, high, event_id, sub, admin1, country, day, reports in rows:
+        found = cells.setdefault((y, x), {"events": 0, "fatalities": 0, "lat": 0.0, "lon": 0.0, "types": [],
+                                          "places": set(), "one": None})
+        found["events"] += n
+        found["fatalities"] += int(dead)
+        found["lat"] += lat
+        found["lon"] += lon
+        found["types"].append((-n, -int(dead), order.get(type_, len(order)), type_))
+        found["places"].update((low, high))
+        found["one"] = (event_id, sub, admin1, country, day, reports)
+    result = []
+    for found in cells.values():
+        n = found["events"]
+        event_id, sub, admin1, country, day, reports = found["one"] if n == 1 else (None,) * 6
+        places = found["places"]
+        result.append({
+            "lat": found["lat"] / n, "lon": found["lon"] / n, "events": n, "fatalities": found["fatalities"],
+            "type": min(found["types"])[3], "label": next(iter(places)) if len(places) == 1 else None,
+            "event_id": event_id, "sub_type": sub, "admin1": admin1, "country": country_name(country),
+            "date": day, "reports": reports,
+        })
+    result.sort(key=lambda c: (-c["events"], c["lat"], c["lon"]))
+    return result
+
+
+def extent(con: Connection, f: EventFilter, unit: Unit = "incident", kind: Kind = "all") -> dict[str, Any]:
+    """How many units matching the filter have coordinates (``located``), their bounds (``bounds``,
+    min_lon, min_lat, max_lon, max_lat; None when none has) and the first and last date_start (``dates``,
+    None when none is dated)."""
+    where, params = kind_where(f, kind)
+    located, *bounds, first, last = con.execute(
+        "SELECT count(e.latitude), min(e.longitude), min(e.latitude), max(e.longitude), max(e.latitude), "
+        f"min(e.date_start), max(e.date_start) FROM ({units_sql(unit)}) e {where}",
+        params,
+    ).fetchone()
+    return {"located": int(located), "bounds": bounds if located else None, "dates": [first, last] if first else None}
+
+
+# The timeline's period over a span of dates: months beyond three years, weeks beyond 400 days, else days.
+def timeline_period(first: dt.date, last: dt.date) -> Literal["day", "week", "month"]:
+    """The period of a timeline from ``first`` to ``last``."""
+    days = (last - first).days
+    return "month" if days > 3 * 365 else "week" if days > 400 else "day"
+
+
+_SUMMARY_SETS = {15: "types", 23: "actors", 25: "admin1", 14: "timeline", 31: "all"}  # GROUPING() of each set
+
+
+def summary(
+    con: Connection, f: EventFilter, unit: Unit = "incident", kind: Kind = "all", types: str = "acled_type"
+) -> dict[str, Any]:
+    """The dashboard's counts of the units matching the filter, in one pass over them: ``totals`` (as
+    ``totals``), ``extent`` (as ``extent``), units and fatalities per type (``types``, the field of
+    TYPE_FIELDS), first actor (``actors``) and admin 1 with its country (``admin1``), most first, and the
+    ``timeline``: units and fatalities per ``period`` and type (``timeline_period`` of the filter's dates,
+    else of the units' first and last; undated units left out)."""
+    where, params = kind_where(f, kind)
+    articles = "count(DISTINCT article_id)" if unit == "report" else (
+        "(SELECT count(DISTINCT m.article_id) FROM events m "
+        "WHERE coalesce(m.incident_id, m.event_id) IN (SELECT unit_id FROM u))"
+    )
+    rows = con.execute(
+        f"WITH u AS MATERIALIZED (SELECT e.*, e.{GROUP_FIELDS[types]} AS t FROM ({units_sql(unit)}) e {where}) "
+        "SELECT GROUPING(t, actor1, country, admin1, date_start), t, actor1, country, admin1, date_start, count(*), "
+        "coalesce(sum(fatalities), 0), coalesce(sum(n_events), 0), coalesce(sum(injured), 0), "
+        "coalesce(sum(abducted), 0), coalesce(sum(arrested), 0), coalesce(sum(displaced), 0), "
+        f"count(latitude), min(longitude), min(latitude), max(longitude), max(latitude), min(date_start), "
+        f"max(date_start), {articles} FROM u "
+        "GROUP BY GROUPING SETS ((), (t), (actor1), (country, admin1), (date_start, t))",
+        params,
+    ).fetchall()
+    found: dict[str, list[Any]] = {name: [] for name in _SUMMARY_SETS.values()}
+    for row in rows:
+        found[_SUMMARY_SETS[row[0]]].append(row)
+    [total] = found["all"]  # the grand total's row, there for no units too
+    keys = ("events", "fatalities", "reports", "injured", "abducted", "arrested", "displaced")
+    counts = {key: int(value) for key, value in zip(keys, total[6:13], strict=True)}
+    located, bounds, first, last = int(total[13]), list(total[14:18]), total[18], total[19]
+    since, until = f.since or first, f.until or last
+    period = timeline_period(since, until) if since and until else "day"
+    per_period: dict[tuple[dt.date, Any], list[int]] = {}
+    for row in found["timeline"]:
+        if row[5] is None:
+            continue
+        day = row[5]
+        start = day - dt.timedelta(days=day.weekday()) if period == "week" else day.replace(day=1) \
+            if period == "month" else day
+        bucket = per_period.setdefault((start, row[1]), [0, 0])
+        bucket[0] += row[6]
+        bucket[1] += int(row[7])
+
+    def ranked(name: str, column: int) -> list[dict[str, Any]]:
+        buckets = [{"country": r[3]} if name == "admin1" else {} for r in found[name]]
+        for bucket, r in zip(buckets, found[name], strict=True):
+            bucket.update(key=r[column], events=r[6], fatalities=int(r[7]))
+        return sorted(buckets, key=lambda b: (-b["events"], b["key"] is None, str(b["key"] or "")))
+
+    return {
+        "totals": {**counts, "articles": int(total[20])},
+        "extent": {"located": located, "bounds": bounds if located else None,
+                   "dates": [first, last] if first else None},
+        "types": ranked("types", 1),
+        "actors": ranked("actors", 2),
+        "admin1": ranked("admin1", 4),
+        "period": period,
+        "timeline": [{"key": key, "type": type_, "events": n, "fatalities": dead}
+                     for (key, type_), (n, dead) in sorted(per_period.items(), key=lambda i: (i[0][0], str(i[0][1])))],
+    }
+
+
+def totals(con: Connection, f: EventFilter, unit: Unit = "incident", kind: Kind = "all") -> dict[str, int]:
     """Over the units matching the filter: their number (``events``), the reports (stored events) they
     stand for, their summed counts (an incident's reconciled ones) and the articles of their reports."""
-    where, params = where_clause(f)
+    where, params = kind_where(f, kind)
     if unit == "report":
         articles = "count(DISTINCT article_id)"
     else:  # the articles of every report of the units, not only of their lead reports

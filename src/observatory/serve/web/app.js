@@ -1,9 +1,11 @@
 // observatory dashboard: ACLED-first views of incidents (or reports), a Leaflet map with clustered markers
 // over the bundled world.geojson (no tile server), ECharts timeline and bar charts, a sortable table and a
-// detail panel listing an incident's reports. Every value from the API is untrusted: the DOM is built with
-// createElement and textContent only, never innerHTML (tooltips get DOM nodes, not HTML strings), and text
-// is shown without bidirectional controls (see shown()). The view (filters, dates, sort, page, selection)
-// lives in the URL's query string and is restored on load.
+// detail panel listing an incident's reports. The server counts, groups and pages (/api/summary, /api/incidents,
+// /api/aggregates?by=map), so the page holds no more than one table page, the map's cells and the charts'
+// buckets. Every value from the API is untrusted: the DOM is built with createElement and textContent only,
+// never innerHTML (tooltips get DOM nodes, not HTML strings), and text is shown without bidirectional controls
+// (see shown()). The view (filters, dates, sort, page, selection) lives in the URL's query string and is
+// restored on load.
 "use strict";
 
 (() => {
@@ -24,14 +26,14 @@
     country: "f-country", admin1: "f-admin1", since: "f-since", until: "f-until", status: "f-status", q: "f-q",
   };
   const LABEL_ZOOM = 8;  // place names from this zoom on (city level)
-  const NUMERIC = new Set(["fatalities", "report_count", "confidence", "latitude", "longitude", "injured",
-    "abducted", "arrested", "displaced", "geo_precision"]);
+  const NUMERIC = new Set(["fatalities", "report_count", "confidence"]);
   const DAY = 86400000;
+  const CELL_PX = 30;  // the server's map cells, in screen pixels at the map's zoom (markercluster merges them)
 
   const $ = (id) => document.getElementById(id);
   const state = {
     view: "acled", unit: "incident", filters: { status: "occurred" }, conf: "", metric: "events",
-    sort: "event_date:desc", page: 0, selected: null, rows: [],
+    sort: "event_date:desc", page: 0, selected: null, rows: [], total: 0, totals: {}, extent: {}, timeline: [],
     token: sessionStorage.getItem("observatory-token") || "", queue: null, meta: {}, detail: null,
   };
 
@@ -59,7 +61,6 @@
   }
 
   function showError(message) { $("status-line").textContent = shown(message || ""); }
-  const typeKey = (row) => (state.view === "acled" ? row.event_type : row.plover_type) || "(none)";
   function typeColour(type) {
     return (state.view === "acled" ? ACLED_COLOURS : PLOVER_COLOURS)[type] || "#555555";
   }
@@ -91,7 +92,9 @@
     for (const key of [...Object.keys(FILTERS), "bbox"]) if (search.get(key)) state.filters[key] = search.get(key);
     state.conf = search.get("conf") || "";
     state.metric = search.get("metric") === "fatalities" ? "fatalities" : "events";
-    state.sort = search.get("sort") || "event_date:desc";
+    const [sortKey, sortDir] = (search.get("sort") || "").split(":");
+    const sortable = COLUMNS.some(([key]) => key === sortKey) && ["asc", "desc"].includes(sortDir);
+    state.sort = sortable ? `${sortKey}:${sortDir}` : "event_date:desc";
     state.page = Math.max(0, (parseInt(search.get("page"), 10) || 1) - 1);
     state.selected = search.get("sel") || null;
     const queue = parseInt(search.get("queue"), 10);
@@ -167,49 +170,24 @@
   }
 
   function exportParams() {
-    return { ...state.filters, kind: state.view, unit: state.unit };
+    return { ...state.filters, min_confidence: state.conf, kind: state.view, unit: state.unit };
   }
+  const typesField = () => (state.view === "acled" ? "acled_type" : "type");
 
-  // RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks) into objects keyed by the header.
-  function parseCsv(text) {
-    const records = [];
-    let field = "", record = [], quoted = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (quoted) {
-        if (c === '"') {
-          if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-        } else field += c;
-      } else if (c === '"') quoted = true;
-      else if (c === ",") { record.push(field); field = ""; }
-      else if (c === "\n" || c === "\r") {
-        if (c === "\r" && text[i + 1] === "\n") i++;
-        record.push(field); records.push(record); record = []; field = "";
-      } else field += c;
-    }
-    if (field || record.length) { record.push(field); records.push(record); }
-    const [header, ...body] = records;
-    if (!header) return [];
-    return body.filter((r) => r.length === header.length).map((r) => {
-      const row = {};
-      header.forEach((name, i) => {
-        const value = r[i];
-        row[name] = value === "" ? null : NUMERIC.has(name) ? Number(value) : value;
-      });
-      return row;
-    });
-  }
+  // The view's counts (GET /api/summary): totals, located units and dates, units per type, first actor and
+  // admin 1, and the timeline's buckets per period and type.
+  const loadCounts = () => api("/api/summary", { ...exportParams(), types: typesField() });
 
-  // Every unit (incident or report) of the view, from the export (ACLED's columns and observatory's).
-  async function loadRows() {
-    const response = await request("/api/export", { ...exportParams(), format: "csv", raw: "true" }, "text/csv");
-    const rows = parseCsv(await response.text());
-    const min = parseFloat(state.conf) || 0;
-    return min ? rows.filter((r) => (r.confidence ?? 0) >= min) : rows;
+  // The table's page of units (the export's columns), sorted and paged by the server.
+  async function loadPage() {
+    const [key, direction] = state.sort.split(":");
+    return api("/api/incidents", { ...exportParams(), sort: `${sortColumn(key)}:${direction}`, limit: PAGE_SIZE,
+      offset: state.page * PAGE_SIZE });
   }
 
   // ---------- map (Leaflet, markercluster; the base layer is the bundled world.geojson) ----------
-  const map = { leaflet: null, cluster: null, labels: null };
+  // home: the bounds of the units of each view (kind and unit) without filters, where clearing them fits the map.
+  const map = { leaflet: null, cluster: null, labels: null, fitted: false, home: {} };
 
   // The map's extent as the API's bbox (min_lon,min_lat,max_lon,max_lat), within the world's bounds.
   function mapBbox() {
@@ -238,37 +216,45 @@
     return L.divIcon({ className: "marker", html: dot, iconSize: [size, size] });
   }
 
-  function tooltipFor(row) {
-    const type = state.view === "acled"
-      ? `${row.event_type || ""}${row.sub_event_type ? " — " + row.sub_event_type : ""}`
-      : `${row.plover_type || ""}${row.plover_mode ? " — " + row.plover_mode : ""}`;
+
+  // A cell of one unit: its type, place, date, fatalities and reports; of several: their count and main type.
+  function tooltipFor(cell) {
+    if (cell.events > 1) {
+      return el("div", { className: "tip" }, el("strong", null, `${cell.events} ${unitName(cell.events)}`), el("br"),
+        `mostly ${cell.type || "(none)"}${cell.label ? " · " + cell.label : ""} · ${cell.fatalities} fatalities`);
+    }
+    const type = `${cell.type || ""}${cell.sub_type ? " — " + cell.sub_type : ""}`;
     return el("div", { className: "tip" },
       el("strong", null, type), el("br"),
-      [row.location, row.admin1, row.country].filter(Boolean).join(", "), el("br"),
-      `${row.event_date || "undated"} · ${row.fatalities ?? 0} fatalities · ${row.report_count ?? 1} ` +
-      `report${row.report_count === 1 ? "" : "s"}`);
+      [cell.label, cell.admin1, cell.country].filter(Boolean).join(", "), el("br"),
+      `${cell.date || "undated"} · ${cell.fatalities ?? 0} fatalities · ${cell.reports ?? 1} ` +
+      `report${cell.reports === 1 ? "" : "s"}`);
   }
 
+  function clusterDot(n, fatalities, type) {
+    const size = Math.min(54, 22 + Math.sqrt(n) * 4 + Math.sqrt(fatalities));
+    const dot = el("span", { className: "dot cluster-dot" }, String(n));
+    dot.style.background = typeColour(type);
+    dot.style.width = dot.style.height = dot.style.lineHeight = Math.round(size) + "px";
+    return L.divIcon({ className: "marker marker-cluster-x", html: dot, iconSize: [size, size] });
+  }
+
+  // A cluster of the server's cells takes the colour of the type with the most units; ties go to the
+  // deadlier type, then to the codebook order of types.
   function clusterIcon(cluster) {
     const counts = new Map();
-    let fatalities = 0;
+    let n = 0, fatalities = 0;
     for (const marker of cluster.getAllChildMarkers()) {
-      const row = marker.options.row;
-      const key = typeKey(row);
-      const entry = counts.get(key) || { n: 0, f: 0 };
-      entry.n += 1; entry.f += row.fatalities || 0; fatalities += row.fatalities || 0;
-      counts.set(key, entry);
+      const cell = marker.options.cell;
+      const entry = counts.get(cell.type) || { n: 0, f: 0 };
+      entry.n += cell.events; entry.f += cell.fatalities;
+      counts.set(cell.type, entry);
+      n += cell.events; fatalities += cell.fatalities;
     }
-    // The colour of the type with the most units; ties go to the deadlier type, then to the codebook order.
     const order = typeOrder();
     const [top] = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || b[1].f - a[1].f ||
       order.indexOf(a[0]) - order.indexOf(b[0]));
-    const n = cluster.getChildCount();
-    const size = Math.min(54, 22 + Math.sqrt(n) * 4 + Math.sqrt(fatalities));
-    const dot = el("span", { className: "dot cluster-dot" }, String(n));
-    dot.style.background = typeColour(top[0]);
-    dot.style.width = dot.style.height = dot.style.lineHeight = Math.round(size) + "px";
-    return L.divIcon({ className: "marker marker-cluster-x", html: dot, iconSize: [size, size] });
+    return clusterDot(n, fatalities, top[0]);
   }
 
   async function setupMap() {
@@ -276,21 +262,22 @@
       .setView([15, 20], 2);
     L.control.scale({ imperial: false }).addTo(leaflet);
     map.leaflet = leaflet;
-    map.cluster = L.markerClusterGroup({ iconCreateFunction: clusterIcon, showCoverageOnHover: false, maxClusterRadius: 45 });
+    map.cluster = L.markerClusterGroup({ iconCreateFunction: clusterIcon, showCoverageOnHover: false, maxClusterRadius: 45,
+      animate: false });
     leaflet.addLayer(map.cluster);
     map.labels = L.layerGroup();
     leaflet.on("moveend zoomend", countMarkers);
     leaflet.on("zoomend", showLabels);
     let timer = null;
-    leaflet.on("moveend", () => {  // "only the map's area": the extent follows the map
-      if (!state.filters.bbox || map.fitting) return;
+    leaflet.on("moveend", () => {  // the cells of the new extent; with "only the map's area", everything follows
+      if (map.fitting) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
+        if (!state.filters.bbox) { reloadMap(); return; }
         const bbox = mapBbox();
-        if (bbox !== state.filters.bbox) { state.filters.bbox = bbox; state.page = 0; refresh(); }
-      }, 300);
+        if (bbox !== state.filters.bbox) { state.filters.bbox = bbox; map.shownBbox = bbox; state.page = 0; refresh(); }
+      }, 200);
     });
-    map.cluster.on("animationend", countMarkers);
     try {
       const world = await (await fetch("/static/world.geojson")).json();
       L.geoJSON(world, { interactive: false, style: { color: "#8a97a8", weight: 0.6, fillColor: "#eef0ec", fillOpacity: 1 } })
@@ -305,53 +292,130 @@
     $("map").dataset.markerCount = String(n);
   }
 
-  function renderMap(rows) {
-    map.cluster.clearLayers();
-    const located = rows.filter((r) => r.latitude !== null && r.longitude !== null);
-    const markers = located.map((row) => {
-      const size = Math.min(26, 10 + Math.sqrt(row.fatalities || 0) * 2);
-      const marker = L.marker([row.latitude, row.longitude], { icon: markerIcon(typeColour(typeKey(row)), size), row });
-      marker.bindTooltip(tooltipFor(row), { direction: "top" });
-      marker.on("click", () => openRow(row));
-      return marker;
-    });
-    map.cluster.addLayers(markers);
-    map.labels.clearLayers();
-    const places = new Map();
-    for (const row of located) if (row.location) places.set(`${row.location}|${row.latitude}|${row.longitude}`, row);
-    for (const row of places.values()) {
-      const icon = L.divIcon({ className: "place-label", html: el("span", null, row.location), iconSize: null, iconAnchor: [-8, 6] });
-      map.labels.addLayer(L.marker([row.latitude, row.longitude], { icon, interactive: false, keyboard: false }));
-    }
-    $("map").dataset.eventCount = String(located.length);
-    const missing = rows.length - located.length;
-    const noCoords = $("no-coords");
-    noCoords.dataset.count = String(missing);
-    noCoords.textContent = missing ? `${missing} ${unitName(missing)} without coordinates (not on the map; listed in the table)` : "";
+  // Whether the map shows the units' bounds well already: inside its view, spanning a third of it or more
+  // (or zoomed in to the fitting's limit); then the map stays where it is.
+  function fitsView(bounds) {
+    const view = map.leaflet.getBounds();
+    if (!view.contains(bounds)) return false;
+    const share = Math.max((bounds.getEast() - bounds.getWest()) / (view.getEast() - view.getWest()),
+      (bounds.getNorth() - bounds.getSouth()) / (view.getNorth() - view.getSouth()));
+    return share >= 1 / 3 || map.leaflet.getZoom() >= 8;
+  }
+
+  // The map's padding at the bottom right when fitting, so that no unit is drawn under the open legend (in
+  // the bottom right corner): its width or its height, whichever costs less of the map.
+  function legendPadding() {
+    if ($("legend").hidden) return [30, 30];
+    const box = $("legend-box"), area = $("map");
+    const width = box.offsetWidth + 16, height = box.offsetHeight + 16;
+    return width / area.clientWidth <= height / area.clientHeight ? [width, 30] : [30, height];
+  }
+
+  const fitting = () => ({ paddingTopLeft: [30, 30], paddingBottomRight: legendPadding(), maxZoom: 8, animate: false });
+  const homeKey = () => `${state.view}|${state.unit}`;
+  const unfiltered = () => !state.conf && Object.entries(state.filters).every(([k, v]) => !v || (k === "status" && v === "occurred"));
+
+  // The map's view once the new units are drawn, as far as it can be told before they are counted: the view
+  // fitted to all the units when the filters are cleared and the map does not show them well, else the view
+  // as it is (a narrower view keeps the map where it is).
+  function expectedView() {
+    const leaflet = map.leaflet;
+    const home = unfiltered() && map.fitted && map.home[homeKey()];
+    if (!home || fitsView(home)) return { zoom: leaflet.getZoom(), bounds: leaflet.getBounds() };
+    const { paddingTopLeft, paddingBottomRight, maxZoom } = fitting();
+    const topLeft = L.point(paddingTopLeft), bottomRight = L.point(paddingBottomRight);
+    const zoom = Math.min(maxZoom, leaflet.getBoundsZoom(home, false, topLeft.add(bottomRight)));
+    const middle = leaflet.project(home.getSouthWest(), zoom).add(leaflet.project(home.getNorthEast(), zoom)).divideBy(2)
+      .add(bottomRight.subtract(topLeft).divideBy(2));
+    const half = leaflet.getSize().divideBy(2);
+    return { zoom, bounds: L.latLngBounds(leaflet.unproject(middle.subtract(half), zoom), leaflet.unproject(middle.add(half), zoom)) };
+  }
+
+  // Fits the map to the view's units (or to the extent filter), then loads and draws its cells.
+  function fitMap() {
+    const extent = state.extent;
     map.fitting = true;  // fitting moves the map: not a change of the extent filter
     if (state.filters.bbox) {
       if (!map.shownBbox || map.shownBbox !== state.filters.bbox) {
         map.leaflet.fitBounds(bboxBounds(state.filters.bbox), { animate: false });  // shows at least that area
       }
-    } else if (located.length) {
-      map.leaflet.fitBounds(map.cluster.getBounds(), { padding: [30, 30], maxZoom: 8, animate: false });
+    } else if (extent.bounds) {
+      const [w, south, e, north] = extent.bounds;
+      const bounds = L.latLngBounds([south, w], [north, e]);
+      if (!map.fitted || !fitsView(bounds)) {
+        map.leaflet.fitBounds(bounds, fitting());
+        map.fitted = true;
+      }
+      if (unfiltered()) map.home[homeKey()] = bounds;
     }
     map.shownBbox = state.filters.bbox;
     setTimeout(() => { map.fitting = false; }, 0);
-    showLabels();
-    setTimeout(countMarkers, 50);
+    $("map").dataset.eventCount = String(extent.located || 0);
+    const missing = (state.totals.events || 0) - (extent.located || 0);
+    const noCoords = $("no-coords");
+    noCoords.dataset.count = String(missing);
+    noCoords.textContent = missing ? `${missing} ${unitName(missing)} without coordinates (not on the map; listed in the table)` : "";
   }
 
-  function renderLegend(rows) {
-    const counts = countBy(rows, typeKey);
+  // The map's cells: the view's located units grouped by the server in cells of about CELL_PX pixels over
+  // the map's extent (a little beyond it, so that a small pan needs no new cells).
+  async function loadCells(view = { zoom: map.leaflet.getZoom(), bounds: map.leaflet.getBounds() }) {
+    const cell = Math.min(90, Math.max(0.0001, (360 / (256 * 2 ** view.zoom)) * CELL_PX));
+    const bounds = view.bounds.pad(0.25);
+    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v)).toFixed(3);
+    const wide = bounds.getEast() - bounds.getWest() >= 360;
+    const bbox = state.filters.bbox || (wide ? null : [
+      clamp(((bounds.getWest() + 540) % 360) - 180, -180, 180), clamp(bounds.getSouth(), -90, 90),
+      clamp(((bounds.getEast() + 540) % 360) - 180, -180, 180), clamp(bounds.getNorth(), -90, 90)].join(","));
+    const params = { ...exportParams(), by: "map", types: typesField(), cell: cell.toPrecision(6), totals: "false" };
+    if (bbox) params.bbox = bbox;
+    else delete params.bbox;
+    return (await api("/api/aggregates", params)).buckets;
+  }
+
+  function drawCells(cells) {
+    map.cluster.clearLayers();
+    map.labels.clearLayers();
+    const markers = cells.map((cell) => {
+      const icon = cell.events === 1
+        ? markerIcon(typeColour(cell.type), Math.min(26, 10 + Math.sqrt(cell.fatalities || 0) * 2))
+        : clusterDot(cell.events, cell.fatalities, cell.type);
+      const marker = L.marker([cell.lat, cell.lon], { icon, cell });
+      marker.bindTooltip(tooltipFor(cell), { direction: "top" });
+      marker.on("click", () => {
+        if (cell.event_id) openEvent(cell.event_id);
+        else map.leaflet.setView([cell.lat, cell.lon], Math.min(map.leaflet.getMaxZoom(), map.leaflet.getZoom() + 2));
+      });
+      if (cell.label) {
+        const label = L.divIcon({ className: "place-label", html: el("span", null, cell.label), iconSize: null, iconAnchor: [-8, 6] });
+        map.labels.addLayer(L.marker([cell.lat, cell.lon], { icon: label, interactive: false, keyboard: false }));
+      }
+      return marker;
+    });
+    map.cluster.addLayers(markers);
+    showLabels();
+    countMarkers();
+  }
+
+  async function reloadMap() {
+    try {
+      const cells = await latest("cells", loadCells);
+      if (cells) drawCells(cells);
+    } catch (error) {
+      showError(error.message);
+    }
+  }
+
+  function renderLegend(buckets) {
     const list = $("legend");
     list.replaceChildren();
-    for (const [type, n] of counts) {
+    for (const { key, events } of buckets) {
+      if (key === null) continue;
       const swatch = el("span", { className: "swatch" });
-      swatch.style.background = typeColour(type);
-      list.append(el("li", { dataset: { type } }, swatch, `${type} (${n})`));
+      swatch.style.background = typeColour(key);
+      list.append(el("li", { dataset: { type: key } }, swatch, `${key} (${events})`));
     }
-    if (!counts.length) list.append(el("li", { className: "note" }, "nothing matches"));
+    if (!list.childElementCount) list.append(el("li", { className: "note" }, "nothing matches"));
   }
 
   // ---------- charts (ECharts) ----------
@@ -361,12 +425,12 @@
     return charts[id];
   }
 
-  function countBy(rows, keyOf, weight = () => 1) {
+  // Buckets of the API ({key, events}) summed by key, most first (ties by key): [key, units] pairs.
+  function countBy(buckets) {
     const counts = new Map();
-    for (const row of rows) {
-      const key = keyOf(row);
+    for (const { key, events } of buckets) {
       if (key === null || key === undefined || key === "") continue;
-      counts.set(key, (counts.get(key) || 0) + weight(row));
+      counts.set(key, (counts.get(key) || 0) + events);
     }
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
   }
@@ -378,18 +442,12 @@
     return ms - weekday * DAY;
   }
 
-  function timelineBins(rows) {
-    let first = Infinity, last = -Infinity;  // a loop, not Math.min(...days): no argument limit on large views
-    for (const row of rows) {
-      if (!row.event_date) continue;
-      const t = dayMs(row.event_date);
-      if (t < first) first = t;
-      if (t > last) last = t;
-    }
-    let lo = state.filters.since ? dayMs(state.filters.since) : first;
-    let hi = state.filters.until ? dayMs(state.filters.until) : last;
-    if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) return { keys: [], step: "day" };
-    const step = hi - lo > 3 * 365 * DAY ? "month" : hi - lo > 400 * DAY ? "week" : "day";
+  // The timeline's periods (of the server's step) from the filter's dates, else from the first and last
+  // dates of the view's units.
+  function timelineBins(dates, step) {
+    let lo = state.filters.since ? dayMs(state.filters.since) : dates ? dayMs(dates[0]) : NaN;
+    let hi = state.filters.until ? dayMs(state.filters.until) : dates ? dayMs(dates[1]) : NaN;
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) return { keys: [], step };
     const keys = [];
     if (step === "month") {
       const end = isoDay(hi).slice(0, 7);
@@ -411,17 +469,15 @@
     return step === "week" ? isoDay(weekStart(dayMs(day))) : day;
   }
 
-  function renderTimeline(rows) {
-    const { keys, step } = timelineBins(rows);
+  function renderTimeline({ keys, step, buckets }) {
     const index = new Map(keys.map((k, i) => [k, i]));
     const bins = new Map();
-    for (const row of rows) {
-      if (!row.event_date) continue;
-      const key = binKey(row.event_date, step);
+    for (const bucket of buckets) {
+      const key = binKey(bucket.key, step);
       if (!index.has(key)) continue;
-      const type = typeKey(row);
+      const type = bucket.type || "(none)";
       if (!bins.has(type)) bins.set(type, new Array(keys.length).fill(0));
-      bins.get(type)[index.get(key)] += state.metric === "fatalities" ? row.fatalities || 0 : 1;
+      bins.get(type)[index.get(key)] += state.metric === "fatalities" ? bucket.fatalities : bucket.events;
     }
     const order = typeOrder();
     const types = [...bins.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
@@ -430,7 +486,7 @@
     const tl = chart("timeline");
     tl.setOption({
       animation: false,
-      grid: { left: 40, right: 12, top: 8, bottom: 24 },
+      grid: { left: 40, right: 30, top: 8, bottom: 24 },
       tooltip: { trigger: "axis", formatter: (items) => timelineTip(items, step) },
       xAxis: { type: "category", data: keys, axisLabel: { hideOverlap: true }, axisTick: { alignWithLabel: true } },
       yAxis: { type: "value", minInterval: 1, splitNumber: 3 },
@@ -488,12 +544,12 @@
     bar.on("click", (p) => onPick(p.data.key));
   }
 
-  function renderBars(rows) {
-    renderBar("bar-type", countBy(rows, typeKey), (key) => {
+  function renderBars(counts) {
+    renderBar("bar-type", countBy(counts.types), (key) => {
       setFilter(state.view === "acled" ? "acled_event_type" : "plover_type", key);
     });
-    renderBar("bar-actor", countBy(rows, (r) => r.actor1), (key) => setFilter("actor", key));
-    renderBar("bar-admin1", countBy(rows, (r) => r.admin1), (key) => setFilter("admin1", key));
+    renderBar("bar-actor", countBy(counts.actors), (key) => setFilter("actor", key));
+    renderBar("bar-admin1", countBy(counts.admin1), (key) => setFilter("admin1", key));
   }
 
   // ---------- table ----------
@@ -502,33 +558,37 @@
     ["location", ""], ["iso3", ""], ["fatalities", "num"], ["report_count", "num"], ["plover_type", ""], ["confidence", "num"],
   ];
 
+  // A table cell's value from a unit's row (GET /api/incidents): the verbal view shows PLOVER's type and mode
+  // in the type columns and the claimant in the PLOVER column.
   function cellValue(row, key) {
-    if (state.view === "verbal" && key === "event_type") return row.plover_type;
-    if (state.view === "verbal" && key === "sub_event_type") return row.plover_mode;
-    if (state.view === "verbal" && key === "plover_type") return row.claimant;  // type and mode are in front
-    if (key === "plover_type") return row.plover_type ? row.plover_type + (row.plover_mode ? " / " + row.plover_mode : "") : null;
+    const verbal = state.view === "verbal";
+    if (key === "event_date") return row.date_start;
+    if (key === "event_type") return verbal ? row.plover_type : row.acled_event_type;
+    if (key === "sub_event_type") return verbal ? row.plover_mode : row.acled_sub_event_type;
+    if (key === "plover_type") {
+      if (verbal) return row.claimant;
+      return row.plover_type ? row.plover_type + (row.plover_mode ? " / " + row.plover_mode : "") : null;
+    }
     if (key === "location") return [row.location, row.admin1].filter(Boolean).join(", ") || null;
+    if (key === "iso3") return row.country;
+    if (key === "fatalities") return row.fatalities ?? 0;
+    if (key === "report_count") return row.n_events;
     if (key === "confidence") return row.confidence === null ? null : row.confidence.toFixed(2);
     return row[key];
   }
 
-  function sortedRows() {
-    const [key, dir] = state.sort.split(":");
-    const sign = dir === "asc" ? 1 : -1;
-    const value = (row) => (["event_type", "sub_event_type", "plover_type"].includes(key) ? cellValue(row, key) : row[key]);
-    return [...state.rows].sort((a, b) => {
-      const x = value(a), y = value(b);
-      if (x === y) return String(a.event_id).localeCompare(String(b.event_id));
-      if (x === null || x === undefined) return 1;
-      if (y === null || y === undefined) return -1;
-      return (typeof x === "number" ? x - y : String(x).localeCompare(String(y))) * sign;
-    });
+  // The API's sort column of a table column (the URL keeps the table's).
+  function sortColumn(key) {
+    const verbal = state.view === "verbal";
+    return {
+      event_date: "date_start", event_type: verbal ? "plover_type" : "acled_event_type",
+      sub_event_type: verbal ? "plover_mode" : "acled_sub_event_type", plover_type: verbal ? "claimant" : "plover_type",
+      iso3: "country", report_count: "n_events",
+    }[key] || key;
   }
 
   function renderTable() {
-    const rows = sortedRows();
-    const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-    state.page = Math.min(state.page, pages - 1);
+    const rows = state.rows;
     const start = state.page * PAGE_SIZE;
     const body = $("events-body");
     body.replaceChildren();
@@ -543,7 +603,7 @@
     $("table-caption").textContent = state.unit === "incident"
       ? "Incidents (one row per incident, with its number of reports; open one for its reports)"
       : "Reports (one row per article's event)";
-    for (const row of rows.slice(start, start + PAGE_SIZE)) {
+    for (const row of rows) {
       const tr = el("tr", { tabindex: "0", dataset: { eventId: row.event_id, incidentId: row.incident_id || "" } });
       for (const [key, cls] of COLUMNS) {
         const value = cellValue(row, key);
@@ -562,41 +622,40 @@
       body.append(tr);
     }
     if (!rows.length) body.append(el("tr", null, el("td", { colspan: "11", className: "empty" }, "No events match these filters.")));
-    $("page-info").textContent = rows.length ? `${start + 1}–${Math.min(start + PAGE_SIZE, rows.length)} of ${rows.length}` : "0 of 0";
+    $("page-info").textContent = rows.length ? `${start + 1}–${start + rows.length} of ${state.total}` : "0 of 0";
     $("page-prev").disabled = state.page === 0;
-    $("page-next").disabled = start + PAGE_SIZE >= rows.length;
+    $("page-next").disabled = start + PAGE_SIZE >= state.total;
   }
 
   // ---------- totals ----------
   const unitName = (n) => (state.unit === "incident" ? (n === 1 ? "incident" : "incidents") : n === 1 ? "report" : "reports");
 
-  function renderTotals(rows) {
-    const sum = (key) => rows.reduce((s, r) => s + (r[key] || 0), 0);
-    const articles = new Set();
-    for (const row of rows) for (const id of String(row.article_ids || row.article_id || "").split("; ")) if (id) articles.add(id);
-    const reports = sum("report_count");
-    const counts = `${sum("fatalities")} fatalities · ${sum("injured")} injured · ${sum("abducted")} abducted · ${sum("arrested")} arrested`;
+  function renderTotals() {
+    const t = state.totals;
+    const counts = `${t.fatalities} fatalities · ${t.injured} injured · ${t.abducted} abducted · ${t.arrested} arrested`;
     const totals = $("totals");
     totals.textContent = state.unit === "incident"
-      ? `${rows.length} ${unitName(rows.length)} (${reports} reports from ${articles.size} articles) · ${counts}`
-      : `${rows.length} ${unitName(rows.length)} from ${articles.size} articles · ${counts}`;
-    totals.dataset.incidents = String(rows.length);
-    totals.dataset.reports = String(reports);
-    totals.dataset.fatalities = String(sum("fatalities"));
+      ? `${t.events} ${unitName(t.events)} (${t.reports} reports from ${t.articles} articles) · ${counts}`
+      : `${t.events} ${unitName(t.events)} from ${t.articles} articles · ${counts}`;
+    totals.dataset.incidents = String(t.events);
+    totals.dataset.reports = String(t.reports);
+    totals.dataset.fatalities = String(t.fatalities);
   }
 
   // ---------- detail ----------
+  // The detail's fields in pairs, shown side by side (a pair with one value shows "—" for the other; a pair
+  // with none is left out), so that a field always sits beside its fellow whatever the width.
   const DETAIL_FIELDS = [
-    ["acled_event_type", "ACLED type"], ["acled_sub_event_type", "ACLED sub-type"],
-    ["plover_type", "PLOVER type"], ["plover_mode", "PLOVER mode"],
-    ["actor1", "Actor 1"], ["inter1", "Inter 1"], ["actor2", "Actor 2"], ["inter2", "Inter 2"],
-    ["date_start", "Date start"], ["date_end", "Date end"], ["date_precision", "Date precision"], ["status", "Status"],
-    ["location", "Location"], ["location_text", "Place as written"], ["admin1", "Admin 1"], ["admin2", "Admin 2"],
-    ["latitude", "Latitude"], ["longitude", "Longitude"], ["country", "Country"], ["geo_precision", "Geo precision"],
-    ["fatalities", "Fatalities"], ["injured", "Injured"], ["fatalities_low", "Fatalities low"], ["fatalities_high", "Fatalities high"],
-    ["abducted", "Abducted"], ["arrested", "Arrested"], ["displaced", "Displaced"], ["participants", "Participants"],
-    ["claimant", "Claimant"], ["attribution_text", "Attribution"], ["confidence", "Confidence"], ["incident_id", "Incident"],
-    ["event_id", "Event id"], ["evidence_start", "Evidence start"], ["evidence_end", "Evidence end"],
+    [["acled_event_type", "ACLED type"], ["acled_sub_event_type", "ACLED sub-type"]],
+    [["plover_type", "PLOVER type"], ["plover_mode", "PLOVER mode"]],
+    [["actor1", "Actor 1"], ["inter1", "Inter 1"]], [["actor2", "Actor 2"], ["inter2", "Inter 2"]],
+    [["date_start", "Date start"], ["date_end", "Date end"]], [["date_precision", "Date precision"], ["status", "Status"]],
+    [["location", "Location"], ["location_text", "Place as written"]], [["admin1", "Admin 1"], ["admin2", "Admin 2"]],
+    [["latitude", "Latitude"], ["longitude", "Longitude"]], [["country", "Country"], ["geo_precision", "Geo precision"]],
+    [["fatalities", "Fatalities"], ["injured", "Injured"]], [["fatalities_low", "Fatalities low"], ["fatalities_high", "Fatalities high"]],
+    [["abducted", "Abducted"], ["arrested", "Arrested"]], [["displaced", "Displaced"], ["participants", "Participants"]],
+    [["claimant", "Claimant"], ["attribution_text", "Attribution"]], [["confidence", "Confidence"], ["incident_id", "Incident"]],
+    [["event_id", "Event id"], ["evidence_start", "Evidence start"]], [["evidence_end", "Evidence end"]],
   ];
 
   function actorList(refs) {
@@ -625,13 +684,17 @@
     $("detail-title").textContent = shown(type);
     const fields = $("detail-fields");
     fields.replaceChildren();
-    const add = (label, value) => {
-      if (value === null || value === undefined || value === "") return;
-      fields.append(el("div", { className: "field" }, el("dt", null, label), el("dd", null, String(value))));
-    };
-    for (const [key, label] of DETAIL_FIELDS) add(label, event[key]);
-    add("All actors", actorList(event.event && event.event.actors));
-    add("All recipients", actorList(event.event && event.event.recipients));
+    const empty = (value) => value === null || value === undefined || value === "";
+    const field = (label, value) => el("div", { className: "field" }, el("dt", null, label),
+      el("dd", null, empty(value) ? "—" : String(value)));
+    const pairs = [...DETAIL_FIELDS.map((pair) => pair.map(([key, label]) => [label, event[key]])),
+      [["All actors", actorList(event.event && event.event.actors)],
+        ["All recipients", actorList(event.event && event.event.recipients)]]];
+    for (const pair of pairs) {
+      if (pair.every(([, value]) => empty(value))) continue;
+      for (const [label, value] of pair) fields.append(field(label, value));
+      if (pair.length === 1) fields.append(el("div", { className: "field" }));
+    }
 
     const article = event.article || {};
     const meta = $("detail-article-meta");
@@ -696,7 +759,7 @@
       $("detail-incident-head").textContent = shown(`${type} · ${[incident.location, incident.admin1, incident.country]
         .filter(Boolean).join(", ") || "no place"} · ${incident.date_start || "undated"}` +
         (incident.date_end && incident.date_end !== incident.date_start ? ` to ${incident.date_end}` : ""));
-      $("detail-incident-summary").textContent = shown(`${incident.n_reports} reports from ` +
+      $("detail-incident-summary").textContent = shown(`${incident.n_reports} report${incident.n_reports === 1 ? "" : "s"} from ` +
         `${incident.sources.join("; ") || "unknown sources"} · ${incident.fatalities_best ?? 0} fatalities ` +
         `(the largest credible figure of the reports)`);
       const list = $("detail-reports");
@@ -725,16 +788,20 @@
   }
 
   // ---------- review in place (behind the write token) ----------
-  // The fields a reviewer corrects in the detail view: [column, label, kind]; kind "acled"/"sub"/"status" are
-  // selects filled from /api/meta, "count" a whole number, "date" a date input.
+  // The fields a reviewer corrects in the detail view: [column, label, kind]; kind "acled"/"sub"/"plover"/"status"
+  // are selects filled from /api/meta, "count" and "inter" whole numbers, "lat"/"lon" degrees, "date" a date.
   const REVIEW_FIELDS = [
     ["acled_event_type", "ACLED type", "acled"], ["acled_sub_event_type", "ACLED sub-type", "sub"],
-    ["actor1", "Actor 1", "text"], ["actor2", "Actor 2", "text"],
+    ["plover_type", "PLOVER type", "plover"], ["plover_mode", "PLOVER mode", "text"],
+    ["actor1", "Actor 1", "text"], ["inter1", "Inter 1 (0-8)", "inter"],
+    ["actor2", "Actor 2", "text"], ["inter2", "Inter 2 (0-8)", "inter"],
     ["location", "Location", "text"], ["admin1", "Admin 1", "text"], ["country", "Country (ISO3)", "text"],
+    ["latitude", "Latitude", "lat"], ["longitude", "Longitude", "lon"],
     ["date_start", "Date start", "date"], ["date_end", "Date end", "date"],
     ["fatalities", "Fatalities", "count"], ["injured", "Injured", "count"], ["abducted", "Abducted", "count"],
     ["arrested", "Arrested", "count"], ["displaced", "Displaced", "count"], ["status", "Status", "status"],
   ];
+  const WHOLE = new Set(["count", "inter"]);  // whole numbers; "lat" and "lon" are decimal degrees
   const reviewing = () => Boolean(state.token);
 
   // A review request: the body as JSON; a failure as one line (the API's 401/503/400/404 message).
@@ -783,16 +850,21 @@
     if (box.childElementCount) return;
     for (const [key, label, kind] of REVIEW_FIELDS) {
       let input;
-      if (kind === "acled" || kind === "sub" || kind === "status") {
+      const choices = { acled: state.meta.acled_event_types, sub: state.meta.acled_sub_event_types,
+        plover: state.meta.plover_types, status: state.meta.statuses }[kind];
+      if (choices) {
         input = el("select", { id: "rv-" + key, name: key });
-        const values = kind === "acled" ? state.meta.acled_event_types : kind === "sub" ? state.meta.acled_sub_event_types
-          : state.meta.statuses;
-        if (kind !== "status") input.append(el("option", { value: "" }, "(none)"));
-        for (const value of values || []) input.append(el("option", { value: value.value ?? value }, value.label ?? value));
+        if (kind === "acled" || kind === "sub") input.append(el("option", { value: "" }, "(none)"));
+        for (const value of choices) input.append(el("option", { value: value.value ?? value }, value.label ?? value));
       } else {
-        input = el("input", { id: "rv-" + key, name: key, type: kind === "count" ? "number" : kind === "date" ? "date" : "text" });
+        const type = kind === "date" ? "date" : kind === "text" ? "text" : "number";
+        input = el("input", { id: "rv-" + key, name: key, type });
         if (kind === "count") { input.min = "0"; input.step = "1"; }
-        else if (kind === "text") input.maxLength = 500;
+        else if (kind === "inter") { input.min = "0"; input.max = "8"; input.step = "1"; }
+        else if (kind === "lat" || kind === "lon") {
+          const limit = kind === "lat" ? "90" : "180";
+          input.min = "-" + limit; input.max = limit; input.step = "any";
+        } else if (kind === "text") input.maxLength = 500;
       }
       box.append(el("label", null, label, input));
     }
@@ -821,7 +893,8 @@
       const input = $("rv-" + key);
       const value = input.value.trim();
       if (value === input.dataset.before) continue;
-      fields[key] = value === "" ? null : kind === "count" && /^\d+$/.test(value) ? Number(value) : value;
+      const number = WHOLE.has(kind) ? /^\d+$/.test(value) : (kind === "lat" || kind === "lon") && Number.isFinite(Number(value));
+      fields[key] = value === "" ? null : number ? Number(value) : value;
     }
     if (!Object.keys(fields).length) { reviewError("Nothing changed."); return; }
     if (await review((body) => write("PATCH", eventPath(state.selected), { ...body, fields }))) toggleEdit(false);
@@ -854,32 +927,36 @@
   }
 
   // ---------- the review queue: the view's units, lowest confidence first ----------
-  function queueRows() {
-    return [...state.rows].sort((a, b) => (a.confidence ?? 0) - (b.confidence ?? 0) ||
-      String(a.event_id).localeCompare(String(b.event_id)));
+  // The queue is the view's units sorted by the server, lowest confidence first: position N is row N of that
+  // order, on page N / PAGE_SIZE.
+  function queueRow() {
+    const onPage = state.sort === "confidence:asc" && state.page === Math.floor(state.queue / PAGE_SIZE);
+    return onPage ? state.rows[state.queue % PAGE_SIZE] : undefined;
   }
 
   function renderQueue() {
     $("queue-bar").hidden = !reviewing();
-    const rows = queueRows();
     const on = state.queue !== null && reviewing();
     $("queue-start").textContent = on ? "Leave queue" : "Review queue";
     $("queue-bar").dataset.position = on ? String(state.queue) : "";
     if (!on) { $("queue-info").textContent = ""; return; }
-    const row = rows[state.queue];
-    $("queue-info").textContent = rows.length
-      ? `${state.queue + 1} of ${rows.length} · confidence ${row && row.confidence !== null ? row.confidence : "?"}`
+    const row = queueRow();
+    const n = state.totals.events || 0;
+    $("queue-info").textContent = n
+      ? `${state.queue + 1} of ${n} · confidence ${row && row.confidence !== null ? row.confidence : "?"}`
       : "queue empty";
   }
 
   async function queueGo(position) {
-    const rows = queueRows();
-    if (!rows.length) { state.queue = 0; renderQueue(); writeUrl(); return; }
-    state.queue = Math.max(0, Math.min(position, rows.length - 1));
-    if (state.sort !== "confidence:asc") { state.sort = "confidence:asc"; }
-    const index = sortedRows().findIndex((r) => r.event_id === rows[state.queue].event_id);
-    if (index >= 0) state.page = Math.floor(index / PAGE_SIZE);
-    state.selected = rows[state.queue].event_id;
+    const n = state.totals.events || 0;
+    if (!n) { state.queue = 0; renderQueue(); writeUrl(); return; }
+    state.queue = Math.max(0, Math.min(position, n - 1));
+    state.sort = "confidence:asc";
+    state.page = Math.floor(state.queue / PAGE_SIZE);
+    await loadTable();
+    const row = queueRow();
+    if (!row) return;
+    state.selected = row.event_id;
     renderTable();
     renderQueue();
     await openEvent(state.selected);
@@ -957,11 +1034,8 @@
     fillSelect($("f-acled"), meta.acled_event_types);
     fillSelect($("f-sub"), meta.acled_sub_event_types);
     fillSelect($("f-status"), meta.statuses, false);
-    const [countries, regions] = await Promise.all([
-      api("/api/aggregates", { by: "country", status: "any" }), api("/api/aggregates", { by: "admin1", status: "any" }),
-    ]);
-    fillSelect($("f-country"), countries.buckets.filter((b) => b.key).map((b) => b.key).sort());
-    $("admin1-list").replaceChildren(...regions.buckets.filter((b) => b.key).map((b) => el("option", { value: b.key })));
+    fillSelect($("f-country"), meta.countries);
+    $("admin1-list").replaceChildren(...meta.admin1.map((name) => el("option", { value: name })));
   }
 
   function updateExportLinks() {
@@ -1003,24 +1077,64 @@
     refresh();
   }
 
+  // The table's page again (a sort, a page, the queue): the rows and their total.
+  async function loadTable() {
+    try {
+      const body = await latest("page", loadPage);
+      if (!body) return;
+      state.rows = body.rows;
+      state.total = body.total;
+      renderTable();
+    } catch (error) {
+      showError(error.message);
+    }
+  }
+
+  // Everything again for the view: the counts and the table's page, then (once the units' extent and dates
+  // are known) the map's cells and the timeline; the page marks `dashboard-render` when all are drawn.
+  let refreshes = 0;
   async function refresh() {
+    const id = ++refreshes;
+    const root = document.documentElement;
+    root.dataset.busy = "true";
     showError("");
     writeUrl();
     updateExportLinks();
     try {
-      const rows = await latest("rows", loadRows);
-      if (!rows) return;
-      state.rows = rows;
-      renderTotals(rows);
+      // The cells of the map's expected view come with the counts (unless the map is yet to be fitted the first
+      // time); they are asked again only when fitting the map to the new units showed another view.
+      const expected = expectedView();
+      const first = id === 1;
+      let [counts, page, cells] = await Promise.all([loadCounts(), loadPage(), first ? null : loadCells(expected)]);
+      if (id !== refreshes) return;
+      if (!page.rows.length && page.total && state.page) {  // a page beyond the last: the last
+        state.page = Math.floor((page.total - 1) / PAGE_SIZE);
+        writeUrl();
+        page = await loadPage();
+      }
+      state.totals = counts.totals;
+      state.extent = counts.extent;
+      renderLegend(counts.types);  // before fitting: the map keeps its markers clear of the legend
+      fitMap();
+      if (!cells || map.leaflet.getZoom() !== expected.zoom || !expected.bounds.pad(0.25).contains(map.leaflet.getBounds())) {
+        cells = await loadCells();
+        if (id !== refreshes) return;
+      }
+      state.rows = page.rows;
+      state.total = page.total;
+      state.timeline = { ...timelineBins(counts.extent.dates, counts.period), buckets: counts.timeline };
+      renderTotals();
       renderTable();
-      renderMap(rows);
-      renderLegend(rows);
-      renderTimeline(rows);
-      renderBars(rows);
+      drawCells(cells);
+      renderTimeline(state.timeline);
+      renderBars(counts);
       renderQueue();
-      document.documentElement.dataset.rows = String(rows.length);
+      root.dataset.renders = String(Number(root.dataset.renders || 0) + 1);
+      performance.mark("dashboard-render");
     } catch (error) {
       showError(error.message);
+    } finally {
+      if (id === refreshes) root.dataset.busy = "false";
     }
   }
 
@@ -1055,7 +1169,7 @@
         refresh();
       });
     }
-    $("tl-metric").addEventListener("change", () => { state.metric = $("tl-metric").value; writeUrl(); renderTimeline(state.rows); });
+    $("tl-metric").addEventListener("change", () => { state.metric = $("tl-metric").value; writeUrl(); renderTimeline(state.timeline); });
     $("brush-clear").addEventListener("click", () => setDates(null, null));
     $("f-extent").addEventListener("change", () => {
       if ($("f-extent").checked) state.filters.bbox = mapBbox();
@@ -1072,13 +1186,13 @@
         state.sort = `${th.dataset.key}:${key === th.dataset.key ? (dir === "asc" ? "desc" : "asc") : numeric ? "desc" : "asc"}`;
         state.page = 0;
         writeUrl();
-        renderTable();
+        loadTable();
       };
       th.addEventListener("click", sortBy);
       th.addEventListener("keydown", (e) => { if (e.key === "Enter") sortBy(); });
     }
-    $("page-prev").addEventListener("click", () => { state.page = Math.max(0, state.page - 1); writeUrl(); renderTable(); });
-    $("page-next").addEventListener("click", () => { state.page += 1; writeUrl(); renderTable(); });
+    $("page-prev").addEventListener("click", () => { state.page = Math.max(0, state.page - 1); writeUrl(); loadTable(); });
+    $("page-next").addEventListener("click", () => { state.page += 1; writeUrl(); loadTable(); });
     $("detail-close").addEventListener("click", () => { $("detail").hidden = true; state.selected = null; writeUrl(); });
     $("legend-toggle").addEventListener("click", () => {
       const open = $("legend").hidden;
