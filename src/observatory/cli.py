@@ -1056,7 +1056,7 @@ def _review(db: str, action: Callable[[Connection], str]) -> None:
 
 
 def _decide(ids: list[str], decision: Decision, db: str, note: str | None, by: str | None) -> None:
-    from observatory.store.ingest import review
+    from observatory.store import review
 
     def act(con: Connection) -> str:
         done = [event for target, target_id in map(_target, ids)
@@ -1084,7 +1084,7 @@ def review_reject(ids: Annotated[list[str], typer.Argument(help="Event or incide
 def review_restore(ids: Annotated[list[str], typer.Argument(help="Event ids.")], db: DbOption = DEFAULT_DB,
                    note: NoteOption = None, by: ByOption = None) -> None:
     """Undo the rejection of events."""
-    from observatory.store.ingest import review
+    from observatory.store import review
 
     def act(con: Connection) -> str:
         for event_id in ids:
@@ -1103,7 +1103,7 @@ def review_correct(
     by: ByOption = None,
 ) -> None:
     """Correct fields of an event (or of every event of an incident); the values are kept over re-extraction."""
-    from observatory.store.ingest import review
+    from observatory.store import review
 
     fields: dict[str, str] = {}
     for value in values:
@@ -1124,7 +1124,7 @@ def review_correct(
 def review_merge(ids: Annotated[list[str], typer.Argument(help="Two or more incident ids.")],
                  db: DbOption = DEFAULT_DB, note: NoteOption = None, by: ByOption = None) -> None:
     """Merge incidents into one; deduplication keeps the merge."""
-    from observatory.store.ingest import review
+    from observatory.store import review
 
     def act(con: Connection) -> str:
         kept = review.merge(con, ids, _reviewer(by), note)
@@ -1143,7 +1143,7 @@ def review_split(
     by: ByOption = None,
 ) -> None:
     """Take events out of an incident into a new one; deduplication keeps the split."""
-    from observatory.store.ingest import review
+    from observatory.store import review
 
     def act(con: Connection) -> str:
         new = review.split(con, incident, event_ids, _reviewer(by), note)
@@ -1155,7 +1155,7 @@ def review_split(
 @review_app.command("show")
 def review_show(event_id: Annotated[str, typer.Argument(help="Event id.")], db: DbOption = DEFAULT_DB) -> None:
     """Print an event's review as JSON: its status, corrections and history."""
-    from observatory.store.ingest import review
+    from observatory.store import review
     from observatory.store.queries import has_event
 
     with _open_store(db, read_only=True) as store:
