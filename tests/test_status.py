@@ -97,3 +97,24 @@ def test_reporting_verbs() -> None:
     assert is_reporting_verb(by_text["said"])
     assert not is_reporting_verb(by_text["killed"])
     assert not is_reporting_verb(by_text["claimed"])
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    ("Civil society groups have called for further demonstrations next week.", "demonstrations", "planned"),
+    ("The militants said they will continue attacks on security forces.", "attacks", "planned"),
+    ("The rebels continued attacks on army posts near Goma on Monday.", "attacks", "occurred"),
+    ("Repeated ceasefire talks in Jeddah have collapsed.", "talks", "failed"),
+    ("The truce broke down within hours.", "truce", "failed"),
+    ("Clashes broke out in Kidal on Monday.", "Clashes", "occurred"),
+])
+def test_what_is_called_for_or_will_continue_has_not_happened_and_talks_that_collapsed_failed(
+        text: str, trigger: str, expected: str) -> None:
+    assert status_of(text, trigger) == expected
+
+
+def test_ceasefire_talks_are_talks_not_an_agreement() -> None:
+    from observatory.detect.events import sentence_triggers
+    from observatory.read.nlp import get_nlp
+
+    found = sentence_triggers(next(get_nlp()("Ceasefire talks resumed in Doha on Monday.").sents))
+    assert [(t.token.text, t.plover_type) for t in found] == [("talks", "CONSULT")]

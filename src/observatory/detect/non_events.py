@@ -11,6 +11,7 @@ from spacy.tokens import Span, Token
 
 from observatory.detect.cues import CONFLICT_ACTORS, EASED_MEASURE, HEAVY_WEAPON_CUE, INTERVENTION
 from observatory.detect.participants import participants
+from observatory.detect.triggers import trigger_entry
 from observatory.read.nlp import text_of
 
 _FIRE_ON = re.compile(r"\bopen(ed|s)? fire\b", re.I)
@@ -156,11 +157,14 @@ _EQUIPMENT_HEADS = {"police", "policeman", "gear", "squad", "shield", "unit", "c
 
 def names_no_event(token: Token) -> bool:
     """A trigger word that tells no event where it stands: an adjective ("the captured fighters"), gear
-    ("riot police"), people named by what was done to them, a measure lifted, a crowd targeted, a medical
-    condition, a time ("in March"), people driven ("marched the students into the bush"), crowd-control
-    gear deployed ("tear gas deployments": told by the protest, no troops moved)."""
+    ("riot police"), the topic of talks ("ceasefire talks"), people named by what was done to them, a
+    measure lifted, a crowd targeted, a medical condition, a time ("in March"), people driven
+    ("marched the students into the bush"), crowd-control gear deployed ("tear gas deployments": told by
+    the protest, no troops moved)."""
     if token.dep_ == "amod" or (token.dep_ == "compound" and token.head.lemma_.lower() in _EQUIPMENT_HEADS):
         return True
+    if token.dep_ == "compound" and token.head.pos_ == "NOUN" and (entry := trigger_entry(token.head)) is not None:
+        return entry[0].isupper()  # "ceasefire talks" are talks (but "mob violence" is a mob's)
     if names_people(token) or lifted_measure(token) or targeted_crowd(token) or medical_condition(token):
         return True
     if token.ent_type_ in ("DATE", "TIME"):

@@ -43,6 +43,8 @@ _HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can"
 _PLANNED_AUX = frozenset({"will", "shall", "'ll"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
 _NEGATING_GOVERNORS = frozenset({"deny", "refute", "dismiss", "reject", "rule"})
+# Verbs whose subject came to nothing: "the talks collapsed", "the offensive stalled".
+_COLLAPSING = frozenset({"collapse", "fail", "falter", "stall", "founder"})
 _HISTORICAL_MODIFIERS = frozenset({"longtime", "formerly", "previously", "once", "historically"})
 _LONG_CONFLICTS = frozenset({"war", "conflict", "insurgency", "uprising", "crisis", "violence", "campaign",
                              "rebellion", "revolt", "occupation", "siege", "fighting"})  # fmt: skip
@@ -52,7 +54,8 @@ _NOT_ONE = ("not a single ", "not one ", "none of ")
 # verb presupposes the event ("condemned the attack").
 _LIGHT_VERBS = frozenset({"launch", "carry", "conduct", "stage", "mount", "hold", "organize", "organise",
                           "commit", "perpetrate", "reach", "sign", "make", "start", "begin", "wage",
-                          "unleash", "execute", "do", "have", "take", "strike", "fire"})  # fmt: skip
+                          "unleash", "execute", "do", "have", "take", "strike", "fire", "continue",
+                          "resume", "step"})  # fmt: skip
 _CHAIN_DEPS = frozenset(
     {"xcomp", "ccomp", "conj", "dobj", "nsubjpass", "pcomp", "pobj", "prep", "acl", "advcl"}
 )
@@ -87,7 +90,8 @@ def _governors(trigger: Token) -> list[tuple[Token, str]]:
             c.dep_ == "aux" and c.lower_ == "to" for c in token.children
         ):
             break
-        relation = "xcomp" if token.dep_ == "prep" and token.lower_ == "to" else token.dep_
+        relation = "xcomp" if token.dep_ == "prep" and token.lower_ == "to" else (
+            "for" if token.dep_ == "prep" and token.lower_ == "for" else token.dep_)  # "called for protests"
         chain.append((head, relation))
         token = head
     return chain
@@ -104,13 +108,13 @@ def _cue(token: Token, relation: str, is_trigger: bool) -> Status | None:
             return None if relation == "conj" else "failed"
         if lemma in _NEGATING_GOVERNORS and relation in ("ccomp", "dobj", "xcomp", "pcomp", "pobj"):
             return "negated"
-        if lemma in _PLANNED_GOVERNORS and relation in ("xcomp", "dobj", "ccomp"):
+        if lemma in _PLANNED_GOVERNORS and relation in ("xcomp", "dobj", "ccomp", "for"):
             return "planned"
         if lemma == "be" and relation == "xcomp":  # "is to visit", "were to meet"
             return "planned"
         if lemma in _HYPOTHETICAL_GOVERNORS and relation == "xcomp":
             return "hypothetical"
-        if lemma in _PLANNING_NOUNS and relation == "prep":
+        if lemma in _PLANNING_NOUNS and relation in ("prep", "for"):
             return "planned"
     if any(c.dep_ in ("amod", "advmod") and c.lower_ in _FAILED_MODIFIERS for c in children):
         return "failed"
@@ -191,6 +195,9 @@ def detect_status(sent: Span, trigger: Token, published: dt.date | None = None, 
     """
     if _patient_is_nobody(trigger):
         return "negated"
+    if trigger.dep_ == "nsubj" and (trigger.head.lemma_.lower() in _COLLAPSING or (
+            trigger.head.lemma_.lower() == "break" and any(c.lower_ == "down" for c in trigger.head.children))):
+        return "failed"  # "ceasefire talks have collapsed", "the truce broke down" (not "clashes broke out")
     for index, (token, relation) in enumerate(_governors(trigger)):
         status = _cue(token, relation, is_trigger=index == 0)
         if status is not None:
