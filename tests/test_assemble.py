@@ -552,3 +552,17 @@ def test_an_incident_of_a_named_day_is_still_one(extractor: Extractor) -> None:
     found = occurred(extractor, "Gunmen killed 12 villagers in Zamfara on Monday, a year after the last raid.",
                      "2025-02-12")
     assert [(e.acled_sub_event_type, deaths(e)) for e in found] == [("Attack", 12)]
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    ("Police said they had detained three people in Dhaka on Monday.", "Police Forces of Bangladesh"),
+    ("The Arakan Army said on Tuesday it had captured a military base in Rakhine.", "AA: Arakan Army"),
+])
+def test_a_party_that_reports_its_own_deed_is_its_actor(extractor: Extractor, text: str, actor: str) -> None:
+    found = occurred(extractor, text, "2025-03-11")
+    assert [e.actors[0].name for e in found] == [actor]
+
+
+def test_who_reports_finding_the_dead_did_not_kill_them(extractor: Extractor) -> None:
+    text = "In Michoacan, police said they found the bodies of four men dumped beside a highway on Monday."
+    assert all(a.sector != "POL" for e in occurred(extractor, text, "2025-03-11") for a in e.actors)

@@ -190,7 +190,7 @@ def _sentence_mentions(sent: Span, context: DocumentContext, sentence_dates: Sen
             plover_mode=trigger.plover_mode,
             acled_event_type=acled_type,
             acled_sub_event_type=trigger.acled_sub_event_type,
-            actors=parties.actors(actor_spans, acled_type),
+            actors=parties.actors(actor_spans, acled_type, trigger.token),
             recipients=parties.parties(recipient_spans),
             location=None if reference else clause_place or location,
             date=own_date or date,

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from observatory.lexicon.actors import ActorDictionary
 from observatory.lexicon.party_kinds import head_kind
 from observatory.models import ActorRef, Attribution
 
 _PARTY_ENTITIES = {"PERSON", "ORG", "NORP"}
+_SPEAKER_PRONOUNS = {"they", "it", "we"}
+_FINDING_VERBS = {"find", "discover", "recover", "retrieve", "locate", "identify"}
 _ARMED_KINDS = frozenset({"MIL", "POL", "REB", "UAG", "MLA", "ETH", "GANG"})
 _ARMED_INTERS = frozenset({1, 2, 3, 4, 8})
 
@@ -63,10 +65,22 @@ class SentenceParties:
         """The spans that name a party, resolved ("he", "We" or "11" name none)."""
         return [ref for span in spans if names_a_party(ref := self.resolve(span, kind), span)]
 
-    def actors(self, spans: list[Span], kind: str | None) -> list[ActorRef]:
-        """The actors of an event of ACLED type ``kind``: its spans' parties, else the actor the type
-        implies in the country (ActorDictionary.implied_actor), else none."""
-        found = self.parties(spans, kind)
+    def speaker_as_doer(self, trigger: Token) -> list[ActorRef]:
+        """The reporting party as the doer of what it reports of itself: "Police said they had detained
+        three people", "the Arakan Army said it had captured a base"; none when the speaker is no party."""
+        subject = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
+        if self.attribution is None or subject is None or subject.lower_ not in _SPEAKER_PRONOUNS:
+            return []
+        if trigger.lemma_.lower() in _FINDING_VERBS:
+            return []  # "police said they found the bodies": who finds the dead did not kill them
+        speaker = self.dictionary.resolve(self.attribution.claimant, when=self.when, country_hint=self.country_hint)
+        return [speaker.model_copy(update={"text": subject.text})] if speaker.sector or speaker.country else []
+
+    def actors(self, spans: list[Span], kind: str | None, trigger: Token | None = None) -> list[ActorRef]:
+        """The actors of an event of ACLED type ``kind``: its spans' parties, else the speaker when it tells
+        its own deed (speaker_as_doer), else the actor the type implies in the country
+        (ActorDictionary.implied_actor), else none."""
+        found = self.parties(spans, kind) or (self.speaker_as_doer(trigger) if trigger is not None else [])
         if not found:
             implied = self.dictionary.implied_actor(kind, self.country_hint, self.when)
             found = [implied] if implied else []
