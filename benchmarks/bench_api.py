@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import platform
-import shutil
 import socket
 import statistics
 import tempfile
@@ -24,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import uvicorn
+from headless_chromium import headless_chromium
 
 from observatory.config import Settings
 from observatory.serve.api import create_app
@@ -128,22 +128,11 @@ def measure(base: str, path: str, n: int) -> tuple[float, float]:
 
 def first_load_ms(base: str, profile: Path, runs: int = 3) -> list[float] | None:
     """The dashboard-ready mark of ``runs`` fresh page loads in headless Chromium, or None without it."""
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver_path):
-        return None
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        f"--user-data-dir={profile}", "--window-size=1400,1000",
-    ):  # fmt: skip
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = headless_chromium(profile, 1400, 1000)
+    if driver is None:
+        return None
     results = []
     try:
         for _ in range(runs):

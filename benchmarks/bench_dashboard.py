@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import shutil
 import statistics
 import tempfile
 import threading
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import uvicorn
 from bench_api import build_store, free_port
+from headless_chromium import headless_chromium
 
 from observatory.config import Settings
 from observatory.serve.api import create_app
@@ -93,23 +93,10 @@ def cached_store(n_incidents: int, rebuild: bool) -> tuple[Path, float | None]:
 
 def chromium_driver(profile: Path) -> object:
     """Headless Chromium at 1400x900 (as the screenshots), the cache disabled."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver_path):
+    driver = headless_chromium(profile)
+    if driver is None:
         raise SystemExit("bench_dashboard: chromium and chromedriver are needed (apt-get install chromium "
                          "chromium-driver)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        f"--user-data-dir={profile}", "--window-size=1400,900",
-    ):  # fmt: skip
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
     return driver
 
 
