@@ -566,3 +566,11 @@ def test_a_party_that_reports_its_own_deed_is_its_actor(extractor: Extractor, te
 def test_who_reports_finding_the_dead_did_not_kill_them(extractor: Extractor) -> None:
     text = "In Michoacan, police said they found the bodies of four men dumped beside a highway on Monday."
     assert all(a.sector != "POL" for e in occurred(extractor, text, "2025-03-11") for a in e.actors)
+
+
+@pytest.mark.parametrize("text", [
+    "The government says homicides have fallen by a quarter, but violence remains high in several states.",
+    "Attacks on health workers rose by 40 percent in the region, the report said.",
+])
+def test_a_rate_or_a_state_of_violence_is_no_incident(extractor: Extractor, text: str) -> None:
+    assert occurred(extractor, text, "2025-03-11") == []

@@ -19,7 +19,7 @@ _SERIES = {"series", "wave", "waves", "spate", "cycle"}
 _HABITUAL = {"frequently", "often", "regularly", "routinely", "repeatedly", "usually", "sometimes", "occasionally",
              "constantly", "periodically", "habitually"}
 _TREND_VERBS = {"intensify", "escalate", "increase", "rage", "persist", "spread", "subside", "decline", "spare",
-                "rise", "grow", "surge", "simmer", "worsen"}
+                "rise", "grow", "surge", "simmer", "worsen", "remain"}
 # "since January", "so far", "in total", "this year": a count over a period, not one incident's toll.
 _PERIOD_WORDS = {"since", "so far", "in total", "to date", "this year", "over the past", "in recent", "altogether",
                  "in all", "over the years", "over the last", "in the past"}
@@ -60,9 +60,22 @@ def generic_mention(token: Token) -> bool:
         return True
     if any(c.lower_ in _HABITUAL for node in (token, token.head) for c in node.children):
         return True
+    if token.dep_ in ("nsubj", "nsubjpass") and _changed_by_a_share(token.head):
+        return True  # "homicides have fallen by a quarter": a rate, not an event
     if _bare_object_of_a_doing(token):
         return True
     return token.tag_ == "NNS" and any(a.dep_ == "relcl" for a in token.ancestors)
+
+
+_SHARES = {"percent", "per", "%", "quarter", "third", "half", "fifth", "tenth", "fold", "times"}
+
+
+def _changed_by_a_share(verb: Token) -> bool:
+    """A verb of change by a share or a multiple: "fell by a quarter", "rose by 20 percent", "doubled"."""
+    if verb.lemma_.lower() in ("double", "triple", "halve"):
+        return True
+    return any(c.dep_ == "prep" and c.lower_ == "by" and any(
+        t.lower_ in _SHARES or t.ent_type_ == "PERCENT" for t in c.subtree) for c in verb.children)
 
 
 def _bare_object_of_a_doing(token: Token) -> bool:
