@@ -646,3 +646,21 @@ def test_a_region_is_placed_at_its_namesake_capital(geolocator: Geolocator) -> N
     assert loc is not None and (loc.country, loc.admin1, loc.precision) == ("SYR", "Idlib", 3)
     city = next(p for p in geolocator.gazetteer.candidates("Idlib") if p.kind == "city")
     assert (loc.lat, loc.lon) == (round(city.lat, 5), round(city.lon, 5))
+
+
+@pytest.mark.parametrize(("text", "admin1"), [
+    ("Nine killed in rocket fire on Aleppo", "Aleppo"),  # the small model tags Aleppo NORP here
+    ("Shells fall on Homs, wounding four", "Homs"),  # ... and Homs ORG
+])
+def test_a_region_or_large_city_after_a_place_cue_is_a_place_whatever_its_label(
+        geolocator: Geolocator, text: str, admin1: str) -> None:
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1, loc.precision) == ("SYR", admin1, 1)
+
+
+def test_one_weak_name_rules_out_no_better_known_one(geolocator: Geolocator) -> None:
+    # Arbin is a French hamlet in the gazetteer and Harasta a Syrian town: neither is sure, the town wins
+    places, sents = _analyse(geolocator, "Deaths reported in Harasta and gunfire in Arbin")
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1) == ("SYR", "Rif Dimashq")

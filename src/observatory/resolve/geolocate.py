@@ -396,6 +396,13 @@ def _keep_in_anchor_country(restored: list[Toponym]) -> None:
         t.candidates = [p for p in t.candidates if p.country in countries]
 
 
+def _prominence(candidates: list[Place]) -> int:
+    """How well known the best-known candidate is: its population, a region or a listed conflict place at
+    least that of a large town."""
+    return max((max(p.population, FOREIGN_TOWN_POPULATION) if p.kind in ("admin1", "curated") else p.population
+                for p in candidates), default=0)
+
+
 def _countries(candidates: list[Place]) -> set[str | None]:
     return {p.country for p in candidates if p.kind != "country"}
 
@@ -583,15 +590,18 @@ class Geolocator:
             and any(p.kind == "city" and p.population >= FOREIGN_TOWN_POPULATION
                     for p in self.gazetteer.candidates(text[start:end]))
 
-    @staticmethod
-    def _place_despite_label(text: str, match: re.Match, found: dict[tuple[int, int], Toponym]) -> bool:
-        """The small model often tags towns as PERSON or ORG: keep such a name after a strong place cue
-        ("in", "near", "town of", a type word after it, or ", " right after another toponym)."""
+    def _place_despite_label(self, text: str, match: re.Match, found: dict[tuple[int, int], Toponym]) -> bool:
+        """The small model often tags towns as PERSON, ORG or NORP: keep such a name after a strong place cue
+        ("in", "near", "town of", a type word after it, or ", " right after another toponym), and a region or
+        a large city after any place cue ("bombardment on Aleppo", "clashes in Salamia countryside and Homs")."""
         if text.startswith(("'s", "’s"), match.end()) or _SPEECH_AFTER.match(text, match.end()):
             return False
         window = text[max(0, match.start() - 40):match.start()]
         if _STRONG_CUE.search(window) or _TYPE_AFTER.match(text, match.end()) or _TYPE_SUFFIX.search(match.group()):
             return True  # "in X", "X district", or a name ending in its type: "Biu Local Council of Borno State"
+        if any(p.kind in ("admin1", "curated") or (p.kind == "city" and p.population >= FOREIGN_TOWN_POPULATION)
+               for p in self.gazetteer.candidates(match.group())):
+            return True
         if re.search(rf"(?:[A-Z][\w'’-]+|\b(?:{_TYPE_WORDS})),\s+$", window):
             return True
         gap = re.search(r"\bin\s+$|,?\s+(?:and|or)\s+$", window)  # "killed two in X", "in Saraqib, Binnish and X"
@@ -663,15 +673,26 @@ class Geolocator:
                 t.candidates = [p for p in t.candidates if p.kind != "country" and (
                     p.country in context or (not context and t.strong_cue and len(_countries(t.candidates)) == 1
                                              and (not possible or p.country in possible)))]
-        for t, own in zip(toponyms, sure, strict=True):
-            # a weak match far from every country the other toponyms and demonyms name is a misread name;
-            # a region named to qualify a place ("Raizh district (Sadah)") or with its region word
-            # ("Borno State") is no misreading
-            weak = not t.qualifier and not _named_region(t) and (
-                (not t.entity and not t.strong_cue) or t.loose
-                or max((p.population for p in t.candidates), default=0) < FOREIGN_TOWN_POPULATION)
-            others = {c for c, n in support.items() if n > (c in own)} | set(demonym_countries)
-            if others and weak and not t.in_dateline and not any(p.country in others for p in t.candidates):
+        # a weak match far from every country the other toponyms and demonyms name is a misread name;
+        # a region named to qualify a place ("Raizh district (Sadah)") or with its region word
+        # ("Borno State") is no misreading
+        weak = [not t.qualifier and not _named_region(t) and (
+            (not t.entity and not t.strong_cue) or t.loose
+            or max((p.population for p in t.candidates), default=0) < FOREIGN_TOWN_POPULATION) for t in toponyms]
+        names = {normalise(t.text): (own, w, _prominence(t.candidates))
+                 for t, own, w in zip(toponyms, sure, weak, strict=True)}
+        for t, is_weak in zip(toponyms, weak, strict=True):
+            countries = {p.country for p in t.candidates}
+            if not is_weak or t.in_dateline or countries & set(demonym_countries):
+                continue
+            witnesses = [(w, rank) for name, (own, w, rank) in names.items() if name != normalise(t.text) and own]
+            if any(own & countries for name, (own, _, _) in names.items() if name != normalise(t.text)):
+                continue
+            # one weak name rules out no better-known one ("casualties in Harasta and Arbin": a Syrian town
+            # and a French hamlet, neither sure; the town is the better bet)
+            against = [rank for w, rank in witnesses if w]
+            if demonym_countries or len(against) < len(witnesses) or len(against) > 1 \
+                    or (against and against[0] > _prominence(t.candidates)):
                 t.candidates = []
         for _ in range(2):
             countries = demonym_countries + actor_countries
