@@ -14,7 +14,7 @@ fi
 if command -v npm >/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
   vendor=src/observatory/serve/web/vendor
-  rm -rf "$vendor" && mkdir -p "$vendor/leaflet" "$vendor/markercluster" "$vendor/echarts"
+  rm -rf "$vendor" && mkdir -p "$vendor/leaflet" "$vendor/markercluster" "$vendor/echarts" "$vendor/datatables"
   cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
     node_modules/leaflet/dist/images node_modules/leaflet/LICENSE "$vendor/leaflet/"
   cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
@@ -22,6 +22,8 @@ if command -v npm >/dev/null; then
     node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
     node_modules/leaflet.markercluster/MIT-LICENCE.txt "$vendor/markercluster/"
   cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE "$vendor/echarts/"
+  cp node_modules/datatables.net/js/dataTables.min.js node_modules/datatables.net/License.txt \
+    node_modules/datatables.net-dt/css/dataTables.dataTables.min.css "$vendor/datatables/"
 else
   echo "install.sh: npm not found: the dashboard needs node and npm for its browser libraries" >&2
   exit 1
