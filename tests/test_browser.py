@@ -21,7 +21,7 @@ import httpx
 import pytest
 import uvicorn
 
-from conftest import SUDAN, XSS_SCRIPT, actor, event, place
+from conftest import SUDAN, XSS_IMG, XSS_SCRIPT, actor, event, place
 from observatory.config import Settings
 from observatory.lexicon.taxonomy import PLOVER_TYPES
 from observatory.models import Document, DocumentResult
@@ -120,12 +120,12 @@ def test_dashboard_end_to_end(server: str, browser: webdriver.Chrome, tmp_path: 
 
     # The table shows the ten "occurred" events of the sample store.
     wait.until(lambda d: len(table_rows(d)) == 10)
-    assert browser.find_element(By.ID, "page-info").text == "1–10 of 10"
+    assert browser.find_element(By.ID, "events-table_info").text == "1–10 of 10"  # DataTables' info
     # The libraries come from the server (installed from npm by scripts/install.sh), nothing from elsewhere.
     resources = browser.execute_script("return performance.getEntriesByType('resource').map(r => r.name)")
     assert all(name.startswith(server + "/") for name in resources), resources
     for library in ("vendor/leaflet/leaflet.js", "vendor/markercluster/leaflet.markercluster.js",
-                    "vendor/echarts/echarts.min.js", "world.geojson"):
+                    "vendor/echarts/echarts.min.js", "vendor/datatables/dataTables.min.js", "world.geojson"):
         assert f"{server}/static/{library}" in resources
     assert browser.execute_script("return typeof L.markerClusterGroup + typeof echarts.init") == "functionfunction"
 
@@ -272,6 +272,51 @@ def test_bidi_controls_do_not_reverse_the_display(bidi_db: Path, browser: webdri
         stored = httpx.get(f"{url}/api/events/{event_id}").json()
     assert stored["article"]["text"] == BIDI_TEXT and stored["actor1"] == BIDI_ACTOR
     assert BIDI_TEXT[stored["evidence_start"] : stored["evidence_end"]] == stored["evidence_text"] == BIDI_SENTENCE
+
+
+def test_table_pages_sorts_and_shows_markup_as_text(tmp_path: Path, browser: webdriver.Chrome) -> None:
+    """DataTables draws the server's pages: its pager and a header click come back as the page and sort in
+    the URL, a link's page is restored, and markup in actors and places is shown as text, within the page's
+    Content-Security-Policy (no violation reported)."""
+    reports = []
+    for i in range(55):  # 55 incidents, one a day; the newest has markup in its actors and place
+        markup = i == 54
+        where = (XSS_IMG, XSS_SCRIPT) if markup else ("Omdurman", "Khartoum")
+        text = f"Gunmen attacked a village on day {i}."
+        found = event(
+            text, text, plover_type="ASSAULT", acled_event_type="Battles", acled_sub_event_type="Armed clash",
+            actors=[actor(XSS_SCRIPT if markup else "Militia", 2, "SDN")],
+            recipients=[actor(XSS_IMG if markup else "Civilians", 7, "SDN")],
+            location=place(where[0], 15.64, 32.48, "SDN", where[1]),
+            day=dt.date(2024, 1, 1) + dt.timedelta(days=i),
+        )
+        doc = Document(id=f"day-{i}", text=text, source="wire", published=dt.date(2024, 6, 1))
+        reports.append((doc, DocumentResult(id=doc.id, events=[found])))
+    db = tmp_path / "pages.duckdb"
+    with Store(db) as store:
+        store.add_batch(reports)
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "(e) => window.__csp.push(e.violatedDirective + ' ' + e.sourceFile))")})
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    info = lambda d: d.find_element(By.ID, "events-table_info").text  # noqa: E731
+    with serving(db) as url:
+        browser.get(url + "/")
+        wait.until(lambda d: len(table_rows(d)) == 50 and info(d) == "1–50 of 55")
+        newest = table_rows(browser)[0]
+        assert (newest[3], newest[4], newest[5]) == (XSS_SCRIPT, XSS_IMG, f"{XSS_IMG}, {XSS_SCRIPT}")
+        assert browser.find_elements(By.CSS_SELECTOR, "#events-body img, #events-body script") == []
+        browser.find_element(By.CSS_SELECTOR, ".dt-paging-button.next").click()
+        wait.until(lambda d: len(table_rows(d)) == 5 and info(d) == "51–55 of 55")
+        assert "page=2" in browser.current_url
+        assert table_rows(browser)[-1][0] == "2024-01-01"
+        browser.find_element(By.CSS_SELECTOR, "th[data-key='event_date']").click()  # oldest first, page 1
+        wait.until(lambda d: len(table_rows(d)) == 50 and table_rows(d)[0][0] == "2024-01-01")
+        assert "sort=event_date%3Aasc" in browser.current_url and "page=" not in browser.current_url
+        browser.get(url + "/?page=2")
+        wait.until(lambda d: len(table_rows(d)) == 5 and info(d) == "51–55 of 55")
+        assert browser.execute_script("return typeof window.__xss") == "undefined"
+        assert browser.execute_script("return window.__csp") == []
 
 
 def test_dashboard_counts_incidents(tmp_path: Path, browser: webdriver.Chrome) -> None:

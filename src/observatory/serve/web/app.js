@@ -1,5 +1,5 @@
 // observatory dashboard: ACLED-first views of incidents (or reports), a Leaflet map with clustered markers
-// over the bundled world.geojson (no tile server), ECharts timeline and bar charts, a sortable table and a
+// over the bundled world.geojson (no tile server), ECharts timeline and bar charts, a DataTables table and a
 // detail panel listing an incident's reports. The server counts, groups and pages (/api/summary, /api/incidents,
 // /api/aggregates?by=map), so the page holds no more than one table page, the map's cells and the charts'
 // buckets. Every value from the API is untrusted: the DOM is built with createElement and textContent only,
@@ -552,11 +552,14 @@
     renderBar("bar-admin1", countBy(counts.admin1), (key) => setFilter("admin1", key));
   }
 
-  // ---------- table ----------
+  // ---------- table (DataTables, server-side: the page fetches a page, DataTables draws it) ----------
+  // [key, the cells' class, width]: the widths keep the table within its panel (no sideways scrolling).
   const COLUMNS = [
-    ["event_date", "date"], ["event_type", "type"], ["sub_event_type", ""], ["actor1", ""], ["actor2", ""],
-    ["location", ""], ["iso3", ""], ["fatalities", "num"], ["report_count", "num"], ["plover_type", ""], ["confidence", "num"],
+    ["event_date", "date", "84px"], ["event_type", "type", "14%"], ["sub_event_type", "", "13%"], ["actor1", "", "15%"],
+    ["actor2", "", "12%"], ["location", "", "13%"], ["iso3", "", "42px"], ["fatalities", "num", "62px"],
+    ["report_count", "num", "46px"], ["plover_type", "", "11%"], ["confidence", "num", "46px"],
   ];
+  const columnIndex = (key) => COLUMNS.findIndex(([k]) => k === key);
 
   // A table cell's value from a unit's row (GET /api/incidents): the verbal view shows PLOVER's type and mode
   // in the type columns and the claimant in the PLOVER column.
@@ -587,44 +590,85 @@
     }[key] || key;
   }
 
-  function renderTable() {
-    const rows = state.rows;
-    const start = state.page * PAGE_SIZE;
-    const body = $("events-body");
-    body.replaceChildren();
-    const [sortKey, sortDir] = state.sort.split(":");
-    for (const th of $("table-head").children) {
-      th.dataset.sort = th.dataset.key === sortKey ? sortDir : "";
-      th.setAttribute("aria-sort", th.dataset.key === sortKey ? (sortDir === "asc" ? "ascending" : "descending") : "none");
+  // A cell as DOM nodes: DataTables appends a node as it is, where it would parse a string as HTML.
+  function cellNodes(row, key) {
+    const value = cellValue(row, key);
+    const cell = document.createDocumentFragment();
+    if (key === "event_type" && value) {
+      const dot = el("span", { className: "type-dot" });
+      dot.style.background = typeColour(value);
+      cell.append(dot);
     }
-    $("table-head").children[1].textContent = state.view === "acled" ? "Type" : "PLOVER type";
-    $("table-head").children[2].textContent = state.view === "acled" ? "Sub-type" : "Mode";
-    $("table-head").children[9].textContent = state.view === "acled" ? "PLOVER" : "Claimant";
+    cell.append(shown(value ?? ""));
+    return cell;
+  }
+
+  let table = null;
+  let drawing = false;  // renderTable's draw, of the page already fetched
+
+  // DataTables asks for a page: renderTable's draw is given state.rows; a header click or the pager puts its
+  // sort and page in the state and fetches that page.
+  async function tableAjax(request, callback) {
+    if (!drawing) {
+      state.sort = `${COLUMNS[request.order[0].column][0]}:${request.order[0].dir}`;
+      state.page = request.start / PAGE_SIZE;
+      writeUrl();
+      try {
+        const body = await latest("page", loadPage);
+        if (!body) return;
+        state.rows = body.rows;
+        state.total = body.total;
+      } catch (error) {
+        showError(error.message);
+        return;
+      }
+    }
+    callback({ draw: request.draw, recordsTotal: state.total, recordsFiltered: state.total, data: state.rows });
+  }
+
+  function setupTable() {
+    const [key, dir] = state.sort.split(":");
+    table = new DataTable("#events-table", {
+      serverSide: true, ajax: tableAjax, deferLoading: 0, displayStart: state.page * PAGE_SIZE, pageLength: PAGE_SIZE,
+      order: [[columnIndex(key), dir]], orderMulti: false, orderClasses: false, searching: false, autoWidth: false,
+      typeDetect: false,
+      layout: { topStart: null, topEnd: null, bottomStart: "info", bottomEnd: { paging: { buttons: 5 } } },
+      language: { info: "_START_–_END_ of _TOTAL_", infoEmpty: "0 of 0", emptyTable: "No events match these filters." },
+      columns: COLUMNS.map(([k, className, width]) => ({
+        data: null, className, width, render: (row, type) => (type === "display" ? cellNodes(row, k) : ""),
+        orderSequence: k === "event_date" || NUMERIC.has(k) ? ["desc", "asc"] : ["asc", "desc"],
+      })),
+      createdRow: (tr, row) => {
+        tr.tabIndex = 0;
+        Object.assign(tr.dataset, { eventId: row.event_id, incidentId: row.incident_id || "" });
+        if (row.event_id === state.selected) tr.classList.add("selected");
+      },
+    });
+    const openRow = (e) => {
+      const tr = e.target.closest("tr[data-event-id]");
+      if (tr) openEvent(tr.dataset.eventId);
+    };
+    $("events-body").addEventListener("click", openRow);
+    $("events-body").addEventListener("keydown", (e) => { if (e.key === "Enter") openRow(e); });
+  }
+
+  // The table for state.rows, state.sort and state.page (after refresh() or loadTable()).
+  function renderTable() {
+    const verbal = state.view === "verbal";
+    table.column(1).title(verbal ? "PLOVER type" : "Type");
+    table.column(2).title(verbal ? "Mode" : "Sub-type");
+    table.column(9).title(verbal ? "Claimant" : "PLOVER");
     $("table-caption").textContent = state.unit === "incident"
       ? "Incidents (one row per incident, with its number of reports; open one for its reports)"
       : "Reports (one row per article's event)";
-    for (const row of rows) {
-      const tr = el("tr", { tabindex: "0", dataset: { eventId: row.event_id, incidentId: row.incident_id || "" } });
-      for (const [key, cls] of COLUMNS) {
-        const value = cellValue(row, key);
-        const td = el("td", cls ? { className: cls } : null);
-        if (key === "event_type" && value) {
-          const dot = el("span", { className: "type-dot" });
-          dot.style.background = typeColour(value);
-          td.append(dot);
-        }
-        td.append(shown(value ?? ""));
-        tr.append(td);
-      }
-      if (row.event_id === state.selected) tr.classList.add("selected");
-      tr.addEventListener("click", () => openRow(row));
-      tr.addEventListener("keydown", (e) => { if (e.key === "Enter") openRow(row); });
-      body.append(tr);
+    const [key, dir] = state.sort.split(":");
+    drawing = true;
+    try {
+      table.order([columnIndex(key), dir]).draw(false);
+      if (table.page() !== state.page) table.page(state.page).draw(false);  // known once the total is drawn
+    } finally {
+      drawing = false;
     }
-    if (!rows.length) body.append(el("tr", null, el("td", { colspan: "11", className: "empty" }, "No events match these filters.")));
-    $("page-info").textContent = rows.length ? `${start + 1}–${start + rows.length} of ${state.total}` : "0 of 0";
-    $("page-prev").disabled = state.page === 0;
-    $("page-next").disabled = start + PAGE_SIZE >= state.total;
   }
 
   // ---------- totals ----------
@@ -662,8 +706,6 @@
     return (refs || []).map((a) => a.name + (a.text && a.text !== a.name ? ` ("${a.text}")` : "") +
       (a.sector ? ` [${a.sector}]` : "")).join("; ");
   }
-
-  function openRow(row) { openEvent(row.event_id); }
 
   async function openEvent(eventId) {
     state.selected = eventId;
@@ -957,7 +999,6 @@
     const row = queueRow();
     if (!row) return;
     state.selected = row.event_id;
-    renderTable();
     renderQueue();
     await openEvent(state.selected);
   }
@@ -1178,21 +1219,6 @@
       state.page = 0;
       refresh();
     });
-    for (const th of $("table-head").children) {
-      th.tabIndex = 0;
-      const sortBy = () => {
-        const [key, dir] = state.sort.split(":");
-        const numeric = th.dataset.key === "event_date" || NUMERIC.has(th.dataset.key);
-        state.sort = `${th.dataset.key}:${key === th.dataset.key ? (dir === "asc" ? "desc" : "asc") : numeric ? "desc" : "asc"}`;
-        state.page = 0;
-        writeUrl();
-        loadTable();
-      };
-      th.addEventListener("click", sortBy);
-      th.addEventListener("keydown", (e) => { if (e.key === "Enter") sortBy(); });
-    }
-    $("page-prev").addEventListener("click", () => { state.page = Math.max(0, state.page - 1); writeUrl(); loadTable(); });
-    $("page-next").addEventListener("click", () => { state.page += 1; writeUrl(); loadTable(); });
     $("detail-close").addEventListener("click", () => { $("detail").hidden = true; state.selected = null; writeUrl(); });
     $("legend-toggle").addEventListener("click", () => {
       const open = $("legend").hidden;
@@ -1237,11 +1263,12 @@
     else renderQueue();
   }
 
-  if (typeof L === "undefined" || typeof echarts === "undefined" || !L.markerClusterGroup) {
+  if (typeof L === "undefined" || typeof echarts === "undefined" || !L.markerClusterGroup || typeof DataTable === "undefined") {
     showError("The dashboard's libraries are missing: run `bash scripts/install.sh` (it installs them with npm).");
     return;
   }
   readUrl();
+  setupTable();
   setupControls();
   if ($("map").clientWidth < 520) { $("legend").hidden = true; $("legend-toggle").setAttribute("aria-expanded", "false"); }
   const mapReady = setupMap();
