@@ -1132,7 +1132,8 @@
   }
 
   // Everything again for the view: the counts and the table's page, then (once the units' extent and dates
-  // are known) the map's cells and the timeline; the page marks `dashboard-render` when all are drawn.
+  // are known) the map's cells and the timeline; the page marks `dashboard-render` when all are drawn and
+  // `dashboard-painted` a frame later, once the browser has laid them out and painted them.
   let refreshes = 0;
   async function refresh() {
     const id = ++refreshes;
@@ -1172,6 +1173,7 @@
       renderQueue();
       root.dataset.renders = String(Number(root.dataset.renders || 0) + 1);
       performance.mark("dashboard-render");
+      requestAnimationFrame(() => setTimeout(() => performance.mark("dashboard-painted"), 0));
     } catch (error) {
       showError(error.message);
     } finally {
