@@ -574,3 +574,12 @@ def test_who_reports_finding_the_dead_did_not_kill_them(extractor: Extractor) ->
 ])
 def test_a_rate_or_a_state_of_violence_is_no_incident(extractor: Extractor, text: str) -> None:
     assert occurred(extractor, text, "2025-03-11") == []
+
+
+def test_a_listed_town_named_like_its_region_is_a_scene_of_its_own(extractor: Extractor) -> None:
+    # Murang'a is a town and the county it is named after: listed among towns, it holds no Kangema riot
+    text = ("Rioters threw stones at police and burned tyres in Kangema on Monday, residents said. In the "
+            "afternoon, other towns like Murang’a, Nyeri and Karatina also reported riots.")
+    events = occurred(extractor, text, "2025-07-08")
+    assert sorted((e.location.name, e.location.admin1, e.location.precision) for e in events) == [
+        ("Kangema", "Muranga", 1), ("Karatina", "Nyeri", 1), ("Murang’a", "Muranga", 1), ("Nyeri", "Nyeri", 1)]

@@ -301,11 +301,10 @@ def _unplaced(loc: Location) -> bool:
         loc.name, loc.admin1)
 
 
-def _listed_village(mention: Mention) -> bool:
-    """A mention told at one of a list's places that the gazetteer lacks ("air strikes on Kafr Salwan, Ain
-    Tarsha and Wadi Halib"), not referring back to an incident told before."""
-    location = mention.event.location
-    return mention.listed and not mention.anaphoric and location is not None and _unplaced(location)
+def _listed_place(mention: Mention) -> bool:
+    """A mention told at one of a list's places ("air strikes on Kafr Salwan, Ain Tarsha and Wadi Halib",
+    "towns like Murang'a, Maua and Nyeri reported clashes"), not referring back to an incident told before."""
+    return mention.listed and not mention.anaphoric and mention.event.location is not None
 
 
 def _one_place(a: Location, b: Location) -> bool:
@@ -395,9 +394,9 @@ class Incident:
         stated = [m for m in self.mentions if m.place_stated and m.event.location is not None]
         if mention.place_stated and not all(places_agree(m.event.location, event.location) for m in stated):
             return False
-        if _listed_village(mention) and not any(
+        if _listed_place(mention) and not any(
                 m.sentence == mention.sentence or m.event.location == event.location for m in self.mentions):
-            return False  # "strikes on Houla, Shiheen and ...": a village of a list is a scene of its own
+            return False  # "strikes on Houla, Shiheen and ...": a place of a list is a scene of its own
         same_place = mention.place_stated and event.location is not None and any(
             m.event.location.name == event.location.name for m in stated)  # type: ignore[union-attr]
         gap = mention.sentence - self.mentions[-1].sentence
@@ -633,7 +632,17 @@ def _same_event(a: Incident, b: Incident) -> bool:
         return False
     if {m.sentence for m in a.mentions} & {m.sentence for m in b.mentions}:
         return False  # one sentence's two readings or list of places, kept apart when the text was read
+    for town, other, told_at in ((place_a, place_b, a), (place_b, place_a, b)):
+        if town.name != other.name and _listed_town(told_at, town):
+            # "towns like Murang'a, Maua and Nyeri": a listed town is no region holding another place
+            return other.precision == 3 and not _unplaced(other) and _contains(other, town)
     return _one_place(place_a, place_b)
+
+
+def _listed_town(incident: Incident, place: Location) -> bool:
+    """Whether an incident's place is a town it was told at as one of a list's places."""
+    return place.precision < 3 and any(_listed_place(m) and m.event.location.name == place.name  # type: ignore[union-attr]
+                                       for m in incident.mentions)
 
 
 def _merge_same_events(incidents: list[Incident]) -> list[Incident]:
