@@ -664,3 +664,27 @@ def test_one_weak_name_rules_out_no_better_known_one(geolocator: Geolocator) -> 
     places, sents = _analyse(geolocator, "Deaths reported in Harasta and gunfire in Arbin")
     loc = places.for_sentence(sents[0])
     assert loc is not None and (loc.country, loc.admin1) == ("SYR", "Rif Dimashq")
+
+
+def test_the_first_of_towns_named_like_others_is_a_place(geolocator: Geolocator) -> None:
+    # "towns like X, Y": X needs no "in" before it (the small model tags "Murang’a, Maua" as one ORG)
+    places, sents = _analyse(geolocator, "While Kisumu was calm, other towns like Murang’a, Maua and Nyeri "
+                                         "reported clashes.")
+    listed = places.listed(sents[0])
+    assert [(loc.text, loc.admin1, loc.precision) for loc, _ in listed][:2] == [
+        ("Murang’a", "Muranga", 1), ("Maua", "Meru", 1)]
+
+
+@pytest.mark.parametrize("text", [
+    "Air strikes killed 12 in rebel-held areas of Syria's Aleppo on Thursday, a monitor said.",
+    "Air strikes killed 12 in rebel-held areas of Syrias Aleppo on Thursday, a monitor said.",  # apostrophes stripped
+])
+def test_a_known_place_after_its_country_s_possessive_is_the_place(geolocator: Geolocator, text: str) -> None:
+    places, sents = _analyse(geolocator, text)
+    loc = places.for_sentence(sents[0])
+    assert loc is not None and (loc.country, loc.admin1, loc.precision) == ("SYR", "Aleppo", 1)
+
+
+def test_a_country_s_institution_is_no_place(geolocator: Geolocator) -> None:
+    places, sents = _analyse(geolocator, "A spokesman for Haiti’s National Police gave the toll.")
+    assert places.for_sentence(sents[0]) is None

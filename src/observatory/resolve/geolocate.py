@@ -43,12 +43,15 @@ _DIRECTION_WORD = (r"(?:(?:north|south|east|west|northeast|northwest|southeast|s
                    r"downtown|greater|rural)\s+")
 # A word for a settlement right before its name: "the capital, Mogadishu", "the port city Mombasa".
 _APPOSITION = r"\b(?:capital|city|town|village|port)\s*,?\s+"
+# A word for several places and "like" before the first of their names: "other towns like Nyeri", "cities such as".
+_PLACES_LIKE = (r"\b(?:towns|villages|cities|areas|districts|provinces|regions|counties|localities|"
+                r"neighbou?rhoods|camps|settlements)\s+(?:like|such\s+as|including)\s+")
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:[Ii]n|[Nn]ear|[Aa]t|[Oo]utside|[Aa]round|[Ff]rom|[Tt]o|[Ii]nto|[Tt]owards?|[Aa]cross|[Oo]f|"
     r"[Bb]etween|[Aa]nd|[Oo]n|[Tt]argets?|[Tt]argeting|[Tt]argeted|[Hh]it|[Ss]truck|[Ss]helled|[Aa]ttack(?:ed)?|[Cc]aptured|"
     r"[Ss]eized|[Ss]tormed|[Bb]esieged|[Bb]ombed|[Ee]ntered|[Rr]aided|[Oo]ver|[Aa]long|[Ii]nside|[Ww]ithin)"
     rf"\s+(?:the\s+)?(?:(?:{_TYPE_WORDS}|outskirts|vicinity|suburbs|outskirt)\s+of\s+(?:the\s+)?)?"
-    rf"(?:{_DIRECTION_WORD})?|\(|,\s|{_APPOSITION})$"
+    rf"(?:{_DIRECTION_WORD})?|\(|,\s|{_APPOSITION}|{_PLACES_LIKE})$"
 )
 _TYPE_BEFORE = re.compile(rf"\b(?P<type>{_TYPE_WORDS})\s+of\s+(?:the\s+)?$", re.IGNORECASE)  # "province of Idlib"
 _TYPE_AFTER = re.compile(rf"\s+(?:{_DIRECTION_WORD})?(?P<type>{_TYPE_WORDS})\b", re.IGNORECASE)
@@ -97,7 +100,9 @@ _STRONG_CUE = re.compile(
     r"shelled|stormed|captured|seized|bombed|raided|besieged|attack)"
     rf"\s+(?:the\s+)?(?:{_DIRECTION_WORD})?|\b(?:{_TYPE_WORDS}|country|outskirts|vicinity|mayor|governor|residents|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?)\s+of\s+"
-    rf"(?:the\s+)?|\(|{_APPOSITION})$")
+    rf"(?:the\s+)?|\(|{_APPOSITION}|{_PLACES_LIKE})$")
+# A country's possessive before a name, with or without its apostrophe: "Syria's Aleppo", "Iraqs Anbar".
+_OWNER = re.compile(r"([A-Z][\w-]*?)(?:['’]s|s)\s+(?=[A-Z])")
 _POSSESSIVE_CUE = re.compile(r"\b(?:in|near|at|outside)\s+$")
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|province|area)\s+of\s+)?$", re.IGNORECASE)
 # A place named as where the dead or wounded were taken, or where someone spoke, is not the incident's:
@@ -477,14 +482,23 @@ class Geolocator:
             first = match.group().split(maxsplit=1)
             if len(first) == 2 and first[0].lower() in _LEADING_FUNCTION_WORDS:  # "In Eldoret, two were killed"
                 match = self._name_re.match(text, match.start() + len(first[0]) + 1) or match
+            # "Syria's Aleppo", or "Syrias Aleppo" in a text stripped of apostrophes: a known place in Syria
+            # (not "Haiti's National Police")
+            owner = _OWNER.match(match.group())
+            owned = owner is not None and any(p.kind == "country" for p in self.gazetteer.candidates(owner.group(1)))
+            place = self._name_re.match(text, match.start() + owner.end()) if owned else None
+            owned = place is not None and bool(self.gazetteer.candidates(place.group()))
+            if owned:
+                self._add(found, text, match.start(), match.start() + len(owner.group(1)))
+                match = place
             window = text[max(0, match.start() - 40):match.start()]
-            cue = bool(_CUE_BEFORE.search(window)) or bool(_TYPE_AFTER.match(text, match.end()))
+            cue = owned or bool(_CUE_BEFORE.search(window)) or bool(_TYPE_AFTER.match(text, match.end()))
             if not cue or _NOT_PLACE_AFTER.match(text, match.end()):
                 continue
             if text.startswith(" of ", match.end()) and any(s <= match.start() and match.end() < e
                                                             for s, e in facilities):
                 continue  # the head of a facility's name: "the Wall of Grief", "the Church of the Nativity"
-            if any(s < match.end() and match.start() < e for s, e in blocked) \
+            if any(s < match.end() and match.start() < e for s, e in blocked) and not owned \
                     and not self._place_despite_label(text, match, found):
                 continue
             self._add(found, text, match.start(), match.end())
